@@ -1,0 +1,1185 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 The gst-gemini-live authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-geminilive
+ * @title: geminilive
+ *
+ * `geminilive` holds a spoken conversation with Google's Gemini Live API
+ * (the BidiGenerateContent WebSocket protocol). Audio on `sink_audio` is
+ * converted to 16 kHz mono S16LE and streamed to the model; the model's
+ * spoken answers leave `src` as a live 24 kHz mono S16LE stream, stamped
+ * in pipeline running time. An optional `sink_video` request pad sends
+ * camera frames (scaled, rate-limited and JPEG-encoded inside).
+ *
+ * The API key comes from #GstGeminiLive:api-key or the `GEMINI_API_KEY`
+ * (or `GOOGLE_API_KEY`) environment variable; it is sent as the
+ * `x-goog-api-key` header and never logged.
+ *
+ * Every server event is posted on the bus as an element message named
+ * `geminilive/<kind>` (setup-complete, input-transcription,
+ * output-transcription, text, tool-call, tool-call-cancellation,
+ * interrupted, generation-complete, turn-complete, usage, go-away,
+ * session-resumption-update), each with the `running-time` it arrived at,
+ * so `gst-launch-1.0 -m` shows the whole conversation.
+ *
+ * Function calls surface as the #GstGeminiLive::tool-call signal and are
+ * answered by its return value or later with the
+ * #GstGeminiLive::send-tool-response action signal.
+ *
+ * When the model is interrupted (barge-in), the audio queued inside the
+ * element is dropped at once and the next buffer carries DISCONT; nothing
+ * is flushed downstream, so the pipeline clock is never reset.
+ *
+ * After EOS on `sink_audio` the element sends `audioStreamEnd`, waits for
+ * the model to finish its answer and then ends `src` with EOS, so a file
+ * in gives a file out.
+ *
+ * The plugin links libsoup 3; it cannot be used in a process that has
+ * loaded libsoup 2.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 autoaudiosrc ! geminilive name=g voice=Puck ! audioconvert ! autoaudiosink
+ * ]| A conversation through the default microphone and speakers (use
+ * headphones, or see the echo cancellation example).
+ * |[
+ * gst-launch-1.0 -m filesrc location=question.wav ! wavparse ! clocksync ! \
+ *     geminilive output-transcription=true ! wavenc ! filesink location=answer.wav
+ * ]| A recorded question answered into a WAV file, with the transcript in
+ * the bus messages.
+ *
+ * Since: 0.1
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/app/gstappsink.h>
+#include <gst/base/gstadapter.h>
+
+#include "gstgeminilive.h"
+#include "gstgeminiliveelements.h"
+#include "gstgeminiliveenums.h"
+#include "gstgeminiliveoutput.h"
+#include "gstgeminiliveprotocol.h"
+#include "gstgeminilivesession.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_debug);
+#define GST_CAT_DEFAULT gst_gemini_live_debug
+
+#define DEFAULT_LATENCY_MS 200
+#define DEFAULT_CHUNK_MS 40
+#define DEFAULT_VIDEO_MAX_SIZE 768
+#define DEFAULT_VIDEO_FPS 1.0
+
+enum
+{
+  PROP_0,
+  PROP_API_KEY,
+  PROP_URI,
+  PROP_MODEL,
+  PROP_VOICE,
+  PROP_SYSTEM_INSTRUCTION,
+  PROP_RESPONSE_MODALITY,
+  PROP_INPUT_TRANSCRIPTION,
+  PROP_OUTPUT_TRANSCRIPTION,
+  PROP_SESSION_RESUMPTION,
+  PROP_RESUMPTION_HANDLE,
+  PROP_TOOLS,
+  PROP_LATENCY,
+  PROP_CHUNK_DURATION,
+  PROP_VIDEO_MAX_SIZE,
+  PROP_VIDEO_FPS,
+};
+
+enum
+{
+  SIGNAL_TOOL_CALL,
+  SIGNAL_TOOL_CALL_CANCELLATION,
+  SIGNAL_SEND_TOOL_RESPONSE,
+  SIGNAL_SEND_TEXT,
+  LAST_SIGNAL
+};
+
+static guint signals[LAST_SIGNAL];
+
+struct _GstGeminiLive
+{
+  GstBin parent;
+
+  GstPad *srcpad;
+  GstPad *audio_sinkpad;
+  GstPad *video_sinkpad;
+  GstElement *video_bin;
+  GstGeminiLiveOutput *output;
+
+  /* Settings; protected by the object lock. */
+  GstGeminiLiveConfig settings;
+  gchar *current_handle;        /* newest resumable handle from the server */
+  guint chunk_ms;
+  guint video_max_size;
+  gdouble video_fps;
+
+  /* What the running session was started with. */
+  GstGeminiLiveConfig active;
+  GstGeminiLiveSession *session;
+
+  /* Audio streaming thread only. */
+  GstAdapter *adapter;
+  gsize chunk_bytes;
+  /* Set when sink_audio got EOS: the next finished answer ends src. */
+  gint audio_eos;
+};
+
+static GstStaticPadTemplate sink_audio_template =
+GST_STATIC_PAD_TEMPLATE ("sink_audio", GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("audio/x-raw"));
+
+static GstStaticPadTemplate sink_video_template =
+GST_STATIC_PAD_TEMPLATE ("sink_video", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("video/x-raw; image/jpeg"));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("audio/x-raw, format=S16LE, layout=interleaved, "
+        "rate=24000, channels=1"));
+
+#define gst_gemini_live_parent_class parent_class
+G_DEFINE_TYPE (GstGeminiLive, gst_gemini_live, GST_TYPE_BIN);
+
+static void
+element_init (void)
+{
+  GST_DEBUG_CATEGORY_INIT (gst_gemini_live_debug, "geminilive", 0,
+      "Gemini Live API element");
+  gst_type_mark_as_plugin_api (GST_TYPE_GEMINI_LIVE_RESPONSE_MODALITY, 0);
+}
+
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (geminilive, "geminilive",
+    GST_RANK_NONE, GST_TYPE_GEMINI_LIVE, element_init ());
+
+/* ---- bus messages ------------------------------------------------------ */
+
+static void
+post_event_message (GstGeminiLive * self, const gchar * kind,
+    const gchar * first_field, ...)
+{
+  GstStructure *s;
+  gchar *name = g_strdup_printf ("geminilive/%s", kind);
+  GstClockTime rt = gst_element_get_current_running_time (GST_ELEMENT (self));
+  va_list args;
+
+  s = gst_structure_new (name, "running-time", G_TYPE_UINT64, rt, NULL);
+  if (first_field != NULL) {
+    va_start (args, first_field);
+    gst_structure_set_valist (s, first_field, args);
+    va_end (args);
+  }
+  g_free (name);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* ---- session callbacks (session thread) -------------------------------- */
+
+static void
+answer_tool_call (GstGeminiLive * self, const GstGeminiLiveEvent * event)
+{
+  gchar *response = NULL;
+  gchar *json;
+  GError *error = NULL;
+
+  post_event_message (self, "tool-call", "id", G_TYPE_STRING, event->id,
+      "name", G_TYPE_STRING, event->text, "args", G_TYPE_STRING, event->json,
+      NULL);
+  g_signal_emit (self, signals[SIGNAL_TOOL_CALL], 0, event->id, event->text,
+      event->json, &response);
+  if (response == NULL)
+    return;
+
+  json = gst_gemini_live_protocol_build_tool_response (event->id, event->text,
+      response, &error);
+  if (json != NULL) {
+    gst_gemini_live_session_send (self->session, json);
+  } else {
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("The tool-call handler for '%s' returned an invalid response",
+            event->text), ("%s", error->message));
+    g_error_free (error);
+  }
+  g_free (response);
+}
+
+static void
+maybe_finish_after_eos (GstGeminiLive * self)
+{
+  if (g_atomic_int_get (&self->audio_eos))
+    gst_gemini_live_output_drain_and_eos (self->output);
+}
+
+static void
+on_session_event (GstGeminiLiveSession * session,
+    const GstGeminiLiveEvent * event, gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+  const gchar *kind = gst_gemini_live_event_type_nick (event->type);
+
+  switch (event->type) {
+    case GST_GEMINI_LIVE_EVENT_AUDIO:
+      gst_gemini_live_output_push_audio (self->output, event->audio);
+      break;
+    case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
+      post_event_message (self, kind, "session-id", G_TYPE_STRING,
+          event->text, NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_TEXT:
+      post_event_message (self, kind, "text", G_TYPE_STRING, event->text,
+          NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION:
+    case GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION:
+      post_event_message (self, kind, "text", G_TYPE_STRING, event->text,
+          "finished", G_TYPE_BOOLEAN, event->flag, NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
+      answer_tool_call (self, event);
+      break;
+    case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION:
+      post_event_message (self, kind, "ids", G_TYPE_STRV, event->ids, NULL);
+      g_signal_emit (self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0,
+          event->ids);
+      break;
+    case GST_GEMINI_LIVE_EVENT_INTERRUPTED:
+      gst_gemini_live_output_interrupt (self->output);
+      post_event_message (self, kind, NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE:
+      /* The server may hold turnComplete back for seconds: the answer's
+       * audio is complete now. */
+      gst_gemini_live_output_end_turn (self->output);
+      post_event_message (self, kind, NULL);
+      maybe_finish_after_eos (self);
+      break;
+    case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
+      gst_gemini_live_output_end_turn (self->output);
+      post_event_message (self, kind, "reason", G_TYPE_STRING, event->text,
+          NULL);
+      maybe_finish_after_eos (self);
+      break;
+    case GST_GEMINI_LIVE_EVENT_USAGE:
+      post_event_message (self, kind,
+          "prompt-token-count", G_TYPE_INT64, event->prompt_tokens,
+          "response-token-count", G_TYPE_INT64, event->response_tokens,
+          "total-token-count", G_TYPE_INT64, event->total_tokens,
+          "json", G_TYPE_STRING, event->json, NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_GO_AWAY:
+      post_event_message (self, kind, "time-left", G_TYPE_UINT64,
+          event->time_left, NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
+      post_event_message (self, kind, "handle", G_TYPE_STRING, event->text,
+          "resumable", G_TYPE_BOOLEAN, event->flag,
+          "last-consumed-client-message-index", G_TYPE_INT64, event->index,
+          NULL);
+      /* Only a resumable handle is worth keeping. */
+      if (event->flag && event->text != NULL) {
+        GST_OBJECT_LOCK (self);
+        g_free (self->current_handle);
+        self->current_handle = g_strdup (event->text);
+        GST_OBJECT_UNLOCK (self);
+        g_object_notify (G_OBJECT (self), "resumption-handle");
+      }
+      break;
+    case GST_GEMINI_LIVE_EVENT_WARNING:
+      GST_ELEMENT_WARNING (self, STREAM, DECODE,
+          ("Unexpected content from the server"), ("%s", event->text));
+      break;
+  }
+}
+
+static void
+on_session_closed (GstGeminiLiveSession * session, gushort code,
+    const gchar * reason, const GError * error, gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+  gchar *uri = gst_gemini_live_session_safe_uri (self->active.uri);
+
+  if (code == 0) {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
+        ("Could not connect to the Gemini Live API at %s: %s", uri,
+            error ? error->message : "unknown error"),
+        ("%s", error ? error->message : "unknown error"),
+        ("uri", G_TYPE_STRING, uri, NULL));
+  } else if (reason != NULL && g_strstr_len (reason, -1, "API key") != NULL) {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
+        ("The Gemini Live server refused the credentials (close code %u): %s",
+            code, reason), ("uri: %s", uri),
+        ("close-code", G_TYPE_UINT, (guint) code,
+            "close-reason", G_TYPE_STRING, reason, NULL));
+  } else {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
+        ("The Gemini Live server closed the connection with code %u: %s",
+            code, reason && *reason ? reason : "(no reason given)"),
+        ("uri: %s%s%s", uri, error ? ", " : "", error ? error->message : ""),
+        ("close-code", G_TYPE_UINT, (guint) code,
+            "close-reason", G_TYPE_STRING, reason ? reason : "", NULL));
+  }
+  g_free (uri);
+}
+
+static void
+on_session_warning (GstGeminiLiveSession * session, const gchar * message,
+    const gchar * debug, gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+
+  GST_ELEMENT_WARNING (self, STREAM, FAILED, ("%s", message), ("%s", debug));
+}
+
+static const GstGeminiLiveSessionCallbacks session_callbacks = {
+  on_session_event,
+  on_session_closed,
+  on_session_warning,
+};
+
+/* ---- input (streaming threads) ----------------------------------------- */
+
+static void
+send_audio_chunks (GstGeminiLive * self, gsize chunk_bytes)
+{
+  while (gst_adapter_available (self->adapter) >= chunk_bytes) {
+    const guint8 *data = gst_adapter_map (self->adapter, chunk_bytes);
+    gchar *json = gst_gemini_live_protocol_build_audio (data, chunk_bytes,
+        GST_GEMINI_LIVE_INPUT_RATE);
+    gst_adapter_unmap (self->adapter);
+    gst_adapter_flush (self->adapter, chunk_bytes);
+    gst_gemini_live_session_send (self->session, json);
+  }
+}
+
+static GstFlowReturn
+on_audio_sample (GstAppSink * sink, gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+
+  if (sample == NULL)
+    return GST_FLOW_FLUSHING;
+  gst_adapter_push (self->adapter, gst_buffer_ref (gst_sample_get_buffer
+          (sample)));
+  gst_sample_unref (sample);
+  send_audio_chunks (self, self->chunk_bytes);
+  return GST_FLOW_OK;
+}
+
+static void
+on_audio_eos (GstAppSink * sink, gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+  gsize rest = gst_adapter_available (self->adapter) & ~(gsize) 1;
+
+  if (rest > 0)
+    send_audio_chunks (self, rest);
+  gst_adapter_clear (self->adapter);
+  GST_DEBUG_OBJECT (self, "EOS on sink_audio: sending audioStreamEnd");
+  gst_gemini_live_session_send (self->session,
+      gst_gemini_live_protocol_build_audio_stream_end ());
+  g_atomic_int_set (&self->audio_eos, 1);
+}
+
+static GstFlowReturn
+on_video_sample (GstAppSink * sink, gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+  GstMapInfo map;
+
+  if (sample == NULL)
+    return GST_FLOW_FLUSHING;
+  if (gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ)) {
+    gst_gemini_live_session_send (self->session,
+        gst_gemini_live_protocol_build_video (map.data, map.size,
+            "image/jpeg"));
+    gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+  }
+  gst_sample_unref (sample);
+  return GST_FLOW_OK;
+}
+
+static GstElement *
+make (GstGeminiLive * self, const gchar * factory)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+
+  if (e == NULL)
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("Missing element '%s'", factory),
+        ("geminilive needs %s from gst-plugins-base/good", factory));
+  return e;
+}
+
+static GstElement *
+make_appsink (GstGeminiLive * self, GstFlowReturn (*new_sample) (GstAppSink *,
+        gpointer), void (*eos) (GstAppSink *, gpointer))
+{
+  GstAppSinkCallbacks callbacks = { 0, };
+  GstElement *sink = make (self, "appsink");
+
+  if (sink == NULL)
+    return NULL;
+  /* Input goes to the network as it comes: no clock sync, no preroll. */
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample",
+      FALSE, NULL);
+  callbacks.new_sample = new_sample;
+  callbacks.eos = eos;
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+  return sink;
+}
+
+/* ---- pads -------------------------------------------------------------- */
+
+static gboolean
+src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean active)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (parent);
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+  return gst_gemini_live_output_activate (self->output, active);
+}
+
+static gboolean
+src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  return gst_gemini_live_output_query (GST_GEMINI_LIVE (parent)->output,
+      query);
+}
+
+static void
+on_decode_pad_added (GstElement * decode, GstPad * pad, GstElement * convert)
+{
+  GstPad *sinkpad = gst_element_get_static_pad (convert, "sink");
+
+  if (!gst_pad_is_linked (sinkpad))
+    gst_pad_link (pad, sinkpad);
+  gst_object_unref (sinkpad);
+}
+
+static GstPad *
+gst_gemini_live_request_new_pad (GstElement * element, GstPadTemplate * templ,
+    const gchar * name, const GstCaps * caps)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (element);
+  GstElement *decode, *convert, *scale, *rate, *filter, *enc, *sink;
+  GstCaps *filter_caps;
+  GstPad *target;
+  gint fps_n, fps_d;
+  guint max_size;
+  gdouble fps;
+
+  if (self->video_sinkpad != NULL) {
+    GST_WARNING_OBJECT (self, "sink_video already exists");
+    return NULL;
+  }
+
+  GST_OBJECT_LOCK (self);
+  max_size = self->video_max_size;
+  fps = self->video_fps;
+  GST_OBJECT_UNLOCK (self);
+
+  /* decodebin passes raw video through and decodes image/jpeg. */
+  decode = make (self, "decodebin");
+  convert = make (self, "videoconvert");
+  scale = make (self, "videoscale");
+  rate = make (self, "videorate");
+  filter = make (self, "capsfilter");
+  enc = make (self, "jpegenc");
+  sink = make_appsink (self, on_video_sample, NULL);
+  if (!decode || !convert || !scale || !rate || !filter || !enc || !sink) {
+    gst_clear_object (&decode);
+    gst_clear_object (&convert);
+    gst_clear_object (&scale);
+    gst_clear_object (&rate);
+    gst_clear_object (&filter);
+    gst_clear_object (&enc);
+    gst_clear_object (&sink);
+    return NULL;
+  }
+
+  gst_util_double_to_fraction (fps, &fps_n, &fps_d);
+  g_object_set (rate, "drop-only", TRUE, NULL);
+  filter_caps = gst_caps_new_simple ("video/x-raw",
+      "width", GST_TYPE_INT_RANGE, 1, (gint) max_size,
+      "height", GST_TYPE_INT_RANGE, 1, (gint) max_size,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+      "framerate", GST_TYPE_FRACTION, fps_n, fps_d, NULL);
+  g_object_set (filter, "caps", filter_caps, NULL);
+  gst_caps_unref (filter_caps);
+
+  self->video_bin = gst_bin_new ("video");
+  gst_bin_add_many (GST_BIN (self->video_bin), decode, convert, scale, rate,
+      filter, enc, sink, NULL);
+  gst_element_link_many (convert, scale, rate, filter, enc, sink, NULL);
+  g_signal_connect_object (decode, "pad-added",
+      G_CALLBACK (on_decode_pad_added), convert, 0);
+
+  gst_bin_add (GST_BIN (self), self->video_bin);
+  target = gst_element_get_static_pad (decode, "sink");
+  self->video_sinkpad = gst_ghost_pad_new_from_template ("sink_video",
+      target, templ);
+  gst_object_unref (target);
+  gst_element_sync_state_with_parent (self->video_bin);
+  gst_pad_set_active (self->video_sinkpad, TRUE);
+  gst_element_add_pad (element, self->video_sinkpad);
+  return self->video_sinkpad;
+}
+
+static void
+gst_gemini_live_release_pad (GstElement * element, GstPad * pad)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (element);
+
+  if (pad != self->video_sinkpad)
+    return;
+  gst_element_remove_pad (element, pad);
+  self->video_sinkpad = NULL;
+  gst_element_set_state (self->video_bin, GST_STATE_NULL);
+  gst_bin_remove (GST_BIN (self), self->video_bin);
+  self->video_bin = NULL;
+}
+
+/* ---- action signals (any thread) --------------------------------------- */
+
+static gboolean
+gst_gemini_live_send_tool_response (GstGeminiLive * self, const gchar * id,
+    const gchar * name, const gchar * response_json)
+{
+  GError *error = NULL;
+  gchar *json;
+
+  if (name == NULL || response_json == NULL) {
+    GST_WARNING_OBJECT (self, "send-tool-response needs a name and a response");
+    return FALSE;
+  }
+  json = gst_gemini_live_protocol_build_tool_response (id, name,
+      response_json, &error);
+  if (json == NULL) {
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("Invalid tool response for '%s'", name), ("%s", error->message));
+    g_error_free (error);
+    return FALSE;
+  }
+  gst_gemini_live_session_send (self->session, json);
+  return TRUE;
+}
+
+static gboolean
+gst_gemini_live_send_text (GstGeminiLive * self, const gchar * text)
+{
+  if (text == NULL || !g_utf8_validate (text, -1, NULL)) {
+    GST_WARNING_OBJECT (self, "send-text needs a UTF-8 string");
+    return FALSE;
+  }
+  gst_gemini_live_session_send (self->session,
+      gst_gemini_live_protocol_build_realtime_text (text));
+  return TRUE;
+}
+
+/* Stops at the first handler that answers: that answer is sent. */
+static gboolean
+first_response_accumulator (GSignalInvocationHint * ihint,
+    GValue * return_accu, const GValue * handler_return, gpointer data)
+{
+  const gchar *response = g_value_get_string (handler_return);
+
+  if (response == NULL)
+    return TRUE;
+  g_value_set_string (return_accu, response);
+  return FALSE;
+}
+
+/* ---- state ------------------------------------------------------------- */
+
+static gboolean
+prepare (GstGeminiLive * self)
+{
+  GError *error = NULL;
+  gchar *key;
+
+  gst_gemini_live_config_clear (&self->active);
+  GST_OBJECT_LOCK (self);
+  gst_gemini_live_config_copy (&self->active, &self->settings);
+  self->chunk_bytes = (gsize) self->chunk_ms * GST_GEMINI_LIVE_INPUT_RATE *
+      2 / 1000;
+  GST_OBJECT_UNLOCK (self);
+
+  key = gst_gemini_live_config_resolve_api_key (self->active.api_key);
+  g_free (self->active.api_key);
+  self->active.api_key = key;
+
+  if (key == NULL) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,
+        ("No API key: set the 'api-key' property or the GEMINI_API_KEY "
+            "(or GOOGLE_API_KEY) environment variable"), (NULL));
+    return FALSE;
+  }
+  if (!gst_gemini_live_config_validate (&self->active, &error)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message),
+        (NULL));
+    g_error_free (error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+start_session (GstGeminiLive * self)
+{
+  GError *error = NULL;
+
+  g_atomic_int_set (&self->audio_eos, 0);
+  gst_adapter_clear (self->adapter);
+  if (!gst_gemini_live_session_start (self->session, &self->active, &error)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+        ("Could not start the session thread"), ("%s", error->message));
+    g_error_free (error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static GstStateChangeReturn
+gst_gemini_live_change_state (GstElement * element, GstStateChange transition)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!prepare (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!start_session (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      gst_gemini_live_output_set_playing (self->output, FALSE);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+      gst_gemini_live_session_stop (self->session);
+    return ret;
+  }
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      /* A live source: no preroll. */
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      gst_gemini_live_output_set_playing (self->output, TRUE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      gst_gemini_live_session_stop (self->session);
+      gst_adapter_clear (self->adapter);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* ---- properties -------------------------------------------------------- */
+
+static void
+replace_string (GstGeminiLive * self, gchar ** field, const GValue * value)
+{
+  GST_OBJECT_LOCK (self);
+  g_free (*field);
+  *field = g_value_dup_string (value);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_gemini_live_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (object);
+
+  switch (prop_id) {
+    case PROP_API_KEY:
+      /* Never logged. */
+      replace_string (self, &self->settings.api_key, value);
+      break;
+    case PROP_URI:
+      replace_string (self, &self->settings.uri, value);
+      if (self->settings.uri == NULL)
+        self->settings.uri = g_strdup (GST_GEMINI_LIVE_DEFAULT_URI);
+      break;
+    case PROP_MODEL:
+      replace_string (self, &self->settings.model, value);
+      break;
+    case PROP_VOICE:
+      replace_string (self, &self->settings.voice, value);
+      break;
+    case PROP_SYSTEM_INSTRUCTION:
+      replace_string (self, &self->settings.system_instruction, value);
+      break;
+    case PROP_RESPONSE_MODALITY:
+      GST_OBJECT_LOCK (self);
+      self->settings.response_modality = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_INPUT_TRANSCRIPTION:
+      GST_OBJECT_LOCK (self);
+      self->settings.input_transcription = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_OUTPUT_TRANSCRIPTION:
+      GST_OBJECT_LOCK (self);
+      self->settings.output_transcription = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_SESSION_RESUMPTION:
+      GST_OBJECT_LOCK (self);
+      self->settings.session_resumption = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_RESUMPTION_HANDLE:
+      replace_string (self, &self->settings.resumption_handle, value);
+      GST_OBJECT_LOCK (self);
+      g_free (self->current_handle);
+      self->current_handle = g_strdup (self->settings.resumption_handle);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_TOOLS:
+      replace_string (self, &self->settings.tools_json, value);
+      break;
+    case PROP_LATENCY:{
+      GstClockTime old = gst_gemini_live_output_get_latency (self->output);
+      GstClockTime latency = g_value_get_uint (value) * GST_MSECOND;
+
+      gst_gemini_live_output_set_latency (self->output, latency);
+      if (old != latency)
+        gst_element_post_message (GST_ELEMENT (self),
+            gst_message_new_latency (GST_OBJECT (self)));
+      break;
+    }
+    case PROP_CHUNK_DURATION:
+      GST_OBJECT_LOCK (self);
+      self->chunk_ms = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_VIDEO_MAX_SIZE:
+      GST_OBJECT_LOCK (self);
+      self->video_max_size = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_VIDEO_FPS:
+      GST_OBJECT_LOCK (self);
+      self->video_fps = g_value_get_double (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_gemini_live_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_URI:
+      g_value_set_string (value, self->settings.uri);
+      break;
+    case PROP_MODEL:
+      g_value_set_string (value, self->settings.model);
+      break;
+    case PROP_VOICE:
+      g_value_set_string (value, self->settings.voice);
+      break;
+    case PROP_SYSTEM_INSTRUCTION:
+      g_value_set_string (value, self->settings.system_instruction);
+      break;
+    case PROP_RESPONSE_MODALITY:
+      g_value_set_enum (value, self->settings.response_modality);
+      break;
+    case PROP_INPUT_TRANSCRIPTION:
+      g_value_set_boolean (value, self->settings.input_transcription);
+      break;
+    case PROP_OUTPUT_TRANSCRIPTION:
+      g_value_set_boolean (value, self->settings.output_transcription);
+      break;
+    case PROP_SESSION_RESUMPTION:
+      g_value_set_boolean (value, self->settings.session_resumption);
+      break;
+    case PROP_RESUMPTION_HANDLE:
+      g_value_set_string (value, self->current_handle);
+      break;
+    case PROP_TOOLS:
+      g_value_set_string (value, self->settings.tools_json);
+      break;
+    case PROP_LATENCY:
+      g_value_set_uint (value,
+          gst_gemini_live_output_get_latency (self->output) / GST_MSECOND);
+      break;
+    case PROP_CHUNK_DURATION:
+      g_value_set_uint (value, self->chunk_ms);
+      break;
+    case PROP_VIDEO_MAX_SIZE:
+      g_value_set_uint (value, self->video_max_size);
+      break;
+    case PROP_VIDEO_FPS:
+      g_value_set_double (value, self->video_fps);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---- GObject ----------------------------------------------------------- */
+
+static void
+gst_gemini_live_init (GstGeminiLive * self)
+{
+  GstElement *convert, *resample, *filter, *sink;
+  GstCaps *caps;
+  GstPad *target;
+
+  gst_gemini_live_config_init (&self->settings);
+  gst_gemini_live_config_init (&self->active);
+  self->chunk_ms = DEFAULT_CHUNK_MS;
+  self->video_max_size = DEFAULT_VIDEO_MAX_SIZE;
+  self->video_fps = DEFAULT_VIDEO_FPS;
+  self->adapter = gst_adapter_new ();
+  self->session = gst_gemini_live_session_new (&session_callbacks, self);
+
+  /* Model audio: a plain src pad driven by the output timing task. */
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  self->output = gst_gemini_live_output_new (GST_ELEMENT (self),
+      self->srcpad);
+  gst_gemini_live_output_set_latency (self->output,
+      DEFAULT_LATENCY_MS * GST_MSECOND);
+  gst_pad_set_activatemode_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (src_activate_mode));
+  gst_pad_set_query_function (self->srcpad, GST_DEBUG_FUNCPTR (src_query));
+  gst_pad_use_fixed_caps (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  /* Microphone audio: converted inside to what the API takes. */
+  convert = gst_element_factory_make ("audioconvert", "audio-convert");
+  resample = gst_element_factory_make ("audioresample", "audio-resample");
+  filter = gst_element_factory_make ("capsfilter", "audio-caps");
+  sink = make_appsink (self, on_audio_sample, on_audio_eos);
+  if (convert && resample && filter && sink) {
+    caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING,
+        "S16LE", "layout", G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
+        GST_GEMINI_LIVE_INPUT_RATE, "channels", G_TYPE_INT, 1, NULL);
+    g_object_set (filter, "caps", caps, NULL);
+    gst_caps_unref (caps);
+    gst_bin_add_many (GST_BIN (self), convert, resample, filter, sink, NULL);
+    gst_element_link_many (convert, resample, filter, sink, NULL);
+    target = gst_element_get_static_pad (convert, "sink");
+    self->audio_sinkpad = gst_ghost_pad_new_from_template ("sink_audio",
+        target, gst_static_pad_template_get (&sink_audio_template));
+    gst_object_unref (target);
+  } else {
+    /* Reported when the state changes; the pad still exists. */
+    gst_clear_object (&convert);
+    gst_clear_object (&resample);
+    gst_clear_object (&filter);
+    gst_clear_object (&sink);
+    self->audio_sinkpad = gst_ghost_pad_new_no_target_from_template
+        ("sink_audio", gst_static_pad_template_get (&sink_audio_template));
+  }
+  gst_element_add_pad (GST_ELEMENT (self), self->audio_sinkpad);
+}
+
+static void
+gst_gemini_live_finalize (GObject * object)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (object);
+
+  gst_gemini_live_session_free (self->session);
+  gst_gemini_live_output_free (self->output);
+  g_object_unref (self->adapter);
+  gst_gemini_live_config_clear (&self->settings);
+  gst_gemini_live_config_clear (&self->active);
+  g_free (self->current_handle);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+#define READY_PARAM (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
+
+static void
+gst_gemini_live_class_init (GstGeminiLiveClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->set_property = gst_gemini_live_set_property;
+  gobject_class->get_property = gst_gemini_live_get_property;
+  gobject_class->finalize = gst_gemini_live_finalize;
+
+  /**
+   * GstGeminiLive:api-key:
+   *
+   * The Gemini API key, sent as the `x-goog-api-key` header. When unset,
+   * the `GEMINI_API_KEY` or else `GOOGLE_API_KEY` environment variable is
+   * used. Write-only, and never logged.
+   */
+  g_object_class_install_property (gobject_class, PROP_API_KEY,
+      g_param_spec_string ("api-key", "API key",
+          "Gemini API key (default: $GEMINI_API_KEY, else $GOOGLE_API_KEY); "
+          "write-only, never logged", NULL,
+          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstGeminiLive:uri:
+   *
+   * The WebSocket endpoint. The default is the Gemini API at API version
+   * v1; point it at `ws://127.0.0.1:PORT/...` to use gemini-live-sim.
+   */
+  g_object_class_install_property (gobject_class, PROP_URI,
+      g_param_spec_string ("uri", "URI", "Live API WebSocket endpoint",
+          GST_GEMINI_LIVE_DEFAULT_URI, READY_PARAM));
+
+  /**
+   * GstGeminiLive:model:
+   *
+   * The model: a bare id such as `gemini-3.1-flash-live-preview` (sent as
+   * `models/<id>`) or a full resource name.
+   */
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model", "Live model id or resource name",
+          GST_GEMINI_LIVE_DEFAULT_MODEL, READY_PARAM));
+
+  /**
+   * GstGeminiLive:voice:
+   *
+   * A prebuilt voice name such as `Puck`, `Kore` or `Zephyr`; unset uses
+   * the model's default voice.
+   */
+  g_object_class_install_property (gobject_class, PROP_VOICE,
+      g_param_spec_string ("voice", "Voice",
+          "Prebuilt voice name (e.g. Puck, Kore); NULL: the model's default",
+          NULL, READY_PARAM));
+
+  /**
+   * GstGeminiLive:system-instruction:
+   *
+   * Instructions for the model, sent as the setup's systemInstruction.
+   */
+  g_object_class_install_property (gobject_class, PROP_SYSTEM_INSTRUCTION,
+      g_param_spec_string ("system-instruction", "System instruction",
+          "Instructions that steer the model for the whole session", NULL,
+          READY_PARAM));
+
+  /**
+   * GstGeminiLive:response-modality:
+   *
+   * Whether the model answers with speech or text. Text answers are posted
+   * as `geminilive/text` messages.
+   */
+  g_object_class_install_property (gobject_class, PROP_RESPONSE_MODALITY,
+      g_param_spec_enum ("response-modality", "Response modality",
+          "What the model answers with",
+          GST_TYPE_GEMINI_LIVE_RESPONSE_MODALITY,
+          GST_GEMINI_LIVE_RESPONSE_MODALITY_AUDIO, READY_PARAM));
+
+  /**
+   * GstGeminiLive:input-transcription:
+   *
+   * Ask the server to transcribe what the user says
+   * (`geminilive/input-transcription` messages).
+   */
+  g_object_class_install_property (gobject_class, PROP_INPUT_TRANSCRIPTION,
+      g_param_spec_boolean ("input-transcription", "Input transcription",
+          "Transcribe the user's speech", FALSE, READY_PARAM));
+
+  /**
+   * GstGeminiLive:output-transcription:
+   *
+   * Ask the server to transcribe the model's speech
+   * (`geminilive/output-transcription` messages).
+   */
+  g_object_class_install_property (gobject_class, PROP_OUTPUT_TRANSCRIPTION,
+      g_param_spec_boolean ("output-transcription", "Output transcription",
+          "Transcribe the model's speech", FALSE, READY_PARAM));
+
+  /**
+   * GstGeminiLive:session-resumption:
+   *
+   * Ask the server for session resumption handles, so that the
+   * conversation can continue on a new connection.
+   */
+  g_object_class_install_property (gobject_class, PROP_SESSION_RESUMPTION,
+      g_param_spec_boolean ("session-resumption", "Session resumption",
+          "Receive resumption handles from the server", TRUE, READY_PARAM));
+
+  /**
+   * GstGeminiLive:resumption-handle:
+   *
+   * Reading gives the newest resumable handle the server sent (notified);
+   * writing one before the session starts resumes that session.
+   */
+  g_object_class_install_property (gobject_class, PROP_RESUMPTION_HANDLE,
+      g_param_spec_string ("resumption-handle", "Resumption handle",
+          "Handle to resume on start; reads back the newest handle", NULL,
+          READY_PARAM));
+
+  /**
+   * GstGeminiLive:tools:
+   *
+   * Function declarations as a JSON array of FunctionDeclaration objects
+   * (`[{"name": "get_weather", "description": "...", "parameters":
+   * {...}}]`). Calls surface as #GstGeminiLive::tool-call.
+   */
+  g_object_class_install_property (gobject_class, PROP_TOOLS,
+      g_param_spec_string ("tools", "Tools",
+          "Function declarations as a JSON array", NULL, READY_PARAM));
+
+  /**
+   * GstGeminiLive:latency:
+   *
+   * How much of the model's audio is buffered before it plays, in ms: the
+   * jitter buffer that absorbs bursty delivery. Reported in the latency
+   * query.
+   */
+  g_object_class_install_property (gobject_class, PROP_LATENCY,
+      g_param_spec_uint ("latency", "Latency",
+          "Output buffering in ms (reported as the element's latency)", 0,
+          10000, DEFAULT_LATENCY_MS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstGeminiLive:chunk-duration:
+   *
+   * Duration of the audio sent in each realtimeInput message, in ms.
+   */
+  g_object_class_install_property (gobject_class, PROP_CHUNK_DURATION,
+      g_param_spec_uint ("chunk-duration", "Chunk duration",
+          "Audio per realtimeInput message in ms", 20, 100, DEFAULT_CHUNK_MS,
+          READY_PARAM));
+
+  /**
+   * GstGeminiLive:video-max-size:
+   *
+   * Frames on `sink_video` are scaled so their longer side is at most
+   * this many pixels.
+   */
+  g_object_class_install_property (gobject_class, PROP_VIDEO_MAX_SIZE,
+      g_param_spec_uint ("video-max-size", "Video max size",
+          "Longest side of frames sent to the model, in pixels", 16, 4096,
+          DEFAULT_VIDEO_MAX_SIZE, READY_PARAM));
+
+  /**
+   * GstGeminiLive:video-fps:
+   *
+   * Frames per second sent from `sink_video` (the API takes at most 1).
+   */
+  g_object_class_install_property (gobject_class, PROP_VIDEO_FPS,
+      g_param_spec_double ("video-fps", "Video FPS",
+          "Frames per second sent to the model", 0.01, 30.0,
+          DEFAULT_VIDEO_FPS, READY_PARAM));
+
+  /**
+   * GstGeminiLive::tool-call:
+   * @self: the element
+   * @id: the call id to answer
+   * @name: the function name
+   * @args_json: the arguments as a JSON object
+   *
+   * The model calls a declared function. Emitted from the element's
+   * network thread; do not block in it. Return a JSON response to send it
+   * at once, or %NULL and answer later with
+   * #GstGeminiLive::send-tool-response.
+   *
+   * Returns: (nullable): the response JSON, or %NULL.
+   */
+  signals[SIGNAL_TOOL_CALL] = g_signal_new ("tool-call",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+      first_response_accumulator, NULL, NULL, G_TYPE_STRING, 3,
+      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * GstGeminiLive::tool-call-cancellation:
+   * @self: the element
+   * @ids: the ids of the calls that should not have run
+   *
+   * The model withdrew tool calls (usually because the user interrupted).
+   */
+  signals[SIGNAL_TOOL_CALL_CANCELLATION] =
+      g_signal_new ("tool-call-cancellation", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
+
+  /**
+   * GstGeminiLive::send-tool-response:
+   * @self: the element
+   * @id: the call id from #GstGeminiLive::tool-call
+   * @name: the function name
+   * @response_json: the result as a JSON object
+   *
+   * Answers a tool call. Thread-safe.
+   *
+   * Returns: %TRUE if the response was valid JSON and was queued.
+   */
+  signals[SIGNAL_SEND_TOOL_RESPONSE] =
+      g_signal_new_class_handler ("send-tool-response",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_gemini_live_send_tool_response), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * GstGeminiLive::send-text:
+   * @self: the element
+   * @text: what the user says, as text
+   *
+   * Sends text to the model as realtime input; it answers as to speech.
+   * Thread-safe.
+   *
+   * Returns: %TRUE if queued.
+   */
+  signals[SIGNAL_SEND_TEXT] = g_signal_new_class_handler ("send-text",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_gemini_live_send_text), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_gemini_live_change_state);
+  element_class->request_new_pad =
+      GST_DEBUG_FUNCPTR (gst_gemini_live_request_new_pad);
+  element_class->release_pad = GST_DEBUG_FUNCPTR (gst_gemini_live_release_pad);
+
+  gst_element_class_add_static_pad_template (element_class,
+      &sink_audio_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &sink_video_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "Gemini Live",
+      "Audio/Video/Filter/Network",
+      "Talks with Google's Gemini Live API: audio and video in, the model's "
+      "audio out, tool calls as signals",
+      "gst-gemini-live authors <gst-gemini-live@users.noreply.github.com>");
+}

@@ -1,0 +1,58 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 The gst-gemini-live authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One Live API connection: a SoupSession and its SoupWebsocketConnection,
+ * owned by one dedicated thread running its own GMainContext. libsoup 3 is
+ * not thread-safe, so every other thread only enqueues messages here.
+ */
+#pragma once
+
+#include <glib.h>
+#include "gstgeminiliveconfig.h"
+#include "gstgeminiliveprotocol.h"
+
+G_BEGIN_DECLS
+
+typedef struct _GstGeminiLiveSession GstGeminiLiveSession;
+
+/* Every callback runs in the session thread. */
+typedef struct
+{
+  /* A parsed server event; SETUP_COMPLETE is delivered after queued input
+   * has been released. */
+  void (*event) (GstGeminiLiveSession * session,
+      const GstGeminiLiveEvent * event, gpointer user_data);
+  /* The connection could not be opened or the server closed it. code is
+   * the WebSocket close code (1006 when it went away without a close
+   * frame; 0 when it never opened). */
+  void (*closed) (GstGeminiLiveSession * session, gushort code,
+      const gchar * reason, const GError * error, gpointer user_data);
+  /* Something went wrong that does not end the session. */
+  void (*warning) (GstGeminiLiveSession * session, const gchar * message,
+      const gchar * debug, gpointer user_data);
+} GstGeminiLiveSessionCallbacks;
+
+GstGeminiLiveSession *gst_gemini_live_session_new (const
+    GstGeminiLiveSessionCallbacks * callbacks, gpointer user_data);
+void gst_gemini_live_session_free (GstGeminiLiveSession * session);
+
+/* Starts the thread and connects; the setup message is built from config
+ * and sent first. Returns FALSE if the thread cannot be started. */
+gboolean gst_gemini_live_session_start (GstGeminiLiveSession * session,
+    const GstGeminiLiveConfig * config, GError ** error);
+
+/* Closes with 1000, stops and joins the thread. Never blocks for long: a
+ * peer that does not answer the close is abandoned after a short grace. */
+void gst_gemini_live_session_stop (GstGeminiLiveSession * session);
+
+/* Queues a client message (takes ownership). Thread-safe. Messages queued
+ * before setupComplete are held, up to a bound, and sent in order once the
+ * server is ready. */
+void gst_gemini_live_session_send (GstGeminiLiveSession * session,
+    gchar * json);
+
+/* Redacts a URI for logs and errors: drops the query and user info. */
+gchar *gst_gemini_live_session_safe_uri (const gchar * uri);
+
+G_END_DECLS

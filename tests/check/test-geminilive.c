@@ -1,0 +1,1188 @@
+/* gst-gemini-live: the element against the in-process simulator.
+ * Copyright (C) 2026 The gst-gemini-live authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every test drives the element through GstHarness and asserts what went
+ * on the wire (as the simulator saw it) and what came out of the pads.
+ * Synchronisation is by waiting on conditions, never by sleeping.
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/check/gsttestclock.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "gls-sim.h"
+#include "recording.h"
+
+#define TEST_KEY "test-key-5up3r-53cr3t"
+#define WAIT_MS 10000
+#define IN_CAPS "audio/x-raw,format=S16LE,layout=interleaved,rate=16000,channels=1"
+
+typedef struct
+{
+  GlsSim *sim;
+  GstElement *element;
+  GstBus *bus;
+  GstHarness *in;               /* pushes into sink_audio */
+  GstHarness *out;              /* pulls from src */
+} Fixture;
+
+static GlsSimOptions
+default_sim_options (void)
+{
+  GlsSimOptions options;
+
+  gls_sim_options_init (&options);
+  options.api_key = TEST_KEY;
+  return options;
+}
+
+static void
+fixture_setup_full (Fixture * f, const GlsSimOptions * options,
+    const gchar * first_property, ...)
+{
+  GError *error = NULL;
+  gchar *uri;
+  va_list args;
+
+  memset (f, 0, sizeof (*f));
+  f->sim = gls_sim_new (options, &error);
+  fail_unless (f->sim != NULL, "simulator: %s", error ? error->message : "");
+  uri = gls_sim_get_uri (f->sim, "v1");
+
+  f->element = gst_element_factory_make ("geminilive", NULL);
+  fail_unless (f->element != NULL);
+  g_object_set (f->element, "uri", uri, "api-key", TEST_KEY, NULL);
+  if (first_property != NULL) {
+    va_start (args, first_property);
+    g_object_set_valist (G_OBJECT (f->element), first_property, args);
+    va_end (args);
+  }
+  g_free (uri);
+
+  f->bus = gst_bus_new ();
+  gst_element_set_bus (f->element, f->bus);
+
+  f->out = gst_harness_new_with_element (f->element, NULL, "src");
+  f->in = gst_harness_new_with_element (f->element, "sink_audio", NULL);
+  gst_harness_use_testclock (f->out);
+  gst_harness_set_src_caps_str (f->in, IN_CAPS);
+}
+
+static void
+fixture_setup (Fixture * f, const gchar * first_property, ...)
+{
+  GlsSimOptions options = default_sim_options ();
+
+  fixture_setup_full (f, &options, NULL);
+  if (first_property != NULL) {
+    va_list args;
+    va_start (args, first_property);
+    g_object_set_valist (G_OBJECT (f->element), first_property, args);
+    va_end (args);
+  }
+}
+
+static void
+fixture_teardown (Fixture * f)
+{
+  gst_harness_teardown (f->in);
+  gst_harness_teardown (f->out);
+  gst_bus_set_flushing (f->bus, TRUE);
+  gst_object_unref (f->bus);
+  gls_sim_free (f->sim);
+}
+
+/* Pops bus messages until an element message with this name arrives;
+ * errors fail the test unless that is what we wait for. */
+static GstMessage *
+wait_message (Fixture * f, const gchar * name)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+
+  while (g_get_monotonic_time () < deadline) {
+    GstMessage *msg = gst_bus_timed_pop (f->bus, 100 * GST_MSECOND);
+    const GstStructure *s;
+
+    if (msg == NULL)
+      continue;
+    if (g_strcmp0 (name, "error") == 0 && GST_MESSAGE_TYPE (msg) ==
+        GST_MESSAGE_ERROR)
+      return msg;
+    if (g_strcmp0 (name, "warning") == 0 && GST_MESSAGE_TYPE (msg) ==
+        GST_MESSAGE_WARNING)
+      return msg;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      GError *err;
+      gchar *dbg;
+      gst_message_parse_error (msg, &err, &dbg);
+      fail ("unexpected error waiting for %s: %s (%s)", name, err->message,
+          dbg);
+    }
+    s = gst_message_get_structure (msg);
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT && s &&
+        gst_structure_has_name (s, name))
+      return msg;
+    gst_message_unref (msg);
+  }
+  fail ("timed out waiting for %s", name);
+  return NULL;
+}
+
+static GBytes *
+make_tone (guint ms, gint amplitude)
+{
+  guint n = 16 * ms, i;
+  gint16 *samples = g_new (gint16, n);
+
+  for (i = 0; i < n; i++)
+    samples[i] = (gint16) (amplitude * sin (2 * G_PI * 440.0 * i / 16000.0));
+  return g_bytes_new_take (samples, n * sizeof (gint16));
+}
+
+static void
+push_bytes (Fixture * f, GBytes * bytes)
+{
+  GstBuffer *buf = gst_buffer_new_wrapped_bytes (bytes);
+
+  fail_unless_equals_int (gst_harness_push (f->in, buf), GST_FLOW_OK);
+}
+
+/* A spoken turn: speech, then enough silence for the model's VAD. */
+static void
+speak (Fixture * f, guint speech_ms)
+{
+  push_bytes (f, make_tone (speech_ms, 8000));
+  push_bytes (f, make_tone (600, 0));
+}
+
+static JsonObject *
+parse_object (const gchar * json, JsonParser ** parser)
+{
+  *parser = json_parser_new ();
+  fail_unless (json_parser_load_from_data (*parser, json, -1, NULL), json);
+  return json_node_get_object (json_parser_get_root (*parser));
+}
+
+/* Pulls model audio until `bytes` have come out, advancing the test
+ * clock to each wait the element makes. */
+static GPtrArray *
+pull_audio (Fixture * f, gsize bytes)
+{
+  GPtrArray *buffers = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  gsize got = 0;
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+
+  while (got < bytes) {
+    GstBuffer *buf;
+
+    fail_unless (g_get_monotonic_time () < deadline,
+        "only %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes came out",
+        got, bytes);
+    buf = gst_harness_try_pull (f->out);
+    if (buf == NULL) {
+      GstTestClock *clock = gst_harness_get_testclock (f->out);
+      if (gst_test_clock_timed_wait_for_multiple_pending_ids (clock, 1, 50,
+              NULL))
+        gst_harness_crank_single_clock_wait (f->out);
+      gst_object_unref (clock);
+      continue;
+    }
+    got += gst_buffer_get_size (buf);
+    g_ptr_array_add (buffers, buf);
+  }
+  return buffers;
+}
+
+static GBytes *
+concat (GPtrArray * buffers)
+{
+  GByteArray *all = g_byte_array_new ();
+  guint i;
+
+  for (i = 0; i < buffers->len; i++) {
+    GstMapInfo map;
+    GstBuffer *buf = g_ptr_array_index (buffers, i);
+    gst_buffer_map (buf, &map, GST_MAP_READ);
+    g_byte_array_append (all, map.data, map.size);
+    gst_buffer_unmap (buf, &map);
+  }
+  return g_byte_array_free_to_bytes (all);
+}
+
+/* Client messages of one kind (a top-level member, or a realtimeInput
+ * member) as parsed JSON strings. */
+static GPtrArray *
+client_messages_of (Fixture * f, const gchar * kind)
+{
+  GPtrArray *all = gls_sim_dup_client_messages (f->sim);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+
+  for (i = 0; i < all->len; i++) {
+    JsonParser *parser;
+    JsonObject *o = parse_object (g_ptr_array_index (all, i), &parser);
+    gboolean match = json_object_has_member (o, kind);
+
+    if (!match && json_object_has_member (o, "realtimeInput"))
+      match = json_object_has_member (json_object_get_object_member (o,
+              "realtimeInput"), kind);
+    if (match)
+      g_ptr_array_add (out, g_strdup (g_ptr_array_index (all, i)));
+    g_object_unref (parser);
+  }
+  g_ptr_array_unref (all);
+  return out;
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+GST_START_TEST (test_setup_first_and_from_properties)
+{
+  Fixture f;
+  GPtrArray *msgs;
+  JsonParser *parser;
+  JsonObject *setup, *gen;
+  gchar *headers, *request_uri;
+
+  fixture_setup (&f, "voice", "Puck", "system-instruction", "Be brief.",
+      "input-transcription", TRUE, "output-transcription", TRUE, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+
+  msgs = gls_sim_dup_client_messages (f.sim);
+  fail_unless (msgs->len >= 1);
+  setup = json_object_get_object_member (parse_object (g_ptr_array_index (msgs,
+              0), &parser), "setup");
+  fail_unless (setup != NULL, "first message is not setup");
+  fail_unless_equals_string (json_object_get_string_member (setup, "model"),
+      "models/gemini-3.1-flash-live-preview");
+  gen = json_object_get_object_member (setup, "generationConfig");
+  fail_unless_equals_string (json_array_get_string_element
+      (json_object_get_array_member (gen, "responseModalities"), 0), "AUDIO");
+  fail_unless_equals_string (json_object_get_string_member
+      (json_object_get_object_member (json_object_get_object_member
+              (json_object_get_object_member (gen, "speechConfig"),
+                  "voiceConfig"), "prebuiltVoiceConfig"), "voiceName"), "Puck");
+  fail_unless (json_object_has_member (setup, "inputAudioTranscription"));
+  fail_unless (json_object_has_member (setup, "outputAudioTranscription"));
+  fail_unless (json_object_has_member (setup, "sessionResumption"));
+  fail_unless (json_object_has_member (setup, "systemInstruction"));
+  g_object_unref (parser);
+  g_ptr_array_unref (msgs);
+
+  /* The key travels as a header, never in the URL. */
+  headers = gls_sim_dup_last_request_headers (f.sim);
+  request_uri = gls_sim_dup_last_request_uri (f.sim);
+  fail_unless (strstr (headers, "x-goog-api-key: " TEST_KEY) != NULL ||
+      strstr (headers, "X-Goog-Api-Key: " TEST_KEY) != NULL, headers);
+  fail_unless (strstr (request_uri, TEST_KEY) == NULL);
+  fail_unless (strstr (request_uri,
+          "/ws/google.ai.generativelanguage.v1.GenerativeService."
+          "BidiGenerateContent") != NULL, request_uri);
+  g_free (headers);
+  g_free (request_uri);
+
+  /* Only one setup, ever. */
+  msgs = client_messages_of (&f, "setup");
+  fail_unless_equals_int (msgs->len, 1);
+  g_ptr_array_unref (msgs);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* ---- input audio ------------------------------------------------------- */
+
+GST_START_TEST (test_audio_held_until_setup_complete_then_exact)
+{
+  Fixture f;
+  GlsSimOptions options = default_sim_options ();
+  GBytes *sent, *received;
+  GPtrArray *audio;
+  gsize sent_size;
+  guint i;
+
+  /* A slow setupComplete: input arriving meanwhile must be kept. */
+  options.setup_delay_ms = 300;
+  fixture_setup_full (&f, &options, NULL);
+  gst_harness_play (f.out);
+
+  sent = make_tone (1010, 3000);        /* not a multiple of the chunk */
+  sent_size = g_bytes_get_size (sent);
+  push_bytes (&f, g_bytes_ref (sent));
+  gst_harness_push_event (f.in, gst_event_new_eos ());
+
+  fail_unless (gls_sim_wait_message_kind (f.sim, "audioStreamEnd", WAIT_MS));
+  received = gls_sim_dup_received_audio (f.sim);
+  fail_unless (g_bytes_equal (sent, received),
+      "sent %" G_GSIZE_FORMAT " bytes, simulator decoded %" G_GSIZE_FORMAT,
+      sent_size, g_bytes_get_size (received));
+  fail_unless_equals_int (gls_sim_get_early_message_count (f.sim), 0);
+
+  /* 40 ms chunks (1280 bytes) of audio/pcm;rate=16000, never mediaChunks. */
+  audio = client_messages_of (&f, "audio");
+  fail_unless_equals_int (audio->len, (sent_size + 1279) / 1280);
+  for (i = 0; i < audio->len; i++) {
+    const gchar *json = g_ptr_array_index (audio, i);
+    fail_unless (strstr (json, "\"mimeType\":\"audio/pcm;rate=16000\"") !=
+        NULL, json);
+    fail_unless (strstr (json, "mediaChunks") == NULL);
+  }
+  g_ptr_array_unref (audio);
+  audio = client_messages_of (&f, "mediaChunks");
+  fail_unless_equals_int (audio->len, 0);
+  g_ptr_array_unref (audio);
+
+  g_bytes_unref (sent);
+  g_bytes_unref (received);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_audio_chunk_duration)
+{
+  Fixture f;
+  GPtrArray *audio;
+  GBytes *received;
+
+  fixture_setup (&f, "chunk-duration", 100, NULL);
+  gst_harness_play (f.out);
+  push_bytes (&f, make_tone (1000, 3000));
+  fail_unless (gls_sim_wait_received_audio (f.sim, 32000, WAIT_MS));
+  audio = client_messages_of (&f, "audio");
+  /* 100 ms at 16 kHz mono S16LE is 3200 bytes per message. */
+  fail_unless_equals_int (audio->len, 10);
+  received = gls_sim_dup_received_audio (f.sim);
+  fail_unless_equals_int (g_bytes_get_size (received), 32000);
+  g_bytes_unref (received);
+  g_ptr_array_unref (audio);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_audio_converted_to_16k_mono)
+{
+  Fixture f;
+  GBytes *received;
+  GstBuffer *buf;
+
+  fixture_setup (&f, NULL);
+  gst_harness_set_src_caps_str (f.in,
+      "audio/x-raw,format=F32LE,layout=interleaved,rate=48000,channels=2");
+  gst_harness_play (f.out);
+  /* One second of 48 kHz stereo float silence. */
+  buf = gst_buffer_new_allocate (NULL, 48000 * 2 * 4, NULL);
+  gst_buffer_memset (buf, 0, 0, 48000 * 2 * 4);
+  fail_unless_equals_int (gst_harness_push (f.in, buf), GST_FLOW_OK);
+  gst_harness_push_event (f.in, gst_event_new_eos ());
+  fail_unless (gls_sim_wait_message_kind (f.sim, "audioStreamEnd", WAIT_MS));
+  received = gls_sim_dup_received_audio (f.sim);
+  /* About one second of 16 kHz mono S16LE, give or take the resampler's
+   * filter delay. */
+  fail_unless (g_bytes_get_size (received) > 31000 &&
+      g_bytes_get_size (received) <= 32000 + 256, "got %" G_GSIZE_FORMAT,
+      g_bytes_get_size (received));
+  g_bytes_unref (received);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* ---- model audio ------------------------------------------------------- */
+
+static void
+check_contiguous (GPtrArray * buffers)
+{
+  guint i;
+
+  for (i = 0; i < buffers->len; i++) {
+    GstBuffer *buf = g_ptr_array_index (buffers, i);
+
+    fail_unless (GST_BUFFER_PTS_IS_VALID (buf));
+    fail_unless_equals_uint64 (GST_BUFFER_DURATION (buf),
+        gst_util_uint64_scale (gst_buffer_get_size (buf), GST_SECOND, 48000));
+    if (i > 0) {
+      GstBuffer *prev = g_ptr_array_index (buffers, i - 1);
+      fail_unless_equals_uint64 (GST_BUFFER_PTS (buf),
+          GST_BUFFER_PTS (prev) + GST_BUFFER_DURATION (prev));
+      fail_if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
+    }
+  }
+}
+
+GST_START_TEST (test_model_audio_exact_and_timed)
+{
+  Fixture f;
+  GBytes *sim_sent, *got;
+  GPtrArray *buffers;
+  GstEvent *event;
+  GstCaps *caps;
+  GstStructure *s;
+  const GstSegment *segment;
+  gint rate, channels;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+
+  /* Stream-start, caps and segment come before any model audio. */
+  event = gst_harness_pull_event (f.out);
+  fail_unless_equals_int (GST_EVENT_TYPE (event), GST_EVENT_STREAM_START);
+  gst_event_unref (event);
+  event = gst_harness_pull_event (f.out);
+  fail_unless_equals_int (GST_EVENT_TYPE (event), GST_EVENT_CAPS);
+  gst_event_parse_caps (event, &caps);
+  s = gst_caps_get_structure (caps, 0);
+  fail_unless_equals_string (gst_structure_get_string (s, "format"), "S16LE");
+  fail_unless (gst_structure_get_int (s, "rate", &rate) && rate == 24000);
+  fail_unless (gst_structure_get_int (s, "channels", &channels) &&
+      channels == 1);
+  gst_event_unref (event);
+  event = gst_harness_pull_event (f.out);
+  fail_unless_equals_int (GST_EVENT_TYPE (event), GST_EVENT_SEGMENT);
+  gst_event_parse_segment (event, &segment);
+  fail_unless_equals_int (segment->format, GST_FORMAT_TIME);
+  gst_event_unref (event);
+
+  speak (&f, 500);
+  gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+  sim_sent = gls_sim_dup_sent_audio (f.sim);
+  fail_unless (g_bytes_get_size (sim_sent) > 0);
+
+  buffers = pull_audio (&f, g_bytes_get_size (sim_sent));
+  got = concat (buffers);
+  fail_unless (g_bytes_equal (got, sim_sent),
+      "src gave %" G_GSIZE_FORMAT " bytes, simulator sent %" G_GSIZE_FORMAT,
+      g_bytes_get_size (got), g_bytes_get_size (sim_sent));
+  check_contiguous (buffers);
+
+  g_ptr_array_unref (buffers);
+  g_bytes_unref (got);
+  g_bytes_unref (sim_sent);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_latency_query)
+{
+  Fixture f;
+  GstQuery *query;
+  gboolean live;
+  GstClockTime min, max;
+
+  fixture_setup (&f, "latency", 300, NULL);
+  gst_harness_play (f.out);
+  query = gst_query_new_latency ();
+  fail_unless (gst_pad_peer_query (f.out->sinkpad, query));
+  gst_query_parse_latency (query, &live, &min, &max);
+  fail_unless (live);
+  fail_unless_equals_uint64 (min, 300 * GST_MSECOND);
+  fail_unless (max >= min);
+  gst_query_unref (query);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_live_no_preroll)
+{
+  GstElement *element = gst_element_factory_make ("geminilive", NULL);
+  GlsSimOptions options = default_sim_options ();
+  GlsSim *sim = gls_sim_new (&options, NULL);
+  gchar *uri = gls_sim_get_uri (sim, "v1");
+
+  g_object_set (element, "uri", uri, "api-key", TEST_KEY, NULL);
+  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_NO_PREROLL);
+  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (element);
+  g_free (uri);
+  gls_sim_free (sim);
+}
+
+GST_END_TEST;
+
+/* ---- barge-in ---------------------------------------------------------- */
+
+GST_START_TEST (test_interruption_drops_queued_audio)
+{
+  Fixture f;
+  GlsSimOptions options = default_sim_options ();
+  GPtrArray *first, *second;
+  GstBuffer *buf;
+  GBytes *sim_sent;
+  gsize answer_bytes;
+
+  /* A long answer, sent all at once, that the user talks over. */
+  options.answer_ms = 4000;
+  options.answer_speed = 1000.0;
+  fixture_setup_full (&f, &options, NULL);
+  gst_harness_play (f.out);
+
+  speak (&f, 500);
+  gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
+  answer_bytes = 4000 * 48;
+  first = pull_audio (&f, 1);   /* playback has begun */
+
+  /* The user barges in: the model stops, queued audio is dropped. */
+  push_bytes (&f, make_tone (300, 8000));
+  gst_message_unref (wait_message (&f, "geminilive/interrupted"));
+  while ((buf = gst_harness_try_pull (f.out)) != NULL)
+    gst_buffer_unref (buf);
+
+  /* The next answer starts with DISCONT and nothing stale precedes it. */
+  push_bytes (&f, make_tone (600, 0));
+  gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
+  second = pull_audio (&f, 1);
+  buf = g_ptr_array_index (second, 0);
+  fail_unless (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
+  sim_sent = gls_sim_dup_sent_audio (f.sim);
+  /* The first buffer of the second answer is the second answer's start. */
+  {
+    GstMapInfo map;
+    gst_buffer_map (buf, &map, GST_MAP_READ);
+    fail_unless (memcmp (map.data, (const guint8 *) g_bytes_get_data (sim_sent,
+                NULL) + answer_bytes, map.size) == 0);
+    gst_buffer_unmap (buf, &map);
+  }
+  g_bytes_unref (sim_sent);
+  g_ptr_array_unref (first);
+  g_ptr_array_unref (second);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_audio_with_interrupted_not_played)
+{
+  Fixture f;
+  GstBuffer *buf;
+  gint64 deadline;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  gls_sim_send_json (f.sim, "{\"serverContent\": {\"interrupted\": true, "
+      "\"modelTurn\": {\"parts\": [{\"inlineData\": {\"mimeType\": "
+      "\"audio/pcm;rate=24000\", \"data\": \"AAECAwQFBgc=\"}}]}}}", TRUE);
+  gst_message_unref (wait_message (&f, "geminilive/interrupted"));
+  /* A later marker proves the frame above was fully processed. */
+  gls_sim_send_json (f.sim, "{\"serverContent\": {\"turnComplete\": true}}",
+      TRUE);
+  gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
+  deadline = g_get_monotonic_time () + 200 * 1000;
+  while (g_get_monotonic_time () < deadline) {
+    GstTestClock *clock = gst_harness_get_testclock (f.out);
+    if (gst_test_clock_timed_wait_for_multiple_pending_ids (clock, 1, 20,
+            NULL))
+      gst_harness_crank_single_clock_wait (f.out);
+    gst_object_unref (clock);
+    buf = gst_harness_try_pull (f.out);
+    fail_unless (buf == NULL, "audio from an interrupted message was played");
+  }
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* ---- tools ------------------------------------------------------------- */
+
+#define TOOLS "[{\"name\":\"get_weather\",\"description\":\"Weather\"," \
+  "\"parameters\":{\"type\":\"OBJECT\",\"properties\":{\"city\":" \
+  "{\"type\":\"STRING\"}}}}]"
+
+typedef struct
+{
+  gchar *id;
+  gchar *name;
+  gchar *args;
+  gboolean answer_now;
+} ToolCallSeen;
+
+static gchar *
+on_tool_call (GstElement * element, const gchar * id, const gchar * name,
+    const gchar * args, ToolCallSeen * seen)
+{
+  seen->id = g_strdup (id);
+  seen->name = g_strdup (name);
+  seen->args = g_strdup (args);
+  return seen->answer_now ? g_strdup ("{\"temp_c\": 21}") : NULL;
+}
+
+static void
+check_tool_response (Fixture * f, const ToolCallSeen * seen,
+    const gchar * expected_response)
+{
+  GPtrArray *responses;
+  JsonParser *parser;
+  JsonObject *fr;
+  JsonGenerator *gen;
+  gchar *response;
+
+  fail_unless (gls_sim_wait_message_kind (f->sim, "toolResponse", WAIT_MS));
+  responses = client_messages_of (f, "toolResponse");
+  fail_unless_equals_int (responses->len, 1);
+  fr = json_array_get_object_element (json_object_get_array_member
+      (json_object_get_object_member (parse_object (g_ptr_array_index
+                  (responses, 0), &parser), "toolResponse"),
+          "functionResponses"), 0);
+  fail_unless_equals_string (json_object_get_string_member (fr, "id"),
+      seen->id);
+  fail_unless_equals_string (json_object_get_string_member (fr, "name"),
+      "get_weather");
+  gen = json_generator_new ();
+  json_generator_set_root (gen, json_object_get_member (fr, "response"));
+  response = json_generator_to_data (gen, NULL);
+  fail_unless_equals_string (response, expected_response);
+  g_free (response);
+  g_object_unref (gen);
+  g_object_unref (parser);
+  g_ptr_array_unref (responses);
+}
+
+GST_START_TEST (test_tool_call_answered_by_signal_return)
+{
+  Fixture f;
+  ToolCallSeen seen = { NULL, NULL, NULL, TRUE };
+  GstMessage *msg;
+  gboolean ok = FALSE;
+
+  fixture_setup (&f, "tools", TOOLS, NULL);
+  g_signal_connect (f.element, "tool-call", G_CALLBACK (on_tool_call), &seen);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  g_signal_emit_by_name (f.element, "send-text",
+      "What does get_weather say for Paris?", &ok);
+  fail_unless (ok);
+
+  msg = wait_message (&f, "geminilive/tool-call");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (msg), "name"), "get_weather");
+  gst_message_unref (msg);
+  check_tool_response (&f, &seen, "{\"temp_c\":21}");
+  fail_unless_equals_string (seen.name, "get_weather");
+  fail_unless (seen.args != NULL && seen.args[0] == '{');
+  /* The model goes on to answer once it has the result. */
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+
+  g_free (seen.id);
+  g_free (seen.name);
+  g_free (seen.args);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_tool_call_answered_later_by_action)
+{
+  Fixture f;
+  ToolCallSeen seen = { NULL, NULL, NULL, FALSE };
+  gboolean ok = FALSE;
+  GPtrArray *none;
+
+  fixture_setup (&f, "tools", TOOLS, NULL);
+  g_signal_connect (f.element, "tool-call", G_CALLBACK (on_tool_call), &seen);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  g_signal_emit_by_name (f.element, "send-text", "call get_weather", &ok);
+  gst_message_unref (wait_message (&f, "geminilive/tool-call"));
+  none = client_messages_of (&f, "toolResponse");
+  fail_unless_equals_int (none->len, 0);
+  g_ptr_array_unref (none);
+
+  /* Invalid JSON is refused and nothing is sent. */
+  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+      "get_weather", "{not json", &ok);
+  fail_if (ok);
+  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+      "get_weather", "{\"temp_c\": 5, \"sky\": \"grey\"}", &ok);
+  fail_unless (ok);
+  check_tool_response (&f, &seen, "{\"temp_c\":5,\"sky\":\"grey\"}");
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+
+  g_free (seen.id);
+  g_free (seen.name);
+  g_free (seen.args);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+static void
+on_cancellation (GstElement * element, GStrv ids, gchar ** first)
+{
+  *first = g_strdup (ids ? ids[0] : NULL);
+}
+
+GST_START_TEST (test_tool_call_cancellation_signal)
+{
+  Fixture f;
+  gchar *first = NULL;
+  GstMessage *msg;
+  const GValue *ids;
+
+  fixture_setup (&f, NULL);
+  g_signal_connect (f.element, "tool-call-cancellation",
+      G_CALLBACK (on_cancellation), &first);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  gls_sim_send_json (f.sim,
+      "{\"toolCallCancellation\": {\"ids\": [\"function-call-1\", \"b\"]}}",
+      TRUE);
+  msg = wait_message (&f, "geminilive/tool-call-cancellation");
+  ids = gst_structure_get_value (gst_message_get_structure (msg), "ids");
+  fail_unless (G_VALUE_HOLDS (ids, G_TYPE_STRV));
+  fail_unless_equals_int (g_strv_length (g_value_get_boxed (ids)), 2);
+  fail_unless_equals_string (first, "function-call-1");
+  gst_message_unref (msg);
+  g_free (first);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* ---- transcripts and other events -------------------------------------- */
+
+GST_START_TEST (test_transcriptions_and_usage_on_bus)
+{
+  Fixture f;
+  GstMessage *msg;
+  const GstStructure *s;
+  gint64 total = 0;
+  GstClockTime rt;
+
+  fixture_setup (&f, "input-transcription", TRUE, "output-transcription",
+      TRUE, NULL);
+  gst_harness_play (f.out);
+  speak (&f, 500);
+  msg = wait_message (&f, "geminilive/input-transcription");
+  s = gst_message_get_structure (msg);
+  fail_unless (gst_structure_get_string (s, "text") != NULL);
+  fail_unless (gst_structure_get_uint64 (s, "running-time", &rt));
+  gst_message_unref (msg);
+  msg = wait_message (&f, "geminilive/output-transcription");
+  fail_unless (strlen (gst_structure_get_string (gst_message_get_structure
+              (msg), "text")) > 0);
+  gst_message_unref (msg);
+  gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
+  gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
+  msg = wait_message (&f, "geminilive/usage");
+  fail_unless (gst_structure_get_int64 (gst_message_get_structure (msg),
+          "total-token-count", &total));
+  fail_unless (total > 0);
+  gst_message_unref (msg);
+  msg = wait_message (&f, "geminilive/session-resumption-update");
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+static void
+on_notify_handle (GObject * object, GParamSpec * pspec, gint * count)
+{
+  g_atomic_int_inc (count);
+}
+
+GST_START_TEST (test_resumption_handle_and_go_away)
+{
+  Fixture f;
+  GstMessage *msg;
+  gchar *handle = NULL;
+  guint64 time_left = 0;
+  gint notified = 0;
+
+  fixture_setup (&f, NULL);
+  g_signal_connect (f.element, "notify::resumption-handle",
+      G_CALLBACK (on_notify_handle), &notified);
+  gst_harness_play (f.out);
+  msg = wait_message (&f, "geminilive/session-resumption-update");
+  gst_message_unref (msg);
+  g_object_get (f.element, "resumption-handle", &handle, NULL);
+  fail_unless (handle != NULL && *handle != '\0');
+  fail_unless (g_atomic_int_get (&notified) >= 1);
+  g_free (handle);
+
+  gls_sim_go_away (f.sim, 4500);
+  msg = wait_message (&f, "geminilive/go-away");
+  fail_unless (gst_structure_get_uint64 (gst_message_get_structure (msg),
+          "time-left", &time_left));
+  fail_unless_equals_uint64 (time_left, 4500 * GST_MSECOND);
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* ---- errors ------------------------------------------------------------ */
+
+GST_START_TEST (test_server_close_is_error_with_code_and_reason)
+{
+  Fixture f;
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *dbg = NULL;
+  const GstStructure *details = NULL;
+  guint code = 0;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  gls_sim_close (f.sim, 1011, "Internal error occurred.");
+  msg = wait_message (&f, "error");
+  gst_message_parse_error (msg, &err, &dbg);
+  fail_unless (strstr (err->message, "1011") != NULL, err->message);
+  fail_unless (strstr (err->message, "Internal error occurred.") != NULL);
+  gst_message_parse_error_details (msg, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_uint (details, "close-code", &code));
+  fail_unless_equals_int (code, 1011);
+  fail_unless_equals_string (gst_structure_get_string (details,
+          "close-reason"), "Internal error occurred.");
+  g_error_free (err);
+  g_free (dbg);
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_strict_server_rejects_unknown_field)
+{
+  Fixture f;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  /* A tools declaration the server does not accept closes with 1007; the
+   * error carries the server's reason. */
+  fixture_setup (&f, "tools",
+      "[{\"name\":\"f\",\"parameterz\":{\"type\":\"OBJECT\"}}]", NULL);
+  gst_harness_play (f.out);
+  msg = wait_message (&f, "error");
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "1007") != NULL, err->message);
+  fail_unless (strstr (err->message, "parameterz") != NULL, err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_wrong_key_is_not_authorized)
+{
+  Fixture f;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  fixture_setup (&f, "api-key", "wrong-key", NULL);
+  gst_harness_play (f.out);
+  msg = wait_message (&f, "error");
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_NOT_AUTHORIZED), err->message);
+  fail_unless (strstr (err->message, "wrong-key") == NULL);
+  g_error_free (err);
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+static GstMessage *
+error_of_state_change (GstElement * element, GstState state,
+    GstStateChangeReturn * ret)
+{
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  gst_element_set_bus (element, bus);
+  *ret = gst_element_set_state (element, state);
+  msg = gst_bus_timed_pop_filtered (bus, WAIT_MS * GST_MSECOND,
+      GST_MESSAGE_ERROR);
+  gst_element_set_state (element, GST_STATE_NULL);
+  gst_element_set_bus (element, NULL);
+  gst_object_unref (bus);
+  return msg;
+}
+
+GST_START_TEST (test_refused_connection)
+{
+  GstElement *element = gst_element_factory_make ("geminilive", NULL);
+  GstStateChangeReturn ret;
+  GstMessage *msg;
+  GError *err = NULL;
+  GlsSimOptions options = default_sim_options ();
+  GlsSim *sim = gls_sim_new (&options, NULL);
+  gchar *uri = gls_sim_get_uri (sim, "v1");
+
+  /* A port where nothing listens any more. */
+  gls_sim_free (sim);
+  g_object_set (element, "uri", uri, "api-key", TEST_KEY, NULL);
+  msg = error_of_state_change (element, GST_STATE_PLAYING, &ret);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_OPEN_READ_WRITE), err->message);
+  fail_unless (strstr (err->message, "Could not connect") != NULL);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_object_unref (element);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_uri_and_missing_key)
+{
+  GstElement *element = gst_element_factory_make ("geminilive", NULL);
+  GstStateChangeReturn ret;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  g_object_set (element, "uri", "http://example.com/x", "api-key", TEST_KEY,
+      NULL);
+  msg = error_of_state_change (element, GST_STATE_READY, &ret);
+  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "uri") != NULL, err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+
+  /* No key anywhere (meson clears the environment variables). */
+  g_object_set (element, "uri", "ws://127.0.0.1:9/x", "api-key", NULL, NULL);
+  msg = error_of_state_change (element, GST_STATE_READY, &ret);
+  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_NOT_AUTHORIZED));
+  fail_unless (strstr (err->message, "GEMINI_API_KEY") != NULL);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  gst_object_unref (element);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_malformed_server_json_is_warning)
+{
+  Fixture f;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  gls_sim_send_json (f.sim, "{\"serverContent\": {\"turnComplete\": tru",
+      TRUE);
+  msg = wait_message (&f, "warning");
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless (strstr (err->message, "Malformed") != NULL, err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  /* The conversation goes on. */
+  gls_sim_send_json (f.sim, "{\"serverContent\": {\"turnComplete\": true}}",
+      FALSE);
+  gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* ---- EOS and state cycling --------------------------------------------- */
+
+GST_START_TEST (test_eos_sends_stream_end_then_ends_src)
+{
+  Fixture f;
+  GstEvent *event;
+  gint64 deadline;
+  gboolean got_eos = FALSE;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  push_bytes (&f, make_tone (500, 8000));
+  gst_harness_push_event (f.in, gst_event_new_eos ());
+  fail_unless (gls_sim_wait_message_kind (f.sim, "audioStreamEnd", WAIT_MS));
+  gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
+
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  while (!got_eos && g_get_monotonic_time () < deadline) {
+    GstTestClock *clock = gst_harness_get_testclock (f.out);
+    GstBuffer *buf;
+
+    while ((buf = gst_harness_try_pull (f.out)))
+      gst_buffer_unref (buf);
+    while ((event = gst_harness_try_pull_event (f.out))) {
+      got_eos |= GST_EVENT_TYPE (event) == GST_EVENT_EOS;
+      gst_event_unref (event);
+    }
+    if (gst_test_clock_timed_wait_for_multiple_pending_ids (clock, 1, 20,
+            NULL))
+      gst_harness_crank_single_clock_wait (f.out);
+    gst_object_unref (clock);
+  }
+  fail_unless (got_eos, "no EOS on src after the answer");
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycles)
+{
+  GlsSimOptions options = default_sim_options ();
+  GlsSim *sim = gls_sim_new (&options, NULL);
+  gchar *uri = gls_sim_get_uri (sim, "v1");
+  GstElement *pipeline;
+  gchar *desc;
+  guint i;
+
+  desc = g_strdup_printf ("audiotestsrc is-live=true wave=silence ! "
+      "geminilive uri=%s api-key=" TEST_KEY " ! fakesink sync=true", uri);
+  pipeline = gst_parse_launch (desc, NULL);
+  fail_unless (pipeline != NULL);
+  for (i = 0; i < 5; i++) {
+    fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+    fail_unless (gls_sim_wait_received_audio (sim, 1, WAIT_MS));
+    fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
+    fail_unless (gls_sim_wait_all_closed (sim, WAIT_MS));
+    /* Going down closes with a normal closure. */
+    fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1000);
+  }
+  fail_unless_equals_int (gls_sim_get_connection_count (sim), 5);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  g_free (uri);
+  gls_sim_free (sim);
+}
+
+GST_END_TEST;
+
+/* ---- recorded traffic -------------------------------------------------- */
+
+GST_START_TEST (test_replay_recorded_vertex_audio)
+{
+  Fixture f;
+  GPtrArray *frames;
+  GPtrArray *buffers;
+  GBytes *got;
+  gsize expected = 0;
+  guint i;
+
+  frames = recording_load
+      ("live_Vertex_should_send_content_dict_in_async_session.websocket.log",
+      TRUE);
+  fail_unless (frames != NULL && frames->len > 1);
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  /* Replay every recorded server frame after the setupComplete. */
+  for (i = 1; i < frames->len; i++) {
+    const gchar *frame = g_ptr_array_index (frames, i);
+    const gchar *data = strstr (frame, "\"data\"");
+    if (data != NULL) {
+      const gchar *start = strchr (data + 6, '"') + 1;
+      const gchar *end = strchr (start, '"');
+      gchar *b64 = g_strndup (start, end - start);
+      gsize len;
+      g_free (g_base64_decode (b64, &len));
+      expected += len;
+      g_free (b64);
+    }
+    gls_sim_send_json (f.sim, frame, TRUE);
+  }
+  gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
+  fail_unless (expected > 0);
+  buffers = pull_audio (&f, expected);
+  got = concat (buffers);
+  fail_unless_equals_int (g_bytes_get_size (got), expected);
+  check_contiguous (buffers);
+  g_bytes_unref (got);
+  g_ptr_array_unref (buffers);
+  g_ptr_array_unref (frames);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* ---- secrets ----------------------------------------------------------- */
+
+static gint key_in_log;
+
+static void
+scan_log (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  const gchar *text = gst_debug_message_get (message);
+
+  if (text != NULL && strstr (text, TEST_KEY) != NULL)
+    g_atomic_int_inc (&key_in_log);
+}
+
+GST_START_TEST (test_key_never_logged)
+{
+  Fixture f;
+
+  gst_debug_add_log_function (scan_log, NULL, NULL);
+  gst_debug_set_threshold_for_name ("geminilive*", GST_LEVEL_MEMDUMP);
+  gst_debug_set_threshold_for_name ("GST_*", GST_LEVEL_LOG);
+  gst_debug_set_active (TRUE);
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  speak (&f, 300);
+  gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
+  fixture_teardown (&f);
+  gst_debug_remove_log_function (scan_log);
+  gst_debug_set_threshold_for_name ("geminilive*", GST_LEVEL_NONE);
+  gst_debug_set_threshold_for_name ("GST_*", GST_LEVEL_NONE);
+  fail_unless_equals_int (g_atomic_int_get (&key_in_log), 0);
+}
+
+GST_END_TEST;
+
+static Suite *
+geminilive_suite (void)
+{
+  Suite *s = suite_create ("geminilive");
+  TCase *tc = tcase_create ("conversation");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_setup_first_and_from_properties);
+  tcase_add_test (tc, test_audio_held_until_setup_complete_then_exact);
+  tcase_add_test (tc, test_audio_chunk_duration);
+  tcase_add_test (tc, test_audio_converted_to_16k_mono);
+  tcase_add_test (tc, test_model_audio_exact_and_timed);
+  tcase_add_test (tc, test_latency_query);
+  tcase_add_test (tc, test_live_no_preroll);
+  tcase_add_test (tc, test_interruption_drops_queued_audio);
+  tcase_add_test (tc, test_audio_with_interrupted_not_played);
+  tcase_add_test (tc, test_tool_call_answered_by_signal_return);
+  tcase_add_test (tc, test_tool_call_answered_later_by_action);
+  tcase_add_test (tc, test_tool_call_cancellation_signal);
+  tcase_add_test (tc, test_transcriptions_and_usage_on_bus);
+  tcase_add_test (tc, test_resumption_handle_and_go_away);
+  tcase_add_test (tc, test_server_close_is_error_with_code_and_reason);
+  tcase_add_test (tc, test_strict_server_rejects_unknown_field);
+  tcase_add_test (tc, test_wrong_key_is_not_authorized);
+  tcase_add_test (tc, test_refused_connection);
+  tcase_add_test (tc, test_bad_uri_and_missing_key);
+  tcase_add_test (tc, test_malformed_server_json_is_warning);
+  tcase_add_test (tc, test_eos_sends_stream_end_then_ends_src);
+  tcase_add_test (tc, test_state_cycles);
+  tcase_add_test (tc, test_replay_recorded_vertex_audio);
+  tcase_add_test (tc, test_key_never_logged);
+  return s;
+}
+
+GST_CHECK_MAIN (geminilive);
