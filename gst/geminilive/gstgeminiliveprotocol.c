@@ -1,0 +1,1269 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 The gst-gemini-live authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstgeminiliveprotocol.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+/* How much of a bad frame is quoted in an error message. */
+#define SNIPPET_CHARS 64
+
+#define NSEC_PER_SEC G_GUINT64_CONSTANT (1000000000)
+
+GQuark
+gst_gemini_live_protocol_error_quark (void)
+{
+  return g_quark_from_static_string ("gst-gemini-live-protocol-error-quark");
+}
+
+static gboolean
+is_set (const gchar *str)
+{
+  return str != NULL && *str != '\0';
+}
+
+/* ---- client -> server ---------------------------------------------- */
+
+static gchar *
+node_to_compact_json (JsonNode *node)
+{
+  return json_to_string (node, FALSE);
+}
+
+/* Takes ownership of root. */
+static gchar *
+finish_message (JsonNode *root)
+{
+  gchar *json = node_to_compact_json (root);
+
+  json_node_unref (root);
+  return json;
+}
+
+/* json-glib copies bytes as they are; the server would reject a frame that
+ * is not UTF-8, so bad input is repaired rather than sent. */
+static void
+add_utf8_string_value (JsonBuilder *builder, const gchar *str)
+{
+  if (g_utf8_validate (str, -1, NULL))
+    {
+      json_builder_add_string_value (builder, str);
+    }
+  else
+    {
+      gchar *valid = g_utf8_make_valid (str, -1);
+
+      json_builder_add_string_value (builder, valid);
+      g_free (valid);
+    }
+}
+
+/* Parses JSON text from a trusted-enough source (a property, an
+ * application): depth-checked, then json-glib. NULL and error on failure. */
+static JsonNode *
+parse_json_text (const gchar *text, GError **error)
+{
+  JsonParser *parser;
+  JsonNode *root = NULL;
+  GError *parse_error = NULL;
+  gsize len = strlen (text);
+
+  if (!gst_gemini_live_protocol_check_depth (
+          text, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH))
+    {
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+                   GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+                   "JSON nested deeper than %d levels",
+                   GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, len, &parse_error))
+    {
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+                   GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "not valid JSON: %s",
+                   parse_error->message);
+      g_error_free (parse_error);
+    }
+  else if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+                           GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+                           "empty JSON");
+    }
+  else
+    {
+      root = json_node_ref (json_parser_get_root (parser));
+    }
+  g_object_unref (parser);
+  return root;
+}
+
+gchar *
+gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
+{
+  JsonBuilder *builder;
+  JsonNode *tools = NULL;
+  gchar *model, *json;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  /* Validation reports bad tools; here they are only left out. */
+  if (is_set (config->tools_json))
+    {
+      tools = parse_json_text (config->tools_json, NULL);
+      if (tools != NULL && !JSON_NODE_HOLDS_ARRAY (tools))
+        g_clear_pointer (&tools, json_node_unref);
+    }
+
+  model = gst_gemini_live_config_model_path (config);
+  builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "setup");
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, model);
+
+  json_builder_set_member_name (builder, "generationConfig");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "responseModalities");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (
+      builder,
+      config->response_modality == GST_GEMINI_LIVE_RESPONSE_MODALITY_TEXT
+          ? "TEXT"
+          : "AUDIO");
+  json_builder_end_array (builder);
+  if (is_set (config->voice))
+    {
+      json_builder_set_member_name (builder, "speechConfig");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "voiceConfig");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "prebuiltVoiceConfig");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "voiceName");
+      add_utf8_string_value (builder, config->voice);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  if (is_set (config->system_instruction))
+    {
+      /* The shape the SDKs send for a plain-string instruction. */
+      json_builder_set_member_name (builder, "systemInstruction");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "parts");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "text");
+      add_utf8_string_value (builder, config->system_instruction);
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, "user");
+      json_builder_end_object (builder);
+    }
+
+  if (tools != NULL)
+    {
+      json_builder_set_member_name (builder, "tools");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "functionDeclarations");
+      json_builder_add_value (builder, tools); /* takes ownership */
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+    }
+
+  if (config->session_resumption)
+    {
+      json_builder_set_member_name (builder, "sessionResumption");
+      json_builder_begin_object (builder);
+      if (is_set (config->resumption_handle))
+        {
+          json_builder_set_member_name (builder, "handle");
+          add_utf8_string_value (builder, config->resumption_handle);
+        }
+      json_builder_end_object (builder);
+    }
+
+  /* Members of setup: inside generationConfig the server closes with 1007. */
+  if (config->input_transcription)
+    {
+      json_builder_set_member_name (builder, "inputAudioTranscription");
+      json_builder_begin_object (builder);
+      json_builder_end_object (builder);
+    }
+  if (config->output_transcription)
+    {
+      json_builder_set_member_name (builder, "outputAudioTranscription");
+      json_builder_begin_object (builder);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  g_free (model);
+  json = finish_message (json_builder_get_root (builder));
+  g_object_unref (builder);
+  return json;
+}
+
+/* Appends str as the body of a JSON string (no quotes). Only for short,
+ * rare strings such as a MIME type. */
+static void
+append_json_escaped (GString *out, const gchar *str)
+{
+  const guchar *p;
+
+  for (p = (const guchar *)str; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      else if (*p < 0x20)
+        {
+          g_string_append_printf (out, "\\u%04x", *p);
+        }
+      else
+        {
+          g_string_append_c (out, *p);
+        }
+    }
+}
+
+/* The hot path (tens of calls per second per session): one allocation,
+ * base64 written straight into it. Base64 needs no JSON escaping. */
+static gchar *
+build_blob (const gchar *field, const gchar *mime_prefix,
+            const gchar *mime_rest, const guint8 *data, gsize size)
+{
+  static const gchar suffix[] = "\"}}}";
+  /* Worst case of g_base64_encode_step plus g_base64_encode_close. */
+  gsize b64_max = (size / 3 + 1) * 4 + 4 + 4;
+  GString *out;
+  gsize start, written;
+  gint state = 0, save = 0;
+
+  out = g_string_sized_new (64 + strlen (mime_prefix) + strlen (mime_rest)
+                            + b64_max + sizeof (suffix));
+  g_string_append (out, "{\"realtimeInput\":{\"");
+  g_string_append (out, field);
+  g_string_append (out, "\":{\"mimeType\":\"");
+  append_json_escaped (out, mime_prefix);
+  append_json_escaped (out, mime_rest);
+  g_string_append (out, "\",\"data\":\"");
+
+  start = out->len;
+  g_string_set_size (out, start + b64_max);
+  written = g_base64_encode_step (data, size, FALSE, out->str + start, &state,
+                                  &save);
+  written += g_base64_encode_close (FALSE, out->str + start + written, &state,
+                                    &save);
+  g_string_truncate (out, start + written);
+
+  g_string_append_len (out, suffix, sizeof (suffix) - 1);
+  return g_string_free (out, FALSE);
+}
+
+gchar *
+gst_gemini_live_protocol_build_audio (const guint8 *pcm, gsize size, guint rate)
+{
+  gchar rate_str[16];
+
+  g_return_val_if_fail (pcm != NULL || size == 0, NULL);
+  g_return_val_if_fail (rate > 0, NULL);
+
+  g_snprintf (rate_str, sizeof (rate_str), "%u", rate);
+  return build_blob ("audio", "audio/pcm;rate=", rate_str, pcm, size);
+}
+
+gchar *
+gst_gemini_live_protocol_build_video (const guint8 *data, gsize size,
+                                      const gchar *mime_type)
+{
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+  g_return_val_if_fail (is_set (mime_type), NULL);
+
+  return build_blob ("video", mime_type, "", data, size);
+}
+
+gchar *
+gst_gemini_live_protocol_build_audio_stream_end (void)
+{
+  return g_strdup ("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+}
+
+gchar *
+gst_gemini_live_protocol_build_realtime_text (const gchar *text)
+{
+  JsonBuilder *builder;
+  gchar *json;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "realtimeInput");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  add_utf8_string_value (builder, text);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  json = finish_message (json_builder_get_root (builder));
+  g_object_unref (builder);
+  return json;
+}
+
+gchar *
+gst_gemini_live_protocol_build_tool_response (const gchar *id,
+                                              const gchar *name,
+                                              const gchar *response_json,
+                                              GError **error)
+{
+  JsonBuilder *builder;
+  JsonNode *response;
+  GError *parse_error = NULL;
+  gchar *json;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!is_set (name))
+    {
+      g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+                           GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+                           "A tool response needs the function name");
+      return NULL;
+    }
+
+  if (response_json == NULL)
+    {
+      JsonObject *empty = json_object_new ();
+
+      response = json_node_init_object (json_node_alloc (), empty);
+      json_object_unref (empty);
+    }
+  else
+    {
+      response = parse_json_text (response_json, &parse_error);
+      if (response == NULL)
+        {
+          gchar *shown = g_utf8_make_valid (name, -1);
+
+          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+                       GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+                       "Response for tool call '%s': %s", shown,
+                       parse_error->message);
+          g_free (shown);
+          g_error_free (parse_error);
+          return NULL;
+        }
+    }
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "toolResponse");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "functionResponses");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  /* Vertex calls may come without an id; the answer then has none. */
+  if (id != NULL)
+    {
+      json_builder_set_member_name (builder, "id");
+      add_utf8_string_value (builder, id);
+    }
+  json_builder_set_member_name (builder, "name");
+  add_utf8_string_value (builder, name);
+  json_builder_set_member_name (builder, "response");
+  if (JSON_NODE_HOLDS_OBJECT (response))
+    {
+      json_builder_add_value (builder, response);
+    }
+  else
+    {
+      /* FunctionResponse.response is a Struct: wrap scalars and arrays. */
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "result");
+      json_builder_add_value (builder, response);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  json = finish_message (json_builder_get_root (builder));
+  g_object_unref (builder);
+  return json;
+}
+
+/* ---- server -> client ---------------------------------------------- */
+
+void
+gst_gemini_live_event_free (GstGeminiLiveEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->text);
+  g_free (event->id);
+  g_free (event->json);
+  if (event->audio != NULL)
+    g_bytes_unref (event->audio);
+  g_strfreev (event->ids);
+  g_free (event);
+}
+
+const gchar *
+gst_gemini_live_event_type_nick (GstGeminiLiveEventType type)
+{
+  switch (type)
+    {
+      case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
+        return "setup-complete";
+      case GST_GEMINI_LIVE_EVENT_AUDIO:
+        return "audio";
+      case GST_GEMINI_LIVE_EVENT_TEXT:
+        return "text";
+      case GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION:
+        return "input-transcription";
+      case GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION:
+        return "output-transcription";
+      case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
+        return "tool-call";
+      case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION:
+        return "tool-call-cancellation";
+      case GST_GEMINI_LIVE_EVENT_INTERRUPTED:
+        return "interrupted";
+      case GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE:
+        return "generation-complete";
+      case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
+        return "turn-complete";
+      case GST_GEMINI_LIVE_EVENT_USAGE:
+        return "usage";
+      case GST_GEMINI_LIVE_EVENT_GO_AWAY:
+        return "go-away";
+      case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
+        return "session-resumption-update";
+      case GST_GEMINI_LIVE_EVENT_WARNING:
+        return "warning";
+    }
+  return "unknown";
+}
+
+gboolean
+gst_gemini_live_protocol_check_depth (const gchar *data, gsize size,
+                                      guint max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+  gsize i;
+
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+
+  for (i = 0; i < size; i++)
+    {
+      gchar c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++; /* the escaped character cannot end it */
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        {
+          in_string = TRUE;
+        }
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        {
+          depth--;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+gst_gemini_live_protocol_parse_duration (const gchar *str, guint64 *out_ns)
+{
+  const gchar *p = str;
+  guint64 seconds = 0, nanos = 0, scale = NSEC_PER_SEC;
+  guint frac_digits = 0;
+
+  if (str == NULL || !g_ascii_isdigit (*p))
+    return FALSE;
+
+  for (; g_ascii_isdigit (*p); p++)
+    {
+      guint digit = *p - '0';
+
+      if (seconds > (G_MAXUINT64 / NSEC_PER_SEC - digit) / 10)
+        return FALSE;
+      seconds = seconds * 10 + digit;
+    }
+  if (*p == '.')
+    {
+      p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      /* proto3 Durations carry at most nanosecond precision. */
+      for (; g_ascii_isdigit (*p); p++)
+        {
+          if (++frac_digits > 9)
+            return FALSE;
+          scale /= 10;
+          nanos += (guint64)(*p - '0') * scale;
+        }
+    }
+  if (p[0] != 's' || p[1] != '\0')
+    return FALSE;
+  if (seconds * NSEC_PER_SEC > G_MAXUINT64 - nanos)
+    return FALSE;
+
+  if (out_ns != NULL)
+    *out_ns = seconds * NSEC_PER_SEC + nanos;
+  return TRUE;
+}
+
+/* -- parsing helpers -- */
+
+typedef struct
+{
+  GPtrArray *events;
+} ParseContext;
+
+static GstGeminiLiveEvent *
+add_event (ParseContext *ctx, GstGeminiLiveEventType type)
+{
+  GstGeminiLiveEvent *event = g_new0 (GstGeminiLiveEvent, 1);
+
+  event->type = type;
+  event->index = -1;
+  event->time_left = G_MAXUINT64;
+  event->prompt_tokens = -1;
+  event->response_tokens = -1;
+  event->total_tokens = -1;
+  g_ptr_array_add (ctx->events, event);
+  return event;
+}
+
+G_GNUC_PRINTF (2, 3)
+static void
+add_warning (ParseContext *ctx, const gchar *format, ...)
+{
+  GstGeminiLiveEvent *event = add_event (ctx, GST_GEMINI_LIVE_EVENT_WARNING);
+  va_list args;
+
+  va_start (args, format);
+  event->text = g_strdup_vprintf (format, args);
+  va_end (args);
+}
+
+typedef enum
+{
+  KIND_OBJECT,
+  KIND_ARRAY,
+  KIND_STRING,
+  KIND_BOOLEAN,
+  KIND_INT64,
+} MemberKind;
+
+static const gchar *
+kind_name (MemberKind kind)
+{
+  switch (kind)
+    {
+      case KIND_OBJECT:
+        return "an object";
+      case KIND_ARRAY:
+        return "an array";
+      case KIND_STRING:
+        return "a string";
+      case KIND_BOOLEAN:
+        return "a boolean";
+      case KIND_INT64:
+        return "an integer";
+    }
+  return "?";
+}
+
+static gboolean
+node_is_kind (JsonNode *node, MemberKind kind)
+{
+  switch (kind)
+    {
+      case KIND_OBJECT:
+        return JSON_NODE_HOLDS_OBJECT (node);
+      case KIND_ARRAY:
+        return JSON_NODE_HOLDS_ARRAY (node);
+      case KIND_STRING:
+        return JSON_NODE_HOLDS_VALUE (node)
+               && json_node_get_value_type (node) == G_TYPE_STRING;
+      case KIND_BOOLEAN:
+        return JSON_NODE_HOLDS_VALUE (node)
+               && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+      case KIND_INT64:
+        /* proto3 JSON sends int64 as a string; numbers are accepted too. */
+        return JSON_NODE_HOLDS_VALUE (node)
+               && (json_node_get_value_type (node) == G_TYPE_INT64
+                   || json_node_get_value_type (node) == G_TYPE_DOUBLE
+                   || json_node_get_value_type (node) == G_TYPE_STRING);
+    }
+  return FALSE;
+}
+
+/* The member if present and of the expected kind. A JSON null counts as
+ * absent (proto3 JSON); any other wrong type gives a WARNING. */
+static JsonNode *
+get_member (ParseContext *ctx, JsonObject *object, const gchar *parent,
+            const gchar *name, MemberKind kind)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (!node_is_kind (node, kind))
+    {
+      add_warning (ctx, "Ignored %s%s%s: expected %s", parent,
+                   *parent ? "." : "", name, kind_name (kind));
+      return NULL;
+    }
+  return node;
+}
+
+static JsonObject *
+get_object (ParseContext *ctx, JsonObject *object, const gchar *parent,
+            const gchar *name)
+{
+  JsonNode *node = get_member (ctx, object, parent, name, KIND_OBJECT);
+
+  return node ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+get_array (ParseContext *ctx, JsonObject *object, const gchar *parent,
+           const gchar *name)
+{
+  JsonNode *node = get_member (ctx, object, parent, name, KIND_ARRAY);
+
+  return node ? json_node_get_array (node) : NULL;
+}
+
+static const gchar *
+get_string (ParseContext *ctx, JsonObject *object, const gchar *parent,
+            const gchar *name)
+{
+  JsonNode *node = get_member (ctx, object, parent, name, KIND_STRING);
+
+  return node ? json_node_get_string (node) : NULL;
+}
+
+static gboolean
+get_boolean (ParseContext *ctx, JsonObject *object, const gchar *parent,
+             const gchar *name)
+{
+  JsonNode *node = get_member (ctx, object, parent, name, KIND_BOOLEAN);
+
+  return node ? json_node_get_boolean (node) : FALSE;
+}
+
+/* -1 when absent or unusable. */
+static gint64
+get_int64 (ParseContext *ctx, JsonObject *object, const gchar *parent,
+           const gchar *name)
+{
+  JsonNode *node = get_member (ctx, object, parent, name, KIND_INT64);
+  GType type;
+
+  if (node == NULL)
+    return -1;
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (type == G_TYPE_DOUBLE)
+    {
+      gdouble d = json_node_get_double (node);
+
+      /* 1.0 is a fine integer; 1.5, NaN or 1e300 are not. */
+      if (d >= -9.2e18 && d <= 9.2e18 && d == (gdouble)(gint64)d)
+        return (gint64)d;
+    }
+  else
+    {
+      const gchar *str = json_node_get_string (node);
+      gint64 value;
+
+      if (g_ascii_string_to_signed (str, 10, G_MININT64, G_MAXINT64, &value,
+                                    NULL))
+        return value;
+    }
+  add_warning (ctx, "Ignored %s.%s: not an integer", parent, name);
+  return -1;
+}
+
+/* -- strict base64 -- */
+
+static gint
+base64_value (guchar c)
+{
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  /* proto3 JSON parsers accept the URL-safe alphabet as well. */
+  if (c == '+' || c == '-')
+    return 62;
+  if (c == '/' || c == '_')
+    return 63;
+  return -1;
+}
+
+/* g_base64_decode() silently skips garbage; audio built from garbage is
+ * noise, so anything but canonical base64 (padding optional) is refused
+ * with a reason. */
+static guint8 *
+base64_decode_strict (const gchar *text, gsize len, gsize *out_len,
+                      gchar **problem)
+{
+  guint8 *out;
+  gsize padding = 0, data_len, i, o = 0;
+  guint32 acc = 0;
+  guint bits = 0;
+
+  if (len > 0 && text[len - 1] == '=')
+    padding++;
+  if (len > 1 && text[len - 2] == '=')
+    padding++;
+  if (padding > 0 && len % 4 != 0)
+    {
+      *problem = g_strdup_printf (
+          "padded length %" G_GSIZE_FORMAT " is not a multiple of 4", len);
+      return NULL;
+    }
+  data_len = len - padding;
+  if (data_len % 4 == 1)
+    {
+      *problem = g_strdup_printf ("length %" G_GSIZE_FORMAT " cannot be base64",
+                                  len);
+      return NULL;
+    }
+
+  out = g_malloc (data_len / 4 * 3 + 3);
+  for (i = 0; i < data_len; i++)
+    {
+      gint v = base64_value ((guchar)text[i]);
+
+      if (v < 0)
+        {
+          *problem = g_strdup_printf (
+              "invalid character 0x%02x at offset %" G_GSIZE_FORMAT,
+              (guchar)text[i], i);
+          g_free (out);
+          return NULL;
+        }
+      acc = (acc << 6) | (guint32)v;
+      bits += 6;
+      if (bits >= 8)
+        {
+          bits -= 8;
+          out[o++] = (acc >> bits) & 0xff;
+        }
+    }
+  /* Leftover bits must be zero, or the encoding is not canonical. */
+  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
+    {
+      *problem = g_strdup ("non-zero trailing bits");
+      g_free (out);
+      return NULL;
+    }
+
+  *out_len = o;
+  return out;
+}
+
+/* -- message parts -- */
+
+static void
+parse_transcription (ParseContext *ctx, JsonObject *server_content,
+                     const gchar *name, GstGeminiLiveEventType type)
+{
+  JsonObject *object = get_object (ctx, server_content, "serverContent", name);
+  const gchar *text;
+  gboolean finished;
+  GstGeminiLiveEvent *event;
+  gchar *parent;
+
+  if (object == NULL)
+    return;
+
+  parent = g_strconcat ("serverContent.", name, NULL);
+  text = get_string (ctx, object, parent, "text");
+  finished = get_boolean (ctx, object, parent, "finished");
+  g_free (parent);
+
+  /* Vertex sends empty {} transcriptions: nothing to report. */
+  if (!is_set (text) && !finished)
+    return;
+
+  event = add_event (ctx, type);
+  event->text = g_strdup (text ? text : "");
+  event->flag = finished;
+}
+
+static void
+parse_audio_part (ParseContext *ctx, JsonObject *inline_data, guint index,
+                  gboolean interrupted)
+{
+  const gchar *data;
+  gsize len, size = 0;
+  guint8 *pcm;
+  gchar *problem = NULL;
+  GstGeminiLiveEvent *event;
+
+  /* The client flushes on interrupted; audio of that message is stale. */
+  if (interrupted)
+    return;
+
+  data = get_string (ctx, inline_data, "modelTurn.parts[].inlineData", "data");
+  if (data == NULL)
+    return;
+
+  len = strlen (data);
+  pcm = base64_decode_strict (data, len, &size, &problem);
+  if (pcm == NULL)
+    {
+      add_warning (ctx, "Dropped audio part %u: invalid base64 (%s)", index,
+                   problem);
+      g_free (problem);
+      return;
+    }
+
+  /* s16le samples are 2 bytes; a stray byte would shift every later
+   * sample by half a sample. */
+  if (size % 2 != 0)
+    {
+      add_warning (ctx,
+                   "Audio part %u has an odd size (%" G_GSIZE_FORMAT
+                   " bytes): dropped the last byte",
+                   index, size);
+      size--;
+    }
+  if (size == 0)
+    {
+      g_free (pcm);
+      return;
+    }
+
+  event = add_event (ctx, GST_GEMINI_LIVE_EVENT_AUDIO);
+  event->audio = g_bytes_new_take (pcm, size);
+}
+
+static void
+parse_model_turn (ParseContext *ctx, JsonObject *server_content,
+                  gboolean interrupted)
+{
+  JsonObject *model_turn
+      = get_object (ctx, server_content, "serverContent", "modelTurn");
+  JsonArray *parts;
+  guint i, n;
+
+  if (model_turn == NULL)
+    return;
+  parts = get_array (ctx, model_turn, "serverContent.modelTurn", "parts");
+  if (parts == NULL)
+    return;
+
+  n = json_array_get_length (parts);
+  for (i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (parts, i);
+      JsonObject *part;
+      JsonObject *inline_data;
+      const gchar *text;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          add_warning (
+              ctx,
+              "Ignored serverContent.modelTurn.parts[%u]: expected an object",
+              i);
+          continue;
+        }
+      part = json_node_get_object (node);
+
+      /* Thought summaries are not part of the answer. */
+      if (get_boolean (ctx, part, "serverContent.modelTurn.parts[]", "thought"))
+        continue;
+
+      inline_data = get_object (ctx, part, "serverContent.modelTurn.parts[]",
+                                "inlineData");
+      if (inline_data != NULL)
+        {
+          const gchar *mime_type = get_string (
+              ctx, inline_data, "modelTurn.parts[].inlineData", "mimeType");
+
+          /* "audio/pcm;rate=24000" or plain "audio/pcm" (Vertex): 24 kHz. */
+          if (mime_type != NULL && g_str_has_prefix (mime_type, "audio/pcm"))
+            parse_audio_part (ctx, inline_data, i, interrupted);
+          continue;
+        }
+
+      text = get_string (ctx, part, "serverContent.modelTurn.parts[]", "text");
+      if (is_set (text))
+        {
+          GstGeminiLiveEvent *event
+              = add_event (ctx, GST_GEMINI_LIVE_EVENT_TEXT);
+
+          event->text = g_strdup (text);
+        }
+      /* executableCode, codeExecutionResult, ...: not surfaced yet. */
+    }
+}
+
+static void
+parse_server_content (ParseContext *ctx, JsonObject *server_content)
+{
+  gboolean interrupted;
+
+  interrupted
+      = get_boolean (ctx, server_content, "serverContent", "interrupted");
+  if (interrupted)
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_INTERRUPTED);
+
+  parse_transcription (ctx, server_content, "inputTranscription",
+                       GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION);
+  parse_model_turn (ctx, server_content, interrupted);
+  parse_transcription (ctx, server_content, "outputTranscription",
+                       GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION);
+
+  if (get_boolean (ctx, server_content, "serverContent", "generationComplete"))
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE);
+
+  if (get_boolean (ctx, server_content, "serverContent", "turnComplete"))
+    {
+      const gchar *reason = get_string (ctx, server_content, "serverContent",
+                                        "turnCompleteReason");
+
+      add_event (ctx, GST_GEMINI_LIVE_EVENT_TURN_COMPLETE)->text
+          = g_strdup (reason);
+    }
+}
+
+static void
+parse_tool_call (ParseContext *ctx, JsonObject *tool_call)
+{
+  JsonArray *calls = get_array (ctx, tool_call, "toolCall", "functionCalls");
+  guint i, n;
+
+  if (calls == NULL)
+    return;
+
+  n = json_array_get_length (calls);
+  for (i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (calls, i);
+      JsonObject *call;
+      JsonNode *args;
+      const gchar *name, *id;
+      GstGeminiLiveEvent *event;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          add_warning (ctx,
+                       "Ignored toolCall.functionCalls[%u]: expected an "
+                       "object",
+                       i);
+          continue;
+        }
+      call = json_node_get_object (node);
+      name = get_string (ctx, call, "toolCall.functionCalls[]", "name");
+      if (!is_set (name))
+        {
+          add_warning (ctx, "Ignored toolCall.functionCalls[%u]: no name", i);
+          continue;
+        }
+      args = get_member (ctx, call, "toolCall.functionCalls[]", "args",
+                         KIND_OBJECT);
+      /* Vertex may leave the id out. */
+      id = get_string (ctx, call, "toolCall.functionCalls[]", "id");
+
+      event = add_event (ctx, GST_GEMINI_LIVE_EVENT_TOOL_CALL);
+      event->id = g_strdup (id);
+      event->text = g_strdup (name);
+      event->json = args ? node_to_compact_json (args) : g_strdup ("{}");
+    }
+}
+
+static void
+parse_tool_call_cancellation (ParseContext *ctx, JsonObject *cancellation)
+{
+  JsonArray *ids = get_array (ctx, cancellation, "toolCallCancellation", "ids");
+  GPtrArray *strv;
+  GstGeminiLiveEvent *event;
+  guint i, n;
+
+  if (ids == NULL)
+    return;
+
+  n = json_array_get_length (ids);
+  strv = g_ptr_array_sized_new (n + 1);
+  for (i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (ids, i);
+
+      if (node_is_kind (node, KIND_STRING))
+        g_ptr_array_add (strv, g_strdup (json_node_get_string (node)));
+      else
+        add_warning (ctx,
+                     "Ignored toolCallCancellation.ids[%u]: expected a "
+                     "string",
+                     i);
+    }
+  if (strv->len == 0)
+    {
+      g_ptr_array_free (strv, TRUE);
+      return;
+    }
+  g_ptr_array_add (strv, NULL);
+
+  event = add_event (ctx, GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION);
+  event->ids = (GStrv)g_ptr_array_free (strv, FALSE);
+}
+
+static void
+parse_usage (ParseContext *ctx, JsonNode *node)
+{
+  JsonObject *usage = json_node_get_object (node);
+  GstGeminiLiveEvent *event;
+  gint64 prompt, response, total;
+
+  prompt = get_int64 (ctx, usage, "usageMetadata", "promptTokenCount");
+  /* Vertex names the response side "candidates". */
+  if (json_object_has_member (usage, "responseTokenCount"))
+    response = get_int64 (ctx, usage, "usageMetadata", "responseTokenCount");
+  else
+    response = get_int64 (ctx, usage, "usageMetadata", "candidatesTokenCount");
+  total = get_int64 (ctx, usage, "usageMetadata", "totalTokenCount");
+
+  event = add_event (ctx, GST_GEMINI_LIVE_EVENT_USAGE);
+  event->json = node_to_compact_json (node);
+  event->prompt_tokens = prompt;
+  event->response_tokens = response;
+  event->total_tokens = total;
+}
+
+static void
+parse_resumption_update (ParseContext *ctx, JsonObject *update)
+{
+  const gchar *handle
+      = get_string (ctx, update, "sessionResumptionUpdate", "newHandle");
+  gboolean resumable
+      = get_boolean (ctx, update, "sessionResumptionUpdate", "resumable");
+  gint64 index = get_int64 (ctx, update, "sessionResumptionUpdate",
+                            "lastConsumedClientMessageIndex");
+  GstGeminiLiveEvent *event
+      = add_event (ctx, GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE);
+
+  /* An empty handle comes with resumable:false; it is not a handle. */
+  event->text = is_set (handle) ? g_strdup (handle) : NULL;
+  event->flag = resumable;
+  event->index = index;
+}
+
+static void
+parse_go_away (ParseContext *ctx, JsonObject *go_away)
+{
+  const gchar *time_left = get_string (ctx, go_away, "goAway", "timeLeft");
+  guint64 ns = G_MAXUINT64;
+
+  if (time_left != NULL
+      && !gst_gemini_live_protocol_parse_duration (time_left, &ns))
+    {
+      /* Quoted, but only the start: the server controls its length. */
+      gchar *shown = g_utf8_make_valid (time_left, strnlen (time_left, 32));
+
+      add_warning (ctx, "goAway.timeLeft '%s' is not a duration", shown);
+      g_free (shown);
+      ns = G_MAXUINT64;
+    }
+  add_event (ctx, GST_GEMINI_LIVE_EVENT_GO_AWAY)->time_left = ns;
+}
+
+/* The start of a frame for an error message: at most SNIPPET_CHARS
+ * characters, one line, valid UTF-8. */
+static gchar *
+frame_snippet (const gchar *data, gsize size)
+{
+  gsize n = MIN (size, SNIPPET_CHARS);
+  gchar *valid = g_utf8_make_valid (data, n);
+  GString *out = g_string_sized_new (n + 8);
+  const gchar *p;
+  guint chars = 0;
+  gboolean space = FALSE;
+
+  for (p = valid; *p != '\0' && chars < SNIPPET_CHARS; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* Pretty-printed frames: fold the indentation. */
+      if (g_unichar_isspace (c) || g_unichar_iscntrl (c))
+        {
+          space = TRUE;
+          continue;
+        }
+      if (space && out->len > 0)
+        {
+          g_string_append_c (out, ' ');
+          chars++;
+        }
+      space = FALSE;
+      g_string_append_unichar (out, c);
+      chars++;
+    }
+  g_free (valid);
+  if (size > n)
+    g_string_append (out, "...");
+  return g_string_free (out, FALSE);
+}
+
+G_GNUC_PRINTF (4, 5)
+static void
+set_malformed (GError **error, const gchar *data, gsize size,
+               const gchar *format, ...)
+{
+  va_list args;
+  gchar *reason, *snippet;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  snippet = frame_snippet (data, size);
+  g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+               GST_GEMINI_LIVE_PROTOCOL_ERROR_MALFORMED,
+               "Malformed server message (%s): '%s'", reason, snippet);
+  g_free (snippet);
+  g_free (reason);
+}
+
+GPtrArray *
+gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
+{
+  JsonParser *parser;
+  JsonNode *root;
+  JsonObject *message, *object;
+  JsonNode *node;
+  GError *parse_error = NULL;
+  const gchar *invalid;
+  ParseContext ctx;
+
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (size == 0)
+    {
+      set_malformed (error, "", 0, "empty");
+      return NULL;
+    }
+  if (size > G_MAXSSIZE)
+    {
+      set_malformed (error, data, size, "too large");
+      return NULL;
+    }
+  /* Also refuses NUL bytes, which json-glib would treat as the end. */
+  if (!g_utf8_validate_len (data, size, &invalid))
+    {
+      set_malformed (error, data, size,
+                     "not valid UTF-8 at byte %" G_GSIZE_FORMAT,
+                     (gsize)(invalid - data));
+      return NULL;
+    }
+  if (!gst_gemini_live_protocol_check_depth (
+          data, size, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH))
+    {
+      set_malformed (error, data, size, "nested deeper than %d levels",
+                     GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize)size, &parse_error))
+    {
+      set_malformed (error, data, size, "%s", parse_error->message);
+      g_error_free (parse_error);
+      g_object_unref (parser);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      set_malformed (error, data, size, "%s",
+                     root == NULL ? "no JSON value" : "not a JSON object");
+      g_object_unref (parser);
+      return NULL;
+    }
+  message = json_node_get_object (root);
+
+  ctx.events = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)gst_gemini_live_event_free);
+
+  /* Every top-level member independently, in the documented order;
+   * usageMetadata in particular rides along with serverContent. */
+  object = get_object (&ctx, message, "", "setupComplete");
+  if (object != NULL)
+    {
+      /* Vertex adds a sessionId; the Gemini API sends {}. */
+      const gchar *session_id
+          = get_string (&ctx, object, "setupComplete", "sessionId");
+
+      add_event (&ctx, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE)->text
+          = is_set (session_id) ? g_strdup (session_id) : NULL;
+    }
+
+  object = get_object (&ctx, message, "", "serverContent");
+  if (object != NULL)
+    parse_server_content (&ctx, object);
+
+  object = get_object (&ctx, message, "", "toolCall");
+  if (object != NULL)
+    parse_tool_call (&ctx, object);
+
+  object = get_object (&ctx, message, "", "toolCallCancellation");
+  if (object != NULL)
+    parse_tool_call_cancellation (&ctx, object);
+
+  node = get_member (&ctx, message, "", "usageMetadata", KIND_OBJECT);
+  if (node != NULL)
+    parse_usage (&ctx, node);
+
+  object = get_object (&ctx, message, "", "sessionResumptionUpdate");
+  if (object != NULL)
+    parse_resumption_update (&ctx, object);
+
+  object = get_object (&ctx, message, "", "goAway");
+  if (object != NULL)
+    parse_go_away (&ctx, object);
+
+  g_object_unref (parser);
+  return ctx.events;
+}
