@@ -191,11 +191,12 @@ answer_tool_call (GstGeminiLive * self, const GstGeminiLiveEvent * event)
   gchar *json;
   GError *error = NULL;
 
+  /* Signal first, so the bus message means the handler has run. */
+  g_signal_emit (self, signals[SIGNAL_TOOL_CALL], 0, event->id, event->text,
+      event->json, &response);
   post_event_message (self, "tool-call", "id", G_TYPE_STRING, event->id,
       "name", G_TYPE_STRING, event->text, "args", G_TYPE_STRING, event->json,
       NULL);
-  g_signal_emit (self, signals[SIGNAL_TOOL_CALL], 0, event->id, event->text,
-      event->json, &response);
   if (response == NULL)
     return;
 
@@ -247,9 +248,9 @@ on_session_event (GstGeminiLiveSession * session,
       answer_tool_call (self, event);
       break;
     case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION:
-      post_event_message (self, kind, "ids", G_TYPE_STRV, event->ids, NULL);
       g_signal_emit (self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0,
           event->ids);
+      post_event_message (self, kind, "ids", G_TYPE_STRV, event->ids, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_INTERRUPTED:
       gst_gemini_live_output_interrupt (self->output);

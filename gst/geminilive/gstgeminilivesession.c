@@ -400,8 +400,14 @@ gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json)
     dropped_first = session->dropped++ == 0;
   }
   if (session->ready && !session->flush_scheduled) {
+    /* Always a source, never g_main_context_invoke: from the session
+     * thread itself (a tool-call handler) that would run the flush here,
+     * under our lock. */
+    GSource *idle = g_idle_source_new ();
     session->flush_scheduled = TRUE;
-    g_main_context_invoke (session->context, flush_outgoing, session);
+    g_source_set_callback (idle, flush_outgoing, session, NULL);
+    g_source_attach (idle, session->context);
+    g_source_unref (idle);
   }
   g_mutex_unlock (&session->lock);
 

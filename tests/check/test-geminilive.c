@@ -40,26 +40,23 @@ default_sim_options (void)
 }
 
 static void
-fixture_setup_full (Fixture * f, const GlsSimOptions * options,
-    const gchar * first_property, ...)
+fixture_setup_valist (Fixture * f, const GlsSimOptions * options,
+    const gchar * first_property, va_list args)
 {
   GError *error = NULL;
   gchar *uri;
-  va_list args;
 
   memset (f, 0, sizeof (*f));
   f->sim = gls_sim_new (options, &error);
   fail_unless (f->sim != NULL, "simulator: %s", error ? error->message : "");
   uri = gls_sim_get_uri (f->sim, "v1");
 
+  /* Properties first: the harness brings the element up. */
   f->element = gst_element_factory_make ("geminilive", NULL);
   fail_unless (f->element != NULL);
   g_object_set (f->element, "uri", uri, "api-key", TEST_KEY, NULL);
-  if (first_property != NULL) {
-    va_start (args, first_property);
+  if (first_property != NULL)
     g_object_set_valist (G_OBJECT (f->element), first_property, args);
-    va_end (args);
-  }
   g_free (uri);
 
   f->bus = gst_bus_new ();
@@ -72,17 +69,25 @@ fixture_setup_full (Fixture * f, const GlsSimOptions * options,
 }
 
 static void
+fixture_setup_full (Fixture * f, const GlsSimOptions * options,
+    const gchar * first_property, ...)
+{
+  va_list args;
+
+  va_start (args, first_property);
+  fixture_setup_valist (f, options, first_property, args);
+  va_end (args);
+}
+
+static void
 fixture_setup (Fixture * f, const gchar * first_property, ...)
 {
   GlsSimOptions options = default_sim_options ();
+  va_list args;
 
-  fixture_setup_full (f, &options, NULL);
-  if (first_property != NULL) {
-    va_list args;
-    va_start (args, first_property);
-    g_object_set_valist (G_OBJECT (f->element), first_property, args);
-    va_end (args);
-  }
+  va_start (args, first_property);
+  fixture_setup_valist (f, &options, first_property, args);
+  va_end (args);
 }
 
 static void
@@ -171,7 +176,7 @@ parse_object (const gchar * json, JsonParser ** parser)
 static GPtrArray *
 pull_audio (Fixture * f, gsize bytes)
 {
-  GPtrArray *buffers = g_ptr_array_new_with_free_func ((GDestroyNotify)
+  GPtrArray *bufs = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_buffer_unref);
   gsize got = 0;
   gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
@@ -192,20 +197,20 @@ pull_audio (Fixture * f, gsize bytes)
       continue;
     }
     got += gst_buffer_get_size (buf);
-    g_ptr_array_add (buffers, buf);
+    g_ptr_array_add (bufs, buf);
   }
-  return buffers;
+  return bufs;
 }
 
 static GBytes *
-concat (GPtrArray * buffers)
+concat (GPtrArray * bufs)
 {
   GByteArray *all = g_byte_array_new ();
   guint i;
 
-  for (i = 0; i < buffers->len; i++) {
+  for (i = 0; i < bufs->len; i++) {
     GstMapInfo map;
-    GstBuffer *buf = g_ptr_array_index (buffers, i);
+    GstBuffer *buf = g_ptr_array_index (bufs, i);
     gst_buffer_map (buf, &map, GST_MAP_READ);
     g_byte_array_append (all, map.data, map.size);
     gst_buffer_unmap (buf, &map);
@@ -397,18 +402,18 @@ GST_END_TEST;
 /* ---- model audio ------------------------------------------------------- */
 
 static void
-check_contiguous (GPtrArray * buffers)
+check_contiguous (GPtrArray * bufs)
 {
   guint i;
 
-  for (i = 0; i < buffers->len; i++) {
-    GstBuffer *buf = g_ptr_array_index (buffers, i);
+  for (i = 0; i < bufs->len; i++) {
+    GstBuffer *buf = g_ptr_array_index (bufs, i);
 
     fail_unless (GST_BUFFER_PTS_IS_VALID (buf));
     fail_unless_equals_uint64 (GST_BUFFER_DURATION (buf),
         gst_util_uint64_scale (gst_buffer_get_size (buf), GST_SECOND, 48000));
     if (i > 0) {
-      GstBuffer *prev = g_ptr_array_index (buffers, i - 1);
+      GstBuffer *prev = g_ptr_array_index (bufs, i - 1);
       fail_unless_equals_uint64 (GST_BUFFER_PTS (buf),
           GST_BUFFER_PTS (prev) + GST_BUFFER_DURATION (prev));
       fail_if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
@@ -420,7 +425,7 @@ GST_START_TEST (test_model_audio_exact_and_timed)
 {
   Fixture f;
   GBytes *sim_sent, *got;
-  GPtrArray *buffers;
+  GPtrArray *bufs;
   GstEvent *event;
   GstCaps *caps;
   GstStructure *s;
@@ -455,14 +460,14 @@ GST_START_TEST (test_model_audio_exact_and_timed)
   sim_sent = gls_sim_dup_sent_audio (f.sim);
   fail_unless (g_bytes_get_size (sim_sent) > 0);
 
-  buffers = pull_audio (&f, g_bytes_get_size (sim_sent));
-  got = concat (buffers);
+  bufs = pull_audio (&f, g_bytes_get_size (sim_sent));
+  got = concat (bufs);
   fail_unless (g_bytes_equal (got, sim_sent),
       "src gave %" G_GSIZE_FORMAT " bytes, simulator sent %" G_GSIZE_FORMAT,
       g_bytes_get_size (got), g_bytes_get_size (sim_sent));
-  check_contiguous (buffers);
+  check_contiguous (bufs);
 
-  g_ptr_array_unref (buffers);
+  g_ptr_array_unref (bufs);
   g_bytes_unref (got);
   g_bytes_unref (sim_sent);
   fixture_teardown (&f);
@@ -516,7 +521,7 @@ GST_START_TEST (test_interruption_drops_queued_audio)
 {
   Fixture f;
   GlsSimOptions options = default_sim_options ();
-  GPtrArray *first, *second;
+  GPtrArray *first_seen, *second;
   GstBuffer *buf;
   GBytes *sim_sent;
   gsize answer_bytes;
@@ -530,7 +535,7 @@ GST_START_TEST (test_interruption_drops_queued_audio)
   speak (&f, 500);
   gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
   answer_bytes = 4000 * 48;
-  first = pull_audio (&f, 1);   /* playback has begun */
+  first_seen = pull_audio (&f, 1);   /* playback has begun */
 
   /* The user barges in: the model stops, queued audio is dropped. */
   push_bytes (&f, make_tone (300, 8000));
@@ -554,7 +559,7 @@ GST_START_TEST (test_interruption_drops_queued_audio)
     gst_buffer_unmap (buf, &map);
   }
   g_bytes_unref (sim_sent);
-  g_ptr_array_unref (first);
+  g_ptr_array_unref (first_seen);
   g_ptr_array_unref (second);
   fixture_teardown (&f);
 }
@@ -717,21 +722,21 @@ GST_START_TEST (test_tool_call_answered_later_by_action)
 GST_END_TEST;
 
 static void
-on_cancellation (GstElement * element, GStrv ids, gchar ** first)
+on_cancellation (GstElement * element, GStrv ids, gchar ** first_seen)
 {
-  *first = g_strdup (ids ? ids[0] : NULL);
+  *first_seen = g_strdup (ids ? ids[0] : NULL);
 }
 
 GST_START_TEST (test_tool_call_cancellation_signal)
 {
   Fixture f;
-  gchar *first = NULL;
+  gchar *first_seen = NULL;
   GstMessage *msg;
   const GValue *ids;
 
   fixture_setup (&f, NULL);
   g_signal_connect (f.element, "tool-call-cancellation",
-      G_CALLBACK (on_cancellation), &first);
+      G_CALLBACK (on_cancellation), &first_seen);
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
   gls_sim_send_json (f.sim,
@@ -741,9 +746,9 @@ GST_START_TEST (test_tool_call_cancellation_signal)
   ids = gst_structure_get_value (gst_message_get_structure (msg), "ids");
   fail_unless (G_VALUE_HOLDS (ids, G_TYPE_STRV));
   fail_unless_equals_int (g_strv_length (g_value_get_boxed (ids)), 2);
-  fail_unless_equals_string (first, "function-call-1");
+  fail_unless_equals_string (first_seen, "function-call-1");
   gst_message_unref (msg);
-  g_free (first);
+  g_free (first_seen);
   fixture_teardown (&f);
 }
 
@@ -1049,9 +1054,14 @@ GST_START_TEST (test_state_cycles)
   pipeline = gst_parse_launch (desc, NULL);
   fail_unless (pipeline != NULL);
   for (i = 0; i < 5; i++) {
+    GBytes *before = gls_sim_dup_received_audio (sim);
+
     fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
         GST_STATE_CHANGE_FAILURE);
-    fail_unless (gls_sim_wait_received_audio (sim, 1, WAIT_MS));
+    /* This cycle's connection is up and carrying audio. */
+    fail_unless (gls_sim_wait_received_audio (sim,
+            g_bytes_get_size (before) + 1, WAIT_MS));
+    g_bytes_unref (before);
     fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
         GST_STATE_CHANGE_SUCCESS);
     fail_unless (gls_sim_wait_all_closed (sim, WAIT_MS));
@@ -1073,7 +1083,7 @@ GST_START_TEST (test_replay_recorded_vertex_audio)
 {
   Fixture f;
   GPtrArray *frames;
-  GPtrArray *buffers;
+  GPtrArray *bufs;
   GBytes *got;
   gsize expected = 0;
   guint i;
@@ -1101,14 +1111,17 @@ GST_START_TEST (test_replay_recorded_vertex_audio)
     }
     gls_sim_send_json (f.sim, frame, TRUE);
   }
+  /* The recording stops mid-answer: a marker shows all was processed. */
+  gls_sim_send_json (f.sim, "{\"serverContent\": {\"turnComplete\": true}}",
+      TRUE);
   gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
   fail_unless (expected > 0);
-  buffers = pull_audio (&f, expected);
-  got = concat (buffers);
+  bufs = pull_audio (&f, expected);
+  got = concat (bufs);
   fail_unless_equals_int (g_bytes_get_size (got), expected);
-  check_contiguous (buffers);
+  check_contiguous (bufs);
   g_bytes_unref (got);
-  g_ptr_array_unref (buffers);
+  g_ptr_array_unref (bufs);
   g_ptr_array_unref (frames);
   fixture_teardown (&f);
 }
