@@ -9,8 +9,9 @@ bash tests/install-deps.sh
 build=${BUILD_DIR:-build}
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 ninja -C "$build" >/dev/null
+build=$(cd "$build" && pwd)
 
-export GST_PLUGIN_PATH_1_0="$PWD/$build/gst/geminilive${GST_PLUGIN_PATH_1_0:+:$GST_PLUGIN_PATH_1_0}"
+export GST_PLUGIN_PATH_1_0="$build/gst/geminilive${GST_PLUGIN_PATH_1_0:+:$GST_PLUGIN_PATH_1_0}"
 out=${DEMO_OUT:-$PWD/demo-out}
 mkdir -p "$out"
 espeak-ng -v en-us -s 150 -w "$out/question.wav" \

@@ -49,7 +49,8 @@ main (int argc, char **argv)
       "! wavenc ! filesink location=\"%s\"", argv[1], argv[2]);
   pipeline = gst_parse_launch (desc, &error);
   g_free (desc);
-  if (pipeline == NULL) {
+  if (error != NULL) {
+    /* Also a missing element, which still gives a pipeline. */
     g_printerr ("pipeline: %s\n", error->message);
     return 1;
   }

@@ -65,6 +65,7 @@
 #include "gstgeminiliveoutput.h"
 #include "gstgeminiliveprotocol.h"
 #include "gstgeminilivesession.h"
+#include "gstgeminilivevideo.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_debug
@@ -111,8 +112,7 @@ struct _GstGeminiLive
 
   GstPad *srcpad;
   GstPad *audio_sinkpad;
-  GstPad *video_sinkpad;
-  GstElement *video_bin;
+  GstGeminiLiveVideo *video;
   GstGeminiLiveOutput *output;
 
   /* Settings; protected by the object lock. */
@@ -281,11 +281,8 @@ on_session_event (GstGeminiLiveSession * session,
           event->time_left, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
-      post_event_message (self, kind, "handle", G_TYPE_STRING, event->text,
-          "resumable", G_TYPE_BOOLEAN, event->flag,
-          "last-consumed-client-message-index", G_TYPE_INT64, event->index,
-          NULL);
-      /* Only a resumable handle is worth keeping. */
+      /* Only a resumable handle is worth keeping; stored before the
+       * message so that a reader woken by it sees the handle. */
       if (event->flag && event->text != NULL) {
         GST_OBJECT_LOCK (self);
         g_free (self->current_handle);
@@ -293,6 +290,10 @@ on_session_event (GstGeminiLiveSession * session,
         GST_OBJECT_UNLOCK (self);
         g_object_notify (G_OBJECT (self), "resumption-handle");
       }
+      post_event_message (self, kind, "handle", G_TYPE_STRING, event->text,
+          "resumable", G_TYPE_BOOLEAN, event->flag,
+          "last-consumed-client-message-index", G_TYPE_INT64, event->index,
+          NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_WARNING:
       GST_ELEMENT_WARNING (self, STREAM, DECODE,
@@ -391,23 +392,13 @@ on_audio_eos (GstAppSink * sink, gpointer user_data)
   g_atomic_int_set (&self->audio_eos, 1);
 }
 
-static GstFlowReturn
-on_video_sample (GstAppSink * sink, gpointer user_data)
+static void
+on_video_frame (const guint8 * jpeg, gsize size, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
-  GstMapInfo map;
 
-  if (sample == NULL)
-    return GST_FLOW_FLUSHING;
-  if (gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ)) {
-    gst_gemini_live_session_send (self->session,
-        gst_gemini_live_protocol_build_video (map.data, map.size,
-            "image/jpeg"));
-    gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
-  }
-  gst_sample_unref (sample);
-  return GST_FLOW_OK;
+  gst_gemini_live_session_send (self->session,
+      gst_gemini_live_protocol_build_video (jpeg, size, "image/jpeg"));
 }
 
 static GstElement *
@@ -460,83 +451,32 @@ src_query (GstPad * pad, GstObject * parent, GstQuery * query)
       query);
 }
 
-static void
-on_decode_pad_added (GstElement * decode, GstPad * pad, GstElement * convert)
-{
-  GstPad *sinkpad = gst_element_get_static_pad (convert, "sink");
-
-  if (!gst_pad_is_linked (sinkpad))
-    gst_pad_link (pad, sinkpad);
-  gst_object_unref (sinkpad);
-}
-
 static GstPad *
 gst_gemini_live_request_new_pad (GstElement * element, GstPadTemplate * templ,
     const gchar * name, const GstCaps * caps)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (element);
-  GstElement *decode, *convert, *scale, *rate, *filter, *enc, *sink;
-  GstCaps *filter_caps;
-  GstPad *target;
-  gint fps_n, fps_d;
+  GstPad *pad;
   guint max_size;
   gdouble fps;
 
-  if (self->video_sinkpad != NULL) {
+  if (self->video != NULL) {
     GST_WARNING_OBJECT (self, "sink_video already exists");
     return NULL;
   }
-
   GST_OBJECT_LOCK (self);
   max_size = self->video_max_size;
   fps = self->video_fps;
   GST_OBJECT_UNLOCK (self);
 
-  /* decodebin passes raw video through and decodes image/jpeg. */
-  decode = make (self, "decodebin");
-  convert = make (self, "videoconvert");
-  scale = make (self, "videoscale");
-  rate = make (self, "videorate");
-  filter = make (self, "capsfilter");
-  enc = make (self, "jpegenc");
-  sink = make_appsink (self, on_video_sample, NULL);
-  if (!decode || !convert || !scale || !rate || !filter || !enc || !sink) {
-    gst_clear_object (&decode);
-    gst_clear_object (&convert);
-    gst_clear_object (&scale);
-    gst_clear_object (&rate);
-    gst_clear_object (&filter);
-    gst_clear_object (&enc);
-    gst_clear_object (&sink);
+  self->video = gst_gemini_live_video_new (GST_BIN (self), templ, max_size,
+      fps, on_video_frame, self);
+  if (self->video == NULL)
     return NULL;
-  }
-
-  gst_util_double_to_fraction (fps, &fps_n, &fps_d);
-  g_object_set (rate, "drop-only", TRUE, NULL);
-  filter_caps = gst_caps_new_simple ("video/x-raw",
-      "width", GST_TYPE_INT_RANGE, 1, (gint) max_size,
-      "height", GST_TYPE_INT_RANGE, 1, (gint) max_size,
-      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
-      "framerate", GST_TYPE_FRACTION, fps_n, fps_d, NULL);
-  g_object_set (filter, "caps", filter_caps, NULL);
-  gst_caps_unref (filter_caps);
-
-  self->video_bin = gst_bin_new ("video");
-  gst_bin_add_many (GST_BIN (self->video_bin), decode, convert, scale, rate,
-      filter, enc, sink, NULL);
-  gst_element_link_many (convert, scale, rate, filter, enc, sink, NULL);
-  g_signal_connect_object (decode, "pad-added",
-      G_CALLBACK (on_decode_pad_added), convert, 0);
-
-  gst_bin_add (GST_BIN (self), self->video_bin);
-  target = gst_element_get_static_pad (decode, "sink");
-  self->video_sinkpad = gst_ghost_pad_new_from_template ("sink_video",
-      target, templ);
-  gst_object_unref (target);
-  gst_element_sync_state_with_parent (self->video_bin);
-  gst_pad_set_active (self->video_sinkpad, TRUE);
-  gst_element_add_pad (element, self->video_sinkpad);
-  return self->video_sinkpad;
+  pad = gst_gemini_live_video_get_pad (self->video);
+  gst_pad_set_active (pad, TRUE);
+  gst_element_add_pad (element, pad);
+  return pad;
 }
 
 static void
@@ -544,13 +484,12 @@ gst_gemini_live_release_pad (GstElement * element, GstPad * pad)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (element);
 
-  if (pad != self->video_sinkpad)
+  if (self->video == NULL || pad != gst_gemini_live_video_get_pad
+      (self->video))
     return;
   gst_element_remove_pad (element, pad);
-  self->video_sinkpad = NULL;
-  gst_element_set_state (self->video_bin, GST_STATE_NULL);
-  gst_bin_remove (GST_BIN (self), self->video_bin);
-  self->video_bin = NULL;
+  gst_gemini_live_video_free (self->video);
+  self->video = NULL;
 }
 
 /* ---- action signals (any thread) --------------------------------------- */

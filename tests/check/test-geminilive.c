@@ -9,6 +9,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
+#include <gst/app/gstappsink.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -1077,6 +1078,156 @@ GST_START_TEST (test_state_cycles)
 
 GST_END_TEST;
 
+/* ---- video ------------------------------------------------------------- */
+
+/* Width and height from a JPEG's SOF0 marker. */
+static gboolean
+jpeg_size (const guint8 * data, gsize size, guint * width, guint * height)
+{
+  gsize i;
+
+  for (i = 2; i + 9 < size; i++) {
+    if (data[i] == 0xFF && (data[i + 1] == 0xC0 || data[i + 1] == 0xC2)) {
+      *height = (data[i + 5] << 8) | data[i + 6];
+      *width = (data[i + 7] << 8) | data[i + 8];
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static void
+check_video_messages (Fixture * f, guint min_frames, guint max_side)
+{
+  GPtrArray *video = client_messages_of (f, "video");
+  guint i;
+
+  fail_unless (video->len >= min_frames, "only %u video messages",
+      video->len);
+  for (i = 0; i < video->len; i++) {
+    JsonParser *parser;
+    JsonObject *v = json_object_get_object_member
+        (json_object_get_object_member (parse_object (g_ptr_array_index (video,
+                    i), &parser), "realtimeInput"), "video");
+    gsize len;
+    guchar *jpeg = g_base64_decode (json_object_get_string_member (v, "data"),
+        &len);
+    guint w = 0, h = 0;
+
+    fail_unless_equals_string (json_object_get_string_member (v, "mimeType"),
+        "image/jpeg");
+    fail_unless (len > 4 && jpeg[0] == 0xFF && jpeg[1] == 0xD8);
+    fail_unless (jpeg_size (jpeg, len, &w, &h));
+    fail_unless (MAX (w, h) <= max_side, "%ux%u is larger than %u", w, h,
+        max_side);
+    fail_unless (w > 0 && h > 0);
+    g_free (jpeg);
+    g_object_unref (parser);
+  }
+  g_ptr_array_unref (video);
+}
+
+GST_START_TEST (test_video_raw_scaled_rate_limited_jpeg)
+{
+  Fixture f;
+  GstHarness *video;
+  guint i;
+  GPtrArray *msgs;
+
+  fixture_setup (&f, "video-max-size", 320, NULL);
+  video = gst_harness_new_with_element (f.element, "sink_video", NULL);
+  gst_harness_set_src_caps_str (video,
+      "video/x-raw,format=I420,width=1280,height=720,framerate=10/1");
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+
+  /* Three seconds of 10 fps video become about three frames. */
+  for (i = 0; i < 30; i++) {
+    GstBuffer *buf = gst_harness_create_buffer (video, 1280 * 720 * 3 / 2);
+    gst_buffer_memset (buf, 0, i * 8, 1280 * 720 * 3 / 2);
+    GST_BUFFER_PTS (buf) = i * GST_SECOND / 10;
+    GST_BUFFER_DURATION (buf) = GST_SECOND / 10;
+    fail_unless_equals_int (gst_harness_push (video, buf), GST_FLOW_OK);
+  }
+  gst_harness_push_event (video, gst_event_new_eos ());
+  fail_unless (gls_sim_wait_message_kind (f.sim, "video", WAIT_MS));
+  /* A later text message proves all earlier frames were sent. */
+  g_signal_emit_by_name (f.element, "send-text", "marker", &i);
+  fail_unless (gls_sim_wait_message_kind (f.sim, "text", WAIT_MS));
+  check_video_messages (&f, 3, 320);
+  msgs = client_messages_of (&f, "video");
+  fail_unless (msgs->len <= 4, "%u frames for 3 s at 1 fps", msgs->len);
+  g_ptr_array_unref (msgs);
+  gst_harness_teardown (video);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_video_accepts_jpeg)
+{
+  Fixture f;
+  GstHarness *video;
+  GstElement *pipe, *sink;
+  GstSample *sample;
+  gboolean ok;
+
+  /* A real JPEG made by GStreamer's encoder. */
+  pipe = gst_parse_launch ("videotestsrc num-buffers=1 ! "
+      "video/x-raw,width=640,height=480 ! jpegenc ! appsink name=s", NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  sample = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+  fail_unless (sample != NULL);
+
+  fixture_setup (&f, NULL);
+  video = gst_harness_new_with_element (f.element, "sink_video", NULL);
+  gst_harness_set_src_caps_str (video,
+      "image/jpeg,width=640,height=480,framerate=1/1");
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  {
+    GstBuffer *buf = gst_buffer_copy (gst_sample_get_buffer (sample));
+    GST_BUFFER_PTS (buf) = 0;
+    GST_BUFFER_DURATION (buf) = GST_SECOND;
+    fail_unless_equals_int (gst_harness_push (video, buf), GST_FLOW_OK);
+  }
+  gst_harness_push_event (video, gst_event_new_eos ());
+  fail_unless (gls_sim_wait_message_kind (f.sim, "video", WAIT_MS));
+  g_signal_emit_by_name (f.element, "send-text", "marker", &ok);
+  fail_unless (gls_sim_wait_message_kind (f.sim, "text", WAIT_MS));
+  check_video_messages (&f, 1, 640);
+  /* JPEG input is sent as it came: no decode, no re-encode. */
+  {
+    GPtrArray *msgs = client_messages_of (&f, "video");
+    JsonParser *parser;
+    JsonObject *v = json_object_get_object_member
+        (json_object_get_object_member (parse_object (g_ptr_array_index (msgs,
+                    0), &parser), "realtimeInput"), "video");
+    gsize len;
+    guchar *sent = g_base64_decode (json_object_get_string_member (v, "data"),
+        &len);
+    GstMapInfo map;
+
+    gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
+    fail_unless_equals_int (len, map.size);
+    fail_unless (memcmp (sent, map.data, len) == 0);
+    gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+    g_free (sent);
+    g_object_unref (parser);
+    g_ptr_array_unref (msgs);
+  }
+
+  gst_sample_unref (sample);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_harness_teardown (video);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 /* ---- recorded traffic -------------------------------------------------- */
 
 GST_START_TEST (test_replay_recorded_vertex_audio)
@@ -1193,6 +1344,8 @@ geminilive_suite (void)
   tcase_add_test (tc, test_malformed_server_json_is_warning);
   tcase_add_test (tc, test_eos_sends_stream_end_then_ends_src);
   tcase_add_test (tc, test_state_cycles);
+  tcase_add_test (tc, test_video_raw_scaled_rate_limited_jpeg);
+  tcase_add_test (tc, test_video_accepts_jpeg);
   tcase_add_test (tc, test_replay_recorded_vertex_audio);
   tcase_add_test (tc, test_key_never_logged);
   return s;
