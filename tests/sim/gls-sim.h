@@ -28,6 +28,9 @@ typedef struct
   guint go_away_after_ms;       /* 0: never; else goAway this long after setup */
   guint go_away_time_left_ms;   /* timeLeft announced in goAway (default 5000) */
   gboolean verbose;             /* log frames with g_message */
+  gboolean strict_tool_gating;  /* realtimeInput while a BLOCKING tool call
+                                 * is unanswered closes 1008 (default FALSE:
+                                 * only counted) */
 } GlsSimOptions;
 
 void gls_sim_options_init (GlsSimOptions * options);
@@ -39,11 +42,14 @@ void gls_sim_free (GlsSim * sim);
 guint gls_sim_get_port (GlsSim * sim);
 /* ws://127.0.0.1:PORT/ws/google.ai.generativelanguage.<version>.GenerativeService.BidiGenerateContent */
 gchar *gls_sim_get_uri (GlsSim * sim, const gchar * api_version);
+/* ws://127.0.0.1:PORT/ws/google.cloud.aiplatform.<version>.LlmBidiService/BidiGenerateContent
+ * (api_version NULL: v1beta1) */
+gchar *gls_sim_get_vertex_uri (GlsSim * sim, const gchar * api_version);
 
 /* ---- observation (copies; free with g_ptr_array_unref/g_bytes_unref/g_free) */
 
 /* Every text/binary frame received from clients, verbatim, in arrival
- * order across all connections. */
+ * order across all connections. Elements are NUL-terminated gchar *. */
 GPtrArray *gls_sim_dup_client_messages (GlsSim * sim);
 /* The request headers of the last WebSocket upgrade, as "name: value" lines. */
 gchar *gls_sim_dup_last_request_headers (GlsSim * sim);
@@ -61,6 +67,13 @@ gchar *gls_sim_dup_last_close_reason (GlsSim * sim);
 /* Number of realtimeInput/clientContent/toolResponse messages that arrived
  * after setup but before setupComplete was sent (must stay 0). */
 guint gls_sim_get_early_message_count (GlsSim * sim);
+/* Number of realtimeInput audio/video/text messages that arrived while a
+ * BLOCKING tool call was unanswered. */
+guint gls_sim_get_input_during_tool_call_count (GlsSim * sim);
+/* Answers fully sent (turnComplete after generationComplete), and answers
+ * cut by barge-in (interrupted). */
+guint gls_sim_get_answers_sent (GlsSim * sim);
+guint gls_sim_get_interrupted_count (GlsSim * sim);
 
 /* ---- waits: block until the condition holds or timeout_ms passes;
  * return FALSE on timeout. Used by tests instead of sleeps. */
@@ -77,6 +90,10 @@ gboolean gls_sim_wait_connections (GlsSim * sim, guint accepted,
 gboolean gls_sim_wait_all_closed (GlsSim * sim, guint timeout_ms);
 /* Waits until n answers (model turns) have been fully sent. */
 gboolean gls_sim_wait_answers_sent (GlsSim * sim, guint n, guint timeout_ms);
+/* Waits until n answers have been interrupted by barge-in. */
+gboolean gls_sim_wait_interrupted (GlsSim * sim, guint n, guint timeout_ms);
+/* Waits until n connections have closed (either side). */
+gboolean gls_sim_wait_closed (GlsSim * sim, guint n, guint timeout_ms);
 
 /* ---- scripting; each applies to every open connection */
 

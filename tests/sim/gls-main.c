@@ -1,0 +1,104 @@
+/* gemini-live-sim: command line front end.
+ * Copyright (C) 2026 The gst-gemini-live authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gls-sim.h"
+
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static gboolean
+on_signal (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int argc, char **argv)
+{
+  GlsSimOptions opts;
+  gint port = 0, answer_ms, silence_ms, go_away_after = 0, go_away_left,
+       setup_delay;
+  gdouble speed;
+  gchar *api_key = NULL;
+  gboolean verbose = FALSE, strict_tools = FALSE;
+  GError *error = NULL;
+  GOptionContext *ctx;
+  GlsSim *sim;
+  GMainLoop *loop;
+
+  gls_sim_options_init (&opts);
+  answer_ms = opts.answer_ms;
+  silence_ms = opts.silence_ms;
+  go_away_left = opts.go_away_time_left_ms;
+  setup_delay = opts.setup_delay_ms;
+  speed = opts.answer_speed;
+  {
+    GOptionEntry entries[] = {
+      { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port (0: pick a free one)",
+          "N" },
+      { "api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
+          "Expected API key (default: accept any)", "KEY" },
+      { "answer-ms", 0, 0, G_OPTION_ARG_INT, &answer_ms,
+          "Length of each spoken answer", "MS" },
+      { "answer-speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed,
+          "Send answers this much faster than real time", "X" },
+      { "silence-ms", 0, 0, G_OPTION_ARG_INT, &silence_ms,
+          "Trailing silence that ends a user turn", "MS" },
+      { "setup-delay-ms", 0, 0, G_OPTION_ARG_INT, &setup_delay,
+          "Delay before setupComplete", "MS" },
+      { "go-away-after", 0, 0, G_OPTION_ARG_INT, &go_away_after,
+          "Send goAway this long after setup (0: never)", "MS" },
+      { "go-away-time-left", 0, 0, G_OPTION_ARG_INT, &go_away_left,
+          "timeLeft announced in goAway", "MS" },
+      { "strict-tool-gating", 0, 0, G_OPTION_ARG_NONE, &strict_tools,
+          "Close 1008 on realtime input during a blocking tool call", NULL },
+      { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log frames", NULL },
+      { NULL },
+    };
+
+    ctx = g_option_context_new ("- local Gemini Live API simulator");
+    g_option_context_add_main_entries (ctx, entries, NULL);
+    if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+    g_option_context_free (ctx);
+  }
+  if (port < 0 || port > 65535 || answer_ms < 0 || silence_ms < 0
+      || go_away_after < 0 || go_away_left < 0 || setup_delay < 0
+      || speed <= 0) {
+    g_printerr ("invalid option value\n");
+    return 2;
+  }
+  opts.port = port;
+  opts.api_key = api_key;
+  opts.answer_ms = answer_ms;
+  opts.answer_speed = speed;
+  opts.silence_ms = silence_ms;
+  opts.setup_delay_ms = setup_delay;
+  opts.go_away_after_ms = go_away_after;
+  opts.go_away_time_left_ms = go_away_left;
+  opts.verbose = verbose;
+  opts.strict_tool_gating = strict_tools;
+
+  sim = gls_sim_new (&opts, &error);
+  if (!sim) {
+    g_printerr ("cannot listen: %s\n", error->message);
+    return 1;
+  }
+  printf ("listening on ws://127.0.0.1:%u\n", gls_sim_get_port (sim));
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_main_loop_run (loop);
+  g_main_loop_unref (loop);
+  gls_sim_free (sim);
+  g_free (api_key);
+  return 0;
+}

@@ -1,0 +1,67 @@
+/* gemini-live-sim: the deterministic model (VAD, answers, tools).
+ * Copyright (C) 2026 The gst-gemini-live authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define GLS_OUT_RATE 24000
+#define GLS_CHUNK_MS 100
+#define GLS_CHUNK_BYTES (GLS_OUT_RATE / 1000 * GLS_CHUNK_MS * 2)
+#define GLS_VAD_RMS 500.0
+
+typedef enum
+{
+  GLS_VAD_SPEECH_START, /* a user turn started */
+  GLS_VAD_TURN_END,     /* trailing silence ended the turn */
+} GlsVadEvent;
+
+/* Energy VAD in audio time: 20 ms frames, speech if RMS > GLS_VAD_RMS. */
+typedef struct
+{
+  guint rate;
+  guint silence_ms;
+  GByteArray *partial; /* bytes of an incomplete frame */
+  gboolean in_turn;
+  guint64 turn_start;      /* sample index of the first speech frame */
+  guint64 last_speech_end; /* sample index after the last speech frame */
+  guint64 samples;         /* samples consumed so far */
+  guint64 silence;         /* trailing non-speech samples in this turn */
+  guint64 turn_samples;    /* length of the last finished turn */
+} GlsVad;
+
+void gls_vad_init (GlsVad *vad, guint rate, guint silence_ms);
+void gls_vad_clear (GlsVad *vad);
+typedef void (*GlsVadFunc) (GlsVadEvent event, gpointer user_data);
+
+/* Feeds s16le mono PCM; calls func for each event, in audio order. */
+void gls_vad_feed (GlsVad *vad, const guint8 *pcm, gsize len, GlsVadFunc func,
+    gpointer user_data);
+/* Ends the current turn now (audioStreamEnd, activityEnd); FALSE if none. */
+gboolean gls_vad_force_end (GlsVad *vad);
+gdouble gls_vad_last_turn_seconds (GlsVad *vad);
+
+/* Fills len bytes of the answer's 24 kHz s16le audio starting at byte
+ * offset (a 220 Hz tone under a syllable-rate envelope). */
+void gls_model_synth (guint8 *out, gsize len, gsize offset);
+
+/* The words of an answer; the n-th answer of a session. */
+gchar *gls_model_answer_text (guint n, const gchar *about);
+/* Splits text into count roughly equal word groups (deltas with leading
+ * spaces, so their concatenation is the text). */
+gchar **gls_model_split_words (const gchar *text, guint count);
+/* Tokens for a duration of audio (25 tokens per second). */
+guint gls_model_audio_tokens (gdouble seconds);
+guint gls_model_text_tokens (const gchar *text);
+
+/* A declared function mentioned in text, or NULL. decls is the normalised
+ * setup "tools" array. Sets *blocking and *args (deterministic values for
+ * declared string parameters). */
+JsonObject *gls_model_find_function (
+    JsonArray *tools, const gchar *text, gboolean *blocking, JsonObject **args);
+
+G_END_DECLS

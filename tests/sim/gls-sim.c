@@ -1,0 +1,1848 @@
+/* gemini-live-sim: server, connections and the public API.
+ * Copyright (C) 2026 The gst-gemini-live authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Everything that touches libsoup runs in the simulator's own thread and
+ * GMainContext. Observations live behind sim->lock and every change
+ * broadcasts sim->cond, so waits never poll.
+ */
+#include "gls-sim.h"
+#include "gls-model.h"
+#include "gls-schema.h"
+
+#include <libsoup/soup.h>
+#include <math.h>
+#include <string.h>
+
+#define MAX_INCOMING (16 * 1024 * 1024)
+
+typedef struct _Session Session;
+typedef struct _Conn Conn;
+
+struct _Session
+{
+  guint answers;  /* answers started, over all connections */
+  guint call_seq; /* function-call-<n> ids */
+  Conn *conn;     /* its open connection, if any */
+};
+
+typedef enum
+{
+  TURN_IDLE,
+  TURN_TOOL_WAIT, /* a BLOCKING call is unanswered */
+  TURN_SENDING,   /* answer chunks going out */
+  TURN_PLAYING,   /* all sent, waiting for playback time to pass */
+} TurnState;
+
+typedef struct
+{
+  gchar *name;
+  gboolean blocking;
+} ToolCall;
+
+static void
+tool_call_free (gpointer p)
+{
+  ToolCall *t = p;
+
+  g_free (t->name);
+  g_free (t);
+}
+
+typedef struct
+{
+  gchar *about;
+  guint prompt_tokens;
+  const gchar *prompt_modality;
+} PendingAnswer;
+
+struct _Conn
+{
+  GlsSim *sim;
+  SoupWebsocketConnection *ws;
+  GSocket *socket;
+  GlsApi api;
+  gchar *version;
+  gboolean auth_ok;
+  gboolean setup_received;
+  gboolean setup_complete_sent;
+  gboolean closing;
+  gboolean dropped;
+  gushort sent_code;
+  gchar *sent_reason;
+  Session *session;
+
+  /* from setup (and contextUpdate) */
+  JsonNode *setup;
+  JsonArray *tools;
+  gboolean text_modality, input_tx, output_tx, resumption, manual_vad,
+      no_interrupt;
+  guint silence_ms;
+
+  GlsVad vad;
+  gboolean activity_open;
+  guint64 activity_samples;
+
+  TurnState turn;
+  gchar *ans_text;
+  gchar **ans_deltas; /* transcript or text pieces */
+  guint n_chunks, chunk, n_deltas, delta;
+  gsize ans_bytes;
+  gint64 first_chunk_us;
+  guint prompt_tokens;
+  const gchar *prompt_modality;
+  GQueue pending; /* PendingAnswer */
+
+  GHashTable *calls;     /* unanswered id -> ToolCall */
+  GHashTable *cancelled; /* ids cancelled by barge-in */
+
+  GSource *setup_timer, *chunk_timer, *turn_timer, *go_away_timer,
+      *go_away_close_timer;
+};
+
+struct _GlsSim
+{
+  GlsSimOptions opts;
+  gchar *api_key;
+
+  GThread *thread;
+  GMainContext *ctx;
+  GMainLoop *loop;
+  SoupServer *server;
+  guint port;
+  GError *start_error;
+  gboolean started;
+
+  /* server thread only */
+  GList *conns;
+  GHashTable *handles; /* handle -> Session */
+  GPtrArray *sessions;
+
+  GMutex lock;
+  GCond cond;
+  GPtrArray *client_messages;
+  GHashTable *kinds_seen;
+  gchar *last_headers, *last_uri;
+  GByteArray *received_audio, *sent_audio;
+  guint connections, open_connections, closed_connections;
+  gushort last_close_code;
+  gchar *last_close_reason;
+  guint early_messages, input_during_tool_call;
+  guint answers_sent, interrupted;
+  gboolean refuse;
+};
+
+static void start_answer (Conn *c, const gchar *about, guint prompt_tokens,
+    const gchar *prompt_modality);
+static void close_conn (Conn *c, gushort code, const gchar *reason);
+
+void
+gls_sim_options_init (GlsSimOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->setup_delay_ms = 20;
+  options->answer_ms = 1200;
+  options->answer_speed = 4.0;
+  options->silence_ms = 400;
+  options->go_away_time_left_ms = 5000;
+}
+
+/* ---- small helpers */
+
+static GSource *
+add_timeout (GlsSim *sim, guint ms, GSourceFunc func, gpointer data)
+{
+  GSource *src = g_timeout_source_new (ms);
+
+  g_source_set_callback (src, func, data, NULL);
+  g_source_attach (src, sim->ctx);
+  return src;
+}
+
+static void
+clear_source (GSource **src)
+{
+  if (*src) {
+    g_source_destroy (*src);
+    g_source_unref (*src);
+    *src = NULL;
+  }
+}
+
+static void
+notify (GlsSim *sim)
+{
+  g_cond_broadcast (&sim->cond);
+}
+
+static JsonObject *
+obj_member (JsonObject *o, const gchar *name)
+{
+  return o && json_object_has_member (o, name)
+          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, name))
+      ? json_object_get_object_member (o, name)
+      : NULL;
+}
+
+static void
+send_node (Conn *c, JsonNode *node)
+{
+  gchar *text;
+
+  if (c->closing)
+    return;
+  text = gls_json_pretty (node);
+  if (c->sim->opts.verbose)
+    g_message ("sim < %s", text);
+  /* the Gemini API sends JSON in binary frames */
+  soup_websocket_connection_send_binary (c->ws, text, strlen (text));
+  g_free (text);
+}
+
+/* Sends {"<key>": body} and takes body. */
+static void
+send_top (Conn *c, const gchar *key, JsonObject *body)
+{
+  JsonObject *root = json_object_new ();
+  JsonNode *node;
+
+  json_object_set_object_member (root, key, body);
+  node = json_node_init_object (json_node_alloc (), root);
+  send_node (c, node);
+  json_node_unref (node);
+  json_object_unref (root);
+}
+
+static void
+send_server_content_bool (Conn *c, const gchar *field)
+{
+  JsonObject *sc = json_object_new ();
+
+  json_object_set_boolean_member (sc, field, TRUE);
+  send_top (c, "serverContent", sc);
+}
+
+static void
+send_transcription (Conn *c, const gchar *field, const gchar *text)
+{
+  JsonObject *sc = json_object_new (), *t = json_object_new ();
+
+  json_object_set_string_member (t, "text", text);
+  json_object_set_object_member (sc, field, t);
+  send_top (c, "serverContent", sc);
+}
+
+static void
+send_resumption_update (Conn *c, gboolean resumable)
+{
+  JsonObject *u;
+
+  if (!c->resumption)
+    return;
+  u = json_object_new ();
+  if (resumable) {
+    gchar *uuid = g_uuid_string_random ();
+    gchar *handle = g_strdup_printf ("sim-resume-%s", uuid);
+
+    g_hash_table_insert (c->sim->handles, g_strdup (handle), c->session);
+    json_object_set_string_member (u, "newHandle", handle);
+    g_free (handle);
+    g_free (uuid);
+  }
+  json_object_set_boolean_member (u, "resumable", resumable);
+  send_top (c, "sessionResumptionUpdate", u);
+}
+
+/* ---- answers */
+
+static void
+stop_answer_timers (Conn *c)
+{
+  clear_source (&c->chunk_timer);
+  clear_source (&c->turn_timer);
+}
+
+static JsonObject *
+usage (Conn *c)
+{
+  JsonObject *u = json_object_new ();
+  JsonArray *pd = json_array_new (), *rd = json_array_new ();
+  JsonObject *p = json_object_new (), *r = json_object_new ();
+  guint resp = c->text_modality
+      ? gls_model_text_tokens (c->ans_text)
+      : gls_model_audio_tokens ((gdouble)c->ans_bytes / 2 / GLS_OUT_RATE);
+  gboolean vertex = c->api == GLS_API_VERTEX;
+
+  json_object_set_string_member (p, "modality", c->prompt_modality);
+  json_object_set_int_member (p, "tokenCount", c->prompt_tokens);
+  json_array_add_object_element (pd, p);
+  json_object_set_string_member (
+      r, "modality", c->text_modality ? "TEXT" : "AUDIO");
+  json_object_set_int_member (r, "tokenCount", resp);
+  json_array_add_object_element (rd, r);
+  json_object_set_int_member (u, "promptTokenCount", c->prompt_tokens);
+  /* Vertex names the response counts "candidates" */
+  json_object_set_int_member (
+      u, vertex ? "candidatesTokenCount" : "responseTokenCount", resp);
+  json_object_set_int_member (u, "totalTokenCount", c->prompt_tokens + resp);
+  json_object_set_array_member (u, "promptTokensDetails", pd);
+  json_object_set_array_member (
+      u, vertex ? "candidatesTokensDetails" : "responseTokensDetails", rd);
+  return u;
+}
+
+static void
+finish_turn (Conn *c, gboolean with_usage)
+{
+  JsonObject *root = json_object_new (), *sc = json_object_new ();
+  JsonNode *node;
+  PendingAnswer *next;
+
+  json_object_set_boolean_member (sc, "turnComplete", TRUE);
+  json_object_set_object_member (root, "serverContent", sc);
+  /* the recordings carry both in one message */
+  if (with_usage)
+    json_object_set_object_member (root, "usageMetadata", usage (c));
+  node = json_node_init_object (json_node_alloc (), root);
+  send_node (c, node);
+  json_node_unref (node);
+  json_object_unref (root);
+
+  c->turn = TURN_IDLE;
+  g_clear_pointer (&c->ans_deltas, g_strfreev);
+  send_resumption_update (c, TRUE);
+
+  next = g_queue_pop_head (&c->pending);
+  if (next) {
+    start_answer (c, next->about, next->prompt_tokens, next->prompt_modality);
+    g_free (next->about);
+    g_free (next);
+  }
+}
+
+static gboolean
+turn_timer_cb (gpointer data)
+{
+  Conn *c = data;
+  GlsSim *sim = c->sim;
+
+  clear_source (&c->turn_timer);
+  g_mutex_lock (&sim->lock);
+  sim->answers_sent++;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+  finish_turn (c, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+chunk_timer_cb (gpointer data)
+{
+  Conn *c = data;
+  GlsSim *sim = c->sim;
+  JsonObject *sc, *mt, *part;
+  JsonArray *parts;
+
+  if (c->chunk < c->n_chunks) {
+    sc = json_object_new ();
+    mt = json_object_new ();
+    parts = json_array_new ();
+    part = json_object_new ();
+    if (c->text_modality)
+      json_object_set_string_member (part, "text", c->ans_deltas[c->chunk]);
+    else {
+      gsize off = (gsize)c->chunk * GLS_CHUNK_BYTES;
+      gsize len = MIN (GLS_CHUNK_BYTES, c->ans_bytes - off);
+      guint8 *pcm = g_malloc (len);
+      gchar *b64;
+      JsonObject *blob = json_object_new ();
+
+      gls_model_synth (pcm, len, off);
+      b64 = g_base64_encode (pcm, len);
+      json_object_set_string_member (blob, "mimeType",
+          c->api == GLS_API_VERTEX ? "audio/pcm" : "audio/pcm;rate=24000");
+      json_object_set_string_member (blob, "data", b64);
+      json_object_set_object_member (part, "inlineData", blob);
+      g_mutex_lock (&sim->lock);
+      g_byte_array_append (sim->sent_audio, pcm, len);
+      g_mutex_unlock (&sim->lock);
+      g_free (b64);
+      g_free (pcm);
+    }
+    json_array_add_object_element (parts, part);
+    if (c->api == GLS_API_VERTEX)
+      json_object_set_string_member (mt, "role", "model");
+    json_object_set_array_member (mt, "parts", parts);
+    json_object_set_object_member (sc, "modelTurn", mt);
+    send_top (c, "serverContent", sc);
+    if (c->chunk == 0)
+      c->first_chunk_us = g_get_monotonic_time ();
+    /* transcript deltas go with every other audio chunk */
+    if (!c->text_modality && c->output_tx && c->chunk % 2 == 0
+        && c->delta < c->n_deltas)
+      send_transcription (c, "outputTranscription", c->ans_deltas[c->delta++]);
+    c->chunk++;
+  }
+  if (c->chunk < c->n_chunks)
+    return G_SOURCE_CONTINUE;
+
+  /* flush what is left of the transcript before generationComplete */
+  while (!c->text_modality && c->output_tx && c->delta < c->n_deltas)
+    send_transcription (c, "outputTranscription", c->ans_deltas[c->delta++]);
+  clear_source (&c->chunk_timer);
+  send_server_content_bool (c, "generationComplete");
+  c->turn = TURN_PLAYING;
+  {
+    /* turnComplete once real-time playback of the answer has passed */
+    gint64 play_us = c->text_modality
+        ? 0
+        : (gint64)c->ans_bytes / 2 * G_USEC_PER_SEC / GLS_OUT_RATE;
+    gint64 left = c->first_chunk_us + play_us - g_get_monotonic_time ();
+
+    c->turn_timer = add_timeout (
+        sim, left > 0 ? (guint)(left / 1000) : 0, turn_timer_cb, c);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_answer (Conn *c, const gchar *about, guint prompt_tokens,
+    const gchar *prompt_modality)
+{
+  GlsSim *sim = c->sim;
+  gchar *text;
+  guint interval;
+
+  if (c->turn == TURN_SENDING || c->turn == TURN_PLAYING) {
+    PendingAnswer *p = g_new0 (PendingAnswer, 1);
+
+    p->about = g_strdup (about);
+    p->prompt_tokens = prompt_tokens;
+    p->prompt_modality = prompt_modality;
+    g_queue_push_tail (&c->pending, p);
+    return;
+  }
+  send_resumption_update (c, FALSE);
+  c->session->answers++;
+  text = gls_model_answer_text (c->session->answers, about);
+  c->prompt_tokens = prompt_tokens;
+  c->prompt_modality = prompt_modality;
+  c->ans_bytes = (gsize)sim->opts.answer_ms * GLS_OUT_RATE / 1000 * 2;
+  c->n_chunks = (sim->opts.answer_ms + GLS_CHUNK_MS - 1) / GLS_CHUNK_MS;
+  if (c->n_chunks == 0)
+    c->n_chunks = 1;
+  g_clear_pointer (&c->ans_deltas, g_strfreev);
+  if (c->text_modality) {
+    c->ans_deltas = gls_model_split_words (text, MIN (c->n_chunks, 4));
+    c->n_chunks = g_strv_length (c->ans_deltas);
+  } else
+    c->ans_deltas = gls_model_split_words (text, (c->n_chunks + 1) / 2);
+  c->n_deltas = g_strv_length (c->ans_deltas);
+  g_free (c->ans_text);
+  c->ans_text = text;
+  c->chunk = 0;
+  c->delta = 0;
+  c->turn = TURN_SENDING;
+  interval = (guint)(GLS_CHUNK_MS / MAX (sim->opts.answer_speed, 0.01));
+  chunk_timer_cb (c);
+  if (c->turn == TURN_SENDING)
+    c->chunk_timer = add_timeout (sim, MAX (interval, 1), chunk_timer_cb, c);
+}
+
+static void
+interrupt (Conn *c)
+{
+  GlsSim *sim = c->sim;
+  GHashTableIter it;
+  gpointer key;
+  JsonArray *ids;
+
+  if (c->turn == TURN_IDLE || c->no_interrupt)
+    return;
+  stop_answer_timers (c);
+  send_server_content_bool (c, "interrupted");
+  if (g_hash_table_size (c->calls) > 0) {
+    JsonObject *cc = json_object_new ();
+
+    ids = json_array_new ();
+    g_hash_table_iter_init (&it, c->calls);
+    while (g_hash_table_iter_next (&it, &key, NULL)) {
+      json_array_add_string_element (ids, key);
+      g_hash_table_add (c->cancelled, g_strdup (key));
+    }
+    g_hash_table_remove_all (c->calls);
+    json_object_set_array_member (cc, "ids", ids);
+    send_top (c, "toolCallCancellation", cc);
+  }
+  while (!g_queue_is_empty (&c->pending)) {
+    PendingAnswer *p = g_queue_pop_head (&c->pending);
+    g_free (p->about);
+    g_free (p);
+  }
+  g_mutex_lock (&sim->lock);
+  sim->interrupted++;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+  finish_turn (c, FALSE);
+}
+
+/* ---- user turns */
+
+static gboolean
+blocking_call_pending (Conn *c)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, c->calls);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    if (((ToolCall *)v)->blocking)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+tool_call (Conn *c, JsonObject *decl, gboolean blocking, JsonObject *args)
+{
+  JsonObject *tc = json_object_new (), *fc = json_object_new ();
+  JsonArray *calls = json_array_new ();
+  gchar *id = g_strdup_printf ("function-call-%u", ++c->session->call_seq);
+
+  send_resumption_update (c, FALSE);
+  json_object_set_string_member (fc, "id", id);
+  json_object_set_string_member (
+      fc, "name", json_object_get_string_member (decl, "name"));
+  json_object_set_object_member (fc, "args", args);
+  json_array_add_object_element (calls, fc);
+  json_object_set_array_member (tc, "functionCalls", calls);
+  {
+    ToolCall *t = g_new0 (ToolCall, 1);
+
+    t->name = g_strdup (json_object_get_string_member (decl, "name"));
+    t->blocking = blocking;
+    g_hash_table_insert (c->calls, id, t);
+  }
+  if (blocking)
+    c->turn = TURN_TOOL_WAIT;
+  send_top (c, "toolCall", tc);
+}
+
+static void
+user_turn_text (Conn *c, const gchar *text)
+{
+  JsonObject *decl, *args = NULL;
+  gboolean blocking = TRUE;
+  gchar *about;
+
+  if (c->input_tx)
+    send_transcription (c, "inputTranscription", text);
+  decl = gls_model_find_function (c->tools, text, &blocking, &args);
+  if (decl && c->turn == TURN_IDLE) {
+    tool_call (c, decl, blocking, args);
+    if (blocking)
+      return;
+    about = g_strdup_printf ("I am running %s in the background.",
+        json_object_get_string_member (decl, "name"));
+  } else {
+    if (args)
+      json_object_unref (args);
+    about = g_strdup_printf ("You said: %s", text);
+  }
+  start_answer (c, about, gls_model_text_tokens (text), "TEXT");
+  g_free (about);
+}
+
+static void
+user_turn_audio (Conn *c, gdouble seconds)
+{
+  gchar *about;
+
+  if (c->input_tx) {
+    gchar *t = g_strdup_printf ("user spoke for %.2f s", seconds);
+    send_transcription (c, "inputTranscription", t);
+    g_free (t);
+  }
+  about = g_strdup_printf ("You spoke for %.2f seconds.", seconds);
+  start_answer (c, about, gls_model_audio_tokens (seconds), "AUDIO");
+  g_free (about);
+}
+
+static void
+vad_event (GlsVadEvent ev, gpointer data)
+{
+  Conn *c = data;
+
+  if (c->closing)
+    return;
+  if (ev == GLS_VAD_SPEECH_START)
+    interrupt (c);
+  else
+    user_turn_audio (c, gls_vad_last_turn_seconds (&c->vad));
+}
+
+static guint
+mime_rate (const gchar *mime)
+{
+  const gchar *r = strstr (mime, "rate=");
+
+  return r ? (guint)atoi (r + 5) : 16000;
+}
+
+static gboolean
+gate_tool_input (Conn *c)
+{
+  GlsSim *sim = c->sim;
+
+  if (!blocking_call_pending (c))
+    return TRUE;
+  g_mutex_lock (&sim->lock);
+  sim->input_during_tool_call++;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+  if (sim->opts.strict_tool_gating) {
+    close_conn (c, GLS_CLOSE_POLICY, GLS_REASON_NOT_IMPLEMENTED);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+handle_realtime_input (Conn *c, JsonObject *ri)
+{
+  GlsSim *sim = c->sim;
+
+  if (json_object_has_member (ri, "audio")) {
+    JsonObject *blob = json_object_get_object_member (ri, "audio");
+    const gchar *mime = json_object_get_string_member (blob, "mimeType");
+    GBytes *pcm = gls_base64_decode (
+        json_object_get_string_member_with_default (blob, "data", ""));
+    gsize len;
+    const guint8 *d = g_bytes_get_data (pcm, &len);
+
+    g_mutex_lock (&sim->lock);
+    g_byte_array_append (sim->received_audio, d, len);
+    notify (sim);
+    g_mutex_unlock (&sim->lock);
+    if (c->manual_vad && !c->activity_open) {
+      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
+    } else if (gate_tool_input (c)) {
+      guint rate = mime_rate (mime);
+
+      if (rate != c->vad.rate) {
+        gls_vad_clear (&c->vad);
+        gls_vad_init (&c->vad, rate, c->silence_ms);
+      }
+      if (c->manual_vad)
+        c->activity_samples += len / 2;
+      else
+        gls_vad_feed (&c->vad, d, len, vad_event, c);
+    }
+    g_bytes_unref (pcm);
+  } else if (json_object_has_member (ri, "video"))
+    gate_tool_input (c);
+  else if (json_object_has_member (ri, "text")) {
+    if (gate_tool_input (c)) {
+      interrupt (c);
+      user_turn_text (c, json_object_get_string_member (ri, "text"));
+    }
+  } else if (json_object_has_member (ri, "audioStreamEnd")) {
+    if (c->manual_vad)
+      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
+    else if (json_object_get_boolean_member (ri, "audioStreamEnd")
+        && gls_vad_force_end (&c->vad))
+      user_turn_audio (c, gls_vad_last_turn_seconds (&c->vad));
+  } else if (json_object_has_member (ri, "activityStart")) {
+    if (!c->manual_vad)
+      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
+    else {
+      c->activity_open = TRUE;
+      c->activity_samples = 0;
+      interrupt (c);
+    }
+  } else if (json_object_has_member (ri, "activityEnd")) {
+    if (!c->manual_vad)
+      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
+    else {
+      gboolean had_audio = c->activity_open && c->activity_samples > 0;
+
+      c->activity_open = FALSE;
+      if (had_audio)
+        user_turn_audio (c, (gdouble)c->activity_samples / c->vad.rate);
+    }
+  }
+}
+
+static void
+handle_client_content (Conn *c, JsonObject *cc)
+{
+  JsonArray *turns = json_object_has_member (cc, "turns")
+      ? json_object_get_array_member (cc, "turns")
+      : NULL;
+  GString *text = g_string_new (NULL);
+
+  if (!json_object_get_boolean_member_with_default (
+          cc, "turnComplete", FALSE)) {
+    g_string_free (text, TRUE);
+    return;
+  }
+  for (guint i = 0; turns && i < json_array_get_length (turns); i++) {
+    JsonObject *t = json_array_get_object_element (turns, i);
+    JsonArray *parts = json_object_has_member (t, "parts")
+        ? json_object_get_array_member (t, "parts")
+        : NULL;
+
+    if (g_strcmp0 (
+            json_object_get_string_member_with_default (t, "role", "user"),
+            "model")
+        == 0)
+      continue;
+    for (guint j = 0; parts && j < json_array_get_length (parts); j++) {
+      JsonObject *p = json_array_get_object_element (parts, j);
+      if (json_object_has_member (p, "text")) {
+        if (text->len)
+          g_string_append_c (text, ' ');
+        g_string_append (text, json_object_get_string_member (p, "text"));
+      }
+    }
+  }
+  /* clientContent interrupts the current generation */
+  interrupt (c);
+  user_turn_text (c, text->str);
+  g_string_free (text, TRUE);
+}
+
+static void
+handle_tool_response (Conn *c, JsonObject *tr)
+{
+  JsonArray *resps = json_object_get_array_member (tr, "functionResponses");
+
+  for (guint i = 0; i < json_array_get_length (resps); i++) {
+    JsonObject *r = json_array_get_object_element (resps, i);
+    const gchar *id
+        = json_object_get_string_member_with_default (r, "id", NULL);
+    const gchar *name
+        = json_object_get_string_member_with_default (r, "name", "");
+    const gchar *sched = json_object_get_string_member_with_default (
+        r, "scheduling", "WHEN_IDLE");
+    gboolean will_continue = json_object_get_boolean_member_with_default (
+        r, "willContinue", FALSE);
+    ToolCall *call = NULL;
+    gchar *resp_json, *about;
+
+    if (!id && c->api == GLS_API_VERTEX) {
+      /* Vertex may omit the id; match by name */
+      GHashTableIter it;
+      gpointer k, v;
+
+      g_hash_table_iter_init (&it, c->calls);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        if (g_str_equal (((ToolCall *)v)->name, name)) {
+          id = k;
+          break;
+        }
+    }
+    if (id)
+      call = g_hash_table_lookup (c->calls, id);
+    if (!call) {
+      /* a response racing a barge-in cancellation is harmless */
+      if (id && g_hash_table_contains (c->cancelled, id))
+        continue;
+      if (id || c->api == GLS_API_GEMINI) {
+        close_conn (c, GLS_CLOSE_POLICY, GLS_REASON_NOT_FOUND);
+        return;
+      }
+    }
+    resp_json = json_object_has_member (r, "response")
+        ? json_to_string (json_object_get_member (r, "response"), FALSE)
+        : g_strdup ("{}");
+    about = g_strdup_printf ("The function %s returned %s.", name, resp_json);
+    g_free (resp_json);
+    if (call && call->blocking) {
+      g_hash_table_remove (c->calls, id);
+      c->turn = TURN_IDLE;
+      start_answer (c, about, gls_model_text_tokens (about), "TEXT");
+    } else {
+      if (call && !will_continue)
+        g_hash_table_remove (c->calls, id);
+      if (g_str_equal (sched, "INTERRUPT")) {
+        interrupt (c);
+        start_answer (c, about, gls_model_text_tokens (about), "TEXT");
+      } else if (!g_str_equal (sched, "SILENT"))
+        start_answer (c, about, gls_model_text_tokens (about), "TEXT");
+    }
+    g_free (about);
+  }
+}
+
+/* ---- goAway */
+
+static gboolean
+go_away_close_cb (gpointer data)
+{
+  Conn *c = data;
+
+  clear_source (&c->go_away_close_timer);
+  close_conn (c, GLS_CLOSE_POLICY, GLS_REASON_GO_AWAY);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+go_away (Conn *c, guint time_left_ms)
+{
+  JsonObject *g = json_object_new ();
+  gchar *left;
+
+  if (c->closing)
+    return;
+  if (time_left_ms % 1000 == 0)
+    left = g_strdup_printf ("%us", time_left_ms / 1000);
+  else {
+    /* Duration JSON: fractional seconds, trailing zeros dropped */
+    gchar *frac = g_strdup_printf ("%03u", time_left_ms % 1000);
+    gsize n = strlen (frac);
+    while (n > 0 && frac[n - 1] == '0')
+      frac[--n] = '\0';
+    left = g_strdup_printf ("%u.%ss", time_left_ms / 1000, frac);
+    g_free (frac);
+  }
+  json_object_set_string_member (g, "timeLeft", left);
+  g_free (left);
+  send_top (c, "goAway", g);
+  clear_source (&c->go_away_close_timer);
+  c->go_away_close_timer
+      = add_timeout (c->sim, time_left_ms, go_away_close_cb, c);
+}
+
+static gboolean
+go_away_timer_cb (gpointer data)
+{
+  Conn *c = data;
+
+  clear_source (&c->go_away_timer);
+  go_away (c, c->sim->opts.go_away_time_left_ms);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- setup */
+
+static gboolean
+setup_timer_cb (gpointer data)
+{
+  Conn *c = data;
+  JsonObject *sc = json_object_new ();
+
+  clear_source (&c->setup_timer);
+  if (c->api == GLS_API_VERTEX) {
+    gchar *uuid = g_uuid_string_random ();
+    json_object_set_string_member (sc, "sessionId", uuid);
+    g_free (uuid);
+  }
+  send_top (c, "setupComplete", sc);
+  c->setup_complete_sent = TRUE;
+  send_resumption_update (c, TRUE);
+  if (c->sim->opts.go_away_after_ms)
+    c->go_away_timer = add_timeout (
+        c->sim, c->sim->opts.go_away_after_ms, go_away_timer_cb, c);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+check_model (Conn *c, const gchar *model)
+{
+  const gchar *id = NULL;
+  gchar *reason;
+
+  if (c->api == GLS_API_GEMINI) {
+    if (g_str_has_prefix (model, "models/"))
+      id = model + strlen ("models/");
+  } else {
+    gchar **p = g_strsplit (model, "/", -1);
+    guint n = g_strv_length (p);
+
+    /* projects/P/locations/L/publishers/google/models/ID, or the express
+     * form publishers/google/models/ID */
+    if ((n == 8 && g_str_equal (p[0], "projects")
+            && g_str_equal (p[2], "locations")
+            && g_str_equal (p[4], "publishers") && g_str_equal (p[5], "google")
+            && g_str_equal (p[6], "models") && *p[1] && *p[3])
+        || (n == 4 && g_str_equal (p[0], "publishers")
+            && g_str_equal (p[1], "google") && g_str_equal (p[2], "models")))
+      id = model + strlen (model) - strlen (p[n - 1]);
+    g_strfreev (p);
+  }
+  if (!id || !*id || strchr (id, '/')) {
+    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
+    return FALSE;
+  }
+  if (gls_schema_model_known (c->api, id))
+    return TRUE;
+  if (c->api == GLS_API_GEMINI)
+    reason = g_strdup_printf ("models/%s is not found for API version %s, or "
+                              "is not supported for bidiGenerateContent.",
+        id, c->version);
+  else
+    reason = g_strdup_printf ("Publisher Model `%s` not found.", model);
+  close_conn (c, GLS_CLOSE_POLICY, reason);
+  g_free (reason);
+  return FALSE;
+}
+
+static void
+handle_setup (Conn *c, JsonNode *norm)
+{
+  GlsSim *sim = c->sim;
+  JsonObject *setup
+      = json_object_get_object_member (json_node_get_object (norm), "setup");
+  JsonObject *gc = obj_member (setup, "generationConfig");
+  JsonObject *ric = obj_member (setup, "realtimeInputConfig");
+  JsonObject *aad = obj_member (ric, "automaticActivityDetection");
+  JsonObject *sr = obj_member (setup, "sessionResumption");
+  const gchar *handle
+      = sr ? json_object_get_string_member_with_default (sr, "handle", "") : "";
+
+  c->setup_received = TRUE;
+  if (!check_model (c, json_object_get_string_member (setup, "model")))
+    return;
+  if (*handle) {
+    Session *s = g_hash_table_lookup (sim->handles, handle);
+
+    if (!s) {
+      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
+      return;
+    }
+    /* the real server rejects a resume while the old socket is open */
+    if (s->conn && !s->conn->closing) {
+      close_conn (c, GLS_CLOSE_INTERNAL, GLS_REASON_INTERNAL);
+      return;
+    }
+    if (s->conn)
+      s->conn->session = NULL;
+    c->session = s;
+  } else {
+    c->session = g_new0 (Session, 1);
+    g_ptr_array_add (sim->sessions, c->session);
+  }
+  c->session->conn = c;
+
+  c->setup = json_node_ref (norm);
+  c->tools = json_object_has_member (setup, "tools")
+      ? json_array_ref (json_object_get_array_member (setup, "tools"))
+      : NULL;
+  if (gc && json_object_has_member (gc, "responseModalities")) {
+    JsonArray *m = json_object_get_array_member (gc, "responseModalities");
+    c->text_modality = json_array_get_length (m) > 0
+        && g_str_equal (json_array_get_string_element (m, 0), "TEXT");
+  }
+  c->input_tx = json_object_has_member (setup, "inputAudioTranscription");
+  c->output_tx = json_object_has_member (setup, "outputAudioTranscription");
+  c->resumption = sr != NULL;
+  c->manual_vad = aad
+      && json_object_get_boolean_member_with_default (aad, "disabled", FALSE);
+  c->no_interrupt = ric
+      && g_strcmp0 (json_object_get_string_member_with_default (
+                        ric, "activityHandling", ""),
+             "NO_INTERRUPTION")
+          == 0;
+  c->silence_ms = sim->opts.silence_ms;
+  if (aad && json_object_has_member (aad, "silenceDurationMs")) {
+    JsonNode *n = json_object_get_member (aad, "silenceDurationMs");
+    c->silence_ms = JSON_NODE_HOLDS_VALUE (n)
+            && json_node_get_value_type (n) == G_TYPE_STRING
+        ? (guint)atoi (json_node_get_string (n))
+        : (guint)json_node_get_int (n);
+  }
+  gls_vad_clear (&c->vad);
+  gls_vad_init (&c->vad, 16000, c->silence_ms);
+  c->setup_timer
+      = add_timeout (sim, sim->opts.setup_delay_ms, setup_timer_cb, c);
+}
+
+/* ---- connection lifecycle */
+
+static void
+close_conn (Conn *c, gushort code, const gchar *reason)
+{
+  gchar *r;
+  gsize len;
+
+  if (c->closing)
+    return;
+  c->closing = TRUE;
+  /* a close frame holds at most 123 bytes of reason */
+  r = g_strdup (reason ? reason : "");
+  len = strlen (r);
+  if (len > 123) {
+    const gchar *end = r + 123;
+    while (end > r && (*end & 0xc0) == 0x80)
+      end--;
+    r[end - r] = '\0';
+  }
+  c->sent_code = code;
+  c->sent_reason = r;
+  clear_source (&c->setup_timer);
+  stop_answer_timers (c);
+  clear_source (&c->go_away_timer);
+  clear_source (&c->go_away_close_timer);
+  if (c->sim->opts.verbose)
+    g_message ("sim: closing %u %s", code, r);
+  soup_websocket_connection_close (c->ws, code, r);
+}
+
+static void
+conn_free (Conn *c)
+{
+  clear_source (&c->setup_timer);
+  stop_answer_timers (c);
+  clear_source (&c->go_away_timer);
+  clear_source (&c->go_away_close_timer);
+  g_signal_handlers_disconnect_by_data (c->ws, c);
+  g_object_unref (c->ws);
+  g_clear_object (&c->socket);
+  g_free (c->version);
+  g_free (c->sent_reason);
+  g_clear_pointer (&c->setup, json_node_unref);
+  g_clear_pointer (&c->tools, json_array_unref);
+  g_clear_pointer (&c->ans_deltas, g_strfreev);
+  g_free (c->ans_text);
+  gls_vad_clear (&c->vad);
+  while (!g_queue_is_empty (&c->pending)) {
+    PendingAnswer *p = g_queue_pop_head (&c->pending);
+    g_free (p->about);
+    g_free (p);
+  }
+  g_hash_table_unref (c->calls);
+  g_hash_table_unref (c->cancelled);
+  g_free (c);
+}
+
+static void
+on_closed (SoupWebsocketConnection *ws, gpointer data)
+{
+  Conn *c = data;
+  GlsSim *sim = c->sim;
+  gushort code;
+  const gchar *reason;
+
+  if (c->sent_code) {
+    code = c->sent_code;
+    reason = c->sent_reason;
+  } else {
+    code = soup_websocket_connection_get_close_code (ws);
+    reason = soup_websocket_connection_get_close_data (ws);
+    if (c->dropped || code == 0) {
+      code = 1006; /* no close frame */
+      reason = "";
+    }
+  }
+  if (sim->opts.verbose)
+    g_message ("sim: connection closed %u %s", code, reason ? reason : "");
+  g_mutex_lock (&sim->lock);
+  sim->last_close_code = code;
+  g_free (sim->last_close_reason);
+  sim->last_close_reason = g_strdup (reason ? reason : "");
+  sim->open_connections--;
+  sim->closed_connections++;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+
+  c->closing = TRUE;
+  if (c->session && c->session->conn == c)
+    c->session->conn = NULL;
+  sim->conns = g_list_remove (sim->conns, c);
+  conn_free (c);
+}
+
+static void
+record_kinds (GlsSim *sim, const gchar *text, gsize len)
+{
+  JsonParser *p = json_parser_new ();
+  JsonNode *root;
+
+  if (json_parser_load_from_data (p, text, len, NULL)
+      && (root = json_parser_get_root (p)) && JSON_NODE_HOLDS_OBJECT (root)) {
+    JsonObject *o = json_node_get_object (root);
+    GList *members = json_object_get_members (o);
+
+    for (GList *l = members; l; l = l->next) {
+      JsonNode *v = json_object_get_member (o, l->data);
+
+      g_hash_table_add (sim->kinds_seen, g_strdup (l->data));
+      if ((g_str_equal (l->data, "realtimeInput")
+              || g_str_equal (l->data, "realtime_input"))
+          && JSON_NODE_HOLDS_OBJECT (v)) {
+        GList *inner = json_object_get_members (json_node_get_object (v));
+        for (GList *k = inner; k; k = k->next)
+          g_hash_table_add (sim->kinds_seen, g_strdup (k->data));
+        g_list_free (inner);
+      }
+    }
+    g_list_free (members);
+  }
+  g_object_unref (p);
+}
+
+static void
+on_message (
+    SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
+{
+  Conn *c = data;
+  GlsSim *sim = c->sim;
+  gsize len;
+  const gchar *bytes = g_bytes_get_data (message, &len);
+  GlsViolation v;
+  GlsMsgKind kind = GLS_MSG_SETUP;
+  JsonNode *norm;
+  JsonObject *body;
+
+  g_mutex_lock (&sim->lock);
+  g_ptr_array_add (sim->client_messages, g_strndup (bytes, len));
+  record_kinds (sim, bytes, len);
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+  if (sim->opts.verbose)
+    g_message ("sim > %.*s", (int)MIN (len, 300), bytes);
+  if (c->closing)
+    return;
+
+  /* the real server reports a bad key on the first message */
+  if (!c->setup_received && !c->auth_ok) {
+    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_API_KEY);
+    return;
+  }
+  norm = gls_schema_validate (bytes, len, c->api, c->version, &kind, &v);
+  if (!norm) {
+    close_conn (c, v.code, v.reason);
+    g_free (v.reason);
+    return;
+  }
+  body = json_object_get_object_member (json_node_get_object (norm),
+      (const gchar *[]){ "setup", "clientContent", "realtimeInput",
+          "toolResponse", "contextUpdate" }[kind]);
+  if (!c->setup_received) {
+    if (kind != GLS_MSG_SETUP)
+      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
+    else
+      handle_setup (c, norm);
+  } else if (kind == GLS_MSG_SETUP)
+    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
+  else if (!c->setup_complete_sent) {
+    g_mutex_lock (&sim->lock);
+    sim->early_messages++;
+    notify (sim);
+    g_mutex_unlock (&sim->lock);
+    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
+  } else
+    switch (kind) {
+      case GLS_MSG_REALTIME_INPUT:
+        handle_realtime_input (c, body);
+        break;
+      case GLS_MSG_CLIENT_CONTENT:
+        handle_client_content (c, body);
+        break;
+      case GLS_MSG_TOOL_RESPONSE:
+        handle_tool_response (c, body);
+        break;
+      case GLS_MSG_CONTEXT_UPDATE: {
+        JsonObject *w = obj_member (body, "tools");
+        if (w) {
+          g_clear_pointer (&c->tools, json_array_unref);
+          if (json_object_has_member (w, "tools"))
+            c->tools
+                = json_array_ref (json_object_get_array_member (w, "tools"));
+        }
+        break;
+      }
+      case GLS_MSG_SETUP:
+        break;
+    }
+  json_node_unref (norm);
+}
+
+/* ---- HTTP side: paths, auth, refusal */
+
+typedef struct
+{
+  GlsApi api;
+  gchar *version;
+  gboolean auth_ok;
+} Upgrade;
+
+static void
+upgrade_free (gpointer p)
+{
+  Upgrade *u = p;
+  g_free (u->version);
+  g_free (u);
+}
+
+static Upgrade *
+parse_path (const gchar *path)
+{
+  static const gchar *const gemini_versions[]
+      = { "v1", "v1beta", "v1alpha", NULL };
+  static const gchar *const vertex_versions[] = { "v1", "v1beta1", NULL };
+  const gchar *const *v;
+  Upgrade *u = NULL;
+
+  /* the SDK's doubled slash is accepted by the service */
+  if (g_str_has_prefix (path, "//"))
+    path++;
+  for (v = gemini_versions; *v; v++) {
+    gchar *plain = g_strdup_printf (
+        "/ws/google.ai.generativelanguage.%s.GenerativeService."
+        "BidiGenerateContent",
+        *v);
+    gchar *constrained = g_strconcat (plain, "Constrained", NULL);
+
+    if (g_str_equal (path, plain)
+        || (g_str_equal (*v, "v1alpha") && g_str_equal (path, constrained))) {
+      u = g_new0 (Upgrade, 1);
+      u->api = GLS_API_GEMINI;
+      u->version = g_strdup (*v);
+    }
+    g_free (plain);
+    g_free (constrained);
+    if (u)
+      return u;
+  }
+  for (v = vertex_versions; *v; v++) {
+    gchar *p = g_strdup_printf ("/ws/google.cloud.aiplatform.%s."
+                                "LlmBidiService/BidiGenerateContent",
+        *v);
+
+    if (g_str_equal (path, p)) {
+      u = g_new0 (Upgrade, 1);
+      u->api = GLS_API_VERTEX;
+      u->version = g_strdup (*v);
+    }
+    g_free (p);
+    if (u)
+      return u;
+  }
+  return NULL;
+}
+
+static gboolean
+check_auth (GlsSim *sim, const gchar *path, SoupMessageHeaders *h,
+    GHashTable *query, GlsApi api)
+{
+  const gchar *key = soup_message_headers_get_one (h, "x-goog-api-key");
+  const gchar *authz = soup_message_headers_get_one (h, "Authorization");
+  gboolean constrained = g_str_has_suffix (path, "Constrained");
+
+  if (!key && query)
+    key = g_hash_table_lookup (query, "key");
+  if (constrained) {
+    const gchar *token
+        = query ? g_hash_table_lookup (query, "access_token") : NULL;
+    if (!token && authz && g_str_has_prefix (authz, "Token "))
+      token = authz + 6;
+    return token && *token;
+  }
+  if (key && *key)
+    return !sim->api_key || g_str_equal (sim->api_key, key);
+  if (api == GLS_API_VERTEX && authz && g_str_has_prefix (authz, "Bearer ")
+      && authz[7])
+    return TRUE;
+  return FALSE;
+}
+
+static void
+http_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+  GlsSim *sim = data;
+  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+  GString *lines = g_string_new (NULL);
+  SoupMessageHeadersIter it;
+  const gchar *name, *value;
+  Upgrade *u;
+  gboolean refuse;
+
+  soup_message_headers_iter_init (&it, h);
+  while (soup_message_headers_iter_next (&it, &name, &value))
+    g_string_append_printf (lines, "%s: %s\n", name, value);
+  g_mutex_lock (&sim->lock);
+  g_free (sim->last_headers);
+  sim->last_headers = g_string_free (lines, FALSE);
+  g_free (sim->last_uri);
+  sim->last_uri = g_uri_to_string (soup_server_message_get_uri (msg));
+  refuse = sim->refuse;
+  g_mutex_unlock (&sim->lock);
+
+  if (refuse) {
+    soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+    return;
+  }
+  u = parse_path (path);
+  if (!u) {
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+    return;
+  }
+  u->auth_ok = check_auth (sim, path, h, query, u->api);
+  g_object_set_data_full (G_OBJECT (msg), "gls-upgrade", u, upgrade_free);
+  /* status left unset: libsoup goes on with the WebSocket handshake */
+}
+
+static void
+ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
+    SoupWebsocketConnection *ws, gpointer data)
+{
+  GlsSim *sim = data;
+  Upgrade *u = g_object_get_data (G_OBJECT (msg), "gls-upgrade");
+  Conn *c;
+
+  if (!u)
+    return;
+  c = g_new0 (Conn, 1);
+  c->sim = sim;
+  c->ws = g_object_ref (ws);
+  c->socket = g_object_ref (soup_server_message_get_socket (msg));
+  c->api = u->api;
+  c->version = g_strdup (u->version);
+  c->auth_ok = u->auth_ok;
+  c->calls
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, tool_call_free);
+  c->cancelled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&c->pending);
+  gls_vad_init (&c->vad, 16000, sim->opts.silence_ms);
+  g_object_set (ws, "max-incoming-payload-size", (guint64)MAX_INCOMING, NULL);
+  g_signal_connect (ws, "message", G_CALLBACK (on_message), c);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_closed), c);
+  sim->conns = g_list_append (sim->conns, c);
+
+  g_mutex_lock (&sim->lock);
+  sim->connections++;
+  sim->open_connections++;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+}
+
+/* ---- thread */
+
+static gpointer
+server_thread (gpointer data)
+{
+  GlsSim *sim = data;
+  GError *error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (sim->ctx);
+  sim->server = soup_server_new ("server-header", "gemini-live-sim", NULL);
+  soup_server_add_handler (sim->server, NULL, http_cb, sim, NULL);
+  soup_server_add_websocket_handler (
+      sim->server, NULL, NULL, NULL, ws_cb, sim, NULL);
+  if (soup_server_listen_local (
+          sim->server, sim->opts.port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error)) {
+    uris = soup_server_get_uris (sim->server);
+    sim->port = g_uri_get_port (uris->data);
+    g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  }
+  g_mutex_lock (&sim->lock);
+  sim->start_error = error;
+  sim->started = TRUE;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+
+  if (!error)
+    g_main_loop_run (sim->loop);
+
+  while (sim->conns) {
+    Conn *c = sim->conns->data;
+
+    /* peers must not hang on a socket nobody serves any more */
+    sim->conns = g_list_delete_link (sim->conns, sim->conns);
+    g_socket_shutdown (c->socket, TRUE, TRUE, NULL);
+    g_socket_close (c->socket, NULL);
+    conn_free (c);
+  }
+  soup_server_disconnect (sim->server);
+  g_clear_object (&sim->server);
+  while (g_main_context_iteration (sim->ctx, FALSE))
+    ;
+  g_main_context_pop_thread_default (sim->ctx);
+  return NULL;
+}
+
+GlsSim *
+gls_sim_new (const GlsSimOptions *options, GError **error)
+{
+  GlsSim *sim = g_new0 (GlsSim, 1);
+
+  if (options)
+    sim->opts = *options;
+  else
+    gls_sim_options_init (&sim->opts);
+  sim->api_key = g_strdup (sim->opts.api_key);
+  sim->opts.api_key = sim->api_key;
+  if (sim->opts.answer_speed <= 0)
+    sim->opts.answer_speed = 1.0;
+  g_mutex_init (&sim->lock);
+  g_cond_init (&sim->cond);
+  sim->client_messages = g_ptr_array_new_with_free_func (g_free);
+  sim->kinds_seen
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sim->received_audio = g_byte_array_new ();
+  sim->sent_audio = g_byte_array_new ();
+  sim->handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sim->sessions = g_ptr_array_new_with_free_func (g_free);
+  sim->ctx = g_main_context_new ();
+  sim->loop = g_main_loop_new (sim->ctx, FALSE);
+  sim->thread = g_thread_new ("gls-sim", server_thread, sim);
+
+  g_mutex_lock (&sim->lock);
+  while (!sim->started)
+    g_cond_wait (&sim->cond, &sim->lock);
+  g_mutex_unlock (&sim->lock);
+  if (sim->start_error) {
+    g_propagate_error (error, sim->start_error);
+    sim->start_error = NULL;
+    gls_sim_free (sim);
+    return NULL;
+  }
+  return sim;
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  GlsSim *sim = data;
+
+  g_main_loop_quit (sim->loop);
+  return G_SOURCE_REMOVE;
+}
+
+void
+gls_sim_free (GlsSim *sim)
+{
+  if (!sim)
+    return;
+  g_main_context_invoke (sim->ctx, quit_cb, sim);
+  g_thread_join (sim->thread);
+  g_main_loop_unref (sim->loop);
+  g_main_context_unref (sim->ctx);
+  g_hash_table_unref (sim->handles);
+  g_ptr_array_unref (sim->sessions);
+  g_ptr_array_unref (sim->client_messages);
+  g_hash_table_unref (sim->kinds_seen);
+  g_byte_array_unref (sim->received_audio);
+  g_byte_array_unref (sim->sent_audio);
+  g_free (sim->last_headers);
+  g_free (sim->last_uri);
+  g_free (sim->last_close_reason);
+  g_free (sim->api_key);
+  g_mutex_clear (&sim->lock);
+  g_cond_clear (&sim->cond);
+  g_free (sim);
+}
+
+guint
+gls_sim_get_port (GlsSim *sim)
+{
+  return sim->port;
+}
+
+gchar *
+gls_sim_get_uri (GlsSim *sim, const gchar *api_version)
+{
+  return g_strdup_printf ("ws://127.0.0.1:%u/ws/"
+                          "google.ai.generativelanguage.%s.GenerativeService."
+                          "BidiGenerateContent",
+      sim->port, api_version ? api_version : "v1");
+}
+
+gchar *
+gls_sim_get_vertex_uri (GlsSim *sim, const gchar *api_version)
+{
+  return g_strdup_printf ("ws://127.0.0.1:%u/ws/google.cloud.aiplatform.%s."
+                          "LlmBidiService/BidiGenerateContent",
+      sim->port, api_version ? api_version : "v1beta1");
+}
+
+/* ---- observation */
+
+GPtrArray *
+gls_sim_dup_client_messages (GlsSim *sim)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  g_mutex_lock (&sim->lock);
+  for (guint i = 0; i < sim->client_messages->len; i++)
+    g_ptr_array_add (out, g_strdup (sim->client_messages->pdata[i]));
+  g_mutex_unlock (&sim->lock);
+  return out;
+}
+
+#define DUP_STRING(field)                                                      \
+  gchar *r;                                                                    \
+  g_mutex_lock (&sim->lock);                                                   \
+  r = g_strdup (sim->field);                                                   \
+  g_mutex_unlock (&sim->lock);                                                 \
+  return r
+
+gchar *
+gls_sim_dup_last_request_headers (GlsSim *sim)
+{
+  DUP_STRING (last_headers);
+}
+
+gchar *
+gls_sim_dup_last_request_uri (GlsSim *sim)
+{
+  DUP_STRING (last_uri);
+}
+
+gchar *
+gls_sim_dup_last_close_reason (GlsSim *sim)
+{
+  DUP_STRING (last_close_reason);
+}
+
+static GBytes *
+dup_bytes (GlsSim *sim, GByteArray *a)
+{
+  GBytes *b;
+
+  g_mutex_lock (&sim->lock);
+  b = g_bytes_new (a->data, a->len);
+  g_mutex_unlock (&sim->lock);
+  return b;
+}
+
+GBytes *
+gls_sim_dup_received_audio (GlsSim *sim)
+{
+  return dup_bytes (sim, sim->received_audio);
+}
+
+GBytes *
+gls_sim_dup_sent_audio (GlsSim *sim)
+{
+  return dup_bytes (sim, sim->sent_audio);
+}
+
+#define GET_UINT(field)                                                        \
+  guint r;                                                                     \
+  g_mutex_lock (&sim->lock);                                                   \
+  r = sim->field;                                                              \
+  g_mutex_unlock (&sim->lock);                                                 \
+  return r
+
+guint
+gls_sim_get_connection_count (GlsSim *sim)
+{
+  GET_UINT (connections);
+}
+
+guint
+gls_sim_get_open_connection_count (GlsSim *sim)
+{
+  GET_UINT (open_connections);
+}
+
+gushort
+gls_sim_get_last_close_code (GlsSim *sim)
+{
+  GET_UINT (last_close_code);
+}
+
+guint
+gls_sim_get_early_message_count (GlsSim *sim)
+{
+  GET_UINT (early_messages);
+}
+
+guint
+gls_sim_get_input_during_tool_call_count (GlsSim *sim)
+{
+  GET_UINT (input_during_tool_call);
+}
+
+guint
+gls_sim_get_answers_sent (GlsSim *sim)
+{
+  GET_UINT (answers_sent);
+}
+
+guint
+gls_sim_get_interrupted_count (GlsSim *sim)
+{
+  GET_UINT (interrupted);
+}
+
+/* ---- waits */
+
+typedef gboolean (*Pred) (GlsSim *sim, gconstpointer arg, gsize n);
+
+static gboolean
+wait_for (GlsSim *sim, Pred pred, gconstpointer arg, gsize n, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+  gboolean ok;
+
+  g_mutex_lock (&sim->lock);
+  while (!(ok = pred (sim, arg, n)))
+    if (!g_cond_wait_until (&sim->cond, &sim->lock, end)) {
+      ok = pred (sim, arg, n);
+      break;
+    }
+  g_mutex_unlock (&sim->lock);
+  return ok;
+}
+
+static gboolean
+p_messages (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->client_messages->len >= n;
+}
+
+static gboolean
+p_audio (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->received_audio->len >= n;
+}
+
+static gboolean
+p_connections (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->connections >= n;
+}
+
+static gboolean
+p_all_closed (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->open_connections == 0;
+}
+
+static gboolean
+p_closed (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->closed_connections >= n;
+}
+
+static gboolean
+p_answers (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->answers_sent >= n;
+}
+
+static gboolean
+p_interrupted (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->interrupted >= n;
+}
+
+gboolean
+gls_sim_wait_client_messages (GlsSim *sim, guint n, guint timeout_ms)
+{
+  return wait_for (sim, p_messages, NULL, n, timeout_ms);
+}
+
+gboolean
+gls_sim_wait_message_kind (GlsSim *sim, const gchar *kind, guint timeout_ms)
+{
+  gchar *snake;
+  GString *s = g_string_new (NULL);
+  gboolean ok;
+
+  /* accept either spelling of the member */
+  for (const gchar *p = kind; *p; p++) {
+    if (g_ascii_isupper (*p))
+      g_string_append_c (s, '_');
+    g_string_append_c (s, g_ascii_tolower (*p));
+  }
+  snake = g_string_free (s, FALSE);
+  {
+    gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+    g_mutex_lock (&sim->lock);
+    while (!(ok = g_hash_table_contains (sim->kinds_seen, kind)
+            || g_hash_table_contains (sim->kinds_seen, snake)))
+      if (!g_cond_wait_until (&sim->cond, &sim->lock, end)) {
+        ok = g_hash_table_contains (sim->kinds_seen, kind)
+            || g_hash_table_contains (sim->kinds_seen, snake);
+        break;
+      }
+    g_mutex_unlock (&sim->lock);
+  }
+  g_free (snake);
+  return ok;
+}
+
+gboolean
+gls_sim_wait_received_audio (GlsSim *sim, gsize bytes, guint timeout_ms)
+{
+  return wait_for (sim, p_audio, NULL, bytes, timeout_ms);
+}
+
+gboolean
+gls_sim_wait_connections (GlsSim *sim, guint accepted, guint timeout_ms)
+{
+  return wait_for (sim, p_connections, NULL, accepted, timeout_ms);
+}
+
+gboolean
+gls_sim_wait_all_closed (GlsSim *sim, guint timeout_ms)
+{
+  return wait_for (sim, p_all_closed, NULL, 0, timeout_ms);
+}
+
+gboolean
+gls_sim_wait_closed (GlsSim *sim, guint n, guint timeout_ms)
+{
+  return wait_for (sim, p_closed, NULL, n, timeout_ms);
+}
+
+gboolean
+gls_sim_wait_answers_sent (GlsSim *sim, guint n, guint timeout_ms)
+{
+  return wait_for (sim, p_answers, NULL, n, timeout_ms);
+}
+
+gboolean
+gls_sim_wait_interrupted (GlsSim *sim, guint n, guint timeout_ms)
+{
+  return wait_for (sim, p_interrupted, NULL, n, timeout_ms);
+}
+
+/* ---- scripting: run in the server thread and wait for it */
+
+typedef void (*ConnFunc) (Conn *c, gpointer data);
+
+typedef struct
+{
+  GlsSim *sim;
+  ConnFunc func;
+  gpointer data;
+  gboolean done;
+} Call;
+
+static gboolean
+call_cb (gpointer data)
+{
+  Call *call = data;
+  GList *copy = g_list_copy (call->sim->conns);
+
+  /* func may close (never free) connections; freeing happens in
+   * on_closed, which runs later from the main loop */
+  for (GList *l = copy; l; l = l->next)
+    if (!((Conn *)l->data)->closing)
+      call->func (l->data, call->data);
+  g_list_free (copy);
+  g_mutex_lock (&call->sim->lock);
+  call->done = TRUE;
+  notify (call->sim);
+  g_mutex_unlock (&call->sim->lock);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+for_each_conn (GlsSim *sim, ConnFunc func, gpointer data)
+{
+  Call call = { sim, func, data, FALSE };
+
+  g_main_context_invoke (sim->ctx, call_cb, &call);
+  g_mutex_lock (&sim->lock);
+  while (!call.done)
+    g_cond_wait (&sim->cond, &sim->lock);
+  g_mutex_unlock (&sim->lock);
+}
+
+typedef struct
+{
+  const gchar *json;
+  gboolean binary;
+} SendArgs;
+
+static void
+do_send (Conn *c, gpointer data)
+{
+  SendArgs *a = data;
+
+  if (a->binary)
+    soup_websocket_connection_send_binary (c->ws, a->json, strlen (a->json));
+  else
+    soup_websocket_connection_send_text (c->ws, a->json);
+}
+
+void
+gls_sim_send_json (GlsSim *sim, const gchar *json, gboolean binary)
+{
+  SendArgs a = { json, binary };
+
+  for_each_conn (sim, do_send, &a);
+}
+
+typedef struct
+{
+  gushort code;
+  const gchar *reason;
+} CloseArgs;
+
+static void
+do_close (Conn *c, gpointer data)
+{
+  CloseArgs *a = data;
+
+  close_conn (c, a->code, a->reason);
+}
+
+void
+gls_sim_close (GlsSim *sim, gushort code, const gchar *reason)
+{
+  CloseArgs a = { code, reason };
+
+  for_each_conn (sim, do_close, &a);
+}
+
+static void
+do_drop (Conn *c, gpointer data)
+{
+  /* FIN without a close frame: the peer sees an abnormal closure (1006) */
+  c->dropped = TRUE;
+  c->closing = TRUE;
+  stop_answer_timers (c);
+  clear_source (&c->setup_timer);
+  clear_source (&c->go_away_timer);
+  clear_source (&c->go_away_close_timer);
+  g_socket_shutdown (c->socket, TRUE, TRUE, NULL);
+}
+
+void
+gls_sim_drop (GlsSim *sim)
+{
+  for_each_conn (sim, do_drop, NULL);
+}
+
+static void
+do_go_away (Conn *c, gpointer data)
+{
+  go_away (c, GPOINTER_TO_UINT (data));
+}
+
+void
+gls_sim_go_away (GlsSim *sim, guint time_left_ms)
+{
+  for_each_conn (sim, do_go_away, GUINT_TO_POINTER (time_left_ms));
+}
+
+void
+gls_sim_set_refuse_connections (GlsSim *sim, gboolean refuse)
+{
+  g_mutex_lock (&sim->lock);
+  sim->refuse = refuse;
+  g_mutex_unlock (&sim->lock);
+}
+
+static void
+do_trigger (Conn *c, gpointer data)
+{
+  if (c->setup_complete_sent)
+    start_answer (c, "This answer was triggered.", 1, "TEXT");
+}
+
+void
+gls_sim_trigger_answer (GlsSim *sim)
+{
+  for_each_conn (sim, do_trigger, NULL);
+}
