@@ -93,6 +93,12 @@ enum
   PROP_CHUNK_DURATION,
   PROP_VIDEO_MAX_SIZE,
   PROP_VIDEO_FPS,
+  PROP_RECONNECT,
+  PROP_RECONNECT_TIMEOUT,
+  PROP_KEEPALIVE_INTERVAL,
+  PROP_KEEPALIVE_TIMEOUT,
+  PROP_MAX_CONNECTION_DURATION,
+  PROP_MAX_MESSAGE_SIZE,
 };
 
 enum
@@ -118,6 +124,9 @@ struct _GstGeminiLive
   /* Settings; protected by the object lock. */
   GstGeminiLiveConfig settings;
   gchar *current_handle;        /* newest resumable handle from the server */
+  GstGeminiLiveConnectionSettings connection;
+  /* id -> name of tool calls not yet answered; object lock. */
+  GHashTable *pending_calls;
   guint chunk_ms;
   guint video_max_size;
   gdouble video_fps;
@@ -191,6 +200,12 @@ answer_tool_call (GstGeminiLive * self, const GstGeminiLiveEvent * event)
   gchar *json;
   GError *error = NULL;
 
+  if (event->id != NULL) {
+    GST_OBJECT_LOCK (self);
+    g_hash_table_insert (self->pending_calls, g_strdup (event->id),
+        g_strdup (event->text));
+    GST_OBJECT_UNLOCK (self);
+  }
   /* Signal first, so the bus message means the handler has run. */
   g_signal_emit (self, signals[SIGNAL_TOOL_CALL], 0, event->id, event->text,
       event->json, &response);
@@ -202,8 +217,14 @@ answer_tool_call (GstGeminiLive * self, const GstGeminiLiveEvent * event)
 
   json = gst_gemini_live_protocol_build_tool_response (event->id, event->text,
       response, &error);
+  if (json != NULL && event->id != NULL) {
+    GST_OBJECT_LOCK (self);
+    g_hash_table_remove (self->pending_calls, event->id);
+    GST_OBJECT_UNLOCK (self);
+  }
   if (json != NULL) {
-    gst_gemini_live_session_send (self->session, json);
+    gst_gemini_live_session_send (self->session, json,
+        GST_GEMINI_LIVE_SEND_ONCE);
   } else {
     GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
         ("The tool-call handler for '%s' returned an invalid response",
@@ -248,6 +269,13 @@ on_session_event (GstGeminiLiveSession * session,
       answer_tool_call (self, event);
       break;
     case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION:
+      if (event->ids != NULL) {
+        guint i;
+        GST_OBJECT_LOCK (self);
+        for (i = 0; event->ids[i] != NULL; i++)
+          g_hash_table_remove (self->pending_calls, event->ids[i]);
+        GST_OBJECT_UNLOCK (self);
+      }
       g_signal_emit (self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0,
           event->ids);
       post_event_message (self, kind, "ids", G_TYPE_STRV, event->ids, NULL);
@@ -341,9 +369,62 @@ on_session_warning (GstGeminiLiveSession * session, const gchar * message,
   GST_ELEMENT_WARNING (self, STREAM, FAILED, ("%s", message), ("%s", debug));
 }
 
+/* Calls the server can no longer answer for are withdrawn, so that no
+ * one waits on them and no late response reaches the new connection. */
+static void
+cancel_pending_calls (GstGeminiLive * self)
+{
+  GStrv ids;
+
+  GST_OBJECT_LOCK (self);
+  ids = (GStrv) g_hash_table_get_keys_as_array (self->pending_calls, NULL);
+  g_hash_table_steal_all (self->pending_calls);
+  GST_OBJECT_UNLOCK (self);
+  if (ids[0] != NULL) {
+    GST_INFO_OBJECT (self, "cancelling %u pending tool calls",
+        g_strv_length (ids));
+    g_signal_emit (self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0, ids);
+    post_event_message (self, "tool-call-cancellation", "ids", G_TYPE_STRV,
+        ids, "reason", G_TYPE_STRING, "reconnect", NULL);
+  }
+  g_strfreev (ids);
+}
+
+static void
+on_session_reconnecting (GstGeminiLiveSession * session, guint attempt,
+    gushort code, const gchar * reason, guint delay_ms, gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+
+  /* A lost connection abandons the model's answer in progress; a planned
+   * switch keeps the old connection until the new one is ready. */
+  if (code != 0)
+    gst_gemini_live_output_interrupt (self->output);
+  cancel_pending_calls (self);
+  post_event_message (self, "reconnecting", "attempt", G_TYPE_UINT, attempt,
+      "close-code", G_TYPE_UINT, (guint) code, "reason", G_TYPE_STRING,
+      reason, "delay", G_TYPE_UINT64, (guint64) delay_ms * GST_MSECOND, NULL);
+}
+
+static void
+on_session_reconnected (GstGeminiLiveSession * session, gboolean resumed,
+    GstClockTimeDiff downtime, gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+
+  if (!resumed)
+    GST_ELEMENT_WARNING (self, RESOURCE, READ,
+        ("Reconnected with a fresh session: the conversation so far is lost "
+            "to the model"), ("no usable resumption handle"));
+  post_event_message (self, "reconnected", "resumed", G_TYPE_BOOLEAN, resumed,
+      "downtime", G_TYPE_UINT64, (guint64) downtime, NULL);
+}
+
 static const GstGeminiLiveSessionCallbacks session_callbacks = {
   on_session_event,
   on_session_closed,
+  on_session_reconnecting,
+  on_session_reconnected,
   on_session_warning,
 };
 
@@ -358,7 +439,8 @@ send_audio_chunks (GstGeminiLive * self, gsize chunk_bytes)
         GST_GEMINI_LIVE_INPUT_RATE);
     gst_adapter_unmap (self->adapter);
     gst_adapter_flush (self->adapter, chunk_bytes);
-    gst_gemini_live_session_send (self->session, json);
+    gst_gemini_live_session_send (self->session, json,
+        GST_GEMINI_LIVE_SEND_INPUT);
   }
 }
 
@@ -388,7 +470,8 @@ on_audio_eos (GstAppSink * sink, gpointer user_data)
   gst_adapter_clear (self->adapter);
   GST_DEBUG_OBJECT (self, "EOS on sink_audio: sending audioStreamEnd");
   gst_gemini_live_session_send (self->session,
-      gst_gemini_live_protocol_build_audio_stream_end ());
+      gst_gemini_live_protocol_build_audio_stream_end (),
+      GST_GEMINI_LIVE_SEND_INPUT);
   g_atomic_int_set (&self->audio_eos, 1);
 }
 
@@ -398,7 +481,8 @@ on_video_frame (const guint8 * jpeg, gsize size, gpointer user_data)
   GstGeminiLive *self = user_data;
 
   gst_gemini_live_session_send (self->session,
-      gst_gemini_live_protocol_build_video (jpeg, size, "image/jpeg"));
+      gst_gemini_live_protocol_build_video (jpeg, size, "image/jpeg"),
+      GST_GEMINI_LIVE_SEND_INPUT);
 }
 
 static GstElement *
@@ -513,7 +597,22 @@ gst_gemini_live_send_tool_response (GstGeminiLive * self, const gchar * id,
     g_error_free (error);
     return FALSE;
   }
-  gst_gemini_live_session_send (self->session, json);
+  if (id != NULL) {
+    gboolean pending;
+
+    GST_OBJECT_LOCK (self);
+    pending = g_hash_table_remove (self->pending_calls, id);
+    GST_OBJECT_UNLOCK (self);
+    if (!pending) {
+      GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+          ("No pending tool call '%s' (answered, cancelled or lost in a "
+              "reconnection): response not sent", id), (NULL));
+      g_free (json);
+      return FALSE;
+    }
+  }
+  gst_gemini_live_session_send (self->session, json,
+      GST_GEMINI_LIVE_SEND_ONCE);
   return TRUE;
 }
 
@@ -525,7 +624,8 @@ gst_gemini_live_send_text (GstGeminiLive * self, const gchar * text)
     return FALSE;
   }
   gst_gemini_live_session_send (self->session,
-      gst_gemini_live_protocol_build_realtime_text (text));
+      gst_gemini_live_protocol_build_realtime_text (text),
+      GST_GEMINI_LIVE_SEND_INPUT);
   return TRUE;
 }
 
@@ -580,10 +680,17 @@ static gboolean
 start_session (GstGeminiLive * self)
 {
   GError *error = NULL;
+  GstGeminiLiveConnectionSettings connection;
 
   g_atomic_int_set (&self->audio_eos, 0);
   gst_adapter_clear (self->adapter);
-  if (!gst_gemini_live_session_start (self->session, &self->active, &error)) {
+
+  GST_OBJECT_LOCK (self);
+  connection = self->connection;
+  g_hash_table_remove_all (self->pending_calls);
+  GST_OBJECT_UNLOCK (self);
+  if (!gst_gemini_live_session_start (self->session, &self->active,
+          &connection, &error)) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not start the session thread"), ("%s", error->message));
     g_error_free (error);
@@ -731,6 +838,36 @@ gst_gemini_live_set_property (GObject * object, guint prop_id,
       self->video_fps = g_value_get_double (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_RECONNECT:
+      GST_OBJECT_LOCK (self);
+      self->connection.reconnect = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_RECONNECT_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      self->connection.reconnect_timeout_ms = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      GST_OBJECT_LOCK (self);
+      self->connection.keepalive_interval_s = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_KEEPALIVE_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      self->connection.keepalive_timeout_s = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_MAX_CONNECTION_DURATION:
+      GST_OBJECT_LOCK (self);
+      self->connection.max_connection_s = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_MAX_MESSAGE_SIZE:
+      GST_OBJECT_LOCK (self);
+      self->connection.max_message_size = g_value_get_uint64 (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -788,6 +925,24 @@ gst_gemini_live_get_property (GObject * object, guint prop_id,
     case PROP_VIDEO_FPS:
       g_value_set_double (value, self->video_fps);
       break;
+    case PROP_RECONNECT:
+      g_value_set_boolean (value, self->connection.reconnect);
+      break;
+    case PROP_RECONNECT_TIMEOUT:
+      g_value_set_uint (value, self->connection.reconnect_timeout_ms);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      g_value_set_uint (value, self->connection.keepalive_interval_s);
+      break;
+    case PROP_KEEPALIVE_TIMEOUT:
+      g_value_set_uint (value, self->connection.keepalive_timeout_s);
+      break;
+    case PROP_MAX_CONNECTION_DURATION:
+      g_value_set_uint (value, self->connection.max_connection_s);
+      break;
+    case PROP_MAX_MESSAGE_SIZE:
+      g_value_set_uint64 (value, self->connection.max_message_size);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -809,6 +964,9 @@ gst_gemini_live_init (GstGeminiLive * self)
   self->chunk_ms = DEFAULT_CHUNK_MS;
   self->video_max_size = DEFAULT_VIDEO_MAX_SIZE;
   self->video_fps = DEFAULT_VIDEO_FPS;
+  gst_gemini_live_connection_settings_init (&self->connection);
+  self->pending_calls = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, g_free);
   self->adapter = gst_adapter_new ();
   self->session = gst_gemini_live_session_new (&session_callbacks, self);
 
@@ -864,6 +1022,7 @@ gst_gemini_live_finalize (GObject * object)
   gst_gemini_live_config_clear (&self->settings);
   gst_gemini_live_config_clear (&self->active);
   g_free (self->current_handle);
+  g_hash_table_unref (self->pending_calls);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1043,6 +1202,81 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
       g_param_spec_double ("video-fps", "Video FPS",
           "Frames per second sent to the model", 0.01, 30.0,
           DEFAULT_VIDEO_FPS, READY_PARAM));
+
+  /**
+   * GstGeminiLive:reconnect:
+   *
+   * Keep the conversation going across connections: on `goAway` a new
+   * connection is opened before the deadline and the session resumed with
+   * the newest handle; after a drop or a retryable close (1006, 1011, 1000,
+   * 1008 at a session limit) the element reconnects with exponential
+   * backoff within #GstGeminiLive:reconnect-timeout. Input sent since the
+   * handle was issued is sent again; input captured meanwhile is queued.
+   * Each step is a `geminilive/reconnecting` and `geminilive/reconnected`
+   * bus message. Fatal closes (1007, unknown model, bad key) are errors at
+   * once.
+   */
+  g_object_class_install_property (gobject_class, PROP_RECONNECT,
+      g_param_spec_boolean ("reconnect", "Reconnect",
+          "Reconnect and resume on goAway and connection loss", TRUE,
+          READY_PARAM));
+
+  /**
+   * GstGeminiLive:reconnect-timeout:
+   *
+   * How long an outage may last, in ms, before the element gives up with
+   * an error.
+   */
+  g_object_class_install_property (gobject_class, PROP_RECONNECT_TIMEOUT,
+      g_param_spec_uint ("reconnect-timeout", "Reconnect timeout",
+          "Give up reconnecting after this many ms", 0, G_MAXUINT, 30000,
+          READY_PARAM));
+
+  /**
+   * GstGeminiLive:keepalive-interval:
+   *
+   * Seconds between WebSocket pings (0: none).
+   */
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
+      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
+          "Seconds between WebSocket pings (0: none)", 0, 3600, 20,
+          READY_PARAM));
+
+  /**
+   * GstGeminiLive:keepalive-timeout:
+   *
+   * A connection that delivers neither data nor a pong for this many
+   * seconds is treated as dead and replaced (0: never). The service's
+   * pongs can take 30 s, so keep it well above that.
+   */
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_TIMEOUT,
+      g_param_spec_uint ("keepalive-timeout", "Keepalive timeout",
+          "Seconds of silence after which the connection is dead (0: never)",
+          0, 3600, 90, READY_PARAM));
+
+  /**
+   * GstGeminiLive:max-connection-duration:
+   *
+   * Move to a fresh connection (resuming the session) after this many
+   * seconds, for services that drop connections without a `goAway`
+   * (0: only on `goAway`).
+   */
+  g_object_class_install_property (gobject_class,
+      PROP_MAX_CONNECTION_DURATION, g_param_spec_uint
+      ("max-connection-duration", "Max connection duration",
+          "Recycle the connection after this many seconds (0: never)", 0,
+          86400, 0, READY_PARAM));
+
+  /**
+   * GstGeminiLive:max-message-size:
+   *
+   * The largest server message accepted, in bytes; a larger one closes
+   * the connection (1009) rather than growing memory without bound.
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_MESSAGE_SIZE,
+      g_param_spec_uint64 ("max-message-size", "Max message size",
+          "Largest server message accepted, in bytes", 65536, G_MAXUINT32,
+          16 * 1024 * 1024, READY_PARAM));
 
   /**
    * GstGeminiLive::tool-call:

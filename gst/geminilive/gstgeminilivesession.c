@@ -6,7 +6,6 @@
 #include "config.h"
 #endif
 
-#include <gst/gst.h>
 #include <libsoup/soup.h>
 
 #include "gstgeminilivesession.h"
@@ -14,20 +13,30 @@
 GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_session_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_session_debug
 
-/* Input kept while waiting for setupComplete: about a minute of audio. */
-#define MAX_PENDING_BYTES (4 * 1024 * 1024)
-/* Base64 audio frames are ~10 KiB; large tool calls and resumption
- * updates can be far bigger than libsoup's 128 KiB default. */
-#define MAX_INCOMING_PAYLOAD (16 * 1024 * 1024)
+/* Input kept while no connection is ready: minutes of audio. */
+#define MAX_PENDING_BYTES (8 * 1024 * 1024)
+/* Input sent but not yet covered by a resumption handle. */
+#define MAX_REPLAY_BYTES (16 * 1024 * 1024)
 /* How long a peer may take to answer our close frame. */
 #define CLOSE_GRACE_MS 1000
+#define FIRST_BACKOFF_MS 250
+#define MAX_BACKOFF_MS 5000
+/* A goAway switch happens at the latest this long before the deadline. */
+#define GO_AWAY_MARGIN_MS 2000
+
+typedef struct
+{
+  gchar *json;
+  GstGeminiLiveSendKind kind;
+} Outgoing;
 
 struct _GstGeminiLiveSession
 {
   GstGeminiLiveSessionCallbacks callbacks;
   gpointer user_data;
 
-  GstGeminiLiveConfig config;
+  GstGeminiLiveConfig config;   /* resumption_handle: the newest handle */
+  GstGeminiLiveConnectionSettings settings;
   gchar *safe_uri;
 
   GThread *thread;
@@ -37,18 +46,41 @@ struct _GstGeminiLiveSession
 
   /* Session thread only. */
   SoupSession *soup;
-  SoupWebsocketConnection *conn;
-  gboolean closing;
+  SoupWebsocketConnection *conn;        /* the connection in use */
+  SoupWebsocketConnection *old_conn;    /* closing during a switch */
+  SoupMessage *connect_msg;     /* upgrade in progress */
+  gboolean stopping;
+  gboolean setup_pending;       /* setup waits for old_conn to close */
+  gboolean resumed_with_handle; /* the last setup carried a handle */
+  gboolean ever_ready;
+  gboolean model_busy;          /* not at a consistent point to switch */
+  gboolean switch_after_update; /* goAway: switch at the next handle */
   GError *conn_error;
+  GQueue replay;                /* gchar*: input sent since the handle */
+  gsize replay_bytes;
+  gboolean replay_overflow;
+  gint64 outage_start;          /* monotonic, 0 while connected */
+  gint64 outage_deadline;
+  guint attempt;
+  guint backoff_ms;
+  gint64 last_rx;
+  GSource *retry_source;
+  GSource *switch_source;
+  GSource *keepalive_source;
+  GSource *recycle_source;
+  GSource *grace_source;
 
   /* Protected by lock: what other threads touch. */
   GMutex lock;
-  gboolean ready;               /* setupComplete received */
+  gboolean ready;               /* setupComplete on the current connection */
   gboolean flush_scheduled;
-  GQueue outgoing;
+  GQueue outgoing;              /* Outgoing* */
   gsize outgoing_bytes;
   guint dropped;
 };
+
+static void start_connect (GstGeminiLiveSession * session);
+static void flush_outgoing_locked_out (GstGeminiLiveSession * session);
 
 static void
 debug_init (void)
@@ -59,6 +91,19 @@ debug_init (void)
         "geminilivesession", 0, "Gemini Live WebSocket session");
     g_once_init_leave (&done, 1);
   }
+}
+
+void
+gst_gemini_live_connection_settings_init (GstGeminiLiveConnectionSettings *
+    settings)
+{
+  settings->reconnect = TRUE;
+  settings->reconnect_timeout_ms = 30000;
+  settings->keepalive_interval_s = 20;
+  /* The service's pongs have been seen to take 30 s. */
+  settings->keepalive_timeout_s = 90;
+  settings->max_connection_s = 0;
+  settings->max_message_size = 16 * 1024 * 1024;
 }
 
 gchar *
@@ -79,6 +124,13 @@ gst_gemini_live_session_safe_uri (const gchar * uri)
   return safe;
 }
 
+static void
+outgoing_free (Outgoing * out)
+{
+  g_free (out->json);
+  g_free (out);
+}
+
 GstGeminiLiveSession *
 gst_gemini_live_session_new (const GstGeminiLiveSessionCallbacks * callbacks,
     gpointer user_data)
@@ -89,8 +141,10 @@ gst_gemini_live_session_new (const GstGeminiLiveSessionCallbacks * callbacks,
   session->callbacks = *callbacks;
   session->user_data = user_data;
   gst_gemini_live_config_init (&session->config);
+  gst_gemini_live_connection_settings_init (&session->settings);
   g_mutex_init (&session->lock);
   g_queue_init (&session->outgoing);
+  g_queue_init (&session->replay);
   return session;
 }
 
@@ -106,32 +160,312 @@ gst_gemini_live_session_free (GstGeminiLiveSession * session)
   g_free (session);
 }
 
-/* ---- session thread ---------------------------------------------------- */
+/* ---- session thread: helpers ------------------------------------------- */
 
+static GSource *
+add_timeout (GstGeminiLiveSession * session, guint ms, GSourceFunc func)
+{
+  GSource *source = g_timeout_source_new (ms);
+
+  g_source_set_callback (source, func, session, NULL);
+  g_source_attach (source, session->context);
+  return source;
+}
+
+static void
+clear_source (GSource ** source)
+{
+  if (*source != NULL) {
+    g_source_destroy (*source);
+    g_source_unref (*source);
+    *source = NULL;
+  }
+}
+
+static void
+set_ready (GstGeminiLiveSession * session, gboolean ready)
+{
+  g_mutex_lock (&session->lock);
+  session->ready = ready;
+  g_mutex_unlock (&session->lock);
+}
+
+/* Drops a connection at once, without a close handshake. */
+static void
+abort_connection (GstGeminiLiveSession * session,
+    SoupWebsocketConnection ** conn)
+{
+  if (*conn == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (*conn, session);
+  g_io_stream_close (soup_websocket_connection_get_io_stream (*conn), NULL,
+      NULL);
+  g_clear_object (conn);
+}
+
+static gboolean
+conn_is_open (SoupWebsocketConnection * conn)
+{
+  return conn != NULL && soup_websocket_connection_get_state (conn) ==
+      SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+static void
+replay_clear (GstGeminiLiveSession * session)
+{
+  g_queue_clear_full (&session->replay, g_free);
+  session->replay_bytes = 0;
+  session->replay_overflow = FALSE;
+}
+
+static void
+replay_push (GstGeminiLiveSession * session, const gchar * json)
+{
+  gsize len = strlen (json);
+
+  g_queue_push_tail (&session->replay, g_strdup (json));
+  session->replay_bytes += len;
+  while (session->replay_bytes > MAX_REPLAY_BYTES) {
+    gchar *old = g_queue_pop_head (&session->replay);
+    session->replay_bytes -= strlen (old);
+    g_free (old);
+    session->replay_overflow = TRUE;
+  }
+}
+
+/* Sends what other threads queued, if the connection is ready. */
 static gboolean
 flush_outgoing (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
-  GQueue batch = G_QUEUE_INIT;
-  gchar *json;
 
   g_mutex_lock (&session->lock);
+  session->flush_scheduled = FALSE;
+  g_mutex_unlock (&session->lock);
+  flush_outgoing_locked_out (session);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+flush_outgoing_locked_out (GstGeminiLiveSession * session)
+{
+  GQueue batch;
+  Outgoing *out;
+
+  g_mutex_lock (&session->lock);
+  if (!session->ready || !conn_is_open (session->conn)) {
+    g_mutex_unlock (&session->lock);
+    return;
+  }
   batch = session->outgoing;
   g_queue_init (&session->outgoing);
   session->outgoing_bytes = 0;
-  session->flush_scheduled = FALSE;
   g_mutex_unlock (&session->lock);
 
-  while ((json = g_queue_pop_head (&batch))) {
-    if (session->conn != NULL && soup_websocket_connection_get_state
-        (session->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_send_text (session->conn, json);
-    else
-      GST_DEBUG ("dropping a message: connection not open");
-    g_free (json);
+  while ((out = g_queue_pop_head (&batch))) {
+    soup_websocket_connection_send_text (session->conn, out->json);
+    /* Conversation input stays until a resumption handle covers it. */
+    if (out->kind == GST_GEMINI_LIVE_SEND_INPUT &&
+        session->config.session_resumption)
+      replay_push (session, out->json);
+    outgoing_free (out);
   }
+}
+
+static void
+send_setup (GstGeminiLiveSession * session)
+{
+  gchar *setup;
+
+  session->setup_pending = FALSE;
+  session->resumed_with_handle = session->config.session_resumption &&
+      session->config.resumption_handle != NULL;
+  setup = gst_gemini_live_protocol_build_setup (&session->config);
+  GST_DEBUG ("sending setup (%" G_GSIZE_FORMAT " bytes, %s)", strlen (setup),
+      session->resumed_with_handle ? "resuming" : "new session");
+  soup_websocket_connection_send_text (session->conn, setup);
+  g_free (setup);
+}
+
+/* ---- session thread: losing and regaining the connection --------------- */
+
+/* 1007 means the request itself is wrong (bad field, bad key); a model or
+ * key the server does not know will not appear by retrying. */
+static gboolean
+close_is_fatal (gushort code, const gchar * reason)
+{
+  if (code == SOUP_WEBSOCKET_CLOSE_BAD_DATA ||
+      code == SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR ||
+      code == SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA ||
+      code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
+    return TRUE;
+  if (reason != NULL && (g_strstr_len (reason, -1, "API key") ||
+          g_strstr_len (reason, -1, "is not found for API version") ||
+          g_strstr_len (reason, -1, "not supported for bidiGenerateContent")))
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+retry_now (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  g_source_unref (session->retry_source);
+  session->retry_source = NULL;
+  start_connect (session);
   return G_SOURCE_REMOVE;
 }
+
+static void
+give_up (GstGeminiLiveSession * session, gushort code, const gchar * reason,
+    const GError * error)
+{
+  clear_source (&session->retry_source);
+  session->outage_start = 0;
+  session->callbacks.closed (session, code, reason, error,
+      session->user_data);
+}
+
+/* The connection is gone (or never came): retry within the budget, or
+ * report a final failure. */
+static void
+handle_loss (GstGeminiLiveSession * session, gushort code,
+    const gchar * reason, const GError * error, gboolean fatal)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint delay;
+
+  set_ready (session, FALSE);
+  if (fatal || !session->settings.reconnect) {
+    give_up (session, code, reason, error);
+    return;
+  }
+  if (session->outage_start == 0) {
+    session->outage_start = now;
+    session->outage_deadline = now +
+        (gint64) session->settings.reconnect_timeout_ms * 1000;
+    session->attempt = 0;
+    session->backoff_ms = 0;
+  }
+  session->attempt++;
+  /* The first retry is immediate; then exponential backoff. */
+  delay = session->backoff_ms;
+  session->backoff_ms = delay == 0 ? FIRST_BACKOFF_MS :
+      MIN (delay * 2, MAX_BACKOFF_MS);
+  if (now + (gint64) delay * 1000 > session->outage_deadline) {
+    GST_INFO ("giving up after %u attempts", session->attempt - 1);
+    give_up (session, code, reason, error);
+    return;
+  }
+  session->callbacks.reconnecting (session, session->attempt, code, reason,
+      delay, session->user_data);
+  clear_source (&session->retry_source);
+  session->retry_source = add_timeout (session, delay, retry_now);
+}
+
+/* A planned move to a new connection (goAway, recycle): the old one keeps
+ * carrying the conversation until the new one is open. */
+static void
+begin_switch (GstGeminiLiveSession * session, const gchar * why)
+{
+  clear_source (&session->switch_source);
+  session->switch_after_update = FALSE;
+  if (session->connect_msg != NULL || session->outage_start != 0 ||
+      session->stopping)
+    return;
+  GST_INFO ("switching to a new connection: %s", why);
+  session->outage_start = g_get_monotonic_time ();
+  session->outage_deadline = session->outage_start +
+      (gint64) session->settings.reconnect_timeout_ms * 1000;
+  session->attempt = 1;
+  session->backoff_ms = 0;
+  session->callbacks.reconnecting (session, 1, 0, why, 0,
+      session->user_data);
+  start_connect (session);
+}
+
+static gboolean
+switch_timeout (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  g_source_unref (session->switch_source);
+  session->switch_source = NULL;
+  begin_switch (session, "goAway deadline approaching");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+recycle_timeout (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  g_source_unref (session->recycle_source);
+  session->recycle_source = NULL;
+  begin_switch (session, "connection recycled before the service limit");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_go_away (GstGeminiLiveSession * session, guint64 time_left)
+{
+  guint ms;
+
+  if (!session->settings.reconnect)
+    return;
+  if (!session->model_busy) {
+    begin_switch (session, "goAway");
+    return;
+  }
+  /* Mid-answer: switch at the next consistent point (a resumable handle),
+   * or on a timer before the deadline, whichever comes first. */
+  session->switch_after_update = TRUE;
+  ms = time_left == G_MAXUINT64 ? 0 : (guint) (time_left / GST_MSECOND);
+  ms = ms > 2 * GO_AWAY_MARGIN_MS ? ms - GO_AWAY_MARGIN_MS : ms / 2;
+  clear_source (&session->switch_source);
+  session->switch_source = add_timeout (session, ms, switch_timeout);
+}
+
+static void
+on_ready (GstGeminiLiveSession * session)
+{
+  gboolean reconnected = session->ever_ready;
+  GList *l;
+
+  if (reconnected) {
+    /* Resend what the resumed state does not cover, before anything
+     * queued meanwhile. */
+    GST_INFO ("resending %u messages not covered by the handle",
+        g_queue_get_length (&session->replay));
+    for (l = session->replay.head; l != NULL; l = l->next)
+      soup_websocket_connection_send_text (session->conn, l->data);
+    if (session->replay_overflow)
+      session->callbacks.warning (session,
+          "Some input could not be resent after reconnecting",
+          "More input than the replay bound was sent since the last "
+          "resumption handle", session->user_data);
+  }
+  session->ever_ready = TRUE;
+  set_ready (session, TRUE);
+  flush_outgoing_locked_out (session);
+
+  if (reconnected) {
+    GstClockTimeDiff downtime = (g_get_monotonic_time () -
+        session->outage_start) * GST_USECOND;
+    session->callbacks.reconnected (session, session->resumed_with_handle,
+        downtime, session->user_data);
+  }
+  session->outage_start = 0;
+  session->attempt = 0;
+  session->backoff_ms = 0;
+  clear_source (&session->recycle_source);
+  if (session->settings.max_connection_s > 0)
+    session->recycle_source = add_timeout (session,
+        session->settings.max_connection_s * 1000, recycle_timeout);
+}
+
+/* ---- session thread: connection callbacks ------------------------------ */
 
 static void
 on_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
@@ -144,6 +478,7 @@ on_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
   const gchar *data = g_bytes_get_data (message, &size);
   guint i;
 
+  session->last_rx = g_get_monotonic_time ();
   GST_LOG ("%s frame of %" G_GSIZE_FORMAT " bytes",
       type == SOUP_WEBSOCKET_DATA_TEXT ? "text" : "binary", size);
 
@@ -158,16 +493,54 @@ on_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
   for (i = 0; i < events->len; i++) {
     GstGeminiLiveEvent *event = g_ptr_array_index (events, i);
 
-    if (event->type == GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE) {
-      g_mutex_lock (&session->lock);
-      session->ready = TRUE;
-      g_mutex_unlock (&session->lock);
-      /* Release what was queued before setupComplete, in order. */
-      flush_outgoing (session);
+    switch (event->type) {
+      case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
+        if (conn == session->conn)
+          on_ready (session);
+        break;
+      case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
+        if (event->flag && event->text != NULL) {
+          /* Everything sent so far is in the state this handle resumes. */
+          g_free (session->config.resumption_handle);
+          session->config.resumption_handle = g_strdup (event->text);
+          replay_clear (session);
+          session->model_busy = FALSE;
+          if (session->switch_after_update)
+            begin_switch (session, "goAway");
+        } else if (!event->flag) {
+          session->model_busy = TRUE;
+        }
+        break;
+      case GST_GEMINI_LIVE_EVENT_GO_AWAY:
+        if (conn == session->conn)
+          on_go_away (session, event->time_left);
+        break;
+      case GST_GEMINI_LIVE_EVENT_AUDIO:
+      case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
+        session->model_busy = TRUE;
+        break;
+      case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
+        /* Without handles, the end of a turn is the best point to move. */
+        if (!session->config.session_resumption) {
+          session->model_busy = FALSE;
+          if (session->switch_after_update)
+            begin_switch (session, "goAway");
+        }
+        break;
+      default:
+        break;
     }
     session->callbacks.event (session, event, session->user_data);
   }
   g_ptr_array_unref (events);
+}
+
+static void
+on_pong (SoupWebsocketConnection * conn, GBytes * message, gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  session->last_rx = g_get_monotonic_time ();
 }
 
 static gboolean
@@ -178,30 +551,79 @@ quit_loop (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+old_close_grace_over (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  g_source_unref (session->grace_source);
+  session->grace_source = NULL;
+  GST_DEBUG ("old connection did not finish closing, dropping it");
+  abort_connection (session, &session->old_conn);
+  if (session->setup_pending && conn_is_open (session->conn))
+    send_setup (session);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_closed (SoupWebsocketConnection * conn, gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
   gushort code = soup_websocket_connection_get_close_code (conn);
-  const gchar *reason = soup_websocket_connection_get_close_data (conn);
+  gchar *reason = g_strdup (soup_websocket_connection_get_close_data (conn));
+  gboolean rejected_resume;
 
   GST_DEBUG ("connection closed: %u %s", code, GST_STR_NULL (reason));
 
-  if (session->closing) {
-    g_main_loop_quit (session->loop);
+  if (conn == session->old_conn) {
+    /* The server lets a session resume only once its old socket is
+     * closed: now the resumed setup may go. */
+    g_signal_handlers_disconnect_by_data (conn, session);
+    g_clear_object (&session->old_conn);
+    clear_source (&session->grace_source);
+    if (session->setup_pending && conn_is_open (session->conn))
+      send_setup (session);
+    g_free (reason);
+    return;
+  }
+  if (session->stopping) {
+    if (session->old_conn == NULL)
+      g_main_loop_quit (session->loop);
+    g_free (reason);
+    return;
+  }
+  if (conn != session->conn) {
+    g_free (reason);
     return;
   }
 
-  g_mutex_lock (&session->lock);
-  session->ready = FALSE;
-  g_mutex_unlock (&session->lock);
+  rejected_resume = !g_atomic_int_get (&session->ready) &&
+      session->resumed_with_handle && code == SOUP_WEBSOCKET_CLOSE_BAD_DATA;
+  g_signal_handlers_disconnect_by_data (conn, session);
+  g_clear_object (&session->conn);
+  set_ready (session, FALSE);
+  clear_source (&session->recycle_source);
+  clear_source (&session->keepalive_source);
 
   /* No close frame from the peer: the connection just went away. */
   if (code == 0)
     code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
-  session->callbacks.closed (session, code, reason, session->conn_error,
-      session->user_data);
+
+  if (rejected_resume && session->settings.reconnect) {
+    /* An expired or unknown handle: the conversation cannot be resumed,
+     * but it can go on in a fresh session. */
+    session->callbacks.warning (session,
+        "Could not resume the session; starting a fresh one",
+        reason ? reason : "setup with a resumption handle was refused",
+        session->user_data);
+    g_clear_pointer (&session->config.resumption_handle, g_free);
+    handle_loss (session, code, reason, session->conn_error, FALSE);
+  } else {
+    handle_loss (session, code, reason, session->conn_error,
+        close_is_fatal (code, reason));
+  }
   g_clear_error (&session->conn_error);
+  g_free (reason);
 }
 
 static void
@@ -210,8 +632,33 @@ on_error (SoupWebsocketConnection * conn, GError * error, gpointer user_data)
   GstGeminiLiveSession *session = user_data;
 
   GST_DEBUG ("connection error: %s", error->message);
-  if (session->conn_error == NULL)
+  if (session->conn_error == NULL && conn == session->conn)
     session->conn_error = g_error_copy (error);
+}
+
+static gboolean
+keepalive_check (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+  gint64 silent = g_get_monotonic_time () - session->last_rx;
+  gchar *reason;
+
+  if (session->conn == NULL ||
+      silent < (gint64) session->settings.keepalive_timeout_s * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+
+  /* Neither data nor a pong for that long: the peer is gone. */
+  reason = g_strdup_printf ("no data or pong from the server for %u s",
+      session->settings.keepalive_timeout_s);
+  GST_INFO ("%s", reason);
+  g_source_unref (session->keepalive_source);
+  session->keepalive_source = NULL;
+  abort_connection (session, &session->conn);
+  set_ready (session, FALSE);
+  clear_source (&session->recycle_source);
+  handle_loss (session, SOUP_WEBSOCKET_CLOSE_ABNORMAL, reason, NULL, FALSE);
+  g_free (reason);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -220,51 +667,84 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
   GstGeminiLiveSession *session = user_data;
   GError *error = NULL;
   SoupWebsocketConnection *conn;
-  gchar *setup;
+  guint status = soup_message_get_status (session->connect_msg);
 
+  g_clear_object (&session->connect_msg);
   conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
       &error);
   if (conn == NULL) {
-    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      session->callbacks.closed (session, 0, NULL, error, session->user_data);
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      gboolean first = !session->ever_ready && session->outage_start == 0;
+      gboolean fatal = status == SOUP_STATUS_UNAUTHORIZED ||
+          status == SOUP_STATUS_FORBIDDEN || status == SOUP_STATUS_NOT_FOUND;
+
+      GST_DEBUG ("connect failed (HTTP %u): %s", status, error->message);
+      /* A first connection that fails is a configuration problem to
+       * report now; a reconnection retries within its budget. */
+      if (first)
+        session->callbacks.closed (session, 0, NULL, error,
+            session->user_data);
+      else
+        handle_loss (session, SOUP_WEBSOCKET_CLOSE_ABNORMAL, error->message,
+            error, fatal);
+    }
     g_error_free (error);
     return;
   }
-  if (session->closing) {
+  if (session->stopping) {
     g_object_unref (conn);
     return;
   }
 
   GST_INFO ("connected to %s", session->safe_uri);
-  session->conn = conn;
   g_object_set (conn, "max-incoming-payload-size",
-      (guint64) MAX_INCOMING_PAYLOAD, NULL);
+      session->settings.max_message_size, "keepalive-interval",
+      session->settings.keepalive_interval_s, NULL);
   g_signal_connect (conn, "message", G_CALLBACK (on_message), session);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), session);
   g_signal_connect (conn, "error", G_CALLBACK (on_error), session);
+  g_signal_connect (conn, "pong", G_CALLBACK (on_pong), session);
+  session->last_rx = g_get_monotonic_time ();
+  clear_source (&session->keepalive_source);
+  if (session->settings.keepalive_timeout_s > 0) {
+    session->keepalive_source = add_timeout (session, 1000, keepalive_check);
+  }
 
-  /* The setup is always the first message; everything else waits for
-   * setupComplete in the outgoing queue. */
-  setup = gst_gemini_live_protocol_build_setup (&session->config);
-  GST_DEBUG ("sending setup (%" G_GSIZE_FORMAT " bytes)", strlen (setup));
-  soup_websocket_connection_send_text (conn, setup);
-  g_free (setup);
+  if (conn_is_open (session->conn)) {
+    /* A switch: the old socket closes first, then the resumed setup goes
+     * on the new one (the service refuses a resume while the old one is
+     * open). Input waits in the queue meanwhile. */
+    set_ready (session, FALSE);
+    session->old_conn = session->conn;
+    session->conn = conn;
+    session->setup_pending = TRUE;
+    soup_websocket_connection_close (session->old_conn,
+        SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    clear_source (&session->grace_source);
+    session->grace_source = add_timeout (session, CLOSE_GRACE_MS,
+        old_close_grace_over);
+    return;
+  }
+  g_clear_object (&session->conn);
+  session->conn = conn;
+  send_setup (session);
 }
 
-static gboolean
-begin_connect (gpointer user_data)
+static void
+start_connect (GstGeminiLiveSession * session)
 {
-  GstGeminiLiveSession *session = user_data;
   SoupMessage *msg;
   gchar *key;
 
+  if (session->connect_msg != NULL || session->stopping)
+    return;
   msg = soup_message_new (SOUP_METHOD_GET, session->config.uri);
   if (msg == NULL) {
     GError *error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
         "Invalid URI '%s'", session->safe_uri);
     session->callbacks.closed (session, 0, NULL, error, session->user_data);
     g_error_free (error);
-    return G_SOURCE_REMOVE;
+    return;
   }
   key = session->config.api_key;
   if (key != NULL && *key != '\0')
@@ -272,10 +752,9 @@ begin_connect (gpointer user_data)
         "x-goog-api-key", key);
 
   GST_INFO ("connecting to %s", session->safe_uri);
+  session->connect_msg = msg;
   soup_session_websocket_connect_async (session->soup, msg, NULL, NULL,
       G_PRIORITY_DEFAULT, session->cancellable, on_connected, session);
-  g_object_unref (msg);
-  return G_SOURCE_REMOVE;
 }
 
 static gpointer
@@ -286,19 +765,24 @@ session_thread (gpointer user_data)
   g_main_context_push_thread_default (session->context);
   session->soup = soup_session_new_with_options ("user-agent",
       "gst-gemini-live/" VERSION, NULL);
-  begin_connect (session);
+  start_connect (session);
 
   g_main_loop_run (session->loop);
 
-  if (session->conn != NULL) {
-    g_signal_handlers_disconnect_by_data (session->conn, session);
-    g_clear_object (&session->conn);
-  }
+  clear_source (&session->retry_source);
+  clear_source (&session->switch_source);
+  clear_source (&session->keepalive_source);
+  clear_source (&session->recycle_source);
+  clear_source (&session->grace_source);
+  abort_connection (session, &session->conn);
+  abort_connection (session, &session->old_conn);
   soup_session_abort (session->soup);
   g_clear_object (&session->soup);
   while (g_main_context_iteration (session->context, FALSE));
+  g_clear_object (&session->connect_msg);
   g_main_context_pop_thread_default (session->context);
   g_clear_error (&session->conn_error);
+  replay_clear (session);
   return NULL;
 }
 
@@ -306,15 +790,21 @@ session_thread (gpointer user_data)
 
 gboolean
 gst_gemini_live_session_start (GstGeminiLiveSession * session,
-    const GstGeminiLiveConfig * config, GError ** error)
+    const GstGeminiLiveConfig * config,
+    const GstGeminiLiveConnectionSettings * settings, GError ** error)
 {
   g_return_val_if_fail (session->thread == NULL, FALSE);
 
   gst_gemini_live_config_clear (&session->config);
   gst_gemini_live_config_copy (&session->config, config);
+  session->settings = *settings;
   g_free (session->safe_uri);
   session->safe_uri = gst_gemini_live_session_safe_uri (config->uri);
-  session->closing = FALSE;
+  session->stopping = FALSE;
+  session->ever_ready = FALSE;
+  session->model_busy = FALSE;
+  session->switch_after_update = FALSE;
+  session->outage_start = 0;
   session->ready = FALSE;
   session->dropped = 0;
 
@@ -336,16 +826,20 @@ static gboolean
 close_in_thread (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  gboolean waiting = FALSE;
 
-  session->closing = TRUE;
-  if (session->conn != NULL && soup_websocket_connection_get_state
-      (session->conn) == SOUP_WEBSOCKET_STATE_OPEN) {
-    GSource *timeout;
-
+  session->stopping = TRUE;
+  clear_source (&session->retry_source);
+  clear_source (&session->switch_source);
+  abort_connection (session, &session->old_conn);
+  if (conn_is_open (session->conn)) {
     soup_websocket_connection_close (session->conn,
         SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    waiting = TRUE;
+  }
+  if (waiting) {
     /* on_closed quits the loop; this only bounds a silent peer. */
-    timeout = g_timeout_source_new (CLOSE_GRACE_MS);
+    GSource *timeout = g_timeout_source_new (CLOSE_GRACE_MS);
     g_source_set_callback (timeout, quit_loop, session, NULL);
     g_source_attach (timeout, session->context);
     g_source_unref (timeout);
@@ -358,11 +852,16 @@ close_in_thread (gpointer user_data)
 void
 gst_gemini_live_session_stop (GstGeminiLiveSession * session)
 {
+  GSource *source;
+
   if (session->thread == NULL)
     return;
 
   g_cancellable_cancel (session->cancellable);
-  g_main_context_invoke (session->context, close_in_thread, session);
+  source = g_idle_source_new ();
+  g_source_set_callback (source, close_in_thread, session, NULL);
+  g_source_attach (source, session->context);
+  g_source_unref (source);
   g_thread_join (session->thread);
   session->thread = NULL;
 
@@ -371,7 +870,7 @@ gst_gemini_live_session_stop (GstGeminiLiveSession * session)
   g_clear_object (&session->cancellable);
 
   g_mutex_lock (&session->lock);
-  g_queue_clear_full (&session->outgoing, g_free);
+  g_queue_clear_full (&session->outgoing, (GDestroyNotify) outgoing_free);
   session->outgoing_bytes = 0;
   session->flush_scheduled = FALSE;
   session->ready = FALSE;
@@ -379,10 +878,11 @@ gst_gemini_live_session_stop (GstGeminiLiveSession * session)
 }
 
 void
-gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json)
+gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json,
+    GstGeminiLiveSendKind kind)
 {
   gboolean dropped_first = FALSE;
-  gsize len = strlen (json);
+  Outgoing *out;
 
   g_mutex_lock (&session->lock);
   if (session->context == NULL) {
@@ -390,13 +890,16 @@ gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json)
     g_free (json);
     return;
   }
-  g_queue_push_tail (&session->outgoing, json);
-  session->outgoing_bytes += len;
-  /* Bounded while waiting for the server: oldest input goes first. */
+  out = g_new (Outgoing, 1);
+  out->json = json;
+  out->kind = kind;
+  g_queue_push_tail (&session->outgoing, out);
+  session->outgoing_bytes += strlen (json);
+  /* Bounded while no connection is ready: oldest input goes first. */
   while (!session->ready && session->outgoing_bytes > MAX_PENDING_BYTES) {
-    gchar *old = g_queue_pop_head (&session->outgoing);
-    session->outgoing_bytes -= strlen (old);
-    g_free (old);
+    Outgoing *old = g_queue_pop_head (&session->outgoing);
+    session->outgoing_bytes -= strlen (old->json);
+    outgoing_free (old);
     dropped_first = session->dropped++ == 0;
   }
   if (session->ready && !session->flush_scheduled) {
@@ -414,6 +917,6 @@ gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json)
   if (dropped_first)
     session->callbacks.warning (session,
         "Input is arriving faster than the server accepts it",
-        "More than 4 MiB of input queued before setupComplete; "
+        "More than 8 MiB of input queued while no connection was ready; "
         "dropping the oldest", session->user_data);
 }

@@ -839,7 +839,8 @@ GST_START_TEST (test_server_close_is_error_with_code_and_reason)
   const GstStructure *details = NULL;
   guint code = 0;
 
-  fixture_setup (&f, NULL);
+  /* Without reconnection, a close is the end: an error. */
+  fixture_setup (&f, "reconnect", FALSE, NULL);
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
   gls_sim_close (f.sim, 1011, "Internal error occurred.");
@@ -1074,6 +1075,302 @@ GST_START_TEST (test_state_cycles)
   g_free (desc);
   g_free (uri);
   gls_sim_free (sim);
+}
+
+GST_END_TEST;
+
+/* ---- reconnection ------------------------------------------------------ */
+
+static gchar *
+setup_handle (const gchar * json)
+{
+  JsonParser *parser;
+  JsonObject *setup = json_object_get_object_member (parse_object (json,
+          &parser), "setup");
+  gchar *handle = NULL;
+
+  if (setup && json_object_has_member (setup, "sessionResumption")) {
+    JsonObject *r = json_object_get_object_member (setup, "sessionResumption");
+    if (json_object_has_member (r, "handle"))
+      handle = g_strdup (json_object_get_string_member (r, "handle"));
+  }
+  g_object_unref (parser);
+  return handle;
+}
+
+static guint
+message_uint (GstMessage * msg, const gchar * field)
+{
+  guint v = G_MAXUINT;
+  gst_structure_get_uint (gst_message_get_structure (msg), field, &v);
+  return v;
+}
+
+GST_START_TEST (test_go_away_moves_to_a_resumed_connection)
+{
+  Fixture f;
+  GstMessage *msg;
+  GPtrArray *setups;
+  gchar *handle_before = NULL, *resumed_handle;
+  gboolean resumed = FALSE;
+  guint i;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/session-resumption-update"));
+  g_object_get (f.element, "resumption-handle", &handle_before, NULL);
+
+  gls_sim_go_away (f.sim, 5000);
+  msg = wait_message (&f, "geminilive/reconnecting");
+  /* A planned switch, not a loss. */
+  fail_unless_equals_int (message_uint (msg, "close-code"), 0);
+  gst_message_unref (msg);
+  msg = wait_message (&f, "geminilive/reconnected");
+  fail_unless (gst_structure_get_boolean (gst_message_get_structure (msg),
+          "resumed", &resumed) && resumed);
+  gst_message_unref (msg);
+
+  /* Every later setup resumes with the newest handle. The simulator
+   * refuses (1011) a resume while it still sees the old socket open; the
+   * element closes that socket first, and should the server still race
+   * it, retries. */
+  setups = client_messages_of (&f, "setup");
+  fail_unless (setups->len >= 2);
+  for (i = 1; i < setups->len; i++) {
+    resumed_handle = setup_handle (g_ptr_array_index (setups, i));
+    fail_unless_equals_string (resumed_handle, handle_before);
+    g_free (resumed_handle);
+  }
+  fail_unless_equals_int (gls_sim_get_open_connection_count (f.sim), 1);
+
+  /* The conversation goes on over the new connection. */
+  speak (&f, 400);
+  gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
+  g_free (handle_before);
+  g_ptr_array_unref (setups);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+static void
+check_reconnects_after (Fixture * f, guint expected_code)
+{
+  GstMessage *msg;
+  gboolean resumed = FALSE;
+
+  msg = wait_message (f, "geminilive/reconnecting");
+  fail_unless_equals_int (message_uint (msg, "close-code"), expected_code);
+  fail_unless_equals_int (message_uint (msg, "attempt"), 1);
+  gst_message_unref (msg);
+  msg = wait_message (f, "geminilive/reconnected");
+  fail_unless (gst_structure_get_boolean (gst_message_get_structure (msg),
+          "resumed", &resumed) && resumed);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gls_sim_get_connection_count (f->sim), 2);
+}
+
+GST_START_TEST (test_drop_reconnects_and_resumes)
+{
+  Fixture f;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/session-resumption-update"));
+  gls_sim_drop (f.sim);
+  check_reconnects_after (&f, 1006);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_internal_error_close_is_retried)
+{
+  Fixture f;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/session-resumption-update"));
+  gls_sim_close (f.sim, 1011, "Internal error occurred.");
+  check_reconnects_after (&f, 1011);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_input_during_outage_is_sent_after)
+{
+  Fixture f;
+  GBytes *before, *during, *received;
+  gsize total;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/session-resumption-update"));
+  before = make_tone (200, 0);
+  push_bytes (&f, g_bytes_ref (before));
+  fail_unless (gls_sim_wait_received_audio (f.sim, 6400, WAIT_MS));
+
+  /* The connection refuses to come back at first: audio keeps coming. */
+  gls_sim_set_refuse_connections (f.sim, TRUE);
+  gls_sim_drop (f.sim);
+  gst_message_unref (wait_message (&f, "geminilive/reconnecting"));
+  during = make_tone (400, 0);
+  push_bytes (&f, g_bytes_ref (during));
+  gls_sim_set_refuse_connections (f.sim, FALSE);
+  gst_message_unref (wait_message (&f, "geminilive/reconnected"));
+
+  /* Everything sent after the last handle is sent again on the new
+   * connection, then what was captured meanwhile. */
+  total = 6400 + g_bytes_get_size (during);
+  fail_unless (gls_sim_wait_received_audio (f.sim, 6400 + total, WAIT_MS));
+  received = gls_sim_dup_received_audio (f.sim);
+  fail_unless_equals_int (g_bytes_get_size (received), 6400 + total);
+  g_bytes_unref (received);
+  g_bytes_unref (before);
+  g_bytes_unref (during);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fatal_close_is_not_retried)
+{
+  Fixture f;
+  GstMessage *msg;
+  GError *err = NULL;
+  const GstStructure *details = NULL;
+  guint code = 0;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  gls_sim_close (f.sim, 1007, "Request contains an invalid argument.");
+  msg = wait_message (&f, "error");
+  gst_message_parse_error (msg, &err, NULL);
+  gst_message_parse_error_details (msg, &details);
+  fail_unless (gst_structure_get_uint (details, "close-code", &code));
+  fail_unless_equals_int (code, 1007);
+  fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
+  g_error_free (err);
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_gives_up_when_the_budget_runs_out)
+{
+  Fixture f;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  fixture_setup (&f, "reconnect-timeout", 600, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  gls_sim_set_refuse_connections (f.sim, TRUE);
+  gls_sim_close (f.sim, 1011, "Internal error occurred.");
+  msg = wait_message (&f, "error");
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_READ), err->message);
+  /* Several attempts were made, with backoff, before giving up. */
+  fail_unless (gls_sim_get_connection_count (f.sim) >= 1);
+  g_error_free (err);
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_pending_tool_call_cancelled_on_drop)
+{
+  Fixture f;
+  ToolCallSeen seen = { NULL, NULL, NULL, FALSE };
+  gchar *cancelled = NULL;
+  gboolean ok = TRUE;
+  GPtrArray *responses;
+
+  fixture_setup (&f, "tools", TOOLS, NULL);
+  g_signal_connect (f.element, "tool-call", G_CALLBACK (on_tool_call), &seen);
+  g_signal_connect (f.element, "tool-call-cancellation",
+      G_CALLBACK (on_cancellation), &cancelled);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  g_signal_emit_by_name (f.element, "send-text", "call get_weather", &ok);
+  gst_message_unref (wait_message (&f, "geminilive/tool-call"));
+
+  gls_sim_drop (f.sim);
+  gst_message_unref (wait_message (&f, "geminilive/tool-call-cancellation"));
+  fail_unless_equals_string (cancelled, seen.id);
+  gst_message_unref (wait_message (&f, "geminilive/reconnected"));
+
+  /* A late answer to the lost call is not sent to the new connection. */
+  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+      "get_weather", "{\"temp_c\": 1}", &ok);
+  fail_if (ok);
+  g_signal_emit_by_name (f.element, "send-text", "marker", &ok);
+  fail_unless (gls_sim_wait_message_kind (f.sim, "text", WAIT_MS));
+  responses = client_messages_of (&f, "toolResponse");
+  fail_unless_equals_int (responses->len, 0);
+  g_ptr_array_unref (responses);
+  g_free (cancelled);
+  g_free (seen.id);
+  g_free (seen.name);
+  g_free (seen.args);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_recycle_before_the_limit)
+{
+  Fixture f;
+  GstMessage *msg;
+
+  fixture_setup (&f, "max-connection-duration", 1, NULL);
+  gst_harness_play (f.out);
+  msg = wait_message (&f, "geminilive/reconnecting");
+  fail_unless_equals_int (message_uint (msg, "close-code"), 0);
+  fail_unless (strstr (gst_structure_get_string (gst_message_get_structure
+              (msg), "reason"), "recycled") != NULL);
+  gst_message_unref (msg);
+  gst_message_unref (wait_message (&f, "geminilive/reconnected"));
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_flush_and_pause_keep_the_session)
+{
+  Fixture f;
+  GBytes *received;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  push_bytes (&f, make_tone (200, 0));
+  fail_unless (gls_sim_wait_received_audio (f.sim, 6400, WAIT_MS));
+
+  /* A flush on the input (a seek upstream) does not block or reconnect. */
+  fail_unless (gst_harness_push_event (f.in, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (f.in, gst_event_new_flush_stop (TRUE)));
+  gst_harness_set_src_caps_str (f.in, IN_CAPS);
+  push_bytes (&f, make_tone (200, 0));
+  fail_unless (gls_sim_wait_received_audio (f.sim, 12800, WAIT_MS));
+
+  /* PLAYING -> PAUSED -> PLAYING keeps the connection. */
+  fail_unless (gst_element_set_state (f.element, GST_STATE_PAUSED) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (f.element, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  push_bytes (&f, make_tone (200, 0));
+  fail_unless (gls_sim_wait_received_audio (f.sim, 19200, WAIT_MS));
+  fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
+  received = gls_sim_dup_received_audio (f.sim);
+  fail_unless_equals_int (g_bytes_get_size (received), 19200);
+  g_bytes_unref (received);
+  fixture_teardown (&f);
 }
 
 GST_END_TEST;
@@ -1344,6 +1641,15 @@ geminilive_suite (void)
   tcase_add_test (tc, test_malformed_server_json_is_warning);
   tcase_add_test (tc, test_eos_sends_stream_end_then_ends_src);
   tcase_add_test (tc, test_state_cycles);
+  tcase_add_test (tc, test_go_away_moves_to_a_resumed_connection);
+  tcase_add_test (tc, test_drop_reconnects_and_resumes);
+  tcase_add_test (tc, test_internal_error_close_is_retried);
+  tcase_add_test (tc, test_input_during_outage_is_sent_after);
+  tcase_add_test (tc, test_fatal_close_is_not_retried);
+  tcase_add_test (tc, test_gives_up_when_the_budget_runs_out);
+  tcase_add_test (tc, test_pending_tool_call_cancelled_on_drop);
+  tcase_add_test (tc, test_recycle_before_the_limit);
+  tcase_add_test (tc, test_flush_and_pause_keep_the_session);
   tcase_add_test (tc, test_video_raw_scaled_rate_limited_jpeg);
   tcase_add_test (tc, test_video_accepts_jpeg);
   tcase_add_test (tc, test_replay_recorded_vertex_audio);
