@@ -65,6 +65,7 @@
 #include "gstgeminiliveoutput.h"
 #include "gstgeminiliveprotocol.h"
 #include "gstgeminilivesession.h"
+#include "gstgeminilivesetupprops.h"
 #include "gstgeminilivevideo.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_debug);
@@ -78,17 +79,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_debug);
 enum
 {
   PROP_0,
-  PROP_API_KEY,
-  PROP_URI,
-  PROP_MODEL,
-  PROP_VOICE,
-  PROP_SYSTEM_INSTRUCTION,
-  PROP_RESPONSE_MODALITY,
-  PROP_INPUT_TRANSCRIPTION,
-  PROP_OUTPUT_TRANSCRIPTION,
-  PROP_SESSION_RESUMPTION,
   PROP_RESUMPTION_HANDLE,
-  PROP_TOOLS,
+  PROP_TOOLS_FILE,
   PROP_LATENCY,
   PROP_CHUNK_DURATION,
   PROP_VIDEO_MAX_SIZE,
@@ -124,6 +116,7 @@ struct _GstGeminiLive
   /* Settings; protected by the object lock. */
   GstGeminiLiveConfig settings;
   gchar *current_handle;        /* newest resumable handle from the server */
+  gchar *tools_file;
   GstGeminiLiveConnectionSettings connection;
   /* id -> name of tool calls not yet answered; object lock. */
   GHashTable *pending_calls;
@@ -163,7 +156,7 @@ element_init (void)
 {
   GST_DEBUG_CATEGORY_INIT (gst_gemini_live_debug, "geminilive", 0,
       "Gemini Live API element");
-  gst_type_mark_as_plugin_api (GST_TYPE_GEMINI_LIVE_RESPONSE_MODALITY, 0);
+  gst_gemini_live_enums_mark_as_plugin_api ();
 }
 
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (geminilive, "geminilive",
@@ -335,7 +328,9 @@ on_session_closed (GstGeminiLiveSession * session, gushort code,
     const gchar * reason, const GError * error, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
-  gchar *uri = gst_gemini_live_session_safe_uri (self->active.uri);
+  gchar *endpoint = gst_gemini_live_config_endpoint (&self->active, NULL,
+      NULL);
+  gchar *uri = gst_gemini_live_session_safe_uri (endpoint);
 
   if (code == 0) {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
@@ -358,6 +353,7 @@ on_session_closed (GstGeminiLiveSession * session, gushort code,
             "close-reason", G_TYPE_STRING, reason ? reason : "", NULL));
   }
   g_free (uri);
+  g_free (endpoint);
 }
 
 static void
@@ -648,7 +644,7 @@ static gboolean
 prepare (GstGeminiLive * self)
 {
   GError *error = NULL;
-  gchar *key;
+  gchar *key, *tools_file;
 
   gst_gemini_live_config_clear (&self->active);
   GST_OBJECT_LOCK (self);
@@ -657,14 +653,35 @@ prepare (GstGeminiLive * self)
       2 / 1000;
   GST_OBJECT_UNLOCK (self);
 
+  GST_OBJECT_LOCK (self);
+  tools_file = g_strdup (self->tools_file);
+  GST_OBJECT_UNLOCK (self);
+  if (tools_file != NULL) {
+    gchar *contents = NULL;
+
+    if (!g_file_get_contents (tools_file, &contents, NULL, &error)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Property 'tools-file': cannot read '%s'", tools_file),
+          ("%s", error->message));
+      g_error_free (error);
+      g_free (tools_file);
+      return FALSE;
+    }
+    g_free (self->active.tools_json);
+    self->active.tools_json = contents;
+    g_free (tools_file);
+  }
+
   key = gst_gemini_live_config_resolve_api_key (self->active.api_key);
   g_free (self->active.api_key);
   self->active.api_key = key;
 
-  if (key == NULL) {
+  if (key == NULL && (self->active.access_token == NULL ||
+          *self->active.access_token == '\0')) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,
         ("No API key: set the 'api-key' property or the GEMINI_API_KEY "
-            "(or GOOGLE_API_KEY) environment variable"), (NULL));
+            "(or GOOGLE_API_KEY) environment variable (or 'access-token' "
+            "for Vertex AI)"), (NULL));
     return FALSE;
   }
   if (!gst_gemini_live_config_validate (&self->active, &error)) {
@@ -763,46 +780,15 @@ gst_gemini_live_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (object);
+  gboolean done;
+
+  GST_OBJECT_LOCK (self);
+  done = gst_gemini_live_setup_props_set (&self->settings, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (done)
+    return;
 
   switch (prop_id) {
-    case PROP_API_KEY:
-      /* Never logged. */
-      replace_string (self, &self->settings.api_key, value);
-      break;
-    case PROP_URI:
-      replace_string (self, &self->settings.uri, value);
-      if (self->settings.uri == NULL)
-        self->settings.uri = g_strdup (GST_GEMINI_LIVE_DEFAULT_URI);
-      break;
-    case PROP_MODEL:
-      replace_string (self, &self->settings.model, value);
-      break;
-    case PROP_VOICE:
-      replace_string (self, &self->settings.voice, value);
-      break;
-    case PROP_SYSTEM_INSTRUCTION:
-      replace_string (self, &self->settings.system_instruction, value);
-      break;
-    case PROP_RESPONSE_MODALITY:
-      GST_OBJECT_LOCK (self);
-      self->settings.response_modality = g_value_get_enum (value);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_INPUT_TRANSCRIPTION:
-      GST_OBJECT_LOCK (self);
-      self->settings.input_transcription = g_value_get_boolean (value);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_OUTPUT_TRANSCRIPTION:
-      GST_OBJECT_LOCK (self);
-      self->settings.output_transcription = g_value_get_boolean (value);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_SESSION_RESUMPTION:
-      GST_OBJECT_LOCK (self);
-      self->settings.session_resumption = g_value_get_boolean (value);
-      GST_OBJECT_UNLOCK (self);
-      break;
     case PROP_RESUMPTION_HANDLE:
       replace_string (self, &self->settings.resumption_handle, value);
       GST_OBJECT_LOCK (self);
@@ -810,8 +796,8 @@ gst_gemini_live_set_property (GObject * object, guint prop_id,
       self->current_handle = g_strdup (self->settings.resumption_handle);
       GST_OBJECT_UNLOCK (self);
       break;
-    case PROP_TOOLS:
-      replace_string (self, &self->settings.tools_json, value);
+    case PROP_TOOLS_FILE:
+      replace_string (self, &self->tools_file, value);
       break;
     case PROP_LATENCY:{
       GstClockTime old = gst_gemini_live_output_get_latency (self->output);
@@ -881,36 +867,16 @@ gst_gemini_live_get_property (GObject * object, guint prop_id,
   GstGeminiLive *self = GST_GEMINI_LIVE (object);
 
   GST_OBJECT_LOCK (self);
+  if (gst_gemini_live_setup_props_get (&self->settings, prop_id, value)) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
-    case PROP_URI:
-      g_value_set_string (value, self->settings.uri);
-      break;
-    case PROP_MODEL:
-      g_value_set_string (value, self->settings.model);
-      break;
-    case PROP_VOICE:
-      g_value_set_string (value, self->settings.voice);
-      break;
-    case PROP_SYSTEM_INSTRUCTION:
-      g_value_set_string (value, self->settings.system_instruction);
-      break;
-    case PROP_RESPONSE_MODALITY:
-      g_value_set_enum (value, self->settings.response_modality);
-      break;
-    case PROP_INPUT_TRANSCRIPTION:
-      g_value_set_boolean (value, self->settings.input_transcription);
-      break;
-    case PROP_OUTPUT_TRANSCRIPTION:
-      g_value_set_boolean (value, self->settings.output_transcription);
-      break;
-    case PROP_SESSION_RESUMPTION:
-      g_value_set_boolean (value, self->settings.session_resumption);
-      break;
     case PROP_RESUMPTION_HANDLE:
       g_value_set_string (value, self->current_handle);
       break;
-    case PROP_TOOLS:
-      g_value_set_string (value, self->settings.tools_json);
+    case PROP_TOOLS_FILE:
+      g_value_set_string (value, self->tools_file);
       break;
     case PROP_LATENCY:
       g_value_set_uint (value,
@@ -1022,6 +988,7 @@ gst_gemini_live_finalize (GObject * object)
   gst_gemini_live_config_clear (&self->settings);
   gst_gemini_live_config_clear (&self->active);
   g_free (self->current_handle);
+  g_free (self->tools_file);
   g_hash_table_unref (self->pending_calls);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1039,102 +1006,9 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
   gobject_class->get_property = gst_gemini_live_get_property;
   gobject_class->finalize = gst_gemini_live_finalize;
 
-  /**
-   * GstGeminiLive:api-key:
-   *
-   * The Gemini API key, sent as the `x-goog-api-key` header. When unset,
-   * the `GEMINI_API_KEY` or else `GOOGLE_API_KEY` environment variable is
-   * used. Write-only, and never logged.
-   */
-  g_object_class_install_property (gobject_class, PROP_API_KEY,
-      g_param_spec_string ("api-key", "API key",
-          "Gemini API key (default: $GEMINI_API_KEY, else $GOOGLE_API_KEY); "
-          "write-only, never logged", NULL,
-          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-
-  /**
-   * GstGeminiLive:uri:
-   *
-   * The WebSocket endpoint. The default is the Gemini API at API version
-   * v1; point it at `ws://127.0.0.1:PORT/...` to use gemini-live-sim.
-   */
-  g_object_class_install_property (gobject_class, PROP_URI,
-      g_param_spec_string ("uri", "URI", "Live API WebSocket endpoint",
-          GST_GEMINI_LIVE_DEFAULT_URI, READY_PARAM));
-
-  /**
-   * GstGeminiLive:model:
-   *
-   * The model: a bare id such as `gemini-3.1-flash-live-preview` (sent as
-   * `models/<id>`) or a full resource name.
-   */
-  g_object_class_install_property (gobject_class, PROP_MODEL,
-      g_param_spec_string ("model", "Model", "Live model id or resource name",
-          GST_GEMINI_LIVE_DEFAULT_MODEL, READY_PARAM));
-
-  /**
-   * GstGeminiLive:voice:
-   *
-   * A prebuilt voice name such as `Puck`, `Kore` or `Zephyr`; unset uses
-   * the model's default voice.
-   */
-  g_object_class_install_property (gobject_class, PROP_VOICE,
-      g_param_spec_string ("voice", "Voice",
-          "Prebuilt voice name (e.g. Puck, Kore); NULL: the model's default",
-          NULL, READY_PARAM));
-
-  /**
-   * GstGeminiLive:system-instruction:
-   *
-   * Instructions for the model, sent as the setup's systemInstruction.
-   */
-  g_object_class_install_property (gobject_class, PROP_SYSTEM_INSTRUCTION,
-      g_param_spec_string ("system-instruction", "System instruction",
-          "Instructions that steer the model for the whole session", NULL,
-          READY_PARAM));
-
-  /**
-   * GstGeminiLive:response-modality:
-   *
-   * Whether the model answers with speech or text. Text answers are posted
-   * as `geminilive/text` messages.
-   */
-  g_object_class_install_property (gobject_class, PROP_RESPONSE_MODALITY,
-      g_param_spec_enum ("response-modality", "Response modality",
-          "What the model answers with",
-          GST_TYPE_GEMINI_LIVE_RESPONSE_MODALITY,
-          GST_GEMINI_LIVE_RESPONSE_MODALITY_AUDIO, READY_PARAM));
-
-  /**
-   * GstGeminiLive:input-transcription:
-   *
-   * Ask the server to transcribe what the user says
-   * (`geminilive/input-transcription` messages).
-   */
-  g_object_class_install_property (gobject_class, PROP_INPUT_TRANSCRIPTION,
-      g_param_spec_boolean ("input-transcription", "Input transcription",
-          "Transcribe the user's speech", FALSE, READY_PARAM));
-
-  /**
-   * GstGeminiLive:output-transcription:
-   *
-   * Ask the server to transcribe the model's speech
-   * (`geminilive/output-transcription` messages).
-   */
-  g_object_class_install_property (gobject_class, PROP_OUTPUT_TRANSCRIPTION,
-      g_param_spec_boolean ("output-transcription", "Output transcription",
-          "Transcribe the model's speech", FALSE, READY_PARAM));
-
-  /**
-   * GstGeminiLive:session-resumption:
-   *
-   * Ask the server for session resumption handles, so that the
-   * conversation can continue on a new connection.
-   */
-  g_object_class_install_property (gobject_class, PROP_SESSION_RESUMPTION,
-      g_param_spec_boolean ("session-resumption", "Session resumption",
-          "Receive resumption handles from the server", TRUE, READY_PARAM));
+  /* The setup: model, voice, generation, activity detection, session,
+   * tools, endpoint and credentials (see gstgeminilivesetupprops.c). */
+  gst_gemini_live_setup_props_install (gobject_class);
 
   /**
    * GstGeminiLive:resumption-handle:
@@ -1148,15 +1022,15 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
           READY_PARAM));
 
   /**
-   * GstGeminiLive:tools:
+   * GstGeminiLive:tools-file:
    *
-   * Function declarations as a JSON array of FunctionDeclaration objects
-   * (`[{"name": "get_weather", "description": "...", "parameters":
-   * {...}}]`). Calls surface as #GstGeminiLive::tool-call.
+   * A file holding the function declarations (a JSON array), read when the
+   * element goes to READY; it replaces #GstGeminiLive:tools.
    */
-  g_object_class_install_property (gobject_class, PROP_TOOLS,
-      g_param_spec_string ("tools", "Tools",
-          "Function declarations as a JSON array", NULL, READY_PARAM));
+  g_object_class_install_property (gobject_class, PROP_TOOLS_FILE,
+      g_param_spec_string ("tools-file", "Tools file",
+          "File with the function declarations as a JSON array", NULL,
+          READY_PARAM));
 
   /**
    * GstGeminiLive:latency:

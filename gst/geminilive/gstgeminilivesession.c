@@ -37,6 +37,9 @@ struct _GstGeminiLiveSession
 
   GstGeminiLiveConfig config;   /* resumption_handle: the newest handle */
   GstGeminiLiveConnectionSettings settings;
+  gchar *endpoint;              /* may carry an ephemeral token: not logged */
+  gchar *auth_header;
+  gchar *auth_value;            /* never logged */
   gchar *safe_uri;
 
   GThread *thread;
@@ -156,6 +159,9 @@ gst_gemini_live_session_free (GstGeminiLiveSession * session)
   gst_gemini_live_session_stop (session);
   gst_gemini_live_config_clear (&session->config);
   g_free (session->safe_uri);
+  g_free (session->endpoint);
+  g_free (session->auth_header);
+  g_free (session->auth_value);
   g_mutex_clear (&session->lock);
   g_free (session);
 }
@@ -734,11 +740,10 @@ static void
 start_connect (GstGeminiLiveSession * session)
 {
   SoupMessage *msg;
-  gchar *key;
 
   if (session->connect_msg != NULL || session->stopping)
     return;
-  msg = soup_message_new (SOUP_METHOD_GET, session->config.uri);
+  msg = soup_message_new (SOUP_METHOD_GET, session->endpoint);
   if (msg == NULL) {
     GError *error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
         "Invalid URI '%s'", session->safe_uri);
@@ -746,10 +751,9 @@ start_connect (GstGeminiLiveSession * session)
     g_error_free (error);
     return;
   }
-  key = session->config.api_key;
-  if (key != NULL && *key != '\0')
+  if (session->auth_header != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg),
-        "x-goog-api-key", key);
+        session->auth_header, session->auth_value);
 
   GST_INFO ("connecting to %s", session->safe_uri);
   session->connect_msg = msg;
@@ -798,8 +802,13 @@ gst_gemini_live_session_start (GstGeminiLiveSession * session,
   gst_gemini_live_config_clear (&session->config);
   gst_gemini_live_config_copy (&session->config, config);
   session->settings = *settings;
+  g_free (session->endpoint);
+  g_free (session->auth_header);
+  g_free (session->auth_value);
+  session->endpoint = gst_gemini_live_config_endpoint (config,
+      &session->auth_header, &session->auth_value);
   g_free (session->safe_uri);
-  session->safe_uri = gst_gemini_live_session_safe_uri (config->uri);
+  session->safe_uri = gst_gemini_live_session_safe_uri (session->endpoint);
   session->stopping = FALSE;
   session->ever_ready = FALSE;
   session->model_busy = FALSE;
