@@ -59,6 +59,8 @@
 #include <gst/app/gstappsink.h>
 #include <gst/base/gstadapter.h>
 
+/* TEMPORARY: until the protocol header drops its guard. */
+#define GST_GEMINI_LIVE_PROTOCOL_NEW_EVENTS 1
 #include "gstgeminilive.h"
 #include "gstgeminiliveelements.h"
 #include "gstgeminiliveenums.h"
@@ -111,6 +113,7 @@ struct _GstGeminiLive
   GstPad *srcpad;
   GstPad *audio_sinkpad;
   GstGeminiLiveVideo *video;
+  GstPad *text_pads[2];         /* GstGeminiLiveTextKind -> request pad */
   GstGeminiLiveOutput *output;
 
   /* Settings; protected by the object lock. */
@@ -142,6 +145,14 @@ GST_STATIC_PAD_TEMPLATE ("sink_audio", GST_PAD_SINK, GST_PAD_ALWAYS,
 static GstStaticPadTemplate sink_video_template =
 GST_STATIC_PAD_TEMPLATE ("sink_video", GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS ("video/x-raw; image/jpeg"));
+
+static GstStaticPadTemplate src_text_template =
+GST_STATIC_PAD_TEMPLATE ("src_text", GST_PAD_SRC, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("text/x-raw, format=utf8"));
+
+static GstStaticPadTemplate src_input_text_template =
+GST_STATIC_PAD_TEMPLATE ("src_input_text", GST_PAD_SRC, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("text/x-raw, format=utf8"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
@@ -250,11 +261,16 @@ on_session_event (GstGeminiLiveSession * session,
           event->text, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_TEXT:
+      gst_gemini_live_output_push_text (self->output,
+          GST_GEMINI_LIVE_TEXT_MODEL, event->text);
       post_event_message (self, kind, "text", G_TYPE_STRING, event->text,
           NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION:
     case GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION:
+      gst_gemini_live_output_push_text (self->output,
+          event->type == GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION ?
+          GST_GEMINI_LIVE_TEXT_USER : GST_GEMINI_LIVE_TEXT_MODEL, event->text);
       post_event_message (self, kind, "text", G_TYPE_STRING, event->text,
           "finished", G_TYPE_BOOLEAN, event->flag, NULL);
       break;
@@ -319,6 +335,40 @@ on_session_event (GstGeminiLiveSession * session,
     case GST_GEMINI_LIVE_EVENT_WARNING:
       GST_ELEMENT_WARNING (self, STREAM, DECODE,
           ("Unexpected content from the server"), ("%s", event->text));
+      break;
+    case GST_GEMINI_LIVE_EVENT_THOUGHT:
+      /* Never played or put on src_text: only here, on request. */
+    case GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION:
+    case GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS:
+    case GST_GEMINI_LIVE_EVENT_VAD_SIGNAL:
+      post_event_message (self, kind, "text", G_TYPE_STRING, event->text,
+          NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE:
+      post_event_message (self, kind, "language", G_TYPE_STRING, event->id,
+          "code", G_TYPE_STRING, event->text, NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT:
+      post_event_message (self, kind, "outcome", G_TYPE_STRING, event->id,
+          "output", G_TYPE_STRING, event->text, NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA:
+    case GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA:
+      post_event_message (self, kind, "json", G_TYPE_STRING, event->json,
+          NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT:
+      post_event_message (self, kind, NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY:
+      post_event_message (self, kind, "type", G_TYPE_STRING, event->text,
+          "audio-offset", G_TYPE_UINT64, event->time_left, NULL);
+      break;
+    case GST_GEMINI_LIVE_EVENT_SERVER_ERROR:
+      GST_ELEMENT_WARNING (self, STREAM, FAILED,
+          ("The server reported an error"), ("%s", event->json));
+      post_event_message (self, kind, "json", G_TYPE_STRING, event->json,
+          NULL);
       break;
   }
 }
@@ -531,6 +581,37 @@ src_query (GstPad * pad, GstObject * parent, GstQuery * query)
       query);
 }
 
+static gboolean
+text_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean active)
+{
+  /* The output task pushes on it; nothing to start. */
+  return mode == GST_PAD_MODE_PUSH;
+}
+
+static GstPad *
+request_text_pad (GstGeminiLive * self, GstPadTemplate * templ,
+    GstGeminiLiveTextKind kind)
+{
+  GstPad *pad;
+
+  if (self->text_pads[kind] != NULL) {
+    GST_WARNING_OBJECT (self, "%s already exists",
+        GST_PAD_TEMPLATE_NAME_TEMPLATE (templ));
+    return NULL;
+  }
+  pad = gst_pad_new_from_template (templ,
+      GST_PAD_TEMPLATE_NAME_TEMPLATE (templ));
+  gst_pad_set_activatemode_function (pad,
+      GST_DEBUG_FUNCPTR (text_activate_mode));
+  gst_pad_use_fixed_caps (pad);
+  self->text_pads[kind] = pad;
+  gst_pad_set_active (pad, TRUE);
+  gst_gemini_live_output_set_text_pad (self->output, kind, pad);
+  gst_element_add_pad (GST_ELEMENT (self), pad);
+  return pad;
+}
+
 static GstPad *
 gst_gemini_live_request_new_pad (GstElement * element, GstPadTemplate * templ,
     const gchar * name, const GstCaps * caps)
@@ -539,6 +620,13 @@ gst_gemini_live_request_new_pad (GstElement * element, GstPadTemplate * templ,
   GstPad *pad;
   guint max_size;
   gdouble fps;
+
+  if (GST_PAD_TEMPLATE_DIRECTION (templ) == GST_PAD_SRC) {
+    gboolean user = g_str_equal (GST_PAD_TEMPLATE_NAME_TEMPLATE (templ),
+        "src_input_text");
+    return request_text_pad (self, templ, user ? GST_GEMINI_LIVE_TEXT_USER :
+        GST_GEMINI_LIVE_TEXT_MODEL);
+  }
 
   if (self->video != NULL) {
     GST_WARNING_OBJECT (self, "sink_video already exists");
@@ -563,7 +651,17 @@ static void
 gst_gemini_live_release_pad (GstElement * element, GstPad * pad)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (element);
+  guint i;
 
+  for (i = 0; i < G_N_ELEMENTS (self->text_pads); i++) {
+    if (pad == self->text_pads[i]) {
+      gst_gemini_live_output_set_text_pad (self->output, i, NULL);
+      self->text_pads[i] = NULL;
+      gst_pad_set_active (pad, FALSE);
+      gst_element_remove_pad (element, pad);
+      return;
+    }
+  }
   if (self->video == NULL || pad != gst_gemini_live_video_get_pad
       (self->video))
     return;
@@ -1225,6 +1323,10 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
   gst_element_class_add_static_pad_template (element_class,
       &sink_video_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &src_text_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &src_input_text_template);
   gst_element_class_set_static_metadata (element_class, "Gemini Live",
       "Audio/Video/Filter/Network",
       "Talks with Google's Gemini Live API: audio and video in, the model's "

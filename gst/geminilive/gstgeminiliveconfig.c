@@ -111,7 +111,23 @@ gst_gemini_live_config_copy (GstGeminiLiveConfig *dest,
   dest->setup_extra_json = g_strdup (src->setup_extra_json);
 }
 
-/* Sets the error, with the API key scrubbed: values such as the URI or the
+/* Takes message, returns it with every occurrence of secret replaced. */
+static gchar *
+redact (gchar *message, const gchar *secret)
+{
+  gchar **pieces;
+
+  if (secret == NULL || strlen (secret) < MIN_REDACTED_KEY_LEN
+      || strstr (message, secret) == NULL)
+    return message;
+  pieces = g_strsplit (message, secret, -1);
+  g_free (message);
+  message = g_strjoinv ("<redacted>", pieces);
+  g_strfreev (pieces);
+  return message;
+}
+
+/* Sets the error, with the API key and access token scrubbed: values such as the URI or the
  * tools JSON are quoted in messages and may contain it by mistake. */
 G_GNUC_PRINTF (3, 4)
 static void
@@ -125,16 +141,8 @@ set_error (GError **error, const GstGeminiLiveConfig *config,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  if (config->api_key != NULL
-      && strlen (config->api_key) >= MIN_REDACTED_KEY_LEN
-      && strstr (message, config->api_key) != NULL)
-    {
-      gchar **pieces = g_strsplit (message, config->api_key, -1);
-
-      g_free (message);
-      message = g_strjoinv ("<redacted>", pieces);
-      g_strfreev (pieces);
-    }
+  message = redact (message, config->api_key);
+  message = redact (message, config->access_token);
 
   g_set_error_literal (error, GST_GEMINI_LIVE_CONFIG_ERROR,
                        GST_GEMINI_LIVE_CONFIG_ERROR_INVALID, message);
@@ -349,6 +357,464 @@ out:
   return ok;
 }
 
+static gboolean
+validate_setup_extra (const GstGeminiLiveConfig *config, GError **error)
+{
+  JsonParser *parser;
+  JsonNode *root;
+  GError *parse_error = NULL;
+  gsize len;
+  gboolean ok = FALSE;
+
+  if (!is_set (config->setup_extra_json))
+    return TRUE;
+
+  len = strlen (config->setup_extra_json);
+  if (!gst_gemini_live_protocol_check_depth (config->setup_extra_json, len,
+          GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH))
+    {
+      set_error (error, config,
+          "Property 'setup-extra': JSON nested deeper than %d levels",
+          GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+      return FALSE;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, config->setup_extra_json, len,
+          &parse_error))
+    {
+      set_error (error, config, "Property 'setup-extra': not valid JSON: %s",
+          parse_error->message);
+      g_error_free (parse_error);
+      goto out;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      set_error (error, config,
+          "Property 'setup-extra': must be a JSON object (merged into "
+          "\"setup\")");
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  g_object_unref (parser);
+  return ok;
+}
+
+/* Characters that could smuggle a second header line or break the
+ * query: credentials are refused, never quoted, when they have any. */
+static gboolean
+has_space_or_control (const gchar *str)
+{
+  const gchar *p;
+
+  for (p = str; *p != '\0'; p++)
+    {
+      if ((guchar) *p <= 0x20 || *p == 0x7f)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A BCP-47-like tag: "en", "en-US", "cmn-Hans-CN". */
+static gboolean
+is_language_tag (const gchar *str)
+{
+  const gchar *p = str;
+  guint n = 0;
+
+  for (; g_ascii_isalpha (*p); p++)
+    n++;
+  if (n < 2 || n > 8)
+    return FALSE;
+  while (*p == '-')
+    {
+      p++;
+      n = 0;
+      for (; g_ascii_isalnum (*p); p++)
+        n++;
+      if (n < 1 || n > 8)
+        return FALSE;
+    }
+  return *p == '\0';
+}
+
+static gboolean
+validate_language (const GstGeminiLiveConfig *config, const gchar *property,
+                   const gchar *value, GError **error)
+{
+  gchar *shown;
+
+  if (!is_set (value) || is_language_tag (value))
+    return TRUE;
+  shown = g_utf8_make_valid (value, -1);
+  set_error (error, config,
+      "Property '%s': '%s' is not a language code such as 'en-US'", property,
+      shown);
+  g_free (shown);
+  return FALSE;
+}
+
+/* A comma-separated list of language codes (spaces around commas are
+ * allowed). */
+static gboolean
+validate_language_list (const GstGeminiLiveConfig *config,
+                        const gchar *property, const gchar *value,
+                        GError **error)
+{
+  gchar **codes;
+  gboolean ok = TRUE;
+  guint i;
+
+  if (!is_set (value))
+    return TRUE;
+  codes = g_strsplit (value, ",", -1);
+  for (i = 0; ok && codes[i] != NULL; i++)
+    {
+      g_strstrip (codes[i]);
+      if (*codes[i] == '\0')
+        {
+          set_error (error, config,
+              "Property '%s': empty entry in the comma-separated list",
+              property);
+          ok = FALSE;
+        }
+      else
+        {
+          ok = validate_language (config, property, codes[i], error);
+        }
+    }
+  g_strfreev (codes);
+  return ok;
+}
+
+/* Project ids and locations end up in the URI and the model path. */
+static gboolean
+validate_path_segment (const GstGeminiLiveConfig *config,
+                       const gchar *property, const gchar *value,
+                       const gchar *extra_chars, GError **error)
+{
+  const gchar *p;
+
+  if (!is_set (value))
+    return TRUE;
+  for (p = value; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '-'
+          && strchr (extra_chars, *p) == NULL)
+        {
+          gchar *shown = g_utf8_make_valid (value, -1);
+
+          set_error (error, config,
+              "Property '%s': '%s' may only contain letters, digits and -%s",
+              property, shown, extra_chars);
+          g_free (shown);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_enum (const GstGeminiLiveConfig *config, const gchar *property,
+            gint value, gint max, GError **error)
+{
+  if (value >= 0 && value <= max)
+    return TRUE;
+  set_error (error, config, "Property '%s': unknown value %d", property,
+      value);
+  return FALSE;
+}
+
+static gboolean
+validate_enums (const GstGeminiLiveConfig *config, GError **error)
+{
+  return check_enum (config, "response-modality", config->response_modality,
+             GST_GEMINI_LIVE_RESPONSE_MODALITY_TEXT, error)
+      && check_enum (config, "api-version", config->api_version,
+          GST_GEMINI_LIVE_API_VERSION_V1ALPHA, error)
+      && check_enum (config, "backend", config->backend,
+          GST_GEMINI_LIVE_BACKEND_VERTEX_AI, error)
+      && check_enum (config, "media-resolution", config->media_resolution,
+          GST_GEMINI_LIVE_MEDIA_RESOLUTION_HIGH, error)
+      && check_enum (config, "thinking-level", config->thinking_level,
+          GST_GEMINI_LIVE_THINKING_LEVEL_HIGH, error)
+      && check_enum (config, "start-sensitivity", config->start_sensitivity,
+          GST_GEMINI_LIVE_SENSITIVITY_LOW, error)
+      && check_enum (config, "end-sensitivity", config->end_sensitivity,
+          GST_GEMINI_LIVE_SENSITIVITY_LOW, error)
+      && check_enum (config, "activity-handling", config->activity_handling,
+          GST_GEMINI_LIVE_ACTIVITY_HANDLING_NO_INTERRUPTION, error)
+      && check_enum (config, "turn-coverage", config->turn_coverage,
+          GST_GEMINI_LIVE_TURN_COVERAGE_AUDIO_ACTIVITY_AND_ALL_VIDEO, error);
+}
+
+static gboolean
+validate_credentials (const GstGeminiLiveConfig *config, GError **error)
+{
+  if (is_set (config->api_key) && has_space_or_control (config->api_key))
+    {
+      set_error (error, config,
+          "Property 'api-key': must not contain spaces or control characters");
+      return FALSE;
+    }
+  if (is_set (config->access_token)
+      && has_space_or_control (config->access_token))
+    {
+      set_error (error, config,
+          "Property 'access-token': must not contain spaces or control "
+          "characters");
+      return FALSE;
+    }
+  if (!validate_path_segment (config, "vertex-project", config->vertex_project,
+          ".:", error)
+      || !validate_path_segment (config, "vertex-location",
+          config->vertex_location, "", error))
+    return FALSE;
+
+  if (config->backend == GST_GEMINI_LIVE_BACKEND_GEMINI_API)
+    {
+      if (!is_set (config->api_key) && !is_set (config->access_token))
+        {
+          set_error (error, config,
+              "No API key: set the 'api-key' property or the GEMINI_API_KEY "
+              "(or GOOGLE_API_KEY) environment variable");
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  /* Vertex AI: a project with an OAuth token, or express mode (key). */
+  if (is_set (config->vertex_project))
+    {
+      if (!is_set (config->access_token))
+        {
+          set_error (error, config,
+              "Property 'access-token': Vertex AI with 'vertex-project' needs "
+              "an OAuth access token (gcloud auth print-access-token)");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (!is_set (config->api_key))
+    {
+      set_error (error, config,
+          "Property 'backend': Vertex AI needs 'vertex-project' and "
+          "'access-token', or an 'api-key' for express mode");
+      return FALSE;
+    }
+  if (g_str_has_prefix (config->api_key, "auth_tokens/"))
+    {
+      set_error (error, config,
+          "Property 'api-key': ephemeral tokens (auth_tokens/...) are only "
+          "available on the Gemini API, not with backend Vertex AI");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* NaN fails every comparison, so ranges are written to refuse it. */
+static gboolean
+check_double_range (const GstGeminiLiveConfig *config, const gchar *property,
+                    gdouble value, gdouble min, gdouble max, GError **error)
+{
+  if (value >= min && value <= max)
+    return TRUE;
+  set_error (error, config, "Property '%s': %g is out of range %g to %g",
+      property, value, min, max);
+  return FALSE;
+}
+
+static gboolean
+validate_generation (const GstGeminiLiveConfig *config, GError **error)
+{
+  gboolean audio
+      = config->response_modality == GST_GEMINI_LIVE_RESPONSE_MODALITY_AUDIO;
+
+  /* Negative means unset; NaN is not. */
+  if (!(config->temperature < 0)
+      && !check_double_range (config, "temperature", config->temperature, 0, 2,
+          error))
+    return FALSE;
+  if (!(config->top_p < 0)
+      && !check_double_range (config, "top-p", config->top_p, 0, 1, error))
+    return FALSE;
+  if (config->top_k == 0)
+    {
+      set_error (error, config, "Property 'top-k': must be at least 1");
+      return FALSE;
+    }
+  /* Zero means unset; NaN is not. */
+  if (config->presence_penalty != 0
+      && !check_double_range (config, "presence-penalty",
+          config->presence_penalty, -2, 2, error))
+    return FALSE;
+  if (config->frequency_penalty != 0
+      && !check_double_range (config, "frequency-penalty",
+          config->frequency_penalty, -2, 2, error))
+    return FALSE;
+  if (!validate_language (config, "language-code", config->language_code,
+          error))
+    return FALSE;
+
+  /* The server refuses a request with both (Gemini 3 thinking docs). */
+  if (config->thinking_level != GST_GEMINI_LIVE_THINKING_LEVEL_UNSET
+      && config->thinking_budget >= -1)
+    {
+      set_error (error, config,
+          "Properties 'thinking-level' and 'thinking-budget' cannot both be "
+          "set");
+      return FALSE;
+    }
+  if (config->include_thoughts && config->thinking_budget == 0)
+    {
+      set_error (error, config,
+          "Property 'include-thoughts' needs thinking, but 'thinking-budget' "
+          "is 0 (off)");
+      return FALSE;
+    }
+
+  /* Native-audio features: a TEXT session could never use them. */
+  if (config->affective_dialog && !audio)
+    {
+      set_error (error, config,
+          "Property 'affective-dialog' needs 'response-modality' audio");
+      return FALSE;
+    }
+  if (config->proactive_audio && !audio)
+    {
+      set_error (error, config,
+          "Property 'proactive-audio' needs 'response-modality' audio");
+      return FALSE;
+    }
+  if (!validate_language (config, "translation-target-language",
+          config->translation_target_language, error))
+    return FALSE;
+  if (is_set (config->translation_target_language) && !audio)
+    {
+      set_error (error, config,
+          "Property 'translation-target-language' needs 'response-modality' "
+          "audio (speech-to-speech translation)");
+      return FALSE;
+    }
+  if (config->translation_echo_target
+      && !is_set (config->translation_target_language))
+    {
+      set_error (error, config,
+          "Property 'translation-echo-target' needs "
+          "'translation-target-language'");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_activity (const GstGeminiLiveConfig *config, GError **error)
+{
+  const gchar *tuned = NULL;
+
+  /* Tuning the server's VAD while turning it off is a contradiction. */
+  if (config->start_sensitivity != GST_GEMINI_LIVE_SENSITIVITY_UNSET)
+    tuned = "start-sensitivity";
+  else if (config->end_sensitivity != GST_GEMINI_LIVE_SENSITIVITY_UNSET)
+    tuned = "end-sensitivity";
+  else if (config->prefix_padding_ms >= 0)
+    tuned = "prefix-padding";
+  else if (config->silence_duration_ms >= 0)
+    tuned = "silence-duration";
+  if (!config->automatic_activity_detection && tuned != NULL)
+    {
+      set_error (error, config,
+          "Properties 'automatic-activity-detection' and '%s' contradict: "
+          "'%s' tunes the automatic activity detection that is disabled",
+          tuned, tuned);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_session (const GstGeminiLiveConfig *config, GError **error)
+{
+  if (is_set (config->resumption_handle) && !config->session_resumption)
+    {
+      set_error (error, config,
+          "Property 'resumption-handle' needs 'session-resumption'");
+      return FALSE;
+    }
+  if (config->transparent_resumption
+      && config->backend != GST_GEMINI_LIVE_BACKEND_VERTEX_AI)
+    {
+      set_error (error, config,
+          "Property 'transparent-resumption' is only available on Vertex AI");
+      return FALSE;
+    }
+  if (config->transparent_resumption && !config->session_resumption)
+    {
+      set_error (error, config,
+          "Property 'transparent-resumption' needs 'session-resumption'");
+      return FALSE;
+    }
+
+  if (config->compression_trigger_tokens < 0)
+    {
+      set_error (error, config,
+          "Property 'compression-trigger-tokens': must not be negative");
+      return FALSE;
+    }
+  if (config->compression_target_tokens < 0)
+    {
+      set_error (error, config,
+          "Property 'compression-target-tokens': must not be negative");
+      return FALSE;
+    }
+  if (!config->context_window_compression
+      && (config->compression_trigger_tokens > 0
+          || config->compression_target_tokens > 0))
+    {
+      set_error (error, config,
+          "Property '%s' needs 'context-window-compression'",
+          config->compression_trigger_tokens > 0
+              ? "compression-trigger-tokens"
+              : "compression-target-tokens");
+      return FALSE;
+    }
+  if (config->compression_trigger_tokens > 0
+      && config->compression_target_tokens > config->compression_trigger_tokens)
+    {
+      set_error (error, config,
+          "Property 'compression-target-tokens' (%" G_GINT64_FORMAT
+          ") must not exceed 'compression-trigger-tokens' (%" G_GINT64_FORMAT
+          "): compression cuts the context down to the target",
+          config->compression_target_tokens,
+          config->compression_trigger_tokens);
+      return FALSE;
+    }
+
+  if (is_set (config->input_transcription_languages)
+      && !config->input_transcription)
+    {
+      set_error (error, config,
+          "Property 'input-transcription-languages' needs "
+          "'input-transcription'");
+      return FALSE;
+    }
+  if (is_set (config->output_transcription_languages)
+      && !config->output_transcription)
+    {
+      set_error (error, config,
+          "Property 'output-transcription-languages' needs "
+          "'output-transcription'");
+      return FALSE;
+    }
+  return validate_language_list (config, "input-transcription-languages",
+             config->input_transcription_languages, error)
+      && validate_language_list (config, "output-transcription-languages",
+          config->output_transcription_languages, error);
+}
+
 gboolean
 gst_gemini_live_config_validate (const GstGeminiLiveConfig *config,
                                  GError **error)
@@ -356,32 +822,12 @@ gst_gemini_live_config_validate (const GstGeminiLiveConfig *config,
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!validate_uri (config, error))
-    return FALSE;
-
-  if (!is_set (config->api_key))
-    {
-      set_error (error, config,
-                 "No API key: set the 'api-key' property or the GEMINI_API_KEY "
-                 "(or GOOGLE_API_KEY) environment variable");
-      return FALSE;
-    }
-
-  if (!validate_model (config, error))
-    return FALSE;
-  if (!validate_voice (config, error))
-    return FALSE;
-  if (!validate_tools (config, error))
-    return FALSE;
-
-  if (is_set (config->resumption_handle) && !config->session_resumption)
-    {
-      set_error (error, config,
-                 "Property 'resumption-handle' needs 'session-resumption'");
-      return FALSE;
-    }
-
-  return TRUE;
+  return validate_enums (config, error) && validate_uri (config, error)
+      && validate_credentials (config, error) && validate_model (config, error)
+      && validate_voice (config, error) && validate_generation (config, error)
+      && validate_activity (config, error) && validate_session (config, error)
+      && validate_tools (config, error)
+      && validate_setup_extra (config, error);
 }
 
 static gboolean

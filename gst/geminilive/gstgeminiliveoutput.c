@@ -6,6 +6,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "gstgeminiliveoutput.h"
 #include "gstgeminiliveprotocol.h"
 
@@ -15,6 +17,21 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_output_debug);
 #define BYTES_PER_SECOND (GST_GEMINI_LIVE_OUTPUT_RATE * 2)
 /* How often silence is announced downstream with GAP events. */
 #define GAP_INTERVAL (100 * GST_MSECOND)
+#define N_TEXT 2
+#define AUDIO (-1)
+
+typedef struct
+{
+  gint kind;                    /* AUDIO or a GstGeminiLiveTextKind */
+  GstBuffer *buf;
+} Item;
+
+typedef struct
+{
+  GstPad *pad;
+  gboolean need_events;
+  GstClockTime position;
+} TextPad;
 
 struct _GstGeminiLiveOutput
 {
@@ -23,7 +40,9 @@ struct _GstGeminiLiveOutput
 
   GMutex lock;
   GCond cond;
-  GQueue queue;                 /* unstamped GstBuffers from the model */
+  GQueue queue;                 /* Item*: audio and the model's text */
+  GQueue user_text;             /* Item*: pushed as soon as possible */
+  TextPad text[N_TEXT];
   GstClockID clock_id;          /* the task's current wait, if any */
   gboolean flushing;
   gboolean playing;
@@ -33,7 +52,15 @@ struct _GstGeminiLiveOutput
   gboolean discont;
   GstClockTime position;        /* running time up to which we pushed */
   GstClockTime latency;
+  gchar stream_id_base[17];
 };
+
+static void
+item_free (Item * item)
+{
+  gst_buffer_unref (item->buf);
+  g_free (item);
+}
 
 GstGeminiLiveOutput *
 gst_gemini_live_output_new (GstElement * element, GstPad * srcpad)
@@ -48,16 +75,24 @@ gst_gemini_live_output_new (GstElement * element, GstPad * srcpad)
   output->flushing = TRUE;
   output->position = GST_CLOCK_TIME_NONE;
   output->latency = 200 * GST_MSECOND;
+  g_snprintf (output->stream_id_base, sizeof (output->stream_id_base),
+      "%08x%08x", g_random_int (), g_random_int ());
   g_mutex_init (&output->lock);
   g_cond_init (&output->cond);
   g_queue_init (&output->queue);
+  g_queue_init (&output->user_text);
   return output;
 }
 
 void
 gst_gemini_live_output_free (GstGeminiLiveOutput * output)
 {
-  g_queue_clear_full (&output->queue, (GDestroyNotify) gst_buffer_unref);
+  guint i;
+
+  g_queue_clear_full (&output->queue, (GDestroyNotify) item_free);
+  g_queue_clear_full (&output->user_text, (GDestroyNotify) item_free);
+  for (i = 0; i < N_TEXT; i++)
+    gst_clear_object (&output->text[i].pad);
   g_mutex_clear (&output->lock);
   g_cond_clear (&output->cond);
   g_free (output);
@@ -87,34 +122,30 @@ running_time (GstGeminiLiveOutput * output)
 }
 
 static void
-push_initial_events (GstGeminiLiveOutput * output)
+push_initial_events (GstGeminiLiveOutput * output, GstPad * pad,
+    const gchar * stream, GstCaps * caps)
 {
   gchar *stream_id;
-  GstCaps *caps;
   GstSegment segment;
   GstEvent *event;
 
-  stream_id = gst_pad_create_stream_id (output->srcpad, output->element,
-      "audio");
+  /* Built by hand: gst_pad_create_stream_id() wants to look upstream,
+   * which an element with several sink pads cannot answer. */
+  stream_id = g_strdup_printf ("%s/%s", output->stream_id_base, stream);
   event = gst_event_new_stream_start (stream_id);
   gst_event_set_group_id (event, gst_util_group_id_next ());
-  gst_pad_push_event (output->srcpad, event);
+  gst_pad_push_event (pad, event);
   g_free (stream_id);
-
-  caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING, "S16LE",
-      "layout", G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
-      GST_GEMINI_LIVE_OUTPUT_RATE, "channels", G_TYPE_INT, 1, NULL);
-  gst_pad_push_event (output->srcpad, gst_event_new_caps (caps));
+  gst_pad_push_event (pad, gst_event_new_caps (caps));
   gst_caps_unref (caps);
-
   /* Running time is the timeline: a segment from 0 with base 0. */
   gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (output->srcpad, gst_event_new_segment (&segment));
+  gst_pad_push_event (pad, gst_event_new_segment (&segment));
 }
 
-/* Lock held. Gives the head buffer its place on the timeline. */
+/* Lock held. Gives an audio buffer its place on the timeline. */
 static void
-stamp (GstGeminiLiveOutput * output, GstBuffer * buf, GstClockTime now)
+stamp_audio (GstGeminiLiveOutput * output, GstBuffer * buf, GstClockTime now)
 {
   GstClockTime pts;
 
@@ -145,6 +176,22 @@ stamp (GstGeminiLiveOutput * output, GstBuffer * buf, GstClockTime now)
   }
 }
 
+/* Lock held. Text sits where the audio around it plays. */
+static void
+stamp_text (GstGeminiLiveOutput * output, Item * item, GstClockTime now)
+{
+  TextPad *t = &output->text[item->kind];
+  GstClockTime pts;
+
+  if (item->kind == GST_GEMINI_LIVE_TEXT_MODEL)
+    pts = output->in_turn ? output->position : MAX (now, output->position);
+  else
+    pts = now;
+  if (GST_CLOCK_TIME_IS_VALID (t->position))
+    pts = MAX (pts, t->position);
+  GST_BUFFER_PTS (item->buf) = pts;
+}
+
 static void
 handle_flow (GstGeminiLiveOutput * output, GstFlowReturn ret)
 {
@@ -161,23 +208,123 @@ handle_flow (GstGeminiLiveOutput * output, GstFlowReturn ret)
   gst_pad_pause_task (output->srcpad);
 }
 
+/* Lock held; returns with it released after pushing one text item. */
+static void
+push_text_unlock (GstGeminiLiveOutput * output, Item * item)
+{
+  TextPad *t = &output->text[item->kind];
+  GstPad *pad = t->pad ? gst_object_ref (t->pad) : NULL;
+
+  t->position = GST_BUFFER_PTS (item->buf);
+  g_mutex_unlock (&output->lock);
+  if (pad != NULL) {
+    /* Downstream text flow problems never stop the audio. */
+    gst_pad_push (pad, gst_buffer_ref (item->buf));
+    gst_object_unref (pad);
+  }
+  item_free (item);
+}
+
+/* Lock held; returns TRUE (lock released) if it pushed GAP events. */
+static gboolean
+push_gaps_unlock (GstGeminiLiveOutput * output, GstClockTime now)
+{
+  GstEvent *gaps[N_TEXT + 1] = { NULL, };
+  GstPad *pads[N_TEXT + 1] = { NULL, };
+  guint i, n = 0;
+
+  if (g_queue_is_empty (&output->queue) &&
+      now >= output->position + GAP_INTERVAL) {
+    gaps[n] = gst_event_new_gap (output->position, now - output->position);
+    pads[n++] = gst_object_ref (output->srcpad);
+    output->position = now;
+  }
+  for (i = 0; i < N_TEXT; i++) {
+    TextPad *t = &output->text[i];
+    if (t->pad == NULL || !GST_CLOCK_TIME_IS_VALID (t->position) ||
+        now < t->position + GAP_INTERVAL)
+      continue;
+    gaps[n] = gst_event_new_gap (t->position, now - t->position);
+    pads[n++] = gst_object_ref (t->pad);
+    t->position = now;
+  }
+  if (n == 0)
+    return FALSE;
+  g_mutex_unlock (&output->lock);
+  for (i = 0; i < n; i++) {
+    gst_pad_push_event (pads[i], gaps[i]);
+    gst_object_unref (pads[i]);
+  }
+  return TRUE;
+}
+
+/* Lock held; returns TRUE (lock released) if a pad needed its events. */
+static gboolean
+push_pending_events_unlock (GstGeminiLiveOutput * output, GstClockTime now)
+{
+  GstPad *pad = NULL;
+  guint i;
+
+  if (output->need_events) {
+    output->need_events = FALSE;
+    g_mutex_unlock (&output->lock);
+    push_initial_events (output, output->srcpad, "audio",
+        gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING, "S16LE",
+            "layout", G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
+            GST_GEMINI_LIVE_OUTPUT_RATE, "channels", G_TYPE_INT, 1, NULL));
+    return TRUE;
+  }
+  for (i = 0; i < N_TEXT; i++) {
+    if (output->text[i].pad != NULL && output->text[i].need_events) {
+      output->text[i].need_events = FALSE;
+      output->text[i].position = now;
+      pad = gst_object_ref (output->text[i].pad);
+      break;
+    }
+  }
+  if (pad == NULL)
+    return FALSE;
+  g_mutex_unlock (&output->lock);
+  push_initial_events (output, pad, i == 0 ? "text" : "user-text",
+      gst_caps_new_simple ("text/x-raw", "format", G_TYPE_STRING, "utf8",
+          NULL));
+  gst_object_unref (pad);
+  return TRUE;
+}
+
+static void
+push_eos_unlock (GstGeminiLiveOutput * output)
+{
+  GstPad *pads[N_TEXT];
+  guint i;
+
+  output->eos_pending = FALSE;
+  for (i = 0; i < N_TEXT; i++)
+    pads[i] = output->text[i].pad ? gst_object_ref (output->text[i].pad) :
+        NULL;
+  g_mutex_unlock (&output->lock);
+  GST_DEBUG_OBJECT (output->srcpad, "drained, pushing EOS");
+  for (i = 0; i < N_TEXT; i++) {
+    if (pads[i] != NULL) {
+      gst_pad_push_event (pads[i], gst_event_new_eos ());
+      gst_object_unref (pads[i]);
+    }
+  }
+  gst_pad_push_event (output->srcpad, gst_event_new_eos ());
+  gst_pad_pause_task (output->srcpad);
+}
+
 static void
 output_loop (gpointer user_data)
 {
   GstGeminiLiveOutput *output = user_data;
   GstClockTime now, target;
   GstClock *clock;
-  GstBuffer *head;
+  Item *head;
+  guint i;
 
   g_mutex_lock (&output->lock);
-  if (output->need_events) {
-    output->need_events = FALSE;
-    g_mutex_unlock (&output->lock);
-    push_initial_events (output);
-    return;
-  }
-
-  while (!output->flushing && !output->playing)
+  while (!output->flushing && !output->playing && !output->need_events)
     g_cond_wait (&output->cond, &output->lock);
   if (output->flushing) {
     g_mutex_unlock (&output->lock);
@@ -186,6 +333,12 @@ output_loop (gpointer user_data)
   }
 
   now = running_time (output);
+  if (push_pending_events_unlock (output, now))
+    return;
+  if (!output->playing) {
+    g_mutex_unlock (&output->lock);
+    return;
+  }
   if (now == GST_CLOCK_TIME_NONE) {
     /* PLAYING without a clock does not happen in a pipeline; stay idle. */
     gint64 until = g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND;
@@ -196,36 +349,49 @@ output_loop (gpointer user_data)
   if (output->position == GST_CLOCK_TIME_NONE)
     output->position = now;
 
-  head = g_queue_peek_head (&output->queue);
+  /* The user's transcript goes out when it arrives. */
+  head = g_queue_pop_head (&output->user_text);
   if (head != NULL) {
-    if (!GST_BUFFER_PTS_IS_VALID (head))
-      stamp (output, head, now);
-    if (GST_BUFFER_PTS (head) <= now) {
+    stamp_text (output, head, now);
+    push_text_unlock (output, head);
+    return;
+  }
+
+  head = g_queue_peek_head (&output->queue);
+  if (head != NULL && head->kind != AUDIO) {
+    g_queue_pop_head (&output->queue);
+    stamp_text (output, head, now);
+    push_text_unlock (output, head);
+    return;
+  }
+  if (head != NULL) {
+    if (!GST_BUFFER_PTS_IS_VALID (head->buf))
+      stamp_audio (output, head->buf, now);
+    if (GST_BUFFER_PTS (head->buf) <= now) {
+      GstBuffer *buf = gst_buffer_ref (head->buf);
+
       g_queue_pop_head (&output->queue);
-      output->position = GST_BUFFER_PTS (head) + GST_BUFFER_DURATION (head);
+      item_free (head);
+      output->position = GST_BUFFER_PTS (buf) + GST_BUFFER_DURATION (buf);
       g_mutex_unlock (&output->lock);
-      GST_LOG_OBJECT (output->srcpad, "pushing %" GST_PTR_FORMAT, head);
-      handle_flow (output, gst_pad_push (output->srcpad, head));
+      GST_LOG_OBJECT (output->srcpad, "pushing %" GST_PTR_FORMAT, buf);
+      handle_flow (output, gst_pad_push (output->srcpad, buf));
       return;
     }
-    target = GST_BUFFER_PTS (head);
   } else if (output->eos_pending) {
-    output->eos_pending = FALSE;
-    g_mutex_unlock (&output->lock);
-    GST_DEBUG_OBJECT (output->srcpad, "drained, pushing EOS");
-    gst_pad_push_event (output->srcpad, gst_event_new_eos ());
-    gst_pad_pause_task (output->srcpad);
+    push_eos_unlock (output);
     return;
-  } else if (now >= output->position + GAP_INTERVAL) {
-    GstEvent *gap = gst_event_new_gap (output->position,
-        now - output->position);
-    output->position = now;
-    g_mutex_unlock (&output->lock);
-    gst_pad_push_event (output->srcpad, gap);
-    return;
-  } else {
-    target = output->position + GAP_INTERVAL;
   }
+  if (push_gaps_unlock (output, now))
+    return;
+
+  /* Sleep until the next buffer is due or a pad needs a GAP. */
+  target = head ? GST_BUFFER_PTS (head->buf) : output->position +
+      GAP_INTERVAL;
+  for (i = 0; i < N_TEXT; i++)
+    if (output->text[i].pad != NULL &&
+        GST_CLOCK_TIME_IS_VALID (output->text[i].position))
+      target = MIN (target, output->text[i].position + GAP_INTERVAL);
 
   clock = gst_element_get_clock (output->element);
   output->clock_id = gst_clock_new_single_shot_id (clock,
@@ -245,10 +411,14 @@ gboolean
 gst_gemini_live_output_activate (GstGeminiLiveOutput * output,
     gboolean active)
 {
+  guint i;
+
   if (active) {
     g_mutex_lock (&output->lock);
     output->flushing = FALSE;
     output->need_events = TRUE;
+    for (i = 0; i < N_TEXT; i++)
+      output->text[i].need_events = TRUE;
     output->eos_pending = FALSE;
     output->in_turn = FALSE;
     output->discont = FALSE;
@@ -265,7 +435,8 @@ gst_gemini_live_output_activate (GstGeminiLiveOutput * output,
   gst_pad_stop_task (output->srcpad);
 
   g_mutex_lock (&output->lock);
-  g_queue_clear_full (&output->queue, (GDestroyNotify) gst_buffer_unref);
+  g_queue_clear_full (&output->queue, (GDestroyNotify) item_free);
+  g_queue_clear_full (&output->user_text, (GDestroyNotify) item_free);
   g_mutex_unlock (&output->lock);
   return TRUE;
 }
@@ -303,22 +474,57 @@ gst_gemini_live_output_get_latency (GstGeminiLiveOutput * output)
   return latency;
 }
 
-void
-gst_gemini_live_output_push_audio (GstGeminiLiveOutput * output, GBytes * pcm)
+static void
+enqueue (GstGeminiLiveOutput * output, GQueue * queue, gint kind,
+    GstBuffer * buf)
 {
-  GstBuffer *buf;
+  Item *item;
 
-  if (g_bytes_get_size (pcm) == 0)
-    return;
-  /* Zero-copy: the buffer keeps the decoded bytes alive. */
-  buf = gst_buffer_new_wrapped_bytes (pcm);
   g_mutex_lock (&output->lock);
-  if (output->flushing) {
+  if (output->flushing || (kind != AUDIO && output->text[kind].pad == NULL)) {
     g_mutex_unlock (&output->lock);
     gst_buffer_unref (buf);
     return;
   }
-  g_queue_push_tail (&output->queue, buf);
+  item = g_new (Item, 1);
+  item->kind = kind;
+  item->buf = buf;
+  g_queue_push_tail (queue, item);
+  wake (output);
+  g_mutex_unlock (&output->lock);
+}
+
+void
+gst_gemini_live_output_push_audio (GstGeminiLiveOutput * output, GBytes * pcm)
+{
+  if (g_bytes_get_size (pcm) == 0)
+    return;
+  /* Zero-copy: the buffer keeps the decoded bytes alive. */
+  enqueue (output, &output->queue, AUDIO, gst_buffer_new_wrapped_bytes (pcm));
+}
+
+void
+gst_gemini_live_output_push_text (GstGeminiLiveOutput * output,
+    GstGeminiLiveTextKind kind, const gchar * text)
+{
+  gsize len;
+
+  if (text == NULL || (len = strlen (text)) == 0)
+    return;
+  enqueue (output, kind == GST_GEMINI_LIVE_TEXT_MODEL ? &output->queue :
+      &output->user_text, kind, gst_buffer_new_memdup (text, len));
+}
+
+void
+gst_gemini_live_output_set_text_pad (GstGeminiLiveOutput * output,
+    GstGeminiLiveTextKind kind, GstPad * pad)
+{
+  g_mutex_lock (&output->lock);
+  gst_clear_object (&output->text[kind].pad);
+  if (pad != NULL)
+    output->text[kind].pad = gst_object_ref (pad);
+  output->text[kind].need_events = TRUE;
+  output->text[kind].position = GST_CLOCK_TIME_NONE;
   wake (output);
   g_mutex_unlock (&output->lock);
 }
@@ -326,16 +532,22 @@ gst_gemini_live_output_push_audio (GstGeminiLiveOutput * output, GBytes * pcm)
 void
 gst_gemini_live_output_interrupt (GstGeminiLiveOutput * output)
 {
-  guint dropped;
+  GList *l, *next;
+  guint dropped = 0;
 
   g_mutex_lock (&output->lock);
-  dropped = g_queue_get_length (&output->queue);
-  g_queue_clear_full (&output->queue, (GDestroyNotify) gst_buffer_unref);
+  /* The answer's audio and text go; nothing else is queued there. */
+  for (l = output->queue.head; l != NULL; l = next) {
+    next = l->next;
+    item_free (l->data);
+    g_queue_delete_link (&output->queue, l);
+    dropped++;
+  }
   output->in_turn = FALSE;
   output->discont = TRUE;
   wake (output);
   g_mutex_unlock (&output->lock);
-  GST_DEBUG_OBJECT (output->srcpad, "interrupted: dropped %u queued buffers",
+  GST_DEBUG_OBJECT (output->srcpad, "interrupted: dropped %u queued items",
       dropped);
 }
 

@@ -15,6 +15,15 @@ G_BEGIN_DECLS
 
 typedef struct _GstGeminiLiveOutput GstGeminiLiveOutput;
 
+typedef enum
+{
+  /* The model's text, or the transcript of its speech: aligned with the
+   * audio it belongs to. */
+  GST_GEMINI_LIVE_TEXT_MODEL = 0,
+  /* The transcript of the user's speech, stamped when it arrives. */
+  GST_GEMINI_LIVE_TEXT_USER = 1,
+} GstGeminiLiveTextKind;
+
 GstGeminiLiveOutput *gst_gemini_live_output_new (GstElement * element,
     GstPad * srcpad);
 void gst_gemini_live_output_free (GstGeminiLiveOutput * output);
@@ -34,6 +43,13 @@ GstClockTime gst_gemini_live_output_get_latency (GstGeminiLiveOutput *
 /* s16le mono 24 kHz from the model. Any thread. */
 void gst_gemini_live_output_push_audio (GstGeminiLiveOutput * output,
     GBytes * pcm);
+/* Adds (or with NULL removes) a text src pad; it gets its own stream-start,
+ * caps (text/x-raw, format=utf8), segment and GAP events. */
+void gst_gemini_live_output_set_text_pad (GstGeminiLiveOutput * output,
+    GstGeminiLiveTextKind kind, GstPad * pad);
+/* UTF-8 text for a text pad; dropped when that pad does not exist. */
+void gst_gemini_live_output_push_text (GstGeminiLiveOutput * output,
+    GstGeminiLiveTextKind kind, const gchar * text);
 /* Barge-in: drop what is queued, the next buffer is DISCONT. */
 void gst_gemini_live_output_interrupt (GstGeminiLiveOutput * output);
 /* The model's turn ended: the next audio starts a new turn. */

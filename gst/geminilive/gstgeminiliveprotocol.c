@@ -2,8 +2,11 @@
  * Copyright (C) 2026 The gst-gemini-live authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/* TEMPORARY, with the guard in the header. */
+#define GST_GEMINI_LIVE_PROTOCOL_NEW_EVENTS
 #include "gstgeminiliveprotocol.h"
 
+#include <math.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
 
@@ -102,120 +105,571 @@ parse_json_text (const gchar *text, GError **error)
   return root;
 }
 
+/* -- serializing with readable numbers -- */
+
+static void write_node (GString *out, JsonNode *node);
+
+/* json-glib prints doubles with 17 digits (0.7 becomes
+ * 0.69999999999999996); the shortest text that reads back as the same
+ * double is what a user set and expects to see on the wire. */
+static void
+write_double (GString *out, gdouble value)
+{
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+  gint precision;
+
+  if (!isfinite (value))
+    {
+      /* JSON has no NaN or infinity; validation keeps them out. */
+      g_string_append (out, "null");
+      return;
+    }
+  for (precision = 15; precision <= 17; precision++)
+    {
+      g_ascii_formatd (buf, sizeof (buf),
+          precision == 15 ? "%.15g" : precision == 16 ? "%.16g" : "%.17g",
+          value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  g_string_append (out, buf);
+  /* Keep it a JSON number that reads as a double, as json-glib does. */
+  if (strpbrk (buf, ".eE") == NULL)
+    g_string_append (out, ".0");
+}
+
+/* Strings through json-glib, so that escaping is identical to the other
+ * messages. */
+static void
+write_string (GString *out, const gchar *str)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  gchar *json;
+
+  json_node_set_string (node, str);
+  json = json_to_string (node, FALSE);
+  g_string_append (out, json);
+  g_free (json);
+  json_node_unref (node);
+}
+
+static void
+write_node (GString *out, JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+      case JSON_NODE_OBJECT:
+        {
+          JsonObject *object = json_node_get_object (node);
+          GList *members = json_object_get_members (object), *l;
+
+          g_string_append_c (out, '{');
+          for (l = members; l != NULL; l = l->next)
+            {
+              if (l != members)
+                g_string_append_c (out, ',');
+              write_string (out, l->data);
+              g_string_append_c (out, ':');
+              write_node (out, json_object_get_member (object, l->data));
+            }
+          g_string_append_c (out, '}');
+          g_list_free (members);
+          break;
+        }
+      case JSON_NODE_ARRAY:
+        {
+          JsonArray *array = json_node_get_array (node);
+          guint i, n = json_array_get_length (array);
+
+          g_string_append_c (out, '[');
+          for (i = 0; i < n; i++)
+            {
+              if (i > 0)
+                g_string_append_c (out, ',');
+              write_node (out, json_array_get_element (array, i));
+            }
+          g_string_append_c (out, ']');
+          break;
+        }
+      case JSON_NODE_VALUE:
+        switch (json_node_get_value_type (node))
+          {
+            case G_TYPE_DOUBLE:
+              write_double (out, json_node_get_double (node));
+              break;
+            case G_TYPE_INT64:
+              g_string_append_printf (out, "%" G_GINT64_FORMAT,
+                  json_node_get_int (node));
+              break;
+            case G_TYPE_BOOLEAN:
+              g_string_append (out,
+                  json_node_get_boolean (node) ? "true" : "false");
+              break;
+            default:
+              write_string (out, json_node_get_string (node));
+              break;
+          }
+        break;
+      case JSON_NODE_NULL:
+        g_string_append (out, "null");
+        break;
+    }
+}
+
+/* Takes ownership of root. */
+static gchar *
+finish_message_numbers (JsonNode *root)
+{
+  GString *out = g_string_new (NULL);
+
+  write_node (out, root);
+  json_node_unref (root);
+  return g_string_free (out, FALSE);
+}
+
+/* -- setup -- */
+
+static void
+begin_member_object (JsonBuilder *builder, const gchar *name)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+}
+
+static void
+add_empty_object (JsonBuilder *builder, const gchar *name)
+{
+  begin_member_object (builder, name);
+  json_builder_end_object (builder);
+}
+
+static void
+add_string_member (JsonBuilder *builder, const gchar *name, const gchar *value)
+{
+  json_builder_set_member_name (builder, name);
+  add_utf8_string_value (builder, value);
+}
+
+static void
+add_text_content (JsonBuilder *builder, const gchar *text)
+{
+  /* The shape the SDKs send for a plain-string instruction. */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "parts");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  add_string_member (builder, "text", text);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  add_string_member (builder, "role", "user");
+  json_builder_end_object (builder);
+}
+
+static const gchar *
+enum_nick (gint value, const gchar *const *names, guint n_names)
+{
+  return value > 0 && (guint) value < n_names ? names[value] : NULL;
+}
+
+#define ENUM_NAME(value, names) enum_nick ((gint) (value), names, \
+    G_N_ELEMENTS (names))
+
+static const gchar *const media_resolution_names[] = { NULL,
+  "MEDIA_RESOLUTION_LOW", "MEDIA_RESOLUTION_MEDIUM", "MEDIA_RESOLUTION_HIGH"
+};
+
+static const gchar *const thinking_level_names[] = { NULL, "MINIMAL", "LOW",
+  "MEDIUM", "HIGH"
+};
+
+static const gchar *const start_sensitivity_names[] = { NULL,
+  "START_SENSITIVITY_HIGH", "START_SENSITIVITY_LOW"
+};
+
+static const gchar *const end_sensitivity_names[] = { NULL,
+  "END_SENSITIVITY_HIGH", "END_SENSITIVITY_LOW"
+};
+
+static const gchar *const activity_handling_names[] = { NULL,
+  "START_OF_ACTIVITY_INTERRUPTS", "NO_INTERRUPTION"
+};
+
+static const gchar *const turn_coverage_names[] = { NULL,
+  "TURN_INCLUDES_ONLY_ACTIVITY", "TURN_INCLUDES_ALL_INPUT",
+  "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO"
+};
+
+static const gchar *const scheduling_names[] = { NULL, "SILENT", "WHEN_IDLE",
+  "INTERRUPT"
+};
+
+static void
+build_generation_config (JsonBuilder *builder,
+                         const GstGeminiLiveConfig *config)
+{
+  const gchar *name;
+
+  begin_member_object (builder, "generationConfig");
+  /* Always sent: Vertex needs it, and it is explicit on the Gemini API. */
+  json_builder_set_member_name (builder, "responseModalities");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder,
+      config->response_modality == GST_GEMINI_LIVE_RESPONSE_MODALITY_TEXT
+          ? "TEXT"
+          : "AUDIO");
+  json_builder_end_array (builder);
+
+  if (is_set (config->voice) || is_set (config->language_code))
+    {
+      begin_member_object (builder, "speechConfig");
+      if (is_set (config->voice))
+        {
+          begin_member_object (builder, "voiceConfig");
+          begin_member_object (builder, "prebuiltVoiceConfig");
+          add_string_member (builder, "voiceName", config->voice);
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+        }
+      if (is_set (config->language_code))
+        add_string_member (builder, "languageCode", config->language_code);
+      json_builder_end_object (builder);
+    }
+
+  /* Sampling knobs: negative (or zero, per field) means unset. */
+  if (!(config->temperature < 0))
+    {
+      json_builder_set_member_name (builder, "temperature");
+      json_builder_add_double_value (builder, config->temperature);
+    }
+  if (!(config->top_p < 0))
+    {
+      json_builder_set_member_name (builder, "topP");
+      json_builder_add_double_value (builder, config->top_p);
+    }
+  if (config->top_k >= 0)
+    {
+      json_builder_set_member_name (builder, "topK");
+      json_builder_add_int_value (builder, config->top_k);
+    }
+  if (config->max_output_tokens > 0)
+    {
+      json_builder_set_member_name (builder, "maxOutputTokens");
+      json_builder_add_int_value (builder, config->max_output_tokens);
+    }
+  if (config->seed != -1)
+    {
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, config->seed);
+    }
+  if (config->candidate_count > 0)
+    {
+      json_builder_set_member_name (builder, "candidateCount");
+      json_builder_add_int_value (builder, config->candidate_count);
+    }
+  if (config->presence_penalty != 0)
+    {
+      json_builder_set_member_name (builder, "presencePenalty");
+      json_builder_add_double_value (builder, config->presence_penalty);
+    }
+  if (config->frequency_penalty != 0)
+    {
+      json_builder_set_member_name (builder, "frequencyPenalty");
+      json_builder_add_double_value (builder, config->frequency_penalty);
+    }
+
+  name = ENUM_NAME (config->media_resolution, media_resolution_names);
+  if (name != NULL)
+    add_string_member (builder, "mediaResolution", name);
+
+  name = ENUM_NAME (config->thinking_level, thinking_level_names);
+  if (name != NULL || config->thinking_budget >= -1
+      || config->include_thoughts)
+    {
+      begin_member_object (builder, "thinkingConfig");
+      if (name != NULL)
+        add_string_member (builder, "thinkingLevel", name);
+      if (config->thinking_budget >= -1)
+        {
+          json_builder_set_member_name (builder, "thinkingBudget");
+          json_builder_add_int_value (builder, config->thinking_budget);
+        }
+      if (config->include_thoughts)
+        {
+          json_builder_set_member_name (builder, "includeThoughts");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
+      json_builder_end_object (builder);
+    }
+
+  if (config->affective_dialog)
+    {
+      json_builder_set_member_name (builder, "enableAffectiveDialog");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+
+  if (is_set (config->translation_target_language))
+    {
+      begin_member_object (builder, "translationConfig");
+      add_string_member (builder, "targetLanguageCode",
+          config->translation_target_language);
+      /* Sent either way: the translate model's documented setup has it. */
+      json_builder_set_member_name (builder, "echoTargetLanguage");
+      json_builder_add_boolean_value (builder,
+          config->translation_echo_target);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+build_realtime_input_config (JsonBuilder *builder,
+                             const GstGeminiLiveConfig *config)
+{
+  const gchar *start
+      = ENUM_NAME (config->start_sensitivity, start_sensitivity_names);
+  const gchar *end = ENUM_NAME (config->end_sensitivity, end_sensitivity_names);
+  const gchar *handling
+      = ENUM_NAME (config->activity_handling, activity_handling_names);
+  const gchar *coverage
+      = ENUM_NAME (config->turn_coverage, turn_coverage_names);
+  gboolean detection = !config->automatic_activity_detection || start != NULL
+      || end != NULL || config->prefix_padding_ms >= 0
+      || config->silence_duration_ms >= 0;
+
+  if (!detection && handling == NULL && coverage == NULL)
+    return;
+
+  begin_member_object (builder, "realtimeInputConfig");
+  if (detection)
+    {
+      begin_member_object (builder, "automaticActivityDetection");
+      if (!config->automatic_activity_detection)
+        {
+          json_builder_set_member_name (builder, "disabled");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
+      if (start != NULL)
+        add_string_member (builder, "startOfSpeechSensitivity", start);
+      if (end != NULL)
+        add_string_member (builder, "endOfSpeechSensitivity", end);
+      if (config->prefix_padding_ms >= 0)
+        {
+          json_builder_set_member_name (builder, "prefixPaddingMs");
+          json_builder_add_int_value (builder, config->prefix_padding_ms);
+        }
+      if (config->silence_duration_ms >= 0)
+        {
+          json_builder_set_member_name (builder, "silenceDurationMs");
+          json_builder_add_int_value (builder, config->silence_duration_ms);
+        }
+      json_builder_end_object (builder);
+    }
+  if (handling != NULL)
+    add_string_member (builder, "activityHandling", handling);
+  if (coverage != NULL)
+    add_string_member (builder, "turnCoverage", coverage);
+  json_builder_end_object (builder);
+}
+
+/* int64 fields go as strings, like the SDKs send them (§2). */
+static void
+add_int64_string_member (JsonBuilder *builder, const gchar *name,
+                         gint64 value)
+{
+  gchar buf[32];
+
+  g_snprintf (buf, sizeof (buf), "%" G_GINT64_FORMAT, value);
+  add_string_member (builder, name, buf);
+}
+
+static void
+add_transcription_config (JsonBuilder *builder, const gchar *name,
+                          const gchar *languages)
+{
+  begin_member_object (builder, name);
+  if (is_set (languages))
+    {
+      gchar **codes = g_strsplit (languages, ",", -1);
+      guint i;
+
+      json_builder_set_member_name (builder, "languageCodes");
+      json_builder_begin_array (builder);
+      for (i = 0; codes[i] != NULL; i++)
+        {
+          g_strstrip (codes[i]);
+          if (*codes[i] != '\0')
+            add_utf8_string_value (builder, codes[i]);
+        }
+      json_builder_end_array (builder);
+      g_strfreev (codes);
+    }
+  json_builder_end_object (builder);
+}
+
+/* Objects merge member by member, recursively; anything else in src
+ * replaces what dest has. dest must be mutable; src is only read. */
+static void
+deep_merge (JsonObject *dest, JsonObject *src)
+{
+  GList *members = json_object_get_members (src), *l;
+
+  for (l = members; l != NULL; l = l->next)
+    {
+      const gchar *name = l->data;
+      JsonNode *value = json_object_get_member (src, name);
+      JsonNode *existing = json_object_get_member (dest, name);
+
+      if (existing != NULL && JSON_NODE_HOLDS_OBJECT (existing)
+          && JSON_NODE_HOLDS_OBJECT (value)
+          && !json_object_is_immutable (json_node_get_object (existing)))
+        deep_merge (json_node_get_object (existing),
+            json_node_get_object (value));
+      else
+        json_object_set_member (dest, name, json_node_copy (value));
+    }
+  g_list_free (members);
+}
+
 gchar *
 gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
 {
   JsonBuilder *builder;
-  JsonNode *tools = NULL;
-  gchar *model, *json;
+  JsonNode *tools = NULL, *extra = NULL, *root;
+  gchar *model;
 
   g_return_val_if_fail (config != NULL, NULL);
 
-  /* Validation reports bad tools; here they are only left out. */
+  /* Validation reports bad JSON; here it is only left out. */
   if (is_set (config->tools_json))
     {
       tools = parse_json_text (config->tools_json, NULL);
       if (tools != NULL && !JSON_NODE_HOLDS_ARRAY (tools))
         g_clear_pointer (&tools, json_node_unref);
     }
+  if (is_set (config->setup_extra_json))
+    {
+      extra = parse_json_text (config->setup_extra_json, NULL);
+      if (extra != NULL && !JSON_NODE_HOLDS_OBJECT (extra))
+        g_clear_pointer (&extra, json_node_unref);
+    }
 
   model = gst_gemini_live_config_model_path (config);
-  builder = json_builder_new_immutable ();
+  /* Mutable: setup-extra is merged into the tree afterwards. */
+  builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "setup");
-  json_builder_begin_object (builder);
+  begin_member_object (builder, "setup");
 
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, model);
-
-  json_builder_set_member_name (builder, "generationConfig");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "responseModalities");
-  json_builder_begin_array (builder);
-  json_builder_add_string_value (
-      builder,
-      config->response_modality == GST_GEMINI_LIVE_RESPONSE_MODALITY_TEXT
-          ? "TEXT"
-          : "AUDIO");
-  json_builder_end_array (builder);
-  if (is_set (config->voice))
-    {
-      json_builder_set_member_name (builder, "speechConfig");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "voiceConfig");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "prebuiltVoiceConfig");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "voiceName");
-      add_utf8_string_value (builder, config->voice);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
+  add_string_member (builder, "model", model);
+  build_generation_config (builder, config);
 
   if (is_set (config->system_instruction))
     {
-      /* The shape the SDKs send for a plain-string instruction. */
       json_builder_set_member_name (builder, "systemInstruction");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "parts");
-      json_builder_begin_array (builder);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "text");
-      add_utf8_string_value (builder, config->system_instruction);
-      json_builder_end_object (builder);
-      json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, "user");
-      json_builder_end_object (builder);
+      add_text_content (builder, config->system_instruction);
     }
 
-  if (tools != NULL)
+  if (tools != NULL || config->google_search || config->code_execution
+      || config->url_context)
     {
       json_builder_set_member_name (builder, "tools");
       json_builder_begin_array (builder);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "functionDeclarations");
-      json_builder_add_value (builder, tools); /* takes ownership */
-      json_builder_end_object (builder);
+      if (tools != NULL)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "functionDeclarations");
+          json_builder_add_value (builder, tools); /* takes ownership */
+          json_builder_end_object (builder);
+        }
+      if (config->google_search)
+        {
+          json_builder_begin_object (builder);
+          add_empty_object (builder, "googleSearch");
+          json_builder_end_object (builder);
+        }
+      if (config->code_execution)
+        {
+          json_builder_begin_object (builder);
+          add_empty_object (builder, "codeExecution");
+          json_builder_end_object (builder);
+        }
+      if (config->url_context)
+        {
+          json_builder_begin_object (builder);
+          add_empty_object (builder, "urlContext");
+          json_builder_end_object (builder);
+        }
       json_builder_end_array (builder);
     }
 
+  build_realtime_input_config (builder, config);
+
   if (config->session_resumption)
     {
-      json_builder_set_member_name (builder, "sessionResumption");
-      json_builder_begin_object (builder);
+      begin_member_object (builder, "sessionResumption");
       if (is_set (config->resumption_handle))
+        add_string_member (builder, "handle", config->resumption_handle);
+      if (config->transparent_resumption)
         {
-          json_builder_set_member_name (builder, "handle");
-          add_utf8_string_value (builder, config->resumption_handle);
+          json_builder_set_member_name (builder, "transparent");
+          json_builder_add_boolean_value (builder, TRUE);
         }
+      json_builder_end_object (builder);
+    }
+
+  if (config->context_window_compression)
+    {
+      begin_member_object (builder, "contextWindowCompression");
+      if (config->compression_trigger_tokens > 0)
+        add_int64_string_member (builder, "triggerTokens",
+            config->compression_trigger_tokens);
+      /* {"slidingWindow":{}} selects the sliding window with defaults. */
+      begin_member_object (builder, "slidingWindow");
+      if (config->compression_target_tokens > 0)
+        add_int64_string_member (builder, "targetTokens",
+            config->compression_target_tokens);
+      json_builder_end_object (builder);
       json_builder_end_object (builder);
     }
 
   /* Members of setup: inside generationConfig the server closes with 1007. */
   if (config->input_transcription)
+    add_transcription_config (builder, "inputAudioTranscription",
+        config->input_transcription_languages);
+  if (config->output_transcription)
+    add_transcription_config (builder, "outputAudioTranscription",
+        config->output_transcription_languages);
+
+  if (config->proactive_audio)
     {
-      json_builder_set_member_name (builder, "inputAudioTranscription");
-      json_builder_begin_object (builder);
+      begin_member_object (builder, "proactivity");
+      json_builder_set_member_name (builder, "proactiveAudio");
+      json_builder_add_boolean_value (builder, TRUE);
       json_builder_end_object (builder);
     }
-  if (config->output_transcription)
+  if (config->initial_history_in_client_content)
     {
-      json_builder_set_member_name (builder, "outputAudioTranscription");
-      json_builder_begin_object (builder);
+      begin_member_object (builder, "historyConfig");
+      json_builder_set_member_name (builder, "initialHistoryInClientContent");
+      json_builder_add_boolean_value (builder, TRUE);
       json_builder_end_object (builder);
     }
 
   json_builder_end_object (builder);
   json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  g_object_unref (builder);
+  if (extra != NULL)
+    {
+      deep_merge (
+          json_object_get_object_member (json_node_get_object (root), "setup"),
+          json_node_get_object (extra));
+      json_node_unref (extra);
+    }
 
   g_free (model);
-  json = finish_message (json_builder_get_root (builder));
-  g_object_unref (builder);
-  return json;
+  return finish_message_numbers (root);
 }
 
 /* Appends str as the body of a JSON string (no quotes). Only for short,
@@ -327,15 +781,48 @@ gst_gemini_live_protocol_build_realtime_text (const gchar *text)
   return json;
 }
 
+/* The "response" of a failed call: see the header. Takes ownership of
+ * nothing; returns a new node. */
+static JsonNode *
+error_response (const gchar *response_json)
+{
+  JsonNode *parsed = NULL, *wrapped;
+  JsonObject *object;
+
+  if (response_json != NULL)
+    parsed = parse_json_text (response_json, NULL);
+  if (parsed != NULL && JSON_NODE_HOLDS_OBJECT (parsed)
+      && json_object_has_member (json_node_get_object (parsed), "error"))
+    return parsed;
+
+  object = json_object_new ();
+  if (parsed != NULL)
+    {
+      json_object_set_member (object, "error", parsed);
+    }
+  else
+    {
+      gchar *text = g_utf8_make_valid (
+          response_json != NULL ? response_json : "failed", -1);
+
+      json_object_set_string_member (object, "error", text);
+      g_free (text);
+    }
+  wrapped = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return wrapped;
+}
+
 gchar *
-gst_gemini_live_protocol_build_tool_response (const gchar *id,
-                                              const gchar *name,
-                                              const gchar *response_json,
-                                              GError **error)
+gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
+    const gchar *name, const gchar *response_json,
+    GstGeminiLiveScheduling scheduling, gboolean will_continue,
+    gboolean is_error, GError **error)
 {
   JsonBuilder *builder;
   JsonNode *response;
   GError *parse_error = NULL;
+  const gchar *scheduling_name = NULL;
   gchar *json;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -347,8 +834,23 @@ gst_gemini_live_protocol_build_tool_response (const gchar *id,
                            "A tool response needs the function name");
       return NULL;
     }
+  if (scheduling != GST_GEMINI_LIVE_SCHEDULING_UNSET)
+    {
+      scheduling_name = ENUM_NAME (scheduling, scheduling_names);
+      if (scheduling_name == NULL)
+        {
+          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+              "Unknown tool response scheduling %d", (gint) scheduling);
+          return NULL;
+        }
+    }
 
-  if (response_json == NULL)
+  if (is_error)
+    {
+      response = error_response (response_json);
+    }
+  else if (response_json == NULL)
     {
       JsonObject *empty = json_object_new ();
 
@@ -381,12 +883,8 @@ gst_gemini_live_protocol_build_tool_response (const gchar *id,
   json_builder_begin_object (builder);
   /* Vertex calls may come without an id; the answer then has none. */
   if (id != NULL)
-    {
-      json_builder_set_member_name (builder, "id");
-      add_utf8_string_value (builder, id);
-    }
-  json_builder_set_member_name (builder, "name");
-  add_utf8_string_value (builder, name);
+    add_string_member (builder, "id", id);
+  add_string_member (builder, "name", name);
   json_builder_set_member_name (builder, "response");
   if (JSON_NODE_HOLDS_OBJECT (response))
     {
@@ -400,8 +898,305 @@ gst_gemini_live_protocol_build_tool_response (const gchar *id,
       json_builder_add_value (builder, response);
       json_builder_end_object (builder);
     }
+  /* Siblings of response (proto, SDK), not members of it (§3.4). */
+  if (scheduling_name != NULL)
+    add_string_member (builder, "scheduling", scheduling_name);
+  if (will_continue)
+    {
+      json_builder_set_member_name (builder, "willContinue");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
   json_builder_end_object (builder);
   json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  json = finish_message (json_builder_get_root (builder));
+  g_object_unref (builder);
+  return json;
+}
+
+gchar *
+gst_gemini_live_protocol_build_tool_response (const gchar *id,
+                                              const gchar *name,
+                                              const gchar *response_json,
+                                              GError **error)
+{
+  return gst_gemini_live_protocol_build_tool_response_full (id, name,
+      response_json, GST_GEMINI_LIVE_SCHEDULING_UNSET, FALSE, FALSE, error);
+}
+
+/* Checks one Content object of clientContent.turns. */
+static gboolean
+check_content (JsonNode *node, guint index, GError **error)
+{
+  JsonObject *content;
+  JsonNode *member;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+          "Client content turn %u: not a Content object", index);
+      return FALSE;
+    }
+  content = json_node_get_object (node);
+  member = json_object_get_member (content, "parts");
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    {
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+          "Client content turn %u: needs a \"parts\" array", index);
+      return FALSE;
+    }
+  member = json_object_get_member (content, "role");
+  if (member != NULL
+      && (!JSON_NODE_HOLDS_VALUE (member)
+          || json_node_get_value_type (member) != G_TYPE_STRING
+          || (g_strcmp0 (json_node_get_string (member), "user") != 0
+              && g_strcmp0 (json_node_get_string (member), "model") != 0)))
+    {
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+          "Client content turn %u: \"role\" must be \"user\" or \"model\"",
+          index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+looks_like_json (const gchar *text)
+{
+  while (g_ascii_isspace (*text))
+    text++;
+  return *text == '[' || *text == '{';
+}
+
+gchar *
+gst_gemini_live_protocol_build_client_content (const gchar *turns_json,
+    gboolean turn_complete, GError **error)
+{
+  JsonBuilder *builder;
+  JsonNode *turns = NULL;
+  gchar *json;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (is_set (turns_json) && looks_like_json (turns_json))
+    {
+      GError *parse_error = NULL;
+
+      turns = parse_json_text (turns_json, &parse_error);
+      if (turns == NULL)
+        {
+          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Client content: %s",
+              parse_error->message);
+          g_error_free (parse_error);
+          return NULL;
+        }
+      if (JSON_NODE_HOLDS_ARRAY (turns))
+        {
+          JsonArray *array = json_node_get_array (turns);
+          guint i, n = json_array_get_length (array);
+
+          for (i = 0; i < n; i++)
+            {
+              if (!check_content (json_array_get_element (array, i), i, error))
+                {
+                  json_node_unref (turns);
+                  return NULL;
+                }
+            }
+        }
+      else if (!check_content (turns, 0, error))
+        {
+          json_node_unref (turns);
+          return NULL;
+        }
+    }
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  begin_member_object (builder, "clientContent");
+  if (turns != NULL)
+    {
+      json_builder_set_member_name (builder, "turns");
+      if (JSON_NODE_HOLDS_ARRAY (turns))
+        {
+          json_builder_add_value (builder, turns);
+        }
+      else
+        {
+          json_builder_begin_array (builder);
+          json_builder_add_value (builder, turns);
+          json_builder_end_array (builder);
+        }
+    }
+  else if (is_set (turns_json))
+    {
+      /* Plain text: one user turn, as the SDKs send a string. */
+      json_builder_set_member_name (builder, "turns");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "parts");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      add_string_member (builder, "text", turns_json);
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+      add_string_member (builder, "role", "user");
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+    }
+  if (turn_complete)
+    {
+      json_builder_set_member_name (builder, "turnComplete");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  json = finish_message (json_builder_get_root (builder));
+  g_object_unref (builder);
+  return json;
+}
+
+gchar *
+gst_gemini_live_protocol_build_activity_start (void)
+{
+  return g_strdup ("{\"realtimeInput\":{\"activityStart\":{}}}");
+}
+
+gchar *
+gst_gemini_live_protocol_build_activity_end (void)
+{
+  return g_strdup ("{\"realtimeInput\":{\"activityEnd\":{}}}");
+}
+
+/* TRUE if every element has a "name": FunctionDeclarations rather than
+ * Tool objects. Sets error for elements that are not objects or have a
+ * bad name. */
+static gboolean
+check_tools_array (JsonArray *array, gboolean *declarations, GError **error)
+{
+  guint i, n = json_array_get_length (array);
+  guint named = 0;
+
+  for (i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonNode *name;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+              "Tools: element %u is not an object", i);
+          return FALSE;
+        }
+      name = json_object_get_member (json_node_get_object (element), "name");
+      if (name == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_VALUE (name)
+          || json_node_get_value_type (name) != G_TYPE_STRING
+          || !is_set (json_node_get_string (name)))
+        {
+          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+              "Tools: element %u: \"name\" must be a non-empty string", i);
+          return FALSE;
+        }
+      named++;
+    }
+  if (named != 0 && named != n)
+    {
+      g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+          "Tools: mixes function declarations (with \"name\") and Tool "
+          "objects");
+      return FALSE;
+    }
+  *declarations = named > 0;
+  return TRUE;
+}
+
+gchar *
+gst_gemini_live_protocol_build_context_update (const gchar *system_instruction,
+    const gchar *tools_json, GError **error)
+{
+  JsonBuilder *builder;
+  JsonNode *tools = NULL;
+  gboolean declarations = FALSE;
+  gchar *json;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!is_set (system_instruction) && !is_set (tools_json))
+    {
+      g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+          "A context update needs a system instruction or tools");
+      return NULL;
+    }
+  if (is_set (tools_json))
+    {
+      GError *parse_error = NULL;
+
+      tools = parse_json_text (tools_json, &parse_error);
+      if (tools == NULL)
+        {
+          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Tools: %s",
+              parse_error->message);
+          g_error_free (parse_error);
+          return NULL;
+        }
+      if (!JSON_NODE_HOLDS_ARRAY (tools))
+        {
+          g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+              "Tools: must be a JSON array");
+          json_node_unref (tools);
+          return NULL;
+        }
+      if (!check_tools_array (json_node_get_array (tools), &declarations,
+              error))
+        {
+          json_node_unref (tools);
+          return NULL;
+        }
+    }
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  begin_member_object (builder, "contextUpdate");
+  if (is_set (system_instruction))
+    {
+      json_builder_set_member_name (builder, "systemInstruction");
+      add_text_content (builder, system_instruction);
+    }
+  if (tools != NULL)
+    {
+      /* The wrapper object tells "no change" from "clear all" (§3.5). */
+      begin_member_object (builder, "tools");
+      json_builder_set_member_name (builder, "tools");
+      if (declarations)
+        {
+          json_builder_begin_array (builder);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "functionDeclarations");
+          json_builder_add_value (builder, tools);
+          json_builder_end_object (builder);
+          json_builder_end_array (builder);
+        }
+      else
+        {
+          json_builder_add_value (builder, tools);
+        }
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
@@ -423,6 +1218,7 @@ gst_gemini_live_event_free (GstGeminiLiveEvent *event)
   if (event->audio != NULL)
     g_bytes_unref (event->audio);
   g_strfreev (event->ids);
+  g_free (event->language_code);
   g_free (event);
 }
 
@@ -459,6 +1255,28 @@ gst_gemini_live_event_type_nick (GstGeminiLiveEventType type)
         return "session-resumption-update";
       case GST_GEMINI_LIVE_EVENT_WARNING:
         return "warning";
+      case GST_GEMINI_LIVE_EVENT_THOUGHT:
+        return "thought";
+      case GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE:
+        return "executable-code";
+      case GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT:
+        return "code-execution-result";
+      case GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA:
+        return "grounding-metadata";
+      case GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA:
+        return "url-context-metadata";
+      case GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION:
+        return "interim-input-transcription";
+      case GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT:
+        return "waiting-for-input";
+      case GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS:
+        return "interaction-status";
+      case GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY:
+        return "voice-activity";
+      case GST_GEMINI_LIVE_EVENT_VAD_SIGNAL:
+        return "vad-signal";
+      case GST_GEMINI_LIVE_EVENT_SERVER_ERROR:
+        return "server-error";
     }
   return "unknown";
 }
@@ -561,6 +1379,9 @@ add_event (ParseContext *ctx, GstGeminiLiveEventType type)
   event->prompt_tokens = -1;
   event->response_tokens = -1;
   event->total_tokens = -1;
+  event->thoughts_tokens = -1;
+  event->cached_tokens = -1;
+  event->tool_use_prompt_tokens = -1;
   g_ptr_array_add (ctx->events, event);
   return event;
 }
@@ -809,7 +1630,7 @@ parse_transcription (ParseContext *ctx, JsonObject *server_content,
                      const gchar *name, GstGeminiLiveEventType type)
 {
   JsonObject *object = get_object (ctx, server_content, "serverContent", name);
-  const gchar *text;
+  const gchar *text, *language;
   gboolean finished;
   GstGeminiLiveEvent *event;
   gchar *parent;
@@ -820,6 +1641,7 @@ parse_transcription (ParseContext *ctx, JsonObject *server_content,
   parent = g_strconcat ("serverContent.", name, NULL);
   text = get_string (ctx, object, parent, "text");
   finished = get_boolean (ctx, object, parent, "finished");
+  language = get_string (ctx, object, parent, "languageCode");
   g_free (parent);
 
   /* Vertex sends empty {} transcriptions: nothing to report. */
@@ -829,6 +1651,7 @@ parse_transcription (ParseContext *ctx, JsonObject *server_content,
   event = add_event (ctx, type);
   event->text = g_strdup (text ? text : "");
   event->flag = finished;
+  event->language_code = is_set (language) ? g_strdup (language) : NULL;
 }
 
 static void
@@ -900,6 +1723,7 @@ parse_model_turn (ParseContext *ctx, JsonObject *server_content,
       JsonNode *node = json_array_get_element (parts, i);
       JsonObject *part;
       JsonObject *inline_data;
+      JsonObject *code;
       const gchar *text;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -912,9 +1736,17 @@ parse_model_turn (ParseContext *ctx, JsonObject *server_content,
         }
       part = json_node_get_object (node);
 
-      /* Thought summaries are not part of the answer. */
+      /* Thought summaries are not part of the answer: never TEXT or
+       * AUDIO, only THOUGHT. */
       if (get_boolean (ctx, part, "serverContent.modelTurn.parts[]", "thought"))
-        continue;
+        {
+          text = get_string (ctx, part, "serverContent.modelTurn.parts[]",
+              "text");
+          if (is_set (text))
+            add_event (ctx, GST_GEMINI_LIVE_EVENT_THOUGHT)->text
+                = g_strdup (text);
+          continue;
+        }
 
       inline_data = get_object (ctx, part, "serverContent.modelTurn.parts[]",
                                 "inlineData");
@@ -929,6 +1761,36 @@ parse_model_turn (ParseContext *ctx, JsonObject *server_content,
           continue;
         }
 
+      code = get_object (ctx, part, "serverContent.modelTurn.parts[]",
+          "executableCode");
+      if (code != NULL)
+        {
+          GstGeminiLiveEvent *event
+              = add_event (ctx, GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE);
+          const gchar *source = get_string (ctx, code,
+              "modelTurn.parts[].executableCode", "code");
+
+          event->text = g_strdup (source ? source : "");
+          event->id = g_strdup (get_string (ctx, code,
+                  "modelTurn.parts[].executableCode", "language"));
+          continue;
+        }
+
+      code = get_object (ctx, part, "serverContent.modelTurn.parts[]",
+          "codeExecutionResult");
+      if (code != NULL)
+        {
+          GstGeminiLiveEvent *event
+              = add_event (ctx, GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT);
+          const gchar *output = get_string (ctx, code,
+              "modelTurn.parts[].codeExecutionResult", "output");
+
+          event->text = g_strdup (output ? output : "");
+          event->id = g_strdup (get_string (ctx, code,
+                  "modelTurn.parts[].codeExecutionResult", "outcome"));
+          continue;
+        }
+
       text = get_string (ctx, part, "serverContent.modelTurn.parts[]", "text");
       if (is_set (text))
         {
@@ -937,28 +1799,54 @@ parse_model_turn (ParseContext *ctx, JsonObject *server_content,
 
           event->text = g_strdup (text);
         }
-      /* executableCode, codeExecutionResult, ...: not surfaced yet. */
     }
+}
+
+/* An object member surfaced verbatim as compact JSON. */
+static void
+add_json_event (ParseContext *ctx, JsonObject *object, const gchar *parent,
+                const gchar *name, GstGeminiLiveEventType type)
+{
+  JsonNode *node = get_member (ctx, object, parent, name, KIND_OBJECT);
+
+  if (node != NULL)
+    add_event (ctx, type)->json = node_to_compact_json (node);
 }
 
 static void
 parse_server_content (ParseContext *ctx, JsonObject *server_content)
 {
   gboolean interrupted;
+  const gchar *status;
 
   interrupted
       = get_boolean (ctx, server_content, "serverContent", "interrupted");
   if (interrupted)
     add_event (ctx, GST_GEMINI_LIVE_EVENT_INTERRUPTED);
 
+  parse_transcription (ctx, server_content, "interimInputTranscription",
+      GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION);
   parse_transcription (ctx, server_content, "inputTranscription",
                        GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION);
   parse_model_turn (ctx, server_content, interrupted);
   parse_transcription (ctx, server_content, "outputTranscription",
                        GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION);
+  add_json_event (ctx, server_content, "serverContent", "groundingMetadata",
+      GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA);
+  add_json_event (ctx, server_content, "serverContent", "urlContextMetadata",
+      GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA);
 
   if (get_boolean (ctx, server_content, "serverContent", "generationComplete"))
     add_event (ctx, GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE);
+
+  /* Before turnComplete, which they qualify. */
+  if (get_boolean (ctx, server_content, "serverContent", "waitingForInput"))
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT);
+  status = get_string (ctx, server_content, "serverContent",
+      "interactionStatus");
+  if (is_set (status))
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS)->text
+        = g_strdup (status);
 
   if (get_boolean (ctx, server_content, "serverContent", "turnComplete"))
     {
@@ -1012,6 +1900,9 @@ parse_tool_call (ParseContext *ctx, JsonObject *tool_call)
       event->id = g_strdup (id);
       event->text = g_strdup (name);
       event->json = args ? node_to_compact_json (args) : g_strdup ("{}");
+      /* Vertex streams arguments: more of this call follows. */
+      event->flag
+          = get_boolean (ctx, call, "toolCall.functionCalls[]", "willContinue");
     }
 }
 
@@ -1067,10 +1958,17 @@ parse_usage (ParseContext *ctx, JsonNode *node)
   total = get_int64 (ctx, usage, "usageMetadata", "totalTokenCount");
 
   event = add_event (ctx, GST_GEMINI_LIVE_EVENT_USAGE);
+  /* Per-modality details stay in the JSON. */
   event->json = node_to_compact_json (node);
   event->prompt_tokens = prompt;
   event->response_tokens = response;
   event->total_tokens = total;
+  event->thoughts_tokens
+      = get_int64 (ctx, usage, "usageMetadata", "thoughtsTokenCount");
+  event->cached_tokens
+      = get_int64 (ctx, usage, "usageMetadata", "cachedContentTokenCount");
+  event->tool_use_prompt_tokens
+      = get_int64 (ctx, usage, "usageMetadata", "toolUsePromptTokenCount");
 }
 
 static void
@@ -1108,6 +2006,84 @@ parse_go_away (ParseContext *ctx, JsonObject *go_away)
       ns = G_MAXUINT64;
     }
   add_event (ctx, GST_GEMINI_LIVE_EVENT_GO_AWAY)->time_left = ns;
+}
+
+static void
+parse_voice_activity (ParseContext *ctx, JsonObject *activity)
+{
+  const gchar *type = get_string (ctx, activity, "voiceActivity", "type");
+  const gchar *offset
+      = get_string (ctx, activity, "voiceActivity", "audioOffset");
+  GstGeminiLiveEvent *event;
+  guint64 ns = G_MAXUINT64;
+
+  /* The SDK's field name, in case the server uses it. */
+  if (type == NULL)
+    type = get_string (ctx, activity, "voiceActivity", "voiceActivityType");
+  if (offset != NULL
+      && !gst_gemini_live_protocol_parse_duration (offset, &ns))
+    {
+      add_warning (ctx, "Ignored voiceActivity.audioOffset: not a duration");
+      ns = G_MAXUINT64;
+    }
+  event = add_event (ctx, GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY);
+  event->text = g_strdup (is_set (type) ? type : "TYPE_UNSPECIFIED");
+  event->time_left = ns;
+}
+
+static void
+parse_vad_signal (ParseContext *ctx, JsonObject *signal)
+{
+  const gchar *type = get_string (ctx, signal, "voiceActivityDetectionSignal",
+      "vadSignalType");
+
+  add_event (ctx, GST_GEMINI_LIVE_EVENT_VAD_SIGNAL)->text
+      = g_strdup (is_set (type) ? type : "VAD_SIGNAL_TYPE_UNSPECIFIED");
+}
+
+/* {"code": 400, "message": "...", "status": "..."} (google.rpc.Status
+ * style), or a bare string. */
+static void
+parse_error_payload (ParseContext *ctx, JsonNode *node, const gchar *parent)
+{
+  GstGeminiLiveEvent *event = add_event (ctx, GST_GEMINI_LIVE_EVENT_SERVER_ERROR);
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+
+      event->json = node_to_compact_json (node);
+      event->text = g_strdup (get_string (ctx, object, parent, "message"));
+      if (json_object_has_member (object, "code"))
+        event->index = get_int64 (ctx, object, parent, "code");
+    }
+  else if (node_is_kind (node, KIND_STRING))
+    {
+      event->text = g_strdup (json_node_get_string (node));
+    }
+  else
+    {
+      event->json = node_to_compact_json (node);
+    }
+}
+
+static const gchar *const known_members[] = { "setupComplete",
+  "serverContent", "toolCall", "toolCallCancellation", "usageMetadata",
+  "sessionResumptionUpdate", "goAway", "voiceActivity",
+  "voiceActivityDetectionSignal", "error"
+};
+
+static gboolean
+has_known_member (JsonObject *message)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (known_members); i++)
+    {
+      if (json_object_has_member (message, known_members[i]))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* The start of a frame for an error message: at most SNIPPET_CHARS
@@ -1236,9 +2212,23 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
       const gchar *session_id
           = get_string (&ctx, object, "setupComplete", "sessionId");
 
-      add_event (&ctx, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE)->text
-          = is_set (session_id) ? g_strdup (session_id) : NULL;
+      GstGeminiLiveEvent *event
+          = add_event (&ctx, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE);
+
+      event->text = is_set (session_id) ? g_strdup (session_id) : NULL;
+      /* Anything beyond sessionId (voiceConsentSignature, ...). */
+      if (json_object_get_size (object) > (session_id != NULL ? 1u : 0u))
+        event->json = node_to_compact_json (
+            json_object_get_member (message, "setupComplete"));
     }
+
+  object = get_object (&ctx, message, "", "voiceActivity");
+  if (object != NULL)
+    parse_voice_activity (&ctx, object);
+
+  object = get_object (&ctx, message, "", "voiceActivityDetectionSignal");
+  if (object != NULL)
+    parse_vad_signal (&ctx, object);
 
   object = get_object (&ctx, message, "", "serverContent");
   if (object != NULL)
@@ -1263,6 +2253,16 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
   object = get_object (&ctx, message, "", "goAway");
   if (object != NULL)
     parse_go_away (&ctx, object);
+
+  /* Some peers report errors in-band rather than as a close frame. */
+  node = json_object_get_member (message, "error");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    parse_error_payload (&ctx, node, "error");
+  else if (!has_known_member (message)
+           && json_object_has_member (message, "message")
+           && (json_object_has_member (message, "code")
+               || json_object_has_member (message, "status")))
+    parse_error_payload (&ctx, root, "");
 
   g_object_unref (parser);
   return ctx.events;

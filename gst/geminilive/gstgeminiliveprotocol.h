@@ -27,6 +27,10 @@ typedef enum
 
 /* ---- client -> server ---------------------------------------------- */
 
+/* Every field of the config at its place, unset ones omitted, then
+ * setup_extra_json deep-merged into "setup" (objects merge recursively,
+ * any other value replaces). Build only from a validated config: invalid
+ * tools or setup-extra JSON are left out here. */
 gchar *gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig * config);
 /* realtimeInput.audio, mimeType audio/pcm;rate=<rate> */
 gchar *gst_gemini_live_protocol_build_audio (const guint8 * pcm, gsize size,
@@ -38,9 +42,40 @@ gchar *gst_gemini_live_protocol_build_audio_stream_end (void);
 /* realtimeInput.text */
 gchar *gst_gemini_live_protocol_build_realtime_text (const gchar * text);
 /* toolResponse with one functionResponse; response_json must be a JSON
- * object (a non-object value is wrapped as {"result": value}). */
+ * object (a non-object value is wrapped as {"result": value}). Same as
+ * build_tool_response_full() with no scheduling, willContinue or error. */
 gchar *gst_gemini_live_protocol_build_tool_response (const gchar * id,
     const gchar * name, const gchar * response_json, GError ** error);
+/* toolResponse with one functionResponse. id NULL: none (Vertex). The
+ * response is response_json as above; with is_error it reports a failure:
+ * a JSON object with an "error" member goes as is, other JSON is wrapped
+ * as {"error": value}, text that is not JSON (a plain message) as
+ * {"error": "text"}, NULL as {"error": "failed"}. scheduling (UNSET: not
+ * sent) and willContinue (sent only when TRUE) are siblings of
+ * "response" (PROTOCOL.md §3.4); both are for NON_BLOCKING functions. */
+gchar *gst_gemini_live_protocol_build_tool_response_full (const gchar * id,
+    const gchar * name, const gchar * response_json,
+    GstGeminiLiveScheduling scheduling, gboolean will_continue,
+    gboolean is_error, GError ** error);
+/* clientContent. turns_json is a JSON array of Content objects, one
+ * Content object, or, when it does not start with '[' or '{', plain text
+ * sent as one user turn ({"role":"user","parts":[{"text":...}]}). NULL or
+ * empty: no turns (with turn_complete, "generate now"). turnComplete is
+ * sent only when TRUE. NULL and error for JSON that is malformed or not
+ * Content. */
+gchar *gst_gemini_live_protocol_build_client_content (const gchar * turns_json,
+    gboolean turn_complete, GError ** error);
+/* realtimeInput.activityStart / activityEnd ({}), for manual activity
+ * detection (automatic-activity-detection=false). */
+gchar *gst_gemini_live_protocol_build_activity_start (void);
+gchar *gst_gemini_live_protocol_build_activity_end (void);
+/* contextUpdate (PROTOCOL.md §0.1, §3.5): replaces the system instruction
+ * and/or the tools mid-session; NULL leaves that part unchanged.
+ * tools_json is a JSON array of FunctionDeclaration (as the "tools"
+ * property) or of Tool objects ({"googleSearch":{}}, ...); "[]" clears
+ * all tools. NULL and error when both are NULL/empty or the JSON is bad. */
+gchar *gst_gemini_live_protocol_build_context_update (const gchar *
+    system_instruction, const gchar * tools_json, GError ** error);
 
 /* ---- server -> client ---------------------------------------------- */
 
@@ -62,6 +97,24 @@ typedef enum
                                                          * flag: resumable,
                                                          * index */
   GST_GEMINI_LIVE_EVENT_WARNING,         /* text: a non-fatal problem */
+  /* TEMPORARY guard, removed once the element's switch handles these. */
+#ifdef GST_GEMINI_LIVE_PROTOCOL_NEW_EVENTS
+  GST_GEMINI_LIVE_EVENT_THOUGHT,         /* text: a thought-summary part */
+  GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE, /* text: code, id: language */
+  GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT,   /* text: output,
+                                                 * id: outcome */
+  GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA,      /* json */
+  GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA,    /* json */
+  GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION,     /* text, flag:
+                                                         * finished */
+  GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT,
+  GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS,      /* text: IN_PROGRESS, ... */
+  GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY,  /* text: ACTIVITY_START/_END,
+                                         * time_left: audioOffset (ns) */
+  GST_GEMINI_LIVE_EVENT_VAD_SIGNAL,      /* text: VAD_SIGNAL_TYPE_SOS/EOS */
+  GST_GEMINI_LIVE_EVENT_SERVER_ERROR,    /* json: the error object,
+                                         * text: its message, index: code */
+#endif
 } GstGeminiLiveEventType;
 
 typedef struct
@@ -78,6 +131,10 @@ typedef struct
   gint64 prompt_tokens;         /* USAGE; -1 when absent */
   gint64 response_tokens;       /* USAGE: responseTokenCount or Vertex candidatesTokenCount */
   gint64 total_tokens;
+  gchar *language_code;         /* transcriptions: languageCode or NULL */
+  gint64 thoughts_tokens;       /* USAGE: thoughtsTokenCount; -1 absent */
+  gint64 cached_tokens;         /* USAGE: cachedContentTokenCount */
+  gint64 tool_use_prompt_tokens;        /* USAGE: toolUsePromptTokenCount */
 } GstGeminiLiveEvent;
 
 void gst_gemini_live_event_free (GstGeminiLiveEvent * event);
@@ -85,12 +142,20 @@ const gchar *gst_gemini_live_event_type_nick (GstGeminiLiveEventType type);
 
 /* Parses one server frame (text or binary, compact or pretty-printed).
  * Every top-level field is handled, unknown ones are ignored. Returns an
- * array of events (free func set) in this order: setupComplete,
- * interrupted, inputTranscription, modelTurn parts, outputTranscription,
- * generationComplete, turnComplete, toolCall, toolCallCancellation,
- * usageMetadata, sessionResumptionUpdate, goAway. Audio in a message that
- * also says interrupted is dropped. Returns NULL and sets error when the
- * frame is not a JSON object. */
+ * array of events (free func set) in this order: setupComplete (json: the
+ * object when it has more than sessionId), voiceActivity,
+ * voiceActivityDetectionSignal, then serverContent's interrupted,
+ * interimInputTranscription, inputTranscription, modelTurn parts in
+ * order (audio, text, thought, executableCode, codeExecutionResult),
+ * outputTranscription, groundingMetadata, urlContextMetadata,
+ * generationComplete, waitingForInput, interactionStatus, turnComplete
+ * (the turn's flags come before it, so a turnComplete handler knows
+ * them), then toolCall (flag: Vertex willContinue), toolCallCancellation,
+ * usageMetadata, sessionResumptionUpdate, goAway, error. A frame with
+ * none of the known members but an error payload ({"code":..,
+ * "message":..}) is a SERVER_ERROR too. Audio in a message that also says
+ * interrupted is dropped; thought parts never come out as TEXT or AUDIO.
+ * Returns NULL and sets error when the frame is not a JSON object. */
 GPtrArray *gst_gemini_live_protocol_parse (const gchar * data, gsize size,
     GError ** error);
 

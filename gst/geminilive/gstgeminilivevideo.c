@@ -222,7 +222,8 @@ gst_gemini_live_video_new (GstBin * parent, GstPadTemplate * templ,
   callbacks.new_sample = on_sample;
   gst_app_sink_set_callbacks (GST_APP_SINK (e[5]), &callbacks, video, NULL);
 
-  video->bin = gst_bin_new ("video-input");
+  /* Our own reference: the parent may dispose its children first. */
+  video->bin = gst_object_ref (gst_bin_new ("video-input"));
   for (i = 0; i < G_N_ELEMENTS (factories); i++)
     gst_bin_add (GST_BIN (video->bin), e[i]);
   for (i = 0; i + 1 < G_N_ELEMENTS (factories); i++)
@@ -249,7 +250,10 @@ gst_gemini_live_video_get_pad (GstGeminiLiveVideo * video)
 void
 gst_gemini_live_video_free (GstGeminiLiveVideo * video)
 {
-  gst_element_set_state (video->bin, GST_STATE_NULL);
-  gst_bin_remove (video->parent, video->bin);
+  if (GST_OBJECT_PARENT (video->bin) == GST_OBJECT (video->parent)) {
+    gst_element_set_state (video->bin, GST_STATE_NULL);
+    gst_bin_remove (video->parent, video->bin);
+  }
+  gst_object_unref (video->bin);
   g_free (video);
 }

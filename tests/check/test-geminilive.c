@@ -1375,6 +1375,84 @@ GST_START_TEST (test_flush_and_pause_keep_the_session)
 
 GST_END_TEST;
 
+/* ---- text pads --------------------------------------------------------- */
+
+GST_START_TEST (test_text_pads_carry_timed_transcripts)
+{
+  Fixture f;
+  GstHarness *text, *user;
+  GPtrArray *audio;
+  GString *said = g_string_new (NULL);
+  GstBuffer *buf;
+  GstEvent *event;
+  GstCaps *caps;
+  GstClockTime first_audio, end_audio, last_pts = 0;
+  guint n_text = 0;
+  gchar *user_text;
+  GstMapInfo map;
+
+  fixture_setup (&f, "input-transcription", TRUE, "output-transcription",
+      TRUE, NULL);
+  text = gst_harness_new_with_element (f.element, NULL, "src_text");
+  user = gst_harness_new_with_element (f.element, NULL, "src_input_text");
+  gst_harness_play (f.out);
+
+  /* Each text pad starts its own stream with utf8 text caps. */
+  event = gst_harness_pull_event (text);
+  fail_unless_equals_int (GST_EVENT_TYPE (event), GST_EVENT_STREAM_START);
+  gst_event_unref (event);
+  event = gst_harness_pull_event (text);
+  gst_event_parse_caps (event, &caps);
+  fail_unless (gst_structure_has_name (gst_caps_get_structure (caps, 0),
+          "text/x-raw"));
+  gst_event_unref (event);
+
+  speak (&f, 500);
+  gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+  {
+    GBytes *sent = gls_sim_dup_sent_audio (f.sim);
+    audio = pull_audio (&f, g_bytes_get_size (sent));
+    g_bytes_unref (sent);
+  }
+  first_audio = GST_BUFFER_PTS (g_ptr_array_index (audio, 0));
+  buf = g_ptr_array_index (audio, audio->len - 1);
+  end_audio = GST_BUFFER_PTS (buf) + GST_BUFFER_DURATION (buf);
+
+  /* The model's words come out placed within its speech, in order. */
+  while ((buf = gst_harness_try_pull (text)) != NULL) {
+    fail_unless (GST_BUFFER_PTS_IS_VALID (buf));
+    fail_unless (GST_BUFFER_PTS (buf) >= first_audio &&
+        GST_BUFFER_PTS (buf) <= end_audio);
+    fail_unless (GST_BUFFER_PTS (buf) >= last_pts);
+    last_pts = GST_BUFFER_PTS (buf);
+    gst_buffer_map (buf, &map, GST_MAP_READ);
+    g_string_append_len (said, (const gchar *) map.data, map.size);
+    gst_buffer_unmap (buf, &map);
+    gst_buffer_unref (buf);
+    n_text++;
+  }
+  fail_unless (n_text > 0, "no text on src_text");
+  fail_unless (strstr (said->str, "simulated answer") != NULL, said->str);
+
+  /* The user's transcript arrives on its own pad. */
+  buf = gst_harness_pull (user);
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  user_text = g_strndup ((const gchar *) map.data, map.size);
+  gst_buffer_unmap (buf, &map);
+  fail_unless (strstr (user_text, "spoke") != NULL, user_text);
+  gst_buffer_unref (buf);
+
+  g_free (user_text);
+  g_string_free (said, TRUE);
+  g_ptr_array_unref (audio);
+  gst_harness_teardown (user);
+  gst_harness_teardown (text);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 /* ---- video ------------------------------------------------------------- */
 
 /* Width and height from a JPEG's SOF0 marker. */
@@ -1650,6 +1728,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_pending_tool_call_cancelled_on_drop);
   tcase_add_test (tc, test_recycle_before_the_limit);
   tcase_add_test (tc, test_flush_and_pause_keep_the_session);
+  tcase_add_test (tc, test_text_pads_carry_timed_transcripts);
   tcase_add_test (tc, test_video_raw_scaled_rate_limited_jpeg);
   tcase_add_test (tc, test_video_accepts_jpeg);
   tcase_add_test (tc, test_replay_recorded_vertex_audio);
