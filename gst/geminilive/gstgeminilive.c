@@ -59,8 +59,6 @@
 #include <gst/app/gstappsink.h>
 #include <gst/base/gstadapter.h>
 
-/* TEMPORARY: until the protocol header drops its guard. */
-#define GST_GEMINI_LIVE_PROTOCOL_NEW_EVENTS 1
 #include "gstgeminilive.h"
 #include "gstgeminiliveelements.h"
 #include "gstgeminiliveenums.h"
@@ -68,6 +66,7 @@
 #include "gstgeminiliveprotocol.h"
 #include "gstgeminilivesession.h"
 #include "gstgeminilivesetupprops.h"
+#include "gstgeminilivetools.h"
 #include "gstgeminilivevideo.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_debug);
@@ -93,6 +92,8 @@ enum
   PROP_KEEPALIVE_TIMEOUT,
   PROP_MAX_CONNECTION_DURATION,
   PROP_MAX_MESSAGE_SIZE,
+  PROP_TOOL_CALL_TIMEOUT,
+  PROP_POST_SERVER_MESSAGES,
 };
 
 enum
@@ -121,8 +122,9 @@ struct _GstGeminiLive
   gchar *current_handle;        /* newest resumable handle from the server */
   gchar *tools_file;
   GstGeminiLiveConnectionSettings connection;
-  /* id -> name of tool calls not yet answered; object lock. */
-  GHashTable *pending_calls;
+  GstGeminiLiveTools *tools;
+  guint tool_call_timeout_ms;
+  gboolean post_server_messages;
   guint chunk_ms;
   guint video_max_size;
   gdouble video_fps;
@@ -204,12 +206,7 @@ answer_tool_call (GstGeminiLive * self, const GstGeminiLiveEvent * event)
   gchar *json;
   GError *error = NULL;
 
-  if (event->id != NULL) {
-    GST_OBJECT_LOCK (self);
-    g_hash_table_insert (self->pending_calls, g_strdup (event->id),
-        g_strdup (event->text));
-    GST_OBJECT_UNLOCK (self);
-  }
+  gst_gemini_live_tools_call_started (self->tools, event->id, event->text);
   /* Signal first, so the bus message means the handler has run. */
   g_signal_emit (self, signals[SIGNAL_TOOL_CALL], 0, event->id, event->text,
       event->json, &response);
@@ -221,14 +218,15 @@ answer_tool_call (GstGeminiLive * self, const GstGeminiLiveEvent * event)
 
   json = gst_gemini_live_protocol_build_tool_response (event->id, event->text,
       response, &error);
-  if (json != NULL && event->id != NULL) {
-    GST_OBJECT_LOCK (self);
-    g_hash_table_remove (self->pending_calls, event->id);
-    GST_OBJECT_UNLOCK (self);
-  }
-  if (json != NULL) {
+  if (json != NULL && event->id != NULL &&
+      !gst_gemini_live_tools_is_pending (self->tools, event->id)) {
+    /* Timed out or cancelled while the handler ran. */
+    g_clear_pointer (&json, g_free);
+  } else if (json != NULL) {
     gst_gemini_live_session_send (self->session, json,
         GST_GEMINI_LIVE_SEND_ONCE);
+    if (event->id != NULL)
+      gst_gemini_live_tools_call_finished (self->tools, event->id);
   } else {
     GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
         ("The tool-call handler for '%s' returned an invalid response",
@@ -280,10 +278,8 @@ on_session_event (GstGeminiLiveSession * session,
     case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION:
       if (event->ids != NULL) {
         guint i;
-        GST_OBJECT_LOCK (self);
         for (i = 0; event->ids[i] != NULL; i++)
-          g_hash_table_remove (self->pending_calls, event->ids[i]);
-        GST_OBJECT_UNLOCK (self);
+          gst_gemini_live_tools_call_finished (self->tools, event->ids[i]);
       }
       g_signal_emit (self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0,
           event->ids);
@@ -420,12 +416,8 @@ on_session_warning (GstGeminiLiveSession * session, const gchar * message,
 static void
 cancel_pending_calls (GstGeminiLive * self)
 {
-  GStrv ids;
+  GStrv ids = gst_gemini_live_tools_take_all (self->tools);
 
-  GST_OBJECT_LOCK (self);
-  ids = (GStrv) g_hash_table_get_keys_as_array (self->pending_calls, NULL);
-  g_hash_table_steal_all (self->pending_calls);
-  GST_OBJECT_UNLOCK (self);
   if (ids[0] != NULL) {
     GST_INFO_OBJECT (self, "cancelling %u pending tool calls",
         g_strv_length (ids));
@@ -466,12 +458,64 @@ on_session_reconnected (GstGeminiLiveSession * session, gboolean resumed,
       "downtime", G_TYPE_UINT64, (guint64) downtime, NULL);
 }
 
+static void
+on_session_raw_message (GstGeminiLiveSession * session, const gchar * data,
+    gsize size, gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+  gchar *text;
+
+  if (!g_atomic_int_get (&self->post_server_messages))
+    return;
+  text = g_strndup (data, size);
+  post_event_message (self, "server-message", "json", G_TYPE_STRING, text,
+      NULL);
+  g_free (text);
+}
+
 static const GstGeminiLiveSessionCallbacks session_callbacks = {
   on_session_event,
   on_session_closed,
   on_session_reconnecting,
   on_session_reconnected,
+  on_session_raw_message,
   on_session_warning,
+};
+
+static void
+on_tools_hold_input (gboolean hold, gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+
+  gst_gemini_live_session_hold_input (self->session, hold);
+}
+
+/* An unanswered call must not wedge the conversation: the model gets an
+ * error response, the application a cancellation. */
+static void
+on_tool_call_timed_out (const gchar * id, const gchar * name,
+    gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+  gchar *ids[] = { (gchar *) id, NULL };
+  gchar *json;
+
+  json = gst_gemini_live_protocol_build_tool_response (id, name,
+      "{\"error\": \"The function did not answer in time.\"}", NULL);
+  if (json != NULL)
+    gst_gemini_live_session_send (self->session, json,
+        GST_GEMINI_LIVE_SEND_ONCE);
+  GST_ELEMENT_WARNING (self, LIBRARY, FAILED,
+      ("Tool call '%s' (%s) was not answered in time", name, id),
+      ("an error response was sent to the model"));
+  g_signal_emit (self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0, ids);
+  post_event_message (self, "tool-call-cancellation", "ids", G_TYPE_STRV,
+      ids, "reason", G_TYPE_STRING, "timeout", NULL);
+}
+
+static const GstGeminiLiveToolsCallbacks tools_callbacks = {
+  on_tools_hold_input,
+  on_tool_call_timed_out,
 };
 
 /* ---- input (streaming threads) ----------------------------------------- */
@@ -692,12 +736,7 @@ gst_gemini_live_send_tool_response (GstGeminiLive * self, const gchar * id,
     return FALSE;
   }
   if (id != NULL) {
-    gboolean pending;
-
-    GST_OBJECT_LOCK (self);
-    pending = g_hash_table_remove (self->pending_calls, id);
-    GST_OBJECT_UNLOCK (self);
-    if (!pending) {
+    if (!gst_gemini_live_tools_is_pending (self->tools, id)) {
       GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
           ("No pending tool call '%s' (answered, cancelled or lost in a "
               "reconnection): response not sent", id), (NULL));
@@ -707,6 +746,8 @@ gst_gemini_live_send_tool_response (GstGeminiLive * self, const gchar * id,
   }
   gst_gemini_live_session_send (self->session, json,
       GST_GEMINI_LIVE_SEND_ONCE);
+  if (id != NULL)
+    gst_gemini_live_tools_call_finished (self->tools, id);
   return TRUE;
 }
 
@@ -796,14 +837,16 @@ start_session (GstGeminiLive * self)
 {
   GError *error = NULL;
   GstGeminiLiveConnectionSettings connection;
+  guint timeout;
 
   g_atomic_int_set (&self->audio_eos, 0);
   gst_adapter_clear (self->adapter);
 
   GST_OBJECT_LOCK (self);
   connection = self->connection;
-  g_hash_table_remove_all (self->pending_calls);
+  timeout = self->tool_call_timeout_ms;
   GST_OBJECT_UNLOCK (self);
+  gst_gemini_live_tools_reset (self->tools, self->active.tools_json, timeout);
   if (!gst_gemini_live_session_start (self->session, &self->active,
           &connection, &error)) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
@@ -952,6 +995,15 @@ gst_gemini_live_set_property (GObject * object, guint prop_id,
       self->connection.max_message_size = g_value_get_uint64 (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_TOOL_CALL_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      self->tool_call_timeout_ms = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_POST_SERVER_MESSAGES:
+      g_atomic_int_set (&self->post_server_messages,
+          g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1007,6 +1059,13 @@ gst_gemini_live_get_property (GObject * object, guint prop_id,
     case PROP_MAX_MESSAGE_SIZE:
       g_value_set_uint64 (value, self->connection.max_message_size);
       break;
+    case PROP_TOOL_CALL_TIMEOUT:
+      g_value_set_uint (value, self->tool_call_timeout_ms);
+      break;
+    case PROP_POST_SERVER_MESSAGES:
+      g_value_set_boolean (value, g_atomic_int_get
+          (&self->post_server_messages));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1029,8 +1088,8 @@ gst_gemini_live_init (GstGeminiLive * self)
   self->video_max_size = DEFAULT_VIDEO_MAX_SIZE;
   self->video_fps = DEFAULT_VIDEO_FPS;
   gst_gemini_live_connection_settings_init (&self->connection);
-  self->pending_calls = g_hash_table_new_full (g_str_hash, g_str_equal,
-      g_free, g_free);
+  self->tool_call_timeout_ms = 30000;
+  self->tools = gst_gemini_live_tools_new (&tools_callbacks, self);
   self->adapter = gst_adapter_new ();
   self->session = gst_gemini_live_session_new (&session_callbacks, self);
 
@@ -1087,7 +1146,7 @@ gst_gemini_live_finalize (GObject * object)
   gst_gemini_live_config_clear (&self->active);
   g_free (self->current_handle);
   g_free (self->tools_file);
-  g_hash_table_unref (self->pending_calls);
+  gst_gemini_live_tools_free (self->tools);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1249,6 +1308,32 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
       g_param_spec_uint64 ("max-message-size", "Max message size",
           "Largest server message accepted, in bytes", 65536, G_MAXUINT32,
           16 * 1024 * 1024, READY_PARAM));
+
+  /**
+   * GstGeminiLive:tool-call-timeout:
+   *
+   * A tool call not answered within this many ms gets an error response
+   * (so the model goes on) and a #GstGeminiLive::tool-call-cancellation
+   * (0: wait forever). While a BLOCKING call is unanswered, realtime input
+   * is held back in order (the service closes with 1008 otherwise).
+   */
+  g_object_class_install_property (gobject_class, PROP_TOOL_CALL_TIMEOUT,
+      g_param_spec_uint ("tool-call-timeout", "Tool call timeout",
+          "Answer unanswered tool calls with an error after this many ms "
+          "(0: never)", 0, G_MAXUINT, 30000, READY_PARAM));
+
+  /**
+   * GstGeminiLive:post-server-messages:
+   *
+   * Post every server message verbatim as a `geminilive/server-message`
+   * element message (field `json`), for debugging or fields this element
+   * does not know yet.
+   */
+  g_object_class_install_property (gobject_class, PROP_POST_SERVER_MESSAGES,
+      g_param_spec_boolean ("post-server-messages", "Post server messages",
+          "Post every raw server message on the bus", FALSE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
 
   /**
    * GstGeminiLive::tool-call:

@@ -83,8 +83,8 @@ gst_gemini_live_config_clear (GstGeminiLiveConfig *config)
 }
 
 void
-gst_gemini_live_config_copy (GstGeminiLiveConfig *dest,
-                             const GstGeminiLiveConfig *src)
+gst_gemini_live_config_copy (
+    GstGeminiLiveConfig *dest, const GstGeminiLiveConfig *src)
 {
   g_return_if_fail (dest != NULL);
   g_return_if_fail (src != NULL);
@@ -111,28 +111,60 @@ gst_gemini_live_config_copy (GstGeminiLiveConfig *dest,
   dest->setup_extra_json = g_strdup (src->setup_extra_json);
 }
 
-/* Takes message, returns it with every occurrence of secret replaced. */
+/* Shorter runs of a secret's characters are left alone: they are too
+ * common to hide anything and too short to be of use. */
+#define MIN_REDACTED_RUN 8
+
+/* Length of the longest run starting at str that also occurs somewhere in
+ * secret. */
+static gsize
+secret_run (const gchar *str, const gchar *secret)
+{
+  gsize best = 0;
+  const gchar *s;
+
+  for (s = secret; *s != '\0'; s++) {
+    gsize n = 0;
+
+    while (str[n] != '\0' && s[n] != '\0' && str[n] == s[n])
+      n++;
+    best = MAX (best, n);
+  }
+  return best;
+}
+
+/* Takes message, returns it with the secret replaced, and also any long
+ * piece of it: parser errors quote a truncated string constant. */
 static gchar *
 redact (gchar *message, const gchar *secret)
 {
-  gchar **pieces;
+  GString *out;
+  const gchar *p;
 
-  if (secret == NULL || strlen (secret) < MIN_REDACTED_KEY_LEN
-      || strstr (message, secret) == NULL)
+  if (secret == NULL || strlen (secret) < MIN_REDACTED_KEY_LEN)
     return message;
-  pieces = g_strsplit (message, secret, -1);
+  out = g_string_sized_new (strlen (message));
+  for (p = message; *p != '\0';) {
+    gsize run = secret_run (p, secret);
+
+    if (run >= MIN (MIN_REDACTED_RUN, strlen (secret))) {
+      g_string_append (out, "<redacted>");
+      p += run;
+    } else {
+      g_string_append_c (out, *p++);
+    }
+  }
   g_free (message);
-  message = g_strjoinv ("<redacted>", pieces);
-  g_strfreev (pieces);
-  return message;
+  return g_string_free (out, FALSE);
 }
 
-/* Sets the error, with the API key and access token scrubbed: values such as the URI or the
- * tools JSON are quoted in messages and may contain it by mistake. */
+/* Sets the error, with the API key and access token scrubbed: values such as
+ * the URI or the tools JSON are quoted in messages and may contain it by
+ * mistake. */
 G_GNUC_PRINTF (3, 4)
 static void
-set_error (GError **error, const GstGeminiLiveConfig *config,
-           const gchar *format, ...)
+set_error (
+    GError **error, const GstGeminiLiveConfig *config, const gchar *format, ...)
 {
   va_list args;
   gchar *message;
@@ -145,7 +177,7 @@ set_error (GError **error, const GstGeminiLiveConfig *config,
   message = redact (message, config->access_token);
 
   g_set_error_literal (error, GST_GEMINI_LIVE_CONFIG_ERROR,
-                       GST_GEMINI_LIVE_CONFIG_ERROR_INVALID, message);
+      GST_GEMINI_LIVE_CONFIG_ERROR_INVALID, message);
   g_free (message);
 }
 
@@ -165,32 +197,29 @@ validate_uri (const GstGeminiLiveConfig *config, GError **error)
 
   /* g_uri_parse() lets spaces through ("wss://exa mple.com"); the
    * WebSocket handshake would not. */
-  for (p = config->uri; *p != '\0'; p++)
-    {
-      if ((guchar)*p <= 0x20 || *p == 0x7f)
-        {
-          set_error (error, config,
-                     "Property 'uri': must not contain spaces or control "
-                     "characters");
-          return FALSE;
-        }
-    }
-
-  uri = g_uri_parse (config->uri, G_URI_FLAGS_NONE, &parse_error);
-  if (uri == NULL)
-    {
-      set_error (error, config, "Property 'uri': not a valid URI: %s",
-                 parse_error->message);
-      g_error_free (parse_error);
+  for (p = config->uri; *p != '\0'; p++) {
+    if ((guchar)*p <= 0x20 || *p == 0x7f) {
+      set_error (error, config,
+          "Property 'uri': must not contain spaces or control "
+          "characters");
       return FALSE;
     }
+  }
+
+  uri = g_uri_parse (config->uri, G_URI_FLAGS_NONE, &parse_error);
+  if (uri == NULL) {
+    set_error (error, config, "Property 'uri': not a valid URI: %s",
+        parse_error->message);
+    g_error_free (parse_error);
+    return FALSE;
+  }
 
   scheme = g_uri_get_scheme (uri);
   host = g_uri_get_host (uri);
   if (g_ascii_strcasecmp (scheme, "ws") != 0
       && g_ascii_strcasecmp (scheme, "wss") != 0)
     set_error (error, config,
-               "Property 'uri': scheme must be ws or wss, got '%s'", scheme);
+        "Property 'uri': scheme must be ws or wss, got '%s'", scheme);
   else if (!is_set (host))
     set_error (error, config, "Property 'uri': no host");
   else
@@ -205,21 +234,18 @@ validate_model (const GstGeminiLiveConfig *config, GError **error)
 {
   const gchar *p;
 
-  if (!is_set (config->model))
-    {
-      set_error (error, config, "Property 'model': not set");
+  if (!is_set (config->model)) {
+    set_error (error, config, "Property 'model': not set");
+    return FALSE;
+  }
+  for (p = config->model; *p != '\0'; p++) {
+    if (g_ascii_isspace (*p)) {
+      set_error (error, config,
+          "Property 'model': must not contain whitespace, got '%s'",
+          config->model);
       return FALSE;
     }
-  for (p = config->model; *p != '\0'; p++)
-    {
-      if (g_ascii_isspace (*p))
-        {
-          set_error (error, config,
-                     "Property 'model': must not contain whitespace, got '%s'",
-                     config->model);
-          return FALSE;
-        }
-    }
+  }
   return TRUE;
 }
 
@@ -232,19 +258,16 @@ validate_voice (const GstGeminiLiveConfig *config, GError **error)
     return TRUE;
   /* Prebuilt voice names are single words ("Puck", "Kore"); anything else
    * is a typo the server would only report as a bare 1007. */
-  for (p = config->voice; *p != '\0'; p++)
-    {
-      if (!g_ascii_isalpha (*p))
-        {
-          gchar *shown = g_utf8_make_valid (config->voice, -1);
+  for (p = config->voice; *p != '\0'; p++) {
+    if (!g_ascii_isalpha (*p)) {
+      gchar *shown = g_utf8_make_valid (config->voice, -1);
 
-          set_error (error, config,
-                     "Property 'voice': must contain only letters, got '%s'",
-                     shown);
-          g_free (shown);
-          return FALSE;
-        }
+      set_error (error, config,
+          "Property 'voice': must contain only letters, got '%s'", shown);
+      g_free (shown);
+      return FALSE;
     }
+  }
   return TRUE;
 }
 
@@ -256,12 +279,11 @@ is_valid_function_name (const gchar *name)
 
   if (len == 0 || len > MAX_FUNCTION_NAME_LEN)
     return FALSE;
-  for (p = name; *p != '\0'; p++)
-    {
-      if (!g_ascii_isalnum (*p) && *p != '_' && *p != ':' && *p != '.'
-          && *p != '-')
-        return FALSE;
-    }
+  for (p = name; *p != '\0'; p++) {
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != ':' && *p != '.'
+        && *p != '-')
+      return FALSE;
+  }
   return TRUE;
 }
 
@@ -281,75 +303,64 @@ validate_tools (const GstGeminiLiveConfig *config, GError **error)
 
   len = strlen (config->tools_json);
   if (!gst_gemini_live_protocol_check_depth (
-          config->tools_json, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH))
-    {
-      set_error (error, config,
-                 "Property 'tools': JSON nested deeper than %d levels",
-                 GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
-      return FALSE;
-    }
+          config->tools_json, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
+    set_error (error, config,
+        "Property 'tools': JSON nested deeper than %d levels",
+        GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+    return FALSE;
+  }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, config->tools_json, len,
-                                   &parse_error))
-    {
-      set_error (error, config, "Property 'tools': not valid JSON: %s",
-                 parse_error->message);
-      g_error_free (parse_error);
-      goto out;
-    }
+  if (!json_parser_load_from_data (
+          parser, config->tools_json, len, &parse_error)) {
+    set_error (error, config, "Property 'tools': not valid JSON: %s",
+        parse_error->message);
+    g_error_free (parse_error);
+    goto out;
+  }
 
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
-    {
-      set_error (
-          error, config,
-          "Property 'tools': must be a JSON array of function declarations");
-      goto out;
-    }
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root)) {
+    set_error (error, config,
+        "Property 'tools': must be a JSON array of function declarations");
+    goto out;
+  }
 
   array = json_node_get_array (root);
   n = json_array_get_length (array);
-  for (i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonObject *object;
-      JsonNode *name_node;
-      const gchar *name;
+  for (i = 0; i < n; i++) {
+    JsonNode *element = json_array_get_element (array, i);
+    JsonObject *object;
+    JsonNode *name_node;
+    const gchar *name;
 
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        {
-          set_error (error, config,
-                     "Property 'tools': element %u is not an object", i);
-          goto out;
-        }
-      object = json_node_get_object (element);
-      name_node = json_object_get_member (object, "name");
-      if (name_node == NULL)
-        {
-          set_error (error, config,
-                     "Property 'tools': element %u has no \"name\"", i);
-          goto out;
-        }
-      if (!JSON_NODE_HOLDS_VALUE (name_node)
-          || json_node_get_value_type (name_node) != G_TYPE_STRING)
-        {
-          set_error (error, config,
-                     "Property 'tools': element %u: \"name\" must be a string",
-                     i);
-          goto out;
-        }
-      name = json_node_get_string (name_node);
-      if (!is_valid_function_name (name))
-        {
-          set_error (
-              error, config,
-              "Property 'tools': element %u: name '%s' must be 1 to %d of "
-              "a-z A-Z 0-9 _ : . -",
-              i, name, MAX_FUNCTION_NAME_LEN);
-          goto out;
-        }
+    if (!JSON_NODE_HOLDS_OBJECT (element)) {
+      set_error (
+          error, config, "Property 'tools': element %u is not an object", i);
+      goto out;
     }
+    object = json_node_get_object (element);
+    name_node = json_object_get_member (object, "name");
+    if (name_node == NULL) {
+      set_error (
+          error, config, "Property 'tools': element %u has no \"name\"", i);
+      goto out;
+    }
+    if (!JSON_NODE_HOLDS_VALUE (name_node)
+        || json_node_get_value_type (name_node) != G_TYPE_STRING) {
+      set_error (error, config,
+          "Property 'tools': element %u: \"name\" must be a string", i);
+      goto out;
+    }
+    name = json_node_get_string (name_node);
+    if (!is_valid_function_name (name)) {
+      set_error (error, config,
+          "Property 'tools': element %u: name '%s' must be 1 to %d of "
+          "a-z A-Z 0-9 _ : . -",
+          i, name, MAX_FUNCTION_NAME_LEN);
+      goto out;
+    }
+  }
   ok = TRUE;
 
 out:
@@ -370,32 +381,29 @@ validate_setup_extra (const GstGeminiLiveConfig *config, GError **error)
     return TRUE;
 
   len = strlen (config->setup_extra_json);
-  if (!gst_gemini_live_protocol_check_depth (config->setup_extra_json, len,
-          GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH))
-    {
-      set_error (error, config,
-          "Property 'setup-extra': JSON nested deeper than %d levels",
-          GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
-      return FALSE;
-    }
+  if (!gst_gemini_live_protocol_check_depth (
+          config->setup_extra_json, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
+    set_error (error, config,
+        "Property 'setup-extra': JSON nested deeper than %d levels",
+        GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+    return FALSE;
+  }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, config->setup_extra_json, len,
-          &parse_error))
-    {
-      set_error (error, config, "Property 'setup-extra': not valid JSON: %s",
-          parse_error->message);
-      g_error_free (parse_error);
-      goto out;
-    }
+  if (!json_parser_load_from_data (
+          parser, config->setup_extra_json, len, &parse_error)) {
+    set_error (error, config, "Property 'setup-extra': not valid JSON: %s",
+        parse_error->message);
+    g_error_free (parse_error);
+    goto out;
+  }
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      set_error (error, config,
-          "Property 'setup-extra': must be a JSON object (merged into "
-          "\"setup\")");
-      goto out;
-    }
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+    set_error (error, config,
+        "Property 'setup-extra': must be a JSON object (merged into "
+        "\"setup\")");
+    goto out;
+  }
   ok = TRUE;
 
 out:
@@ -410,11 +418,10 @@ has_space_or_control (const gchar *str)
 {
   const gchar *p;
 
-  for (p = str; *p != '\0'; p++)
-    {
-      if ((guchar) *p <= 0x20 || *p == 0x7f)
-        return TRUE;
-    }
+  for (p = str; *p != '\0'; p++) {
+    if ((guchar)*p <= 0x20 || *p == 0x7f)
+      return TRUE;
+  }
   return FALSE;
 }
 
@@ -429,21 +436,20 @@ is_language_tag (const gchar *str)
     n++;
   if (n < 2 || n > 8)
     return FALSE;
-  while (*p == '-')
-    {
-      p++;
-      n = 0;
-      for (; g_ascii_isalnum (*p); p++)
-        n++;
-      if (n < 1 || n > 8)
-        return FALSE;
-    }
+  while (*p == '-') {
+    p++;
+    n = 0;
+    for (; g_ascii_isalnum (*p); p++)
+      n++;
+    if (n < 1 || n > 8)
+      return FALSE;
+  }
   return *p == '\0';
 }
 
 static gboolean
 validate_language (const GstGeminiLiveConfig *config, const gchar *property,
-                   const gchar *value, GError **error)
+    const gchar *value, GError **error)
 {
   gchar *shown;
 
@@ -461,8 +467,7 @@ validate_language (const GstGeminiLiveConfig *config, const gchar *property,
  * allowed). */
 static gboolean
 validate_language_list (const GstGeminiLiveConfig *config,
-                        const gchar *property, const gchar *value,
-                        GError **error)
+    const gchar *property, const gchar *value, GError **error)
 {
   gchar **codes;
   gboolean ok = TRUE;
@@ -471,60 +476,51 @@ validate_language_list (const GstGeminiLiveConfig *config,
   if (!is_set (value))
     return TRUE;
   codes = g_strsplit (value, ",", -1);
-  for (i = 0; ok && codes[i] != NULL; i++)
-    {
-      g_strstrip (codes[i]);
-      if (*codes[i] == '\0')
-        {
-          set_error (error, config,
-              "Property '%s': empty entry in the comma-separated list",
-              property);
-          ok = FALSE;
-        }
-      else
-        {
-          ok = validate_language (config, property, codes[i], error);
-        }
+  for (i = 0; ok && codes[i] != NULL; i++) {
+    g_strstrip (codes[i]);
+    if (*codes[i] == '\0') {
+      set_error (error, config,
+          "Property '%s': empty entry in the comma-separated list", property);
+      ok = FALSE;
+    } else {
+      ok = validate_language (config, property, codes[i], error);
     }
+  }
   g_strfreev (codes);
   return ok;
 }
 
 /* Project ids and locations end up in the URI and the model path. */
 static gboolean
-validate_path_segment (const GstGeminiLiveConfig *config,
-                       const gchar *property, const gchar *value,
-                       const gchar *extra_chars, GError **error)
+validate_path_segment (const GstGeminiLiveConfig *config, const gchar *property,
+    const gchar *value, const gchar *extra_chars, GError **error)
 {
   const gchar *p;
 
   if (!is_set (value))
     return TRUE;
-  for (p = value; *p != '\0'; p++)
-    {
-      if (!g_ascii_isalnum (*p) && *p != '-'
-          && strchr (extra_chars, *p) == NULL)
-        {
-          gchar *shown = g_utf8_make_valid (value, -1);
+  for (p = value; *p != '\0'; p++) {
+    if (!g_ascii_isalnum (*p) && *p != '-'
+        && strchr (extra_chars, *p) == NULL) {
+      gchar *shown = g_utf8_make_valid (value, -1);
 
-          set_error (error, config,
-              "Property '%s': '%s' may only contain letters, digits and -%s",
-              property, shown, extra_chars);
-          g_free (shown);
-          return FALSE;
-        }
+      set_error (error, config,
+          "Property '%s': '%s' may only contain letters, digits and -%s",
+          property, shown, extra_chars);
+      g_free (shown);
+      return FALSE;
     }
+  }
   return TRUE;
 }
 
 static gboolean
 check_enum (const GstGeminiLiveConfig *config, const gchar *property,
-            gint value, gint max, GError **error)
+    gint value, gint max, GError **error)
 {
   if (value >= 0 && value <= max)
     return TRUE;
-  set_error (error, config, "Property '%s': unknown value %d", property,
-      value);
+  set_error (error, config, "Property '%s': unknown value %d", property, value);
   return FALSE;
 }
 
@@ -554,71 +550,63 @@ validate_enums (const GstGeminiLiveConfig *config, GError **error)
 static gboolean
 validate_credentials (const GstGeminiLiveConfig *config, GError **error)
 {
-  if (is_set (config->api_key) && has_space_or_control (config->api_key))
-    {
-      set_error (error, config,
-          "Property 'api-key': must not contain spaces or control characters");
-      return FALSE;
-    }
+  if (is_set (config->api_key) && has_space_or_control (config->api_key)) {
+    set_error (error, config,
+        "Property 'api-key': must not contain spaces or control characters");
+    return FALSE;
+  }
   if (is_set (config->access_token)
-      && has_space_or_control (config->access_token))
-    {
-      set_error (error, config,
-          "Property 'access-token': must not contain spaces or control "
-          "characters");
-      return FALSE;
-    }
-  if (!validate_path_segment (config, "vertex-project", config->vertex_project,
-          ".:", error)
-      || !validate_path_segment (config, "vertex-location",
-          config->vertex_location, "", error))
+      && has_space_or_control (config->access_token)) {
+    set_error (error, config,
+        "Property 'access-token': must not contain spaces or control "
+        "characters");
+    return FALSE;
+  }
+  if (!validate_path_segment (
+          config, "vertex-project", config->vertex_project, ".:", error)
+      || !validate_path_segment (
+          config, "vertex-location", config->vertex_location, "", error))
     return FALSE;
 
-  if (config->backend == GST_GEMINI_LIVE_BACKEND_GEMINI_API)
-    {
-      if (!is_set (config->api_key) && !is_set (config->access_token))
-        {
-          set_error (error, config,
-              "No API key: set the 'api-key' property or the GEMINI_API_KEY "
-              "(or GOOGLE_API_KEY) environment variable");
-          return FALSE;
-        }
-      return TRUE;
+  if (config->backend == GST_GEMINI_LIVE_BACKEND_GEMINI_API) {
+    if (!is_set (config->api_key) && !is_set (config->access_token)) {
+      set_error (error, config,
+          "No API key: set the 'api-key' property or the GEMINI_API_KEY "
+          "(or GOOGLE_API_KEY) environment variable");
+      return FALSE;
     }
+    return TRUE;
+  }
 
   /* Vertex AI: a project with an OAuth token, or express mode (key). */
-  if (is_set (config->vertex_project))
-    {
-      if (!is_set (config->access_token))
-        {
-          set_error (error, config,
-              "Property 'access-token': Vertex AI with 'vertex-project' needs "
-              "an OAuth access token (gcloud auth print-access-token)");
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (!is_set (config->api_key))
-    {
+  if (is_set (config->vertex_project)) {
+    if (!is_set (config->access_token)) {
       set_error (error, config,
-          "Property 'backend': Vertex AI needs 'vertex-project' and "
-          "'access-token', or an 'api-key' for express mode");
+          "Property 'access-token': Vertex AI with 'vertex-project' needs "
+          "an OAuth access token (gcloud auth print-access-token)");
       return FALSE;
     }
-  if (g_str_has_prefix (config->api_key, "auth_tokens/"))
-    {
-      set_error (error, config,
-          "Property 'api-key': ephemeral tokens (auth_tokens/...) are only "
-          "available on the Gemini API, not with backend Vertex AI");
-      return FALSE;
-    }
+    return TRUE;
+  }
+  if (!is_set (config->api_key)) {
+    set_error (error, config,
+        "Property 'backend': Vertex AI needs 'vertex-project' and "
+        "'access-token', or an 'api-key' for express mode");
+    return FALSE;
+  }
+  if (g_str_has_prefix (config->api_key, "auth_tokens/")) {
+    set_error (error, config,
+        "Property 'api-key': ephemeral tokens (auth_tokens/...) are only "
+        "available on the Gemini API, not with backend Vertex AI");
+    return FALSE;
+  }
   return TRUE;
 }
 
 /* NaN fails every comparison, so ranges are written to refuse it. */
 static gboolean
 check_double_range (const GstGeminiLiveConfig *config, const gchar *property,
-                    gdouble value, gdouble min, gdouble max, GError **error)
+    gdouble value, gdouble min, gdouble max, GError **error)
 {
   if (value >= min && value <= max)
     return TRUE;
@@ -635,78 +623,71 @@ validate_generation (const GstGeminiLiveConfig *config, GError **error)
 
   /* Negative means unset; NaN is not. */
   if (!(config->temperature < 0)
-      && !check_double_range (config, "temperature", config->temperature, 0, 2,
-          error))
+      && !check_double_range (
+          config, "temperature", config->temperature, 0, 2, error))
     return FALSE;
   if (!(config->top_p < 0)
       && !check_double_range (config, "top-p", config->top_p, 0, 1, error))
     return FALSE;
-  if (config->top_k == 0)
-    {
-      set_error (error, config, "Property 'top-k': must be at least 1");
-      return FALSE;
-    }
+  if (config->top_k == 0) {
+    set_error (error, config, "Property 'top-k': must be at least 1");
+    return FALSE;
+  }
   /* Zero means unset; NaN is not. */
   if (config->presence_penalty != 0
-      && !check_double_range (config, "presence-penalty",
-          config->presence_penalty, -2, 2, error))
+      && !check_double_range (
+          config, "presence-penalty", config->presence_penalty, -2, 2, error))
     return FALSE;
   if (config->frequency_penalty != 0
-      && !check_double_range (config, "frequency-penalty",
-          config->frequency_penalty, -2, 2, error))
+      && !check_double_range (
+          config, "frequency-penalty", config->frequency_penalty, -2, 2, error))
     return FALSE;
-  if (!validate_language (config, "language-code", config->language_code,
-          error))
+  if (!validate_language (
+          config, "language-code", config->language_code, error))
     return FALSE;
 
   /* The server refuses a request with both (Gemini 3 thinking docs). */
   if (config->thinking_level != GST_GEMINI_LIVE_THINKING_LEVEL_UNSET
-      && config->thinking_budget >= -1)
-    {
-      set_error (error, config,
-          "Properties 'thinking-level' and 'thinking-budget' cannot both be "
-          "set");
-      return FALSE;
-    }
-  if (config->include_thoughts && config->thinking_budget == 0)
-    {
-      set_error (error, config,
-          "Property 'include-thoughts' needs thinking, but 'thinking-budget' "
-          "is 0 (off)");
-      return FALSE;
-    }
+      && config->thinking_budget >= -1) {
+    set_error (error, config,
+        "Properties 'thinking-level' and 'thinking-budget' cannot both be "
+        "set");
+    return FALSE;
+  }
+  if (config->include_thoughts && config->thinking_budget == 0) {
+    set_error (error, config,
+        "Property 'include-thoughts' needs thinking, but 'thinking-budget' "
+        "is 0 (off)");
+    return FALSE;
+  }
 
   /* Native-audio features: a TEXT session could never use them. */
-  if (config->affective_dialog && !audio)
-    {
-      set_error (error, config,
-          "Property 'affective-dialog' needs 'response-modality' audio");
-      return FALSE;
-    }
-  if (config->proactive_audio && !audio)
-    {
-      set_error (error, config,
-          "Property 'proactive-audio' needs 'response-modality' audio");
-      return FALSE;
-    }
+  if (config->affective_dialog && !audio) {
+    set_error (error, config,
+        "Property 'affective-dialog' needs 'response-modality' audio");
+    return FALSE;
+  }
+  if (config->proactive_audio && !audio) {
+    set_error (error, config,
+        "Property 'proactive-audio' needs 'response-modality' audio");
+    return FALSE;
+  }
   if (!validate_language (config, "translation-target-language",
           config->translation_target_language, error))
     return FALSE;
-  if (is_set (config->translation_target_language) && !audio)
-    {
-      set_error (error, config,
-          "Property 'translation-target-language' needs 'response-modality' "
-          "audio (speech-to-speech translation)");
-      return FALSE;
-    }
+  if (is_set (config->translation_target_language) && !audio) {
+    set_error (error, config,
+        "Property 'translation-target-language' needs 'response-modality' "
+        "audio (speech-to-speech translation)");
+    return FALSE;
+  }
   if (config->translation_echo_target
-      && !is_set (config->translation_target_language))
-    {
-      set_error (error, config,
-          "Property 'translation-echo-target' needs "
-          "'translation-target-language'");
-      return FALSE;
-    }
+      && !is_set (config->translation_target_language)) {
+    set_error (error, config,
+        "Property 'translation-echo-target' needs "
+        "'translation-target-language'");
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -724,91 +705,80 @@ validate_activity (const GstGeminiLiveConfig *config, GError **error)
     tuned = "prefix-padding";
   else if (config->silence_duration_ms >= 0)
     tuned = "silence-duration";
-  if (!config->automatic_activity_detection && tuned != NULL)
-    {
-      set_error (error, config,
-          "Properties 'automatic-activity-detection' and '%s' contradict: "
-          "'%s' tunes the automatic activity detection that is disabled",
-          tuned, tuned);
-      return FALSE;
-    }
+  if (!config->automatic_activity_detection && tuned != NULL) {
+    set_error (error, config,
+        "Properties 'automatic-activity-detection' and '%s' contradict: "
+        "'%s' tunes the automatic activity detection that is disabled",
+        tuned, tuned);
+    return FALSE;
+  }
   return TRUE;
 }
 
 static gboolean
 validate_session (const GstGeminiLiveConfig *config, GError **error)
 {
-  if (is_set (config->resumption_handle) && !config->session_resumption)
-    {
-      set_error (error, config,
-          "Property 'resumption-handle' needs 'session-resumption'");
-      return FALSE;
-    }
+  if (is_set (config->resumption_handle) && !config->session_resumption) {
+    set_error (error, config,
+        "Property 'resumption-handle' needs 'session-resumption'");
+    return FALSE;
+  }
   if (config->transparent_resumption
-      && config->backend != GST_GEMINI_LIVE_BACKEND_VERTEX_AI)
-    {
-      set_error (error, config,
-          "Property 'transparent-resumption' is only available on Vertex AI");
-      return FALSE;
-    }
-  if (config->transparent_resumption && !config->session_resumption)
-    {
-      set_error (error, config,
-          "Property 'transparent-resumption' needs 'session-resumption'");
-      return FALSE;
-    }
+      && config->backend != GST_GEMINI_LIVE_BACKEND_VERTEX_AI) {
+    set_error (error, config,
+        "Property 'transparent-resumption' is only available on Vertex AI");
+    return FALSE;
+  }
+  if (config->transparent_resumption && !config->session_resumption) {
+    set_error (error, config,
+        "Property 'transparent-resumption' needs 'session-resumption'");
+    return FALSE;
+  }
 
-  if (config->compression_trigger_tokens < 0)
-    {
-      set_error (error, config,
-          "Property 'compression-trigger-tokens': must not be negative");
-      return FALSE;
-    }
-  if (config->compression_target_tokens < 0)
-    {
-      set_error (error, config,
-          "Property 'compression-target-tokens': must not be negative");
-      return FALSE;
-    }
+  if (config->compression_trigger_tokens < 0) {
+    set_error (error, config,
+        "Property 'compression-trigger-tokens': must not be negative");
+    return FALSE;
+  }
+  if (config->compression_target_tokens < 0) {
+    set_error (error, config,
+        "Property 'compression-target-tokens': must not be negative");
+    return FALSE;
+  }
   if (!config->context_window_compression
       && (config->compression_trigger_tokens > 0
-          || config->compression_target_tokens > 0))
-    {
-      set_error (error, config,
-          "Property '%s' needs 'context-window-compression'",
-          config->compression_trigger_tokens > 0
-              ? "compression-trigger-tokens"
-              : "compression-target-tokens");
-      return FALSE;
-    }
+          || config->compression_target_tokens > 0)) {
+    set_error (error, config,
+        "Property '%s' needs 'context-window-compression'",
+        config->compression_trigger_tokens > 0 ? "compression-trigger-tokens"
+                                               : "compression-target-tokens");
+    return FALSE;
+  }
   if (config->compression_trigger_tokens > 0
-      && config->compression_target_tokens > config->compression_trigger_tokens)
-    {
-      set_error (error, config,
-          "Property 'compression-target-tokens' (%" G_GINT64_FORMAT
-          ") must not exceed 'compression-trigger-tokens' (%" G_GINT64_FORMAT
-          "): compression cuts the context down to the target",
-          config->compression_target_tokens,
-          config->compression_trigger_tokens);
-      return FALSE;
-    }
+      && config->compression_target_tokens
+          > config->compression_trigger_tokens) {
+    set_error (error, config,
+        "Property 'compression-target-tokens' (%" G_GINT64_FORMAT
+        ") must not exceed 'compression-trigger-tokens' (%" G_GINT64_FORMAT
+        "): compression cuts the context down to the target",
+        config->compression_target_tokens, config->compression_trigger_tokens);
+    return FALSE;
+  }
 
   if (is_set (config->input_transcription_languages)
-      && !config->input_transcription)
-    {
-      set_error (error, config,
-          "Property 'input-transcription-languages' needs "
-          "'input-transcription'");
-      return FALSE;
-    }
+      && !config->input_transcription) {
+    set_error (error, config,
+        "Property 'input-transcription-languages' needs "
+        "'input-transcription'");
+    return FALSE;
+  }
   if (is_set (config->output_transcription_languages)
-      && !config->output_transcription)
-    {
-      set_error (error, config,
-          "Property 'output-transcription-languages' needs "
-          "'output-transcription'");
-      return FALSE;
-    }
+      && !config->output_transcription) {
+    set_error (error, config,
+        "Property 'output-transcription-languages' needs "
+        "'output-transcription'");
+    return FALSE;
+  }
   return validate_language_list (config, "input-transcription-languages",
              config->input_transcription_languages, error)
       && validate_language_list (config, "output-transcription-languages",
@@ -816,8 +786,8 @@ validate_session (const GstGeminiLiveConfig *config, GError **error)
 }
 
 gboolean
-gst_gemini_live_config_validate (const GstGeminiLiveConfig *config,
-                                 GError **error)
+gst_gemini_live_config_validate (
+    const GstGeminiLiveConfig *config, GError **error)
 {
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -826,8 +796,7 @@ gst_gemini_live_config_validate (const GstGeminiLiveConfig *config,
       && validate_credentials (config, error) && validate_model (config, error)
       && validate_voice (config, error) && validate_generation (config, error)
       && validate_activity (config, error) && validate_session (config, error)
-      && validate_tools (config, error)
-      && validate_setup_extra (config, error);
+      && validate_tools (config, error) && validate_setup_extra (config, error);
 }
 
 static gboolean
@@ -866,30 +835,28 @@ gst_gemini_live_config_model_path (const GstGeminiLiveConfig *config)
       || g_str_has_prefix (model, "projects/")
       || g_str_has_prefix (model, "publishers/"))
     return g_strdup (model);
-  if (config->backend == GST_GEMINI_LIVE_BACKEND_VERTEX_AI)
-    {
-      if (is_vertex_express (config))
-        return g_strconcat ("publishers/google/models/", model, NULL);
-      return g_strdup_printf ("projects/%s/locations/%s/publishers/google/"
-                              "models/%s",
-          config->vertex_project, vertex_location (config), model);
-    }
+  if (config->backend == GST_GEMINI_LIVE_BACKEND_VERTEX_AI) {
+    if (is_vertex_express (config))
+      return g_strconcat ("publishers/google/models/", model, NULL);
+    return g_strdup_printf ("projects/%s/locations/%s/publishers/google/"
+                            "models/%s",
+        config->vertex_project, vertex_location (config), model);
+  }
   return g_strconcat ("models/", model, NULL);
 }
 
 static const gchar *
 gemini_api_version (GstGeminiLiveApiVersion version)
 {
-  switch (version)
-    {
-      case GST_GEMINI_LIVE_API_VERSION_V1BETA:
-        return "v1beta";
-      case GST_GEMINI_LIVE_API_VERSION_V1ALPHA:
-        return "v1alpha";
-      case GST_GEMINI_LIVE_API_VERSION_V1:
-      default:
-        return "v1";
-    }
+  switch (version) {
+    case GST_GEMINI_LIVE_API_VERSION_V1BETA:
+      return "v1beta";
+    case GST_GEMINI_LIVE_API_VERSION_V1ALPHA:
+      return "v1alpha";
+    case GST_GEMINI_LIVE_API_VERSION_V1:
+    default:
+      return "v1";
+  }
 }
 
 static gchar *
@@ -899,7 +866,8 @@ vertex_host (const GstGeminiLiveConfig *config)
 
   /* Express mode and the global location have no regional host; the
    * multi-regions have their own (§1.2). */
-  if (is_vertex_express (config) || g_ascii_strcasecmp (location, "global") == 0)
+  if (is_vertex_express (config)
+      || g_ascii_strcasecmp (location, "global") == 0)
     return g_strdup ("aiplatform.googleapis.com");
   if (g_ascii_strcasecmp (location, "us") == 0
       || g_ascii_strcasecmp (location, "eu") == 0)
@@ -915,7 +883,7 @@ add_access_token (const gchar *uri, const gchar *token)
 {
   gchar *escaped = g_uri_escape_string (token, "/", FALSE);
   const gchar *hash = strchr (uri, '#');
-  gsize base_len = hash != NULL ? (gsize) (hash - uri) : strlen (uri);
+  gsize base_len = hash != NULL ? (gsize)(hash - uri) : strlen (uri);
   gchar *base = g_strndup (uri, base_len);
   const gchar *sep;
   gchar *result;
@@ -926,8 +894,8 @@ add_access_token (const gchar *uri, const gchar *token)
     sep = "";
   else
     sep = "&";
-  result = g_strconcat (base, sep, "access_token=", escaped,
-      hash != NULL ? hash : "", NULL);
+  result = g_strconcat (
+      base, sep, "access_token=", escaped, hash != NULL ? hash : "", NULL);
   g_free (base);
   g_free (escaped);
   return result;
@@ -935,7 +903,7 @@ add_access_token (const gchar *uri, const gchar *token)
 
 gchar *
 gst_gemini_live_config_endpoint (const GstGeminiLiveConfig *config,
-                                 gchar **header_name, gchar **header_value)
+    gchar **header_name, gchar **header_value)
 {
   gboolean ephemeral;
   gchar *uri = NULL;
@@ -947,68 +915,63 @@ gst_gemini_live_config_endpoint (const GstGeminiLiveConfig *config,
   ephemeral = config->backend == GST_GEMINI_LIVE_BACKEND_GEMINI_API
       && is_ephemeral_token (config->api_key);
 
-  if (config->backend == GST_GEMINI_LIVE_BACKEND_VERTEX_AI)
-    {
-      gchar *host = vertex_host (config);
-      /* Vertex has v1 and v1beta1; v1beta and v1alpha both mean the
-       * preview surface. */
-      const gchar *version
-          = config->api_version == GST_GEMINI_LIVE_API_VERSION_V1 ? "v1"
-                                                                  : "v1beta1";
+  if (config->backend == GST_GEMINI_LIVE_BACKEND_VERTEX_AI) {
+    gchar *host = vertex_host (config);
+    /* Vertex has v1 and v1beta1; v1beta and v1alpha both mean the
+     * preview surface. */
+    const gchar *version = config->api_version == GST_GEMINI_LIVE_API_VERSION_V1
+        ? "v1"
+        : "v1beta1";
 
-      if (!is_set (config->uri))
-        uri = g_strdup_printf ("wss://%s/ws/google.cloud.aiplatform.%s."
-                               "LlmBidiService/BidiGenerateContent",
-            host, version);
-      g_free (host);
-      if (!is_vertex_express (config) && is_set (config->access_token))
-        {
-          name = g_strdup ("Authorization");
-          value = g_strconcat ("Bearer ", config->access_token, NULL);
-        } else if (is_set (config->api_key)) {
-          name = g_strdup ("x-goog-api-key");
-          value = g_strdup (config->api_key);
-        }
-    } else if (ephemeral) {
-      /* Ephemeral tokens are documented on v1alpha only (§1.1); the
-       * default version (v1, which cannot be told from an explicit v1)
-       * therefore means v1alpha here, an explicit v1beta is honoured. */
-      const gchar *version
-          = config->api_version == GST_GEMINI_LIVE_API_VERSION_V1BETA
-          ? "v1beta"
-          : "v1alpha";
-
-      if (!is_set (config->uri))
-        uri = g_strdup_printf ("wss://" GST_GEMINI_LIVE_DEFAULT_HOST
-                               "/ws/google.ai.generativelanguage.%s."
-                               "GenerativeService."
-                               "BidiGenerateContentConstrained",
-            version);
-    } else {
-      if (!is_set (config->uri))
-        uri = g_strdup_printf ("wss://" GST_GEMINI_LIVE_DEFAULT_HOST
-                               "/ws/google.ai.generativelanguage.%s."
-                               "GenerativeService.BidiGenerateContent",
-            gemini_api_version (config->api_version));
-      if (is_set (config->api_key))
-        {
-          name = g_strdup ("x-goog-api-key");
-          value = g_strdup (config->api_key);
-        } else if (is_set (config->access_token)) {
-          name = g_strdup ("Authorization");
-          value = g_strconcat ("Bearer ", config->access_token, NULL);
-        }
+    if (!is_set (config->uri))
+      uri = g_strdup_printf ("wss://%s/ws/google.cloud.aiplatform.%s."
+                             "LlmBidiService/BidiGenerateContent",
+          host, version);
+    g_free (host);
+    if (!is_vertex_express (config) && is_set (config->access_token)) {
+      name = g_strdup ("Authorization");
+      value = g_strconcat ("Bearer ", config->access_token, NULL);
+    } else if (is_set (config->api_key)) {
+      name = g_strdup ("x-goog-api-key");
+      value = g_strdup (config->api_key);
     }
+  } else if (ephemeral) {
+    /* Ephemeral tokens are documented on v1alpha only (§1.1); the
+     * default version (v1, which cannot be told from an explicit v1)
+     * therefore means v1alpha here, an explicit v1beta is honoured. */
+    const gchar *version
+        = config->api_version == GST_GEMINI_LIVE_API_VERSION_V1BETA ? "v1beta"
+                                                                    : "v1alpha";
+
+    if (!is_set (config->uri))
+      uri = g_strdup_printf ("wss://" GST_GEMINI_LIVE_DEFAULT_HOST
+                             "/ws/google.ai.generativelanguage.%s."
+                             "GenerativeService."
+                             "BidiGenerateContentConstrained",
+          version);
+  } else {
+    if (!is_set (config->uri))
+      uri = g_strdup_printf ("wss://" GST_GEMINI_LIVE_DEFAULT_HOST
+                             "/ws/google.ai.generativelanguage.%s."
+                             "GenerativeService.BidiGenerateContent",
+          gemini_api_version (config->api_version));
+    if (is_set (config->api_key)) {
+      name = g_strdup ("x-goog-api-key");
+      value = g_strdup (config->api_key);
+    } else if (is_set (config->access_token)) {
+      name = g_strdup ("Authorization");
+      value = g_strconcat ("Bearer ", config->access_token, NULL);
+    }
+  }
 
   if (uri == NULL)
     uri = g_strdup (config->uri);
-  if (ephemeral)
-    {
-      gchar *with_token = add_access_token (uri, config->api_key);
+  if (ephemeral) {
+    gchar *with_token = add_access_token (uri, config->api_key);
 
-      g_free (uri);
-      uri = with_token;
-    }
+    g_free (uri);
+    uri = with_token;
+  }
 
   if (header_name != NULL)
     *header_name = name;

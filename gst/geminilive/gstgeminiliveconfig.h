@@ -176,7 +176,8 @@ gboolean gst_gemini_live_config_validate (const GstGeminiLiveConfig * config,
     GError ** error);
 
 /* "models/<id>" on the Gemini API, the full
- * "projects/P/locations/L/publishers/google/models/<id>" on Vertex AI,
+ * "projects/P/locations/L/publishers/google/models/<id>" on Vertex AI
+ * ("publishers/google/models/<id>" in express mode, without a project),
  * unchanged if the model is already a resource path. */
 gchar *gst_gemini_live_config_model_path (const GstGeminiLiveConfig * config);
 
@@ -189,7 +190,10 @@ gchar *gst_gemini_live_config_model_path (const GstGeminiLiveConfig * config);
  * - Vertex AI with access_token: Authorization: Bearer, LlmBidiService on
  *   {location}-aiplatform.googleapis.com (aiplatform.googleapis.com for
  *   "global"); Vertex express mode (api_key, no project): x-goog-api-key.
- * An explicit uri is kept (an ephemeral token still adds access_token). */
+ * An explicit uri is kept (an ephemeral token still adds access_token).
+ * Ephemeral tokens are documented on v1alpha only: api_version V1 (the
+ * default, indistinguishable from an explicit v1) means v1alpha for them,
+ * V1BETA is honoured. Vertex maps V1 to v1 and the others to v1beta1. */
 gchar *gst_gemini_live_config_endpoint (const GstGeminiLiveConfig * config,
     gchar ** header_name, gchar ** header_value);
 

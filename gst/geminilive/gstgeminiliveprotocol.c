@@ -2,8 +2,6 @@
  * Copyright (C) 2026 The gst-gemini-live authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* TEMPORARY, with the guard in the header. */
-#define GST_GEMINI_LIVE_PROTOCOL_NEW_EVENTS
 #include "gstgeminiliveprotocol.h"
 
 #include <math.h>
@@ -50,17 +48,14 @@ finish_message (JsonNode *root)
 static void
 add_utf8_string_value (JsonBuilder *builder, const gchar *str)
 {
-  if (g_utf8_validate (str, -1, NULL))
-    {
-      json_builder_add_string_value (builder, str);
-    }
-  else
-    {
-      gchar *valid = g_utf8_make_valid (str, -1);
+  if (g_utf8_validate (str, -1, NULL)) {
+    json_builder_add_string_value (builder, str);
+  } else {
+    gchar *valid = g_utf8_make_valid (str, -1);
 
-      json_builder_add_string_value (builder, valid);
-      g_free (valid);
-    }
+    json_builder_add_string_value (builder, valid);
+    g_free (valid);
+  }
 }
 
 /* Parses JSON text from a trusted-enough source (a property, an
@@ -74,33 +69,26 @@ parse_json_text (const gchar *text, GError **error)
   gsize len = strlen (text);
 
   if (!gst_gemini_live_protocol_check_depth (
-          text, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH))
-    {
-      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-                   GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-                   "JSON nested deeper than %d levels",
-                   GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
-      return NULL;
-    }
+          text, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
+    g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+        "JSON nested deeper than %d levels",
+        GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+    return NULL;
+  }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, len, &parse_error))
-    {
-      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-                   GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "not valid JSON: %s",
-                   parse_error->message);
-      g_error_free (parse_error);
-    }
-  else if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-                           GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-                           "empty JSON");
-    }
-  else
-    {
-      root = json_node_ref (json_parser_get_root (parser));
-    }
+  if (!json_parser_load_from_data (parser, text, len, &parse_error)) {
+    g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "not valid JSON: %s",
+        parse_error->message);
+    g_error_free (parse_error);
+  } else if (json_parser_get_root (parser) == NULL) {
+    g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "empty JSON");
+  } else {
+    root = json_node_ref (json_parser_get_root (parser));
+  }
   g_object_unref (parser);
   return root;
 }
@@ -118,20 +106,20 @@ write_double (GString *out, gdouble value)
   gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
   gint precision;
 
-  if (!isfinite (value))
-    {
-      /* JSON has no NaN or infinity; validation keeps them out. */
-      g_string_append (out, "null");
-      return;
-    }
-  for (precision = 15; precision <= 17; precision++)
-    {
-      g_ascii_formatd (buf, sizeof (buf),
-          precision == 15 ? "%.15g" : precision == 16 ? "%.16g" : "%.17g",
-          value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
+  if (!isfinite (value)) {
+    /* JSON has no NaN or infinity; validation keeps them out. */
+    g_string_append (out, "null");
+    return;
+  }
+  for (precision = 15; precision <= 17; precision++) {
+    g_ascii_formatd (buf, sizeof (buf),
+        precision == 15       ? "%.15g"
+            : precision == 16 ? "%.16g"
+                              : "%.17g",
+        value);
+    if (g_ascii_strtod (buf, NULL) == value)
+      break;
+  }
   g_string_append (out, buf);
   /* Keep it a JSON number that reads as a double, as json-glib does. */
   if (strpbrk (buf, ".eE") == NULL)
@@ -156,64 +144,58 @@ write_string (GString *out, const gchar *str)
 static void
 write_node (GString *out, JsonNode *node)
 {
-  switch (JSON_NODE_TYPE (node))
-    {
-      case JSON_NODE_OBJECT:
-        {
-          JsonObject *object = json_node_get_object (node);
-          GList *members = json_object_get_members (object), *l;
+  switch (JSON_NODE_TYPE (node)) {
+    case JSON_NODE_OBJECT: {
+      JsonObject *object = json_node_get_object (node);
+      GList *members = json_object_get_members (object), *l;
 
-          g_string_append_c (out, '{');
-          for (l = members; l != NULL; l = l->next)
-            {
-              if (l != members)
-                g_string_append_c (out, ',');
-              write_string (out, l->data);
-              g_string_append_c (out, ':');
-              write_node (out, json_object_get_member (object, l->data));
-            }
-          g_string_append_c (out, '}');
-          g_list_free (members);
-          break;
-        }
-      case JSON_NODE_ARRAY:
-        {
-          JsonArray *array = json_node_get_array (node);
-          guint i, n = json_array_get_length (array);
-
-          g_string_append_c (out, '[');
-          for (i = 0; i < n; i++)
-            {
-              if (i > 0)
-                g_string_append_c (out, ',');
-              write_node (out, json_array_get_element (array, i));
-            }
-          g_string_append_c (out, ']');
-          break;
-        }
-      case JSON_NODE_VALUE:
-        switch (json_node_get_value_type (node))
-          {
-            case G_TYPE_DOUBLE:
-              write_double (out, json_node_get_double (node));
-              break;
-            case G_TYPE_INT64:
-              g_string_append_printf (out, "%" G_GINT64_FORMAT,
-                  json_node_get_int (node));
-              break;
-            case G_TYPE_BOOLEAN:
-              g_string_append (out,
-                  json_node_get_boolean (node) ? "true" : "false");
-              break;
-            default:
-              write_string (out, json_node_get_string (node));
-              break;
-          }
-        break;
-      case JSON_NODE_NULL:
-        g_string_append (out, "null");
-        break;
+      g_string_append_c (out, '{');
+      for (l = members; l != NULL; l = l->next) {
+        if (l != members)
+          g_string_append_c (out, ',');
+        write_string (out, l->data);
+        g_string_append_c (out, ':');
+        write_node (out, json_object_get_member (object, l->data));
+      }
+      g_string_append_c (out, '}');
+      g_list_free (members);
+      break;
     }
+    case JSON_NODE_ARRAY: {
+      JsonArray *array = json_node_get_array (node);
+      guint i, n = json_array_get_length (array);
+
+      g_string_append_c (out, '[');
+      for (i = 0; i < n; i++) {
+        if (i > 0)
+          g_string_append_c (out, ',');
+        write_node (out, json_array_get_element (array, i));
+      }
+      g_string_append_c (out, ']');
+      break;
+    }
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node)) {
+        case G_TYPE_DOUBLE:
+          write_double (out, json_node_get_double (node));
+          break;
+        case G_TYPE_INT64:
+          g_string_append_printf (
+              out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (
+              out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        default:
+          write_string (out, json_node_get_string (node));
+          break;
+      }
+      break;
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+  }
 }
 
 /* Takes ownership of root. */
@@ -268,44 +250,37 @@ add_text_content (JsonBuilder *builder, const gchar *text)
 static const gchar *
 enum_nick (gint value, const gchar *const *names, guint n_names)
 {
-  return value > 0 && (guint) value < n_names ? names[value] : NULL;
+  return value > 0 && (guint)value < n_names ? names[value] : NULL;
 }
 
-#define ENUM_NAME(value, names) enum_nick ((gint) (value), names, \
-    G_N_ELEMENTS (names))
+#define ENUM_NAME(value, names)                                                \
+  enum_nick ((gint)(value), names, G_N_ELEMENTS (names))
 
 static const gchar *const media_resolution_names[] = { NULL,
-  "MEDIA_RESOLUTION_LOW", "MEDIA_RESOLUTION_MEDIUM", "MEDIA_RESOLUTION_HIGH"
-};
+  "MEDIA_RESOLUTION_LOW", "MEDIA_RESOLUTION_MEDIUM", "MEDIA_RESOLUTION_HIGH" };
 
-static const gchar *const thinking_level_names[] = { NULL, "MINIMAL", "LOW",
-  "MEDIUM", "HIGH"
-};
+static const gchar *const thinking_level_names[]
+    = { NULL, "MINIMAL", "LOW", "MEDIUM", "HIGH" };
 
-static const gchar *const start_sensitivity_names[] = { NULL,
-  "START_SENSITIVITY_HIGH", "START_SENSITIVITY_LOW"
-};
+static const gchar *const start_sensitivity_names[]
+    = { NULL, "START_SENSITIVITY_HIGH", "START_SENSITIVITY_LOW" };
 
-static const gchar *const end_sensitivity_names[] = { NULL,
-  "END_SENSITIVITY_HIGH", "END_SENSITIVITY_LOW"
-};
+static const gchar *const end_sensitivity_names[]
+    = { NULL, "END_SENSITIVITY_HIGH", "END_SENSITIVITY_LOW" };
 
-static const gchar *const activity_handling_names[] = { NULL,
-  "START_OF_ACTIVITY_INTERRUPTS", "NO_INTERRUPTION"
-};
+static const gchar *const activity_handling_names[]
+    = { NULL, "START_OF_ACTIVITY_INTERRUPTS", "NO_INTERRUPTION" };
 
-static const gchar *const turn_coverage_names[] = { NULL,
-  "TURN_INCLUDES_ONLY_ACTIVITY", "TURN_INCLUDES_ALL_INPUT",
-  "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO"
-};
+static const gchar *const turn_coverage_names[]
+    = { NULL, "TURN_INCLUDES_ONLY_ACTIVITY", "TURN_INCLUDES_ALL_INPUT",
+        "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO" };
 
-static const gchar *const scheduling_names[] = { NULL, "SILENT", "WHEN_IDLE",
-  "INTERRUPT"
-};
+static const gchar *const scheduling_names[]
+    = { NULL, "SILENT", "WHEN_IDLE", "INTERRUPT" };
 
 static void
-build_generation_config (JsonBuilder *builder,
-                         const GstGeminiLiveConfig *config)
+build_generation_config (
+    JsonBuilder *builder, const GstGeminiLiveConfig *config)
 {
   const gchar *name;
 
@@ -319,63 +294,53 @@ build_generation_config (JsonBuilder *builder,
           : "AUDIO");
   json_builder_end_array (builder);
 
-  if (is_set (config->voice) || is_set (config->language_code))
-    {
-      begin_member_object (builder, "speechConfig");
-      if (is_set (config->voice))
-        {
-          begin_member_object (builder, "voiceConfig");
-          begin_member_object (builder, "prebuiltVoiceConfig");
-          add_string_member (builder, "voiceName", config->voice);
-          json_builder_end_object (builder);
-          json_builder_end_object (builder);
-        }
-      if (is_set (config->language_code))
-        add_string_member (builder, "languageCode", config->language_code);
+  if (is_set (config->voice) || is_set (config->language_code)) {
+    begin_member_object (builder, "speechConfig");
+    if (is_set (config->voice)) {
+      begin_member_object (builder, "voiceConfig");
+      begin_member_object (builder, "prebuiltVoiceConfig");
+      add_string_member (builder, "voiceName", config->voice);
+      json_builder_end_object (builder);
       json_builder_end_object (builder);
     }
+    if (is_set (config->language_code))
+      add_string_member (builder, "languageCode", config->language_code);
+    json_builder_end_object (builder);
+  }
 
   /* Sampling knobs: negative (or zero, per field) means unset. */
-  if (!(config->temperature < 0))
-    {
-      json_builder_set_member_name (builder, "temperature");
-      json_builder_add_double_value (builder, config->temperature);
-    }
-  if (!(config->top_p < 0))
-    {
-      json_builder_set_member_name (builder, "topP");
-      json_builder_add_double_value (builder, config->top_p);
-    }
-  if (config->top_k >= 0)
-    {
-      json_builder_set_member_name (builder, "topK");
-      json_builder_add_int_value (builder, config->top_k);
-    }
-  if (config->max_output_tokens > 0)
-    {
-      json_builder_set_member_name (builder, "maxOutputTokens");
-      json_builder_add_int_value (builder, config->max_output_tokens);
-    }
-  if (config->seed != -1)
-    {
-      json_builder_set_member_name (builder, "seed");
-      json_builder_add_int_value (builder, config->seed);
-    }
-  if (config->candidate_count > 0)
-    {
-      json_builder_set_member_name (builder, "candidateCount");
-      json_builder_add_int_value (builder, config->candidate_count);
-    }
-  if (config->presence_penalty != 0)
-    {
-      json_builder_set_member_name (builder, "presencePenalty");
-      json_builder_add_double_value (builder, config->presence_penalty);
-    }
-  if (config->frequency_penalty != 0)
-    {
-      json_builder_set_member_name (builder, "frequencyPenalty");
-      json_builder_add_double_value (builder, config->frequency_penalty);
-    }
+  if (!(config->temperature < 0)) {
+    json_builder_set_member_name (builder, "temperature");
+    json_builder_add_double_value (builder, config->temperature);
+  }
+  if (!(config->top_p < 0)) {
+    json_builder_set_member_name (builder, "topP");
+    json_builder_add_double_value (builder, config->top_p);
+  }
+  if (config->top_k >= 0) {
+    json_builder_set_member_name (builder, "topK");
+    json_builder_add_int_value (builder, config->top_k);
+  }
+  if (config->max_output_tokens > 0) {
+    json_builder_set_member_name (builder, "maxOutputTokens");
+    json_builder_add_int_value (builder, config->max_output_tokens);
+  }
+  if (config->seed != -1) {
+    json_builder_set_member_name (builder, "seed");
+    json_builder_add_int_value (builder, config->seed);
+  }
+  if (config->candidate_count > 0) {
+    json_builder_set_member_name (builder, "candidateCount");
+    json_builder_add_int_value (builder, config->candidate_count);
+  }
+  if (config->presence_penalty != 0) {
+    json_builder_set_member_name (builder, "presencePenalty");
+    json_builder_add_double_value (builder, config->presence_penalty);
+  }
+  if (config->frequency_penalty != 0) {
+    json_builder_set_member_name (builder, "frequencyPenalty");
+    json_builder_add_double_value (builder, config->frequency_penalty);
+  }
 
   name = ENUM_NAME (config->media_resolution, media_resolution_names);
   if (name != NULL)
@@ -383,47 +348,41 @@ build_generation_config (JsonBuilder *builder,
 
   name = ENUM_NAME (config->thinking_level, thinking_level_names);
   if (name != NULL || config->thinking_budget >= -1
-      || config->include_thoughts)
-    {
-      begin_member_object (builder, "thinkingConfig");
-      if (name != NULL)
-        add_string_member (builder, "thinkingLevel", name);
-      if (config->thinking_budget >= -1)
-        {
-          json_builder_set_member_name (builder, "thinkingBudget");
-          json_builder_add_int_value (builder, config->thinking_budget);
-        }
-      if (config->include_thoughts)
-        {
-          json_builder_set_member_name (builder, "includeThoughts");
-          json_builder_add_boolean_value (builder, TRUE);
-        }
-      json_builder_end_object (builder);
+      || config->include_thoughts) {
+    begin_member_object (builder, "thinkingConfig");
+    if (name != NULL)
+      add_string_member (builder, "thinkingLevel", name);
+    if (config->thinking_budget >= -1) {
+      json_builder_set_member_name (builder, "thinkingBudget");
+      json_builder_add_int_value (builder, config->thinking_budget);
     }
-
-  if (config->affective_dialog)
-    {
-      json_builder_set_member_name (builder, "enableAffectiveDialog");
+    if (config->include_thoughts) {
+      json_builder_set_member_name (builder, "includeThoughts");
       json_builder_add_boolean_value (builder, TRUE);
     }
+    json_builder_end_object (builder);
+  }
 
-  if (is_set (config->translation_target_language))
-    {
-      begin_member_object (builder, "translationConfig");
-      add_string_member (builder, "targetLanguageCode",
-          config->translation_target_language);
-      /* Sent either way: the translate model's documented setup has it. */
-      json_builder_set_member_name (builder, "echoTargetLanguage");
-      json_builder_add_boolean_value (builder,
-          config->translation_echo_target);
-      json_builder_end_object (builder);
-    }
+  if (config->affective_dialog) {
+    json_builder_set_member_name (builder, "enableAffectiveDialog");
+    json_builder_add_boolean_value (builder, TRUE);
+  }
+
+  if (is_set (config->translation_target_language)) {
+    begin_member_object (builder, "translationConfig");
+    add_string_member (
+        builder, "targetLanguageCode", config->translation_target_language);
+    /* Sent either way: the translate model's documented setup has it. */
+    json_builder_set_member_name (builder, "echoTargetLanguage");
+    json_builder_add_boolean_value (builder, config->translation_echo_target);
+    json_builder_end_object (builder);
+  }
   json_builder_end_object (builder);
 }
 
 static void
-build_realtime_input_config (JsonBuilder *builder,
-                             const GstGeminiLiveConfig *config)
+build_realtime_input_config (
+    JsonBuilder *builder, const GstGeminiLiveConfig *config)
 {
   const gchar *start
       = ENUM_NAME (config->start_sensitivity, start_sensitivity_names);
@@ -440,30 +399,26 @@ build_realtime_input_config (JsonBuilder *builder,
     return;
 
   begin_member_object (builder, "realtimeInputConfig");
-  if (detection)
-    {
-      begin_member_object (builder, "automaticActivityDetection");
-      if (!config->automatic_activity_detection)
-        {
-          json_builder_set_member_name (builder, "disabled");
-          json_builder_add_boolean_value (builder, TRUE);
-        }
-      if (start != NULL)
-        add_string_member (builder, "startOfSpeechSensitivity", start);
-      if (end != NULL)
-        add_string_member (builder, "endOfSpeechSensitivity", end);
-      if (config->prefix_padding_ms >= 0)
-        {
-          json_builder_set_member_name (builder, "prefixPaddingMs");
-          json_builder_add_int_value (builder, config->prefix_padding_ms);
-        }
-      if (config->silence_duration_ms >= 0)
-        {
-          json_builder_set_member_name (builder, "silenceDurationMs");
-          json_builder_add_int_value (builder, config->silence_duration_ms);
-        }
-      json_builder_end_object (builder);
+  if (detection) {
+    begin_member_object (builder, "automaticActivityDetection");
+    if (!config->automatic_activity_detection) {
+      json_builder_set_member_name (builder, "disabled");
+      json_builder_add_boolean_value (builder, TRUE);
     }
+    if (start != NULL)
+      add_string_member (builder, "startOfSpeechSensitivity", start);
+    if (end != NULL)
+      add_string_member (builder, "endOfSpeechSensitivity", end);
+    if (config->prefix_padding_ms >= 0) {
+      json_builder_set_member_name (builder, "prefixPaddingMs");
+      json_builder_add_int_value (builder, config->prefix_padding_ms);
+    }
+    if (config->silence_duration_ms >= 0) {
+      json_builder_set_member_name (builder, "silenceDurationMs");
+      json_builder_add_int_value (builder, config->silence_duration_ms);
+    }
+    json_builder_end_object (builder);
+  }
   if (handling != NULL)
     add_string_member (builder, "activityHandling", handling);
   if (coverage != NULL)
@@ -473,8 +428,7 @@ build_realtime_input_config (JsonBuilder *builder,
 
 /* int64 fields go as strings, like the SDKs send them (§2). */
 static void
-add_int64_string_member (JsonBuilder *builder, const gchar *name,
-                         gint64 value)
+add_int64_string_member (JsonBuilder *builder, const gchar *name, gint64 value)
 {
   gchar buf[32];
 
@@ -483,26 +437,24 @@ add_int64_string_member (JsonBuilder *builder, const gchar *name,
 }
 
 static void
-add_transcription_config (JsonBuilder *builder, const gchar *name,
-                          const gchar *languages)
+add_transcription_config (
+    JsonBuilder *builder, const gchar *name, const gchar *languages)
 {
   begin_member_object (builder, name);
-  if (is_set (languages))
-    {
-      gchar **codes = g_strsplit (languages, ",", -1);
-      guint i;
+  if (is_set (languages)) {
+    gchar **codes = g_strsplit (languages, ",", -1);
+    guint i;
 
-      json_builder_set_member_name (builder, "languageCodes");
-      json_builder_begin_array (builder);
-      for (i = 0; codes[i] != NULL; i++)
-        {
-          g_strstrip (codes[i]);
-          if (*codes[i] != '\0')
-            add_utf8_string_value (builder, codes[i]);
-        }
-      json_builder_end_array (builder);
-      g_strfreev (codes);
+    json_builder_set_member_name (builder, "languageCodes");
+    json_builder_begin_array (builder);
+    for (i = 0; codes[i] != NULL; i++) {
+      g_strstrip (codes[i]);
+      if (*codes[i] != '\0')
+        add_utf8_string_value (builder, codes[i]);
     }
+    json_builder_end_array (builder);
+    g_strfreev (codes);
+  }
   json_builder_end_object (builder);
 }
 
@@ -513,20 +465,19 @@ deep_merge (JsonObject *dest, JsonObject *src)
 {
   GList *members = json_object_get_members (src), *l;
 
-  for (l = members; l != NULL; l = l->next)
-    {
-      const gchar *name = l->data;
-      JsonNode *value = json_object_get_member (src, name);
-      JsonNode *existing = json_object_get_member (dest, name);
+  for (l = members; l != NULL; l = l->next) {
+    const gchar *name = l->data;
+    JsonNode *value = json_object_get_member (src, name);
+    JsonNode *existing = json_object_get_member (dest, name);
 
-      if (existing != NULL && JSON_NODE_HOLDS_OBJECT (existing)
-          && JSON_NODE_HOLDS_OBJECT (value)
-          && !json_object_is_immutable (json_node_get_object (existing)))
-        deep_merge (json_node_get_object (existing),
-            json_node_get_object (value));
-      else
-        json_object_set_member (dest, name, json_node_copy (value));
-    }
+    if (existing != NULL && JSON_NODE_HOLDS_OBJECT (existing)
+        && JSON_NODE_HOLDS_OBJECT (value)
+        && !json_object_is_immutable (json_node_get_object (existing)))
+      deep_merge (
+          json_node_get_object (existing), json_node_get_object (value));
+    else
+      json_object_set_member (dest, name, json_node_copy (value));
+  }
   g_list_free (members);
 }
 
@@ -540,18 +491,16 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
   g_return_val_if_fail (config != NULL, NULL);
 
   /* Validation reports bad JSON; here it is only left out. */
-  if (is_set (config->tools_json))
-    {
-      tools = parse_json_text (config->tools_json, NULL);
-      if (tools != NULL && !JSON_NODE_HOLDS_ARRAY (tools))
-        g_clear_pointer (&tools, json_node_unref);
-    }
-  if (is_set (config->setup_extra_json))
-    {
-      extra = parse_json_text (config->setup_extra_json, NULL);
-      if (extra != NULL && !JSON_NODE_HOLDS_OBJECT (extra))
-        g_clear_pointer (&extra, json_node_unref);
-    }
+  if (is_set (config->tools_json)) {
+    tools = parse_json_text (config->tools_json, NULL);
+    if (tools != NULL && !JSON_NODE_HOLDS_ARRAY (tools))
+      g_clear_pointer (&tools, json_node_unref);
+  }
+  if (is_set (config->setup_extra_json)) {
+    extra = parse_json_text (config->setup_extra_json, NULL);
+    if (extra != NULL && !JSON_NODE_HOLDS_OBJECT (extra))
+      g_clear_pointer (&extra, json_node_unref);
+  }
 
   model = gst_gemini_live_config_model_path (config);
   /* Mutable: setup-extra is merged into the tree afterwards. */
@@ -563,74 +512,65 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
   add_string_member (builder, "model", model);
   build_generation_config (builder, config);
 
-  if (is_set (config->system_instruction))
-    {
-      json_builder_set_member_name (builder, "systemInstruction");
-      add_text_content (builder, config->system_instruction);
-    }
+  if (is_set (config->system_instruction)) {
+    json_builder_set_member_name (builder, "systemInstruction");
+    add_text_content (builder, config->system_instruction);
+  }
 
   if (tools != NULL || config->google_search || config->code_execution
-      || config->url_context)
-    {
-      json_builder_set_member_name (builder, "tools");
-      json_builder_begin_array (builder);
-      if (tools != NULL)
-        {
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "functionDeclarations");
-          json_builder_add_value (builder, tools); /* takes ownership */
-          json_builder_end_object (builder);
-        }
-      if (config->google_search)
-        {
-          json_builder_begin_object (builder);
-          add_empty_object (builder, "googleSearch");
-          json_builder_end_object (builder);
-        }
-      if (config->code_execution)
-        {
-          json_builder_begin_object (builder);
-          add_empty_object (builder, "codeExecution");
-          json_builder_end_object (builder);
-        }
-      if (config->url_context)
-        {
-          json_builder_begin_object (builder);
-          add_empty_object (builder, "urlContext");
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
+      || config->url_context) {
+    json_builder_set_member_name (builder, "tools");
+    json_builder_begin_array (builder);
+    if (tools != NULL) {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "functionDeclarations");
+      json_builder_add_value (builder, tools); /* takes ownership */
+      json_builder_end_object (builder);
     }
+    if (config->google_search) {
+      json_builder_begin_object (builder);
+      add_empty_object (builder, "googleSearch");
+      json_builder_end_object (builder);
+    }
+    if (config->code_execution) {
+      json_builder_begin_object (builder);
+      add_empty_object (builder, "codeExecution");
+      json_builder_end_object (builder);
+    }
+    if (config->url_context) {
+      json_builder_begin_object (builder);
+      add_empty_object (builder, "urlContext");
+      json_builder_end_object (builder);
+    }
+    json_builder_end_array (builder);
+  }
 
   build_realtime_input_config (builder, config);
 
-  if (config->session_resumption)
-    {
-      begin_member_object (builder, "sessionResumption");
-      if (is_set (config->resumption_handle))
-        add_string_member (builder, "handle", config->resumption_handle);
-      if (config->transparent_resumption)
-        {
-          json_builder_set_member_name (builder, "transparent");
-          json_builder_add_boolean_value (builder, TRUE);
-        }
-      json_builder_end_object (builder);
+  if (config->session_resumption) {
+    begin_member_object (builder, "sessionResumption");
+    if (is_set (config->resumption_handle))
+      add_string_member (builder, "handle", config->resumption_handle);
+    if (config->transparent_resumption) {
+      json_builder_set_member_name (builder, "transparent");
+      json_builder_add_boolean_value (builder, TRUE);
     }
+    json_builder_end_object (builder);
+  }
 
-  if (config->context_window_compression)
-    {
-      begin_member_object (builder, "contextWindowCompression");
-      if (config->compression_trigger_tokens > 0)
-        add_int64_string_member (builder, "triggerTokens",
-            config->compression_trigger_tokens);
-      /* {"slidingWindow":{}} selects the sliding window with defaults. */
-      begin_member_object (builder, "slidingWindow");
-      if (config->compression_target_tokens > 0)
-        add_int64_string_member (builder, "targetTokens",
-            config->compression_target_tokens);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-    }
+  if (config->context_window_compression) {
+    begin_member_object (builder, "contextWindowCompression");
+    if (config->compression_trigger_tokens > 0)
+      add_int64_string_member (
+          builder, "triggerTokens", config->compression_trigger_tokens);
+    /* {"slidingWindow":{}} selects the sliding window with defaults. */
+    begin_member_object (builder, "slidingWindow");
+    if (config->compression_target_tokens > 0)
+      add_int64_string_member (
+          builder, "targetTokens", config->compression_target_tokens);
+    json_builder_end_object (builder);
+    json_builder_end_object (builder);
+  }
 
   /* Members of setup: inside generationConfig the server closes with 1007. */
   if (config->input_transcription)
@@ -640,33 +580,30 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
     add_transcription_config (builder, "outputAudioTranscription",
         config->output_transcription_languages);
 
-  if (config->proactive_audio)
-    {
-      begin_member_object (builder, "proactivity");
-      json_builder_set_member_name (builder, "proactiveAudio");
-      json_builder_add_boolean_value (builder, TRUE);
-      json_builder_end_object (builder);
-    }
-  if (config->initial_history_in_client_content)
-    {
-      begin_member_object (builder, "historyConfig");
-      json_builder_set_member_name (builder, "initialHistoryInClientContent");
-      json_builder_add_boolean_value (builder, TRUE);
-      json_builder_end_object (builder);
-    }
+  if (config->proactive_audio) {
+    begin_member_object (builder, "proactivity");
+    json_builder_set_member_name (builder, "proactiveAudio");
+    json_builder_add_boolean_value (builder, TRUE);
+    json_builder_end_object (builder);
+  }
+  if (config->initial_history_in_client_content) {
+    begin_member_object (builder, "historyConfig");
+    json_builder_set_member_name (builder, "initialHistoryInClientContent");
+    json_builder_add_boolean_value (builder, TRUE);
+    json_builder_end_object (builder);
+  }
 
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   g_object_unref (builder);
-  if (extra != NULL)
-    {
-      deep_merge (
-          json_object_get_object_member (json_node_get_object (root), "setup"),
-          json_node_get_object (extra));
-      json_node_unref (extra);
-    }
+  if (extra != NULL) {
+    deep_merge (
+        json_object_get_object_member (json_node_get_object (root), "setup"),
+        json_node_get_object (extra));
+    json_node_unref (extra);
+  }
 
   g_free (model);
   return finish_message_numbers (root);
@@ -679,29 +616,23 @@ append_json_escaped (GString *out, const gchar *str)
 {
   const guchar *p;
 
-  for (p = (const guchar *)str; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, *p);
-        }
-      else if (*p < 0x20)
-        {
-          g_string_append_printf (out, "\\u%04x", *p);
-        }
-      else
-        {
-          g_string_append_c (out, *p);
-        }
+  for (p = (const guchar *)str; *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\') {
+      g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    } else if (*p < 0x20) {
+      g_string_append_printf (out, "\\u%04x", *p);
+    } else {
+      g_string_append_c (out, *p);
     }
+  }
 }
 
 /* The hot path (tens of calls per second per session): one allocation,
  * base64 written straight into it. Base64 needs no JSON escaping. */
 static gchar *
 build_blob (const gchar *field, const gchar *mime_prefix,
-            const gchar *mime_rest, const guint8 *data, gsize size)
+    const gchar *mime_rest, const guint8 *data, gsize size)
 {
   static const gchar suffix[] = "\"}}}";
   /* Worst case of g_base64_encode_step plus g_base64_encode_close. */
@@ -711,7 +642,7 @@ build_blob (const gchar *field, const gchar *mime_prefix,
   gint state = 0, save = 0;
 
   out = g_string_sized_new (64 + strlen (mime_prefix) + strlen (mime_rest)
-                            + b64_max + sizeof (suffix));
+      + b64_max + sizeof (suffix));
   g_string_append (out, "{\"realtimeInput\":{\"");
   g_string_append (out, field);
   g_string_append (out, "\":{\"mimeType\":\"");
@@ -721,10 +652,10 @@ build_blob (const gchar *field, const gchar *mime_prefix,
 
   start = out->len;
   g_string_set_size (out, start + b64_max);
-  written = g_base64_encode_step (data, size, FALSE, out->str + start, &state,
-                                  &save);
-  written += g_base64_encode_close (FALSE, out->str + start + written, &state,
-                                    &save);
+  written = g_base64_encode_step (
+      data, size, FALSE, out->str + start, &state, &save);
+  written += g_base64_encode_close (
+      FALSE, out->str + start + written, &state, &save);
   g_string_truncate (out, start + written);
 
   g_string_append_len (out, suffix, sizeof (suffix) - 1);
@@ -744,8 +675,8 @@ gst_gemini_live_protocol_build_audio (const guint8 *pcm, gsize size, guint rate)
 }
 
 gchar *
-gst_gemini_live_protocol_build_video (const guint8 *data, gsize size,
-                                      const gchar *mime_type)
+gst_gemini_live_protocol_build_video (
+    const guint8 *data, gsize size, const gchar *mime_type)
 {
   g_return_val_if_fail (data != NULL || size == 0, NULL);
   g_return_val_if_fail (is_set (mime_type), NULL);
@@ -796,18 +727,15 @@ error_response (const gchar *response_json)
     return parsed;
 
   object = json_object_new ();
-  if (parsed != NULL)
-    {
-      json_object_set_member (object, "error", parsed);
-    }
-  else
-    {
-      gchar *text = g_utf8_make_valid (
-          response_json != NULL ? response_json : "failed", -1);
+  if (parsed != NULL) {
+    json_object_set_member (object, "error", parsed);
+  } else {
+    gchar *text = g_utf8_make_valid (
+        response_json != NULL ? response_json : "failed", -1);
 
-      json_object_set_string_member (object, "error", text);
-      g_free (text);
-    }
+    json_object_set_string_member (object, "error", text);
+    g_free (text);
+  }
   wrapped = json_node_init_object (json_node_alloc (), object);
   json_object_unref (object);
   return wrapped;
@@ -827,52 +755,42 @@ gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!is_set (name))
-    {
-      g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-                           GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-                           "A tool response needs the function name");
+  if (!is_set (name)) {
+    g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+        "A tool response needs the function name");
+    return NULL;
+  }
+  if (scheduling != GST_GEMINI_LIVE_SCHEDULING_UNSET) {
+    scheduling_name = ENUM_NAME (scheduling, scheduling_names);
+    if (scheduling_name == NULL) {
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+          "Unknown tool response scheduling %d", (gint)scheduling);
       return NULL;
     }
-  if (scheduling != GST_GEMINI_LIVE_SCHEDULING_UNSET)
-    {
-      scheduling_name = ENUM_NAME (scheduling, scheduling_names);
-      if (scheduling_name == NULL)
-        {
-          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-              "Unknown tool response scheduling %d", (gint) scheduling);
-          return NULL;
-        }
-    }
+  }
 
-  if (is_error)
-    {
-      response = error_response (response_json);
-    }
-  else if (response_json == NULL)
-    {
-      JsonObject *empty = json_object_new ();
+  if (is_error) {
+    response = error_response (response_json);
+  } else if (response_json == NULL) {
+    JsonObject *empty = json_object_new ();
 
-      response = json_node_init_object (json_node_alloc (), empty);
-      json_object_unref (empty);
-    }
-  else
-    {
-      response = parse_json_text (response_json, &parse_error);
-      if (response == NULL)
-        {
-          gchar *shown = g_utf8_make_valid (name, -1);
+    response = json_node_init_object (json_node_alloc (), empty);
+    json_object_unref (empty);
+  } else {
+    response = parse_json_text (response_json, &parse_error);
+    if (response == NULL) {
+      gchar *shown = g_utf8_make_valid (name, -1);
 
-          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-                       GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-                       "Response for tool call '%s': %s", shown,
-                       parse_error->message);
-          g_free (shown);
-          g_error_free (parse_error);
-          return NULL;
-        }
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+          "Response for tool call '%s': %s", shown, parse_error->message);
+      g_free (shown);
+      g_error_free (parse_error);
+      return NULL;
     }
+  }
 
   builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
@@ -886,26 +804,22 @@ gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
     add_string_member (builder, "id", id);
   add_string_member (builder, "name", name);
   json_builder_set_member_name (builder, "response");
-  if (JSON_NODE_HOLDS_OBJECT (response))
-    {
-      json_builder_add_value (builder, response);
-    }
-  else
-    {
-      /* FunctionResponse.response is a Struct: wrap scalars and arrays. */
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "result");
-      json_builder_add_value (builder, response);
-      json_builder_end_object (builder);
-    }
+  if (JSON_NODE_HOLDS_OBJECT (response)) {
+    json_builder_add_value (builder, response);
+  } else {
+    /* FunctionResponse.response is a Struct: wrap scalars and arrays. */
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "result");
+    json_builder_add_value (builder, response);
+    json_builder_end_object (builder);
+  }
   /* Siblings of response (proto, SDK), not members of it (§3.4). */
   if (scheduling_name != NULL)
     add_string_member (builder, "scheduling", scheduling_name);
-  if (will_continue)
-    {
-      json_builder_set_member_name (builder, "willContinue");
-      json_builder_add_boolean_value (builder, TRUE);
-    }
+  if (will_continue) {
+    json_builder_set_member_name (builder, "willContinue");
+    json_builder_add_boolean_value (builder, TRUE);
+  }
   json_builder_end_object (builder);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -918,9 +832,7 @@ gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
 
 gchar *
 gst_gemini_live_protocol_build_tool_response (const gchar *id,
-                                              const gchar *name,
-                                              const gchar *response_json,
-                                              GError **error)
+    const gchar *name, const gchar *response_json, GError **error)
 {
   return gst_gemini_live_protocol_build_tool_response_full (id, name,
       response_json, GST_GEMINI_LIVE_SCHEDULING_UNSET, FALSE, FALSE, error);
@@ -933,35 +845,32 @@ check_content (JsonNode *node, guint index, GError **error)
   JsonObject *content;
   JsonNode *member;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-          "Client content turn %u: not a Content object", index);
-      return FALSE;
-    }
+  if (!JSON_NODE_HOLDS_OBJECT (node)) {
+    g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+        "Client content turn %u: not a Content object", index);
+    return FALSE;
+  }
   content = json_node_get_object (node);
   member = json_object_get_member (content, "parts");
-  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
-    {
-      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-          "Client content turn %u: needs a \"parts\" array", index);
-      return FALSE;
-    }
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member)) {
+    g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+        "Client content turn %u: needs a \"parts\" array", index);
+    return FALSE;
+  }
   member = json_object_get_member (content, "role");
   if (member != NULL
       && (!JSON_NODE_HOLDS_VALUE (member)
           || json_node_get_value_type (member) != G_TYPE_STRING
           || (g_strcmp0 (json_node_get_string (member), "user") != 0
-              && g_strcmp0 (json_node_get_string (member), "model") != 0)))
-    {
-      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-          "Client content turn %u: \"role\" must be \"user\" or \"model\"",
-          index);
-      return FALSE;
-    }
+              && g_strcmp0 (json_node_get_string (member), "model") != 0))) {
+    g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+        "Client content turn %u: \"role\" must be \"user\" or \"model\"",
+        index);
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -974,8 +883,8 @@ looks_like_json (const gchar *text)
 }
 
 gchar *
-gst_gemini_live_protocol_build_client_content (const gchar *turns_json,
-    gboolean turn_complete, GError **error)
+gst_gemini_live_protocol_build_client_content (
+    const gchar *turns_json, gboolean turn_complete, GError **error)
 {
   JsonBuilder *builder;
   JsonNode *turns = NULL;
@@ -983,78 +892,64 @@ gst_gemini_live_protocol_build_client_content (const gchar *turns_json,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (is_set (turns_json) && looks_like_json (turns_json))
-    {
-      GError *parse_error = NULL;
+  if (is_set (turns_json) && looks_like_json (turns_json)) {
+    GError *parse_error = NULL;
 
-      turns = parse_json_text (turns_json, &parse_error);
-      if (turns == NULL)
-        {
-          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Client content: %s",
-              parse_error->message);
-          g_error_free (parse_error);
-          return NULL;
-        }
-      if (JSON_NODE_HOLDS_ARRAY (turns))
-        {
-          JsonArray *array = json_node_get_array (turns);
-          guint i, n = json_array_get_length (array);
+    turns = parse_json_text (turns_json, &parse_error);
+    if (turns == NULL) {
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Client content: %s",
+          parse_error->message);
+      g_error_free (parse_error);
+      return NULL;
+    }
+    if (JSON_NODE_HOLDS_ARRAY (turns)) {
+      JsonArray *array = json_node_get_array (turns);
+      guint i, n = json_array_get_length (array);
 
-          for (i = 0; i < n; i++)
-            {
-              if (!check_content (json_array_get_element (array, i), i, error))
-                {
-                  json_node_unref (turns);
-                  return NULL;
-                }
-            }
-        }
-      else if (!check_content (turns, 0, error))
-        {
+      for (i = 0; i < n; i++) {
+        if (!check_content (json_array_get_element (array, i), i, error)) {
           json_node_unref (turns);
           return NULL;
         }
+      }
+    } else if (!check_content (turns, 0, error)) {
+      json_node_unref (turns);
+      return NULL;
     }
+  }
 
   builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
   begin_member_object (builder, "clientContent");
-  if (turns != NULL)
-    {
-      json_builder_set_member_name (builder, "turns");
-      if (JSON_NODE_HOLDS_ARRAY (turns))
-        {
-          json_builder_add_value (builder, turns);
-        }
-      else
-        {
-          json_builder_begin_array (builder);
-          json_builder_add_value (builder, turns);
-          json_builder_end_array (builder);
-        }
-    }
-  else if (is_set (turns_json))
-    {
-      /* Plain text: one user turn, as the SDKs send a string. */
-      json_builder_set_member_name (builder, "turns");
+  if (turns != NULL) {
+    json_builder_set_member_name (builder, "turns");
+    if (JSON_NODE_HOLDS_ARRAY (turns)) {
+      json_builder_add_value (builder, turns);
+    } else {
       json_builder_begin_array (builder);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "parts");
-      json_builder_begin_array (builder);
-      json_builder_begin_object (builder);
-      add_string_member (builder, "text", turns_json);
-      json_builder_end_object (builder);
-      json_builder_end_array (builder);
-      add_string_member (builder, "role", "user");
-      json_builder_end_object (builder);
+      json_builder_add_value (builder, turns);
       json_builder_end_array (builder);
     }
-  if (turn_complete)
-    {
-      json_builder_set_member_name (builder, "turnComplete");
-      json_builder_add_boolean_value (builder, TRUE);
-    }
+  } else if (is_set (turns_json)) {
+    /* Plain text: one user turn, as the SDKs send a string. */
+    json_builder_set_member_name (builder, "turns");
+    json_builder_begin_array (builder);
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "parts");
+    json_builder_begin_array (builder);
+    json_builder_begin_object (builder);
+    add_string_member (builder, "text", turns_json);
+    json_builder_end_object (builder);
+    json_builder_end_array (builder);
+    add_string_member (builder, "role", "user");
+    json_builder_end_object (builder);
+    json_builder_end_array (builder);
+  }
+  if (turn_complete) {
+    json_builder_set_member_name (builder, "turnComplete");
+    json_builder_add_boolean_value (builder, TRUE);
+  }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
@@ -1084,47 +979,43 @@ check_tools_array (JsonArray *array, gboolean *declarations, GError **error)
   guint i, n = json_array_get_length (array);
   guint named = 0;
 
-  for (i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonNode *name;
+  for (i = 0; i < n; i++) {
+    JsonNode *element = json_array_get_element (array, i);
+    JsonNode *name;
 
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        {
-          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-              "Tools: element %u is not an object", i);
-          return FALSE;
-        }
-      name = json_object_get_member (json_node_get_object (element), "name");
-      if (name == NULL)
-        continue;
-      if (!JSON_NODE_HOLDS_VALUE (name)
-          || json_node_get_value_type (name) != G_TYPE_STRING
-          || !is_set (json_node_get_string (name)))
-        {
-          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-              "Tools: element %u: \"name\" must be a non-empty string", i);
-          return FALSE;
-        }
-      named++;
-    }
-  if (named != 0 && named != n)
-    {
-      g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+    if (!JSON_NODE_HOLDS_OBJECT (element)) {
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
           GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-          "Tools: mixes function declarations (with \"name\") and Tool "
-          "objects");
+          "Tools: element %u is not an object", i);
       return FALSE;
     }
+    name = json_object_get_member (json_node_get_object (element), "name");
+    if (name == NULL)
+      continue;
+    if (!JSON_NODE_HOLDS_VALUE (name)
+        || json_node_get_value_type (name) != G_TYPE_STRING
+        || !is_set (json_node_get_string (name))) {
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+          "Tools: element %u: \"name\" must be a non-empty string", i);
+      return FALSE;
+    }
+    named++;
+  }
+  if (named != 0 && named != n) {
+    g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+        "Tools: mixes function declarations (with \"name\") and Tool "
+        "objects");
+    return FALSE;
+  }
   *declarations = named > 0;
   return TRUE;
 }
 
 gchar *
-gst_gemini_live_protocol_build_context_update (const gchar *system_instruction,
-    const gchar *tools_json, GError **error)
+gst_gemini_live_protocol_build_context_update (
+    const gchar *system_instruction, const gchar *tools_json, GError **error)
 {
   JsonBuilder *builder;
   JsonNode *tools = NULL;
@@ -1133,70 +1024,60 @@ gst_gemini_live_protocol_build_context_update (const gchar *system_instruction,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!is_set (system_instruction) && !is_set (tools_json))
-    {
-      g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-          "A context update needs a system instruction or tools");
+  if (!is_set (system_instruction) && !is_set (tools_json)) {
+    g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+        "A context update needs a system instruction or tools");
+    return NULL;
+  }
+  if (is_set (tools_json)) {
+    GError *parse_error = NULL;
+
+    tools = parse_json_text (tools_json, &parse_error);
+    if (tools == NULL) {
+      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Tools: %s",
+          parse_error->message);
+      g_error_free (parse_error);
       return NULL;
     }
-  if (is_set (tools_json))
-    {
-      GError *parse_error = NULL;
-
-      tools = parse_json_text (tools_json, &parse_error);
-      if (tools == NULL)
-        {
-          g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Tools: %s",
-              parse_error->message);
-          g_error_free (parse_error);
-          return NULL;
-        }
-      if (!JSON_NODE_HOLDS_ARRAY (tools))
-        {
-          g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-              GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-              "Tools: must be a JSON array");
-          json_node_unref (tools);
-          return NULL;
-        }
-      if (!check_tools_array (json_node_get_array (tools), &declarations,
-              error))
-        {
-          json_node_unref (tools);
-          return NULL;
-        }
+    if (!JSON_NODE_HOLDS_ARRAY (tools)) {
+      g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+          "Tools: must be a JSON array");
+      json_node_unref (tools);
+      return NULL;
     }
+    if (!check_tools_array (
+            json_node_get_array (tools), &declarations, error)) {
+      json_node_unref (tools);
+      return NULL;
+    }
+  }
 
   builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
   begin_member_object (builder, "contextUpdate");
-  if (is_set (system_instruction))
-    {
-      json_builder_set_member_name (builder, "systemInstruction");
-      add_text_content (builder, system_instruction);
-    }
-  if (tools != NULL)
-    {
-      /* The wrapper object tells "no change" from "clear all" (§3.5). */
-      begin_member_object (builder, "tools");
-      json_builder_set_member_name (builder, "tools");
-      if (declarations)
-        {
-          json_builder_begin_array (builder);
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "functionDeclarations");
-          json_builder_add_value (builder, tools);
-          json_builder_end_object (builder);
-          json_builder_end_array (builder);
-        }
-      else
-        {
-          json_builder_add_value (builder, tools);
-        }
+  if (is_set (system_instruction)) {
+    json_builder_set_member_name (builder, "systemInstruction");
+    add_text_content (builder, system_instruction);
+  }
+  if (tools != NULL) {
+    /* The wrapper object tells "no change" from "clear all" (§3.5). */
+    begin_member_object (builder, "tools");
+    json_builder_set_member_name (builder, "tools");
+    if (declarations) {
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "functionDeclarations");
+      json_builder_add_value (builder, tools);
       json_builder_end_object (builder);
+      json_builder_end_array (builder);
+    } else {
+      json_builder_add_value (builder, tools);
     }
+    json_builder_end_object (builder);
+  }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
@@ -1225,65 +1106,64 @@ gst_gemini_live_event_free (GstGeminiLiveEvent *event)
 const gchar *
 gst_gemini_live_event_type_nick (GstGeminiLiveEventType type)
 {
-  switch (type)
-    {
-      case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
-        return "setup-complete";
-      case GST_GEMINI_LIVE_EVENT_AUDIO:
-        return "audio";
-      case GST_GEMINI_LIVE_EVENT_TEXT:
-        return "text";
-      case GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION:
-        return "input-transcription";
-      case GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION:
-        return "output-transcription";
-      case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
-        return "tool-call";
-      case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION:
-        return "tool-call-cancellation";
-      case GST_GEMINI_LIVE_EVENT_INTERRUPTED:
-        return "interrupted";
-      case GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE:
-        return "generation-complete";
-      case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
-        return "turn-complete";
-      case GST_GEMINI_LIVE_EVENT_USAGE:
-        return "usage";
-      case GST_GEMINI_LIVE_EVENT_GO_AWAY:
-        return "go-away";
-      case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
-        return "session-resumption-update";
-      case GST_GEMINI_LIVE_EVENT_WARNING:
-        return "warning";
-      case GST_GEMINI_LIVE_EVENT_THOUGHT:
-        return "thought";
-      case GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE:
-        return "executable-code";
-      case GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT:
-        return "code-execution-result";
-      case GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA:
-        return "grounding-metadata";
-      case GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA:
-        return "url-context-metadata";
-      case GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION:
-        return "interim-input-transcription";
-      case GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT:
-        return "waiting-for-input";
-      case GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS:
-        return "interaction-status";
-      case GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY:
-        return "voice-activity";
-      case GST_GEMINI_LIVE_EVENT_VAD_SIGNAL:
-        return "vad-signal";
-      case GST_GEMINI_LIVE_EVENT_SERVER_ERROR:
-        return "server-error";
-    }
+  switch (type) {
+    case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
+      return "setup-complete";
+    case GST_GEMINI_LIVE_EVENT_AUDIO:
+      return "audio";
+    case GST_GEMINI_LIVE_EVENT_TEXT:
+      return "text";
+    case GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION:
+      return "input-transcription";
+    case GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION:
+      return "output-transcription";
+    case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
+      return "tool-call";
+    case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION:
+      return "tool-call-cancellation";
+    case GST_GEMINI_LIVE_EVENT_INTERRUPTED:
+      return "interrupted";
+    case GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE:
+      return "generation-complete";
+    case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
+      return "turn-complete";
+    case GST_GEMINI_LIVE_EVENT_USAGE:
+      return "usage";
+    case GST_GEMINI_LIVE_EVENT_GO_AWAY:
+      return "go-away";
+    case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
+      return "session-resumption-update";
+    case GST_GEMINI_LIVE_EVENT_WARNING:
+      return "warning";
+    case GST_GEMINI_LIVE_EVENT_THOUGHT:
+      return "thought";
+    case GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE:
+      return "executable-code";
+    case GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT:
+      return "code-execution-result";
+    case GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA:
+      return "grounding-metadata";
+    case GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA:
+      return "url-context-metadata";
+    case GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION:
+      return "interim-input-transcription";
+    case GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT:
+      return "waiting-for-input";
+    case GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS:
+      return "interaction-status";
+    case GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY:
+      return "voice-activity";
+    case GST_GEMINI_LIVE_EVENT_VAD_SIGNAL:
+      return "vad-signal";
+    case GST_GEMINI_LIVE_EVENT_SERVER_ERROR:
+      return "server-error";
+  }
   return "unknown";
 }
 
 gboolean
-gst_gemini_live_protocol_check_depth (const gchar *data, gsize size,
-                                      guint max_depth)
+gst_gemini_live_protocol_check_depth (
+    const gchar *data, gsize size, guint max_depth)
 {
   gboolean in_string = FALSE;
   guint depth = 0;
@@ -1291,31 +1171,23 @@ gst_gemini_live_protocol_check_depth (const gchar *data, gsize size,
 
   g_return_val_if_fail (data != NULL || size == 0, FALSE);
 
-  for (i = 0; i < size; i++)
-    {
-      gchar c = data[i];
+  for (i = 0; i < size; i++) {
+    gchar c = data[i];
 
-      if (in_string)
-        {
-          if (c == '\\')
-            i++; /* the escaped character cannot end it */
-          else if (c == '"')
-            in_string = FALSE;
-        }
+    if (in_string) {
+      if (c == '\\')
+        i++; /* the escaped character cannot end it */
       else if (c == '"')
-        {
-          in_string = TRUE;
-        }
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if ((c == '}' || c == ']') && depth > 0)
-        {
-          depth--;
-        }
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth)
+        return FALSE;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      depth--;
     }
+  }
   return TRUE;
 }
 
@@ -1329,28 +1201,25 @@ gst_gemini_live_protocol_parse_duration (const gchar *str, guint64 *out_ns)
   if (str == NULL || !g_ascii_isdigit (*p))
     return FALSE;
 
-  for (; g_ascii_isdigit (*p); p++)
-    {
-      guint digit = *p - '0';
+  for (; g_ascii_isdigit (*p); p++) {
+    guint digit = *p - '0';
 
-      if (seconds > (G_MAXUINT64 / NSEC_PER_SEC - digit) / 10)
+    if (seconds > (G_MAXUINT64 / NSEC_PER_SEC - digit) / 10)
+      return FALSE;
+    seconds = seconds * 10 + digit;
+  }
+  if (*p == '.') {
+    p++;
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+    /* proto3 Durations carry at most nanosecond precision. */
+    for (; g_ascii_isdigit (*p); p++) {
+      if (++frac_digits > 9)
         return FALSE;
-      seconds = seconds * 10 + digit;
+      scale /= 10;
+      nanos += (guint64)(*p - '0') * scale;
     }
-  if (*p == '.')
-    {
-      p++;
-      if (!g_ascii_isdigit (*p))
-        return FALSE;
-      /* proto3 Durations carry at most nanosecond precision. */
-      for (; g_ascii_isdigit (*p); p++)
-        {
-          if (++frac_digits > 9)
-            return FALSE;
-          scale /= 10;
-          nanos += (guint64)(*p - '0') * scale;
-        }
-    }
+  }
   if (p[0] != 's' || p[1] != '\0')
     return FALSE;
   if (seconds * NSEC_PER_SEC > G_MAXUINT64 - nanos)
@@ -1410,44 +1279,42 @@ typedef enum
 static const gchar *
 kind_name (MemberKind kind)
 {
-  switch (kind)
-    {
-      case KIND_OBJECT:
-        return "an object";
-      case KIND_ARRAY:
-        return "an array";
-      case KIND_STRING:
-        return "a string";
-      case KIND_BOOLEAN:
-        return "a boolean";
-      case KIND_INT64:
-        return "an integer";
-    }
+  switch (kind) {
+    case KIND_OBJECT:
+      return "an object";
+    case KIND_ARRAY:
+      return "an array";
+    case KIND_STRING:
+      return "a string";
+    case KIND_BOOLEAN:
+      return "a boolean";
+    case KIND_INT64:
+      return "an integer";
+  }
   return "?";
 }
 
 static gboolean
 node_is_kind (JsonNode *node, MemberKind kind)
 {
-  switch (kind)
-    {
-      case KIND_OBJECT:
-        return JSON_NODE_HOLDS_OBJECT (node);
-      case KIND_ARRAY:
-        return JSON_NODE_HOLDS_ARRAY (node);
-      case KIND_STRING:
-        return JSON_NODE_HOLDS_VALUE (node)
-               && json_node_get_value_type (node) == G_TYPE_STRING;
-      case KIND_BOOLEAN:
-        return JSON_NODE_HOLDS_VALUE (node)
-               && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
-      case KIND_INT64:
-        /* proto3 JSON sends int64 as a string; numbers are accepted too. */
-        return JSON_NODE_HOLDS_VALUE (node)
-               && (json_node_get_value_type (node) == G_TYPE_INT64
-                   || json_node_get_value_type (node) == G_TYPE_DOUBLE
-                   || json_node_get_value_type (node) == G_TYPE_STRING);
-    }
+  switch (kind) {
+    case KIND_OBJECT:
+      return JSON_NODE_HOLDS_OBJECT (node);
+    case KIND_ARRAY:
+      return JSON_NODE_HOLDS_ARRAY (node);
+    case KIND_STRING:
+      return JSON_NODE_HOLDS_VALUE (node)
+          && json_node_get_value_type (node) == G_TYPE_STRING;
+    case KIND_BOOLEAN:
+      return JSON_NODE_HOLDS_VALUE (node)
+          && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+    case KIND_INT64:
+      /* proto3 JSON sends int64 as a string; numbers are accepted too. */
+      return JSON_NODE_HOLDS_VALUE (node)
+          && (json_node_get_value_type (node) == G_TYPE_INT64
+              || json_node_get_value_type (node) == G_TYPE_DOUBLE
+              || json_node_get_value_type (node) == G_TYPE_STRING);
+  }
   return FALSE;
 }
 
@@ -1455,24 +1322,23 @@ node_is_kind (JsonNode *node, MemberKind kind)
  * absent (proto3 JSON); any other wrong type gives a WARNING. */
 static JsonNode *
 get_member (ParseContext *ctx, JsonObject *object, const gchar *parent,
-            const gchar *name, MemberKind kind)
+    const gchar *name, MemberKind kind)
 {
   JsonNode *node = json_object_get_member (object, name);
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return NULL;
-  if (!node_is_kind (node, kind))
-    {
-      add_warning (ctx, "Ignored %s%s%s: expected %s", parent,
-                   *parent ? "." : "", name, kind_name (kind));
-      return NULL;
-    }
+  if (!node_is_kind (node, kind)) {
+    add_warning (ctx, "Ignored %s%s%s: expected %s", parent, *parent ? "." : "",
+        name, kind_name (kind));
+    return NULL;
+  }
   return node;
 }
 
 static JsonObject *
 get_object (ParseContext *ctx, JsonObject *object, const gchar *parent,
-            const gchar *name)
+    const gchar *name)
 {
   JsonNode *node = get_member (ctx, object, parent, name, KIND_OBJECT);
 
@@ -1481,7 +1347,7 @@ get_object (ParseContext *ctx, JsonObject *object, const gchar *parent,
 
 static JsonArray *
 get_array (ParseContext *ctx, JsonObject *object, const gchar *parent,
-           const gchar *name)
+    const gchar *name)
 {
   JsonNode *node = get_member (ctx, object, parent, name, KIND_ARRAY);
 
@@ -1490,7 +1356,7 @@ get_array (ParseContext *ctx, JsonObject *object, const gchar *parent,
 
 static const gchar *
 get_string (ParseContext *ctx, JsonObject *object, const gchar *parent,
-            const gchar *name)
+    const gchar *name)
 {
   JsonNode *node = get_member (ctx, object, parent, name, KIND_STRING);
 
@@ -1499,7 +1365,7 @@ get_string (ParseContext *ctx, JsonObject *object, const gchar *parent,
 
 static gboolean
 get_boolean (ParseContext *ctx, JsonObject *object, const gchar *parent,
-             const gchar *name)
+    const gchar *name)
 {
   JsonNode *node = get_member (ctx, object, parent, name, KIND_BOOLEAN);
 
@@ -1509,7 +1375,7 @@ get_boolean (ParseContext *ctx, JsonObject *object, const gchar *parent,
 /* -1 when absent or unusable. */
 static gint64
 get_int64 (ParseContext *ctx, JsonObject *object, const gchar *parent,
-           const gchar *name)
+    const gchar *name)
 {
   JsonNode *node = get_member (ctx, object, parent, name, KIND_INT64);
   GType type;
@@ -1520,23 +1386,20 @@ get_int64 (ParseContext *ctx, JsonObject *object, const gchar *parent,
   type = json_node_get_value_type (node);
   if (type == G_TYPE_INT64)
     return json_node_get_int (node);
-  if (type == G_TYPE_DOUBLE)
-    {
-      gdouble d = json_node_get_double (node);
+  if (type == G_TYPE_DOUBLE) {
+    gdouble d = json_node_get_double (node);
 
-      /* 1.0 is a fine integer; 1.5, NaN or 1e300 are not. */
-      if (d >= -9.2e18 && d <= 9.2e18 && d == (gdouble)(gint64)d)
-        return (gint64)d;
-    }
-  else
-    {
-      const gchar *str = json_node_get_string (node);
-      gint64 value;
+    /* 1.0 is a fine integer; 1.5, NaN or 1e300 are not. */
+    if (d >= -9.2e18 && d <= 9.2e18 && d == (gdouble)(gint64)d)
+      return (gint64)d;
+  } else {
+    const gchar *str = json_node_get_string (node);
+    gint64 value;
 
-      if (g_ascii_string_to_signed (str, 10, G_MININT64, G_MAXINT64, &value,
-                                    NULL))
-        return value;
-    }
+    if (g_ascii_string_to_signed (
+            str, 10, G_MININT64, G_MAXINT64, &value, NULL))
+      return value;
+  }
   add_warning (ctx, "Ignored %s.%s: not an integer", parent, name);
   return -1;
 }
@@ -1564,8 +1427,8 @@ base64_value (guchar c)
  * noise, so anything but canonical base64 (padding optional) is refused
  * with a reason. */
 static guint8 *
-base64_decode_strict (const gchar *text, gsize len, gsize *out_len,
-                      gchar **problem)
+base64_decode_strict (
+    const gchar *text, gsize len, gsize *out_len, gchar **problem)
 {
   guint8 *out;
   gsize padding = 0, data_len, i, o = 0;
@@ -1576,48 +1439,42 @@ base64_decode_strict (const gchar *text, gsize len, gsize *out_len,
     padding++;
   if (len > 1 && text[len - 2] == '=')
     padding++;
-  if (padding > 0 && len % 4 != 0)
-    {
-      *problem = g_strdup_printf (
-          "padded length %" G_GSIZE_FORMAT " is not a multiple of 4", len);
-      return NULL;
-    }
+  if (padding > 0 && len % 4 != 0) {
+    *problem = g_strdup_printf (
+        "padded length %" G_GSIZE_FORMAT " is not a multiple of 4", len);
+    return NULL;
+  }
   data_len = len - padding;
-  if (data_len % 4 == 1)
-    {
-      *problem = g_strdup_printf ("length %" G_GSIZE_FORMAT " cannot be base64",
-                                  len);
-      return NULL;
-    }
+  if (data_len % 4 == 1) {
+    *problem
+        = g_strdup_printf ("length %" G_GSIZE_FORMAT " cannot be base64", len);
+    return NULL;
+  }
 
   out = g_malloc (data_len / 4 * 3 + 3);
-  for (i = 0; i < data_len; i++)
-    {
-      gint v = base64_value ((guchar)text[i]);
+  for (i = 0; i < data_len; i++) {
+    gint v = base64_value ((guchar)text[i]);
 
-      if (v < 0)
-        {
-          *problem = g_strdup_printf (
-              "invalid character 0x%02x at offset %" G_GSIZE_FORMAT,
-              (guchar)text[i], i);
-          g_free (out);
-          return NULL;
-        }
-      acc = (acc << 6) | (guint32)v;
-      bits += 6;
-      if (bits >= 8)
-        {
-          bits -= 8;
-          out[o++] = (acc >> bits) & 0xff;
-        }
-    }
-  /* Leftover bits must be zero, or the encoding is not canonical. */
-  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
-    {
-      *problem = g_strdup ("non-zero trailing bits");
+    if (v < 0) {
+      *problem = g_strdup_printf (
+          "invalid character 0x%02x at offset %" G_GSIZE_FORMAT,
+          (guchar)text[i], i);
       g_free (out);
       return NULL;
     }
+    acc = (acc << 6) | (guint32)v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  /* Leftover bits must be zero, or the encoding is not canonical. */
+  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) {
+    *problem = g_strdup ("non-zero trailing bits");
+    g_free (out);
+    return NULL;
+  }
 
   *out_len = o;
   return out;
@@ -1627,7 +1484,7 @@ base64_decode_strict (const gchar *text, gsize len, gsize *out_len,
 
 static void
 parse_transcription (ParseContext *ctx, JsonObject *server_content,
-                     const gchar *name, GstGeminiLiveEventType type)
+    const gchar *name, GstGeminiLiveEventType type)
 {
   JsonObject *object = get_object (ctx, server_content, "serverContent", name);
   const gchar *text, *language;
@@ -1656,7 +1513,7 @@ parse_transcription (ParseContext *ctx, JsonObject *server_content,
 
 static void
 parse_audio_part (ParseContext *ctx, JsonObject *inline_data, guint index,
-                  gboolean interrupted)
+    gboolean interrupted)
 {
   const gchar *data;
   gsize len, size = 0;
@@ -1674,37 +1531,34 @@ parse_audio_part (ParseContext *ctx, JsonObject *inline_data, guint index,
 
   len = strlen (data);
   pcm = base64_decode_strict (data, len, &size, &problem);
-  if (pcm == NULL)
-    {
-      add_warning (ctx, "Dropped audio part %u: invalid base64 (%s)", index,
-                   problem);
-      g_free (problem);
-      return;
-    }
+  if (pcm == NULL) {
+    add_warning (
+        ctx, "Dropped audio part %u: invalid base64 (%s)", index, problem);
+    g_free (problem);
+    return;
+  }
 
   /* s16le samples are 2 bytes; a stray byte would shift every later
    * sample by half a sample. */
-  if (size % 2 != 0)
-    {
-      add_warning (ctx,
-                   "Audio part %u has an odd size (%" G_GSIZE_FORMAT
-                   " bytes): dropped the last byte",
-                   index, size);
-      size--;
-    }
-  if (size == 0)
-    {
-      g_free (pcm);
-      return;
-    }
+  if (size % 2 != 0) {
+    add_warning (ctx,
+        "Audio part %u has an odd size (%" G_GSIZE_FORMAT
+        " bytes): dropped the last byte",
+        index, size);
+    size--;
+  }
+  if (size == 0) {
+    g_free (pcm);
+    return;
+  }
 
   event = add_event (ctx, GST_GEMINI_LIVE_EVENT_AUDIO);
   event->audio = g_bytes_new_take (pcm, size);
 }
 
 static void
-parse_model_turn (ParseContext *ctx, JsonObject *server_content,
-                  gboolean interrupted)
+parse_model_turn (
+    ParseContext *ctx, JsonObject *server_content, gboolean interrupted)
 {
   JsonObject *model_turn
       = get_object (ctx, server_content, "serverContent", "modelTurn");
@@ -1718,94 +1572,82 @@ parse_model_turn (ParseContext *ctx, JsonObject *server_content,
     return;
 
   n = json_array_get_length (parts);
-  for (i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (parts, i);
-      JsonObject *part;
-      JsonObject *inline_data;
-      JsonObject *code;
-      const gchar *text;
+  for (i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (parts, i);
+    JsonObject *part;
+    JsonObject *inline_data;
+    JsonObject *code;
+    const gchar *text;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          add_warning (
-              ctx,
-              "Ignored serverContent.modelTurn.parts[%u]: expected an object",
-              i);
-          continue;
-        }
-      part = json_node_get_object (node);
+    if (!JSON_NODE_HOLDS_OBJECT (node)) {
+      add_warning (ctx,
+          "Ignored serverContent.modelTurn.parts[%u]: expected an object", i);
+      continue;
+    }
+    part = json_node_get_object (node);
 
-      /* Thought summaries are not part of the answer: never TEXT or
-       * AUDIO, only THOUGHT. */
-      if (get_boolean (ctx, part, "serverContent.modelTurn.parts[]", "thought"))
-        {
-          text = get_string (ctx, part, "serverContent.modelTurn.parts[]",
-              "text");
-          if (is_set (text))
-            add_event (ctx, GST_GEMINI_LIVE_EVENT_THOUGHT)->text
-                = g_strdup (text);
-          continue;
-        }
-
-      inline_data = get_object (ctx, part, "serverContent.modelTurn.parts[]",
-                                "inlineData");
-      if (inline_data != NULL)
-        {
-          const gchar *mime_type = get_string (
-              ctx, inline_data, "modelTurn.parts[].inlineData", "mimeType");
-
-          /* "audio/pcm;rate=24000" or plain "audio/pcm" (Vertex): 24 kHz. */
-          if (mime_type != NULL && g_str_has_prefix (mime_type, "audio/pcm"))
-            parse_audio_part (ctx, inline_data, i, interrupted);
-          continue;
-        }
-
-      code = get_object (ctx, part, "serverContent.modelTurn.parts[]",
-          "executableCode");
-      if (code != NULL)
-        {
-          GstGeminiLiveEvent *event
-              = add_event (ctx, GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE);
-          const gchar *source = get_string (ctx, code,
-              "modelTurn.parts[].executableCode", "code");
-
-          event->text = g_strdup (source ? source : "");
-          event->id = g_strdup (get_string (ctx, code,
-                  "modelTurn.parts[].executableCode", "language"));
-          continue;
-        }
-
-      code = get_object (ctx, part, "serverContent.modelTurn.parts[]",
-          "codeExecutionResult");
-      if (code != NULL)
-        {
-          GstGeminiLiveEvent *event
-              = add_event (ctx, GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT);
-          const gchar *output = get_string (ctx, code,
-              "modelTurn.parts[].codeExecutionResult", "output");
-
-          event->text = g_strdup (output ? output : "");
-          event->id = g_strdup (get_string (ctx, code,
-                  "modelTurn.parts[].codeExecutionResult", "outcome"));
-          continue;
-        }
-
+    /* Thought summaries are not part of the answer: never TEXT or
+     * AUDIO, only THOUGHT. */
+    if (get_boolean (ctx, part, "serverContent.modelTurn.parts[]", "thought")) {
       text = get_string (ctx, part, "serverContent.modelTurn.parts[]", "text");
       if (is_set (text))
-        {
-          GstGeminiLiveEvent *event
-              = add_event (ctx, GST_GEMINI_LIVE_EVENT_TEXT);
-
-          event->text = g_strdup (text);
-        }
+        add_event (ctx, GST_GEMINI_LIVE_EVENT_THOUGHT)->text = g_strdup (text);
+      continue;
     }
+
+    inline_data = get_object (
+        ctx, part, "serverContent.modelTurn.parts[]", "inlineData");
+    if (inline_data != NULL) {
+      const gchar *mime_type = get_string (
+          ctx, inline_data, "modelTurn.parts[].inlineData", "mimeType");
+
+      /* "audio/pcm;rate=24000" or plain "audio/pcm" (Vertex): 24 kHz. */
+      if (mime_type != NULL && g_str_has_prefix (mime_type, "audio/pcm"))
+        parse_audio_part (ctx, inline_data, i, interrupted);
+      continue;
+    }
+
+    code = get_object (
+        ctx, part, "serverContent.modelTurn.parts[]", "executableCode");
+    if (code != NULL) {
+      GstGeminiLiveEvent *event
+          = add_event (ctx, GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE);
+      const gchar *source
+          = get_string (ctx, code, "modelTurn.parts[].executableCode", "code");
+
+      event->text = g_strdup (source ? source : "");
+      event->id = g_strdup (get_string (
+          ctx, code, "modelTurn.parts[].executableCode", "language"));
+      continue;
+    }
+
+    code = get_object (
+        ctx, part, "serverContent.modelTurn.parts[]", "codeExecutionResult");
+    if (code != NULL) {
+      GstGeminiLiveEvent *event
+          = add_event (ctx, GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT);
+      const gchar *output = get_string (
+          ctx, code, "modelTurn.parts[].codeExecutionResult", "output");
+
+      event->text = g_strdup (output ? output : "");
+      event->id = g_strdup (get_string (
+          ctx, code, "modelTurn.parts[].codeExecutionResult", "outcome"));
+      continue;
+    }
+
+    text = get_string (ctx, part, "serverContent.modelTurn.parts[]", "text");
+    if (is_set (text)) {
+      GstGeminiLiveEvent *event = add_event (ctx, GST_GEMINI_LIVE_EVENT_TEXT);
+
+      event->text = g_strdup (text);
+    }
+  }
 }
 
 /* An object member surfaced verbatim as compact JSON. */
 static void
 add_json_event (ParseContext *ctx, JsonObject *object, const gchar *parent,
-                const gchar *name, GstGeminiLiveEventType type)
+    const gchar *name, GstGeminiLiveEventType type)
 {
   JsonNode *node = get_member (ctx, object, parent, name, KIND_OBJECT);
 
@@ -1827,10 +1669,10 @@ parse_server_content (ParseContext *ctx, JsonObject *server_content)
   parse_transcription (ctx, server_content, "interimInputTranscription",
       GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION);
   parse_transcription (ctx, server_content, "inputTranscription",
-                       GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION);
+      GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION);
   parse_model_turn (ctx, server_content, interrupted);
   parse_transcription (ctx, server_content, "outputTranscription",
-                       GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION);
+      GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION);
   add_json_event (ctx, server_content, "serverContent", "groundingMetadata",
       GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA);
   add_json_event (ctx, server_content, "serverContent", "urlContextMetadata",
@@ -1842,20 +1684,19 @@ parse_server_content (ParseContext *ctx, JsonObject *server_content)
   /* Before turnComplete, which they qualify. */
   if (get_boolean (ctx, server_content, "serverContent", "waitingForInput"))
     add_event (ctx, GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT);
-  status = get_string (ctx, server_content, "serverContent",
-      "interactionStatus");
+  status
+      = get_string (ctx, server_content, "serverContent", "interactionStatus");
   if (is_set (status))
     add_event (ctx, GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS)->text
         = g_strdup (status);
 
-  if (get_boolean (ctx, server_content, "serverContent", "turnComplete"))
-    {
-      const gchar *reason = get_string (ctx, server_content, "serverContent",
-                                        "turnCompleteReason");
+  if (get_boolean (ctx, server_content, "serverContent", "turnComplete")) {
+    const gchar *reason = get_string (
+        ctx, server_content, "serverContent", "turnCompleteReason");
 
-      add_event (ctx, GST_GEMINI_LIVE_EVENT_TURN_COMPLETE)->text
-          = g_strdup (reason);
-    }
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_TURN_COMPLETE)->text
+        = g_strdup (reason);
+  }
 }
 
 static void
@@ -1868,42 +1709,39 @@ parse_tool_call (ParseContext *ctx, JsonObject *tool_call)
     return;
 
   n = json_array_get_length (calls);
-  for (i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (calls, i);
-      JsonObject *call;
-      JsonNode *args;
-      const gchar *name, *id;
-      GstGeminiLiveEvent *event;
+  for (i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (calls, i);
+    JsonObject *call;
+    JsonNode *args;
+    const gchar *name, *id;
+    GstGeminiLiveEvent *event;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          add_warning (ctx,
-                       "Ignored toolCall.functionCalls[%u]: expected an "
-                       "object",
-                       i);
-          continue;
-        }
-      call = json_node_get_object (node);
-      name = get_string (ctx, call, "toolCall.functionCalls[]", "name");
-      if (!is_set (name))
-        {
-          add_warning (ctx, "Ignored toolCall.functionCalls[%u]: no name", i);
-          continue;
-        }
-      args = get_member (ctx, call, "toolCall.functionCalls[]", "args",
-                         KIND_OBJECT);
-      /* Vertex may leave the id out. */
-      id = get_string (ctx, call, "toolCall.functionCalls[]", "id");
-
-      event = add_event (ctx, GST_GEMINI_LIVE_EVENT_TOOL_CALL);
-      event->id = g_strdup (id);
-      event->text = g_strdup (name);
-      event->json = args ? node_to_compact_json (args) : g_strdup ("{}");
-      /* Vertex streams arguments: more of this call follows. */
-      event->flag
-          = get_boolean (ctx, call, "toolCall.functionCalls[]", "willContinue");
+    if (!JSON_NODE_HOLDS_OBJECT (node)) {
+      add_warning (ctx,
+          "Ignored toolCall.functionCalls[%u]: expected an "
+          "object",
+          i);
+      continue;
     }
+    call = json_node_get_object (node);
+    name = get_string (ctx, call, "toolCall.functionCalls[]", "name");
+    if (!is_set (name)) {
+      add_warning (ctx, "Ignored toolCall.functionCalls[%u]: no name", i);
+      continue;
+    }
+    args = get_member (
+        ctx, call, "toolCall.functionCalls[]", "args", KIND_OBJECT);
+    /* Vertex may leave the id out. */
+    id = get_string (ctx, call, "toolCall.functionCalls[]", "id");
+
+    event = add_event (ctx, GST_GEMINI_LIVE_EVENT_TOOL_CALL);
+    event->id = g_strdup (id);
+    event->text = g_strdup (name);
+    event->json = args ? node_to_compact_json (args) : g_strdup ("{}");
+    /* Vertex streams arguments: more of this call follows. */
+    event->flag
+        = get_boolean (ctx, call, "toolCall.functionCalls[]", "willContinue");
+  }
 }
 
 static void
@@ -1919,23 +1757,21 @@ parse_tool_call_cancellation (ParseContext *ctx, JsonObject *cancellation)
 
   n = json_array_get_length (ids);
   strv = g_ptr_array_sized_new (n + 1);
-  for (i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (ids, i);
+  for (i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (ids, i);
 
-      if (node_is_kind (node, KIND_STRING))
-        g_ptr_array_add (strv, g_strdup (json_node_get_string (node)));
-      else
-        add_warning (ctx,
-                     "Ignored toolCallCancellation.ids[%u]: expected a "
-                     "string",
-                     i);
-    }
-  if (strv->len == 0)
-    {
-      g_ptr_array_free (strv, TRUE);
-      return;
-    }
+    if (node_is_kind (node, KIND_STRING))
+      g_ptr_array_add (strv, g_strdup (json_node_get_string (node)));
+    else
+      add_warning (ctx,
+          "Ignored toolCallCancellation.ids[%u]: expected a "
+          "string",
+          i);
+  }
+  if (strv->len == 0) {
+    g_ptr_array_free (strv, TRUE);
+    return;
+  }
   g_ptr_array_add (strv, NULL);
 
   event = add_event (ctx, GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION);
@@ -1978,8 +1814,8 @@ parse_resumption_update (ParseContext *ctx, JsonObject *update)
       = get_string (ctx, update, "sessionResumptionUpdate", "newHandle");
   gboolean resumable
       = get_boolean (ctx, update, "sessionResumptionUpdate", "resumable");
-  gint64 index = get_int64 (ctx, update, "sessionResumptionUpdate",
-                            "lastConsumedClientMessageIndex");
+  gint64 index = get_int64 (
+      ctx, update, "sessionResumptionUpdate", "lastConsumedClientMessageIndex");
   GstGeminiLiveEvent *event
       = add_event (ctx, GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE);
 
@@ -1996,15 +1832,14 @@ parse_go_away (ParseContext *ctx, JsonObject *go_away)
   guint64 ns = G_MAXUINT64;
 
   if (time_left != NULL
-      && !gst_gemini_live_protocol_parse_duration (time_left, &ns))
-    {
-      /* Quoted, but only the start: the server controls its length. */
-      gchar *shown = g_utf8_make_valid (time_left, strnlen (time_left, 32));
+      && !gst_gemini_live_protocol_parse_duration (time_left, &ns)) {
+    /* Quoted, but only the start: the server controls its length. */
+    gchar *shown = g_utf8_make_valid (time_left, strnlen (time_left, 32));
 
-      add_warning (ctx, "goAway.timeLeft '%s' is not a duration", shown);
-      g_free (shown);
-      ns = G_MAXUINT64;
-    }
+    add_warning (ctx, "goAway.timeLeft '%s' is not a duration", shown);
+    g_free (shown);
+    ns = G_MAXUINT64;
+  }
   add_event (ctx, GST_GEMINI_LIVE_EVENT_GO_AWAY)->time_left = ns;
 }
 
@@ -2021,11 +1856,10 @@ parse_voice_activity (ParseContext *ctx, JsonObject *activity)
   if (type == NULL)
     type = get_string (ctx, activity, "voiceActivity", "voiceActivityType");
   if (offset != NULL
-      && !gst_gemini_live_protocol_parse_duration (offset, &ns))
-    {
-      add_warning (ctx, "Ignored voiceActivity.audioOffset: not a duration");
-      ns = G_MAXUINT64;
-    }
+      && !gst_gemini_live_protocol_parse_duration (offset, &ns)) {
+    add_warning (ctx, "Ignored voiceActivity.audioOffset: not a duration");
+    ns = G_MAXUINT64;
+  }
   event = add_event (ctx, GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY);
   event->text = g_strdup (is_set (type) ? type : "TYPE_UNSPECIFIED");
   event->time_left = ns;
@@ -2034,8 +1868,8 @@ parse_voice_activity (ParseContext *ctx, JsonObject *activity)
 static void
 parse_vad_signal (ParseContext *ctx, JsonObject *signal)
 {
-  const gchar *type = get_string (ctx, signal, "voiceActivityDetectionSignal",
-      "vadSignalType");
+  const gchar *type = get_string (
+      ctx, signal, "voiceActivityDetectionSignal", "vadSignalType");
 
   add_event (ctx, GST_GEMINI_LIVE_EVENT_VAD_SIGNAL)->text
       = g_strdup (is_set (type) ? type : "VAD_SIGNAL_TYPE_UNSPECIFIED");
@@ -2046,43 +1880,37 @@ parse_vad_signal (ParseContext *ctx, JsonObject *signal)
 static void
 parse_error_payload (ParseContext *ctx, JsonNode *node, const gchar *parent)
 {
-  GstGeminiLiveEvent *event = add_event (ctx, GST_GEMINI_LIVE_EVENT_SERVER_ERROR);
+  GstGeminiLiveEvent *event
+      = add_event (ctx, GST_GEMINI_LIVE_EVENT_SERVER_ERROR);
 
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *object = json_node_get_object (node);
+  if (JSON_NODE_HOLDS_OBJECT (node)) {
+    JsonObject *object = json_node_get_object (node);
 
-      event->json = node_to_compact_json (node);
-      event->text = g_strdup (get_string (ctx, object, parent, "message"));
-      if (json_object_has_member (object, "code"))
-        event->index = get_int64 (ctx, object, parent, "code");
-    }
-  else if (node_is_kind (node, KIND_STRING))
-    {
-      event->text = g_strdup (json_node_get_string (node));
-    }
-  else
-    {
-      event->json = node_to_compact_json (node);
-    }
+    event->json = node_to_compact_json (node);
+    event->text = g_strdup (get_string (ctx, object, parent, "message"));
+    if (json_object_has_member (object, "code"))
+      event->index = get_int64 (ctx, object, parent, "code");
+  } else if (node_is_kind (node, KIND_STRING)) {
+    event->text = g_strdup (json_node_get_string (node));
+  } else {
+    event->json = node_to_compact_json (node);
+  }
 }
 
-static const gchar *const known_members[] = { "setupComplete",
-  "serverContent", "toolCall", "toolCallCancellation", "usageMetadata",
-  "sessionResumptionUpdate", "goAway", "voiceActivity",
-  "voiceActivityDetectionSignal", "error"
-};
+static const gchar *const known_members[]
+    = { "setupComplete", "serverContent", "toolCall", "toolCallCancellation",
+        "usageMetadata", "sessionResumptionUpdate", "goAway", "voiceActivity",
+        "voiceActivityDetectionSignal", "error" };
 
 static gboolean
 has_known_member (JsonObject *message)
 {
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (known_members); i++)
-    {
-      if (json_object_has_member (message, known_members[i]))
-        return TRUE;
-    }
+  for (i = 0; i < G_N_ELEMENTS (known_members); i++) {
+    if (json_object_has_member (message, known_members[i]))
+      return TRUE;
+  }
   return FALSE;
 }
 
@@ -2098,25 +1926,23 @@ frame_snippet (const gchar *data, gsize size)
   guint chars = 0;
   gboolean space = FALSE;
 
-  for (p = valid; *p != '\0' && chars < SNIPPET_CHARS; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
+  for (p = valid; *p != '\0' && chars < SNIPPET_CHARS;
+       p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
 
-      /* Pretty-printed frames: fold the indentation. */
-      if (g_unichar_isspace (c) || g_unichar_iscntrl (c))
-        {
-          space = TRUE;
-          continue;
-        }
-      if (space && out->len > 0)
-        {
-          g_string_append_c (out, ' ');
-          chars++;
-        }
-      space = FALSE;
-      g_string_append_unichar (out, c);
+    /* Pretty-printed frames: fold the indentation. */
+    if (g_unichar_isspace (c) || g_unichar_iscntrl (c)) {
+      space = TRUE;
+      continue;
+    }
+    if (space && out->len > 0) {
+      g_string_append_c (out, ' ');
       chars++;
     }
+    space = FALSE;
+    g_string_append_unichar (out, c);
+    chars++;
+  }
   g_free (valid);
   if (size > n)
     g_string_append (out, "...");
@@ -2125,8 +1951,8 @@ frame_snippet (const gchar *data, gsize size)
 
 G_GNUC_PRINTF (4, 5)
 static void
-set_malformed (GError **error, const gchar *data, gsize size,
-               const gchar *format, ...)
+set_malformed (
+    GError **error, const gchar *data, gsize size, const gchar *format, ...)
 {
   va_list args;
   gchar *reason, *snippet;
@@ -2136,8 +1962,8 @@ set_malformed (GError **error, const gchar *data, gsize size,
   va_end (args);
   snippet = frame_snippet (data, size);
   g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-               GST_GEMINI_LIVE_PROTOCOL_ERROR_MALFORMED,
-               "Malformed server message (%s): '%s'", reason, snippet);
+      GST_GEMINI_LIVE_PROTOCOL_ERROR_MALFORMED,
+      "Malformed server message (%s): '%s'", reason, snippet);
   g_free (snippet);
   g_free (reason);
 }
@@ -2156,48 +1982,41 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
   g_return_val_if_fail (data != NULL || size == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (size == 0)
-    {
-      set_malformed (error, "", 0, "empty");
-      return NULL;
-    }
-  if (size > G_MAXSSIZE)
-    {
-      set_malformed (error, data, size, "too large");
-      return NULL;
-    }
+  if (size == 0) {
+    set_malformed (error, "", 0, "empty");
+    return NULL;
+  }
+  if (size > G_MAXSSIZE) {
+    set_malformed (error, data, size, "too large");
+    return NULL;
+  }
   /* Also refuses NUL bytes, which json-glib would treat as the end. */
-  if (!g_utf8_validate_len (data, size, &invalid))
-    {
-      set_malformed (error, data, size,
-                     "not valid UTF-8 at byte %" G_GSIZE_FORMAT,
-                     (gsize)(invalid - data));
-      return NULL;
-    }
+  if (!g_utf8_validate_len (data, size, &invalid)) {
+    set_malformed (error, data, size,
+        "not valid UTF-8 at byte %" G_GSIZE_FORMAT, (gsize)(invalid - data));
+    return NULL;
+  }
   if (!gst_gemini_live_protocol_check_depth (
-          data, size, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH))
-    {
-      set_malformed (error, data, size, "nested deeper than %d levels",
-                     GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
-      return NULL;
-    }
+          data, size, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
+    set_malformed (error, data, size, "nested deeper than %d levels",
+        GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+    return NULL;
+  }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize)size, &parse_error))
-    {
-      set_malformed (error, data, size, "%s", parse_error->message);
-      g_error_free (parse_error);
-      g_object_unref (parser);
-      return NULL;
-    }
+  if (!json_parser_load_from_data (parser, data, (gssize)size, &parse_error)) {
+    set_malformed (error, data, size, "%s", parse_error->message);
+    g_error_free (parse_error);
+    g_object_unref (parser);
+    return NULL;
+  }
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      set_malformed (error, data, size, "%s",
-                     root == NULL ? "no JSON value" : "not a JSON object");
-      g_object_unref (parser);
-      return NULL;
-    }
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+    set_malformed (error, data, size, "%s",
+        root == NULL ? "no JSON value" : "not a JSON object");
+    g_object_unref (parser);
+    return NULL;
+  }
   message = json_node_get_object (root);
 
   ctx.events = g_ptr_array_new_with_free_func (
@@ -2206,21 +2025,20 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
   /* Every top-level member independently, in the documented order;
    * usageMetadata in particular rides along with serverContent. */
   object = get_object (&ctx, message, "", "setupComplete");
-  if (object != NULL)
-    {
-      /* Vertex adds a sessionId; the Gemini API sends {}. */
-      const gchar *session_id
-          = get_string (&ctx, object, "setupComplete", "sessionId");
+  if (object != NULL) {
+    /* Vertex adds a sessionId; the Gemini API sends {}. */
+    const gchar *session_id
+        = get_string (&ctx, object, "setupComplete", "sessionId");
 
-      GstGeminiLiveEvent *event
-          = add_event (&ctx, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE);
+    GstGeminiLiveEvent *event
+        = add_event (&ctx, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE);
 
-      event->text = is_set (session_id) ? g_strdup (session_id) : NULL;
-      /* Anything beyond sessionId (voiceConsentSignature, ...). */
-      if (json_object_get_size (object) > (session_id != NULL ? 1u : 0u))
-        event->json = node_to_compact_json (
-            json_object_get_member (message, "setupComplete"));
-    }
+    event->text = is_set (session_id) ? g_strdup (session_id) : NULL;
+    /* Anything beyond sessionId (voiceConsentSignature, ...). */
+    if (json_object_get_size (object) > (session_id != NULL ? 1u : 0u))
+      event->json = node_to_compact_json (
+          json_object_get_member (message, "setupComplete"));
+  }
 
   object = get_object (&ctx, message, "", "voiceActivity");
   if (object != NULL)
@@ -2259,9 +2077,9 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     parse_error_payload (&ctx, node, "error");
   else if (!has_known_member (message)
-           && json_object_has_member (message, "message")
-           && (json_object_has_member (message, "code")
-               || json_object_has_member (message, "status")))
+      && json_object_has_member (message, "message")
+      && (json_object_has_member (message, "code")
+          || json_object_has_member (message, "status")))
     parse_error_payload (&ctx, root, "");
 
   g_object_unref (parser);

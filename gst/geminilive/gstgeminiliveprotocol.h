@@ -21,8 +21,8 @@ GQuark gst_gemini_live_protocol_error_quark (void);
 
 typedef enum
 {
-  GST_GEMINI_LIVE_PROTOCOL_ERROR_MALFORMED,     /* not JSON, not an object */
-  GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,       /* well-formed, wrong content */
+  GST_GEMINI_LIVE_PROTOCOL_ERROR_MALFORMED, /* not JSON, not an object */
+  GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,   /* well-formed, wrong content */
 } GstGeminiLiveProtocolError;
 
 /* ---- client -> server ---------------------------------------------- */
@@ -31,21 +31,21 @@ typedef enum
  * setup_extra_json deep-merged into "setup" (objects merge recursively,
  * any other value replaces). Build only from a validated config: invalid
  * tools or setup-extra JSON are left out here. */
-gchar *gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig * config);
+gchar *gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config);
 /* realtimeInput.audio, mimeType audio/pcm;rate=<rate> */
-gchar *gst_gemini_live_protocol_build_audio (const guint8 * pcm, gsize size,
-    guint rate);
+gchar *gst_gemini_live_protocol_build_audio (
+    const guint8 *pcm, gsize size, guint rate);
 /* realtimeInput.video, mimeType e.g. image/jpeg */
-gchar *gst_gemini_live_protocol_build_video (const guint8 * data, gsize size,
-    const gchar * mime_type);
+gchar *gst_gemini_live_protocol_build_video (
+    const guint8 *data, gsize size, const gchar *mime_type);
 gchar *gst_gemini_live_protocol_build_audio_stream_end (void);
 /* realtimeInput.text */
-gchar *gst_gemini_live_protocol_build_realtime_text (const gchar * text);
+gchar *gst_gemini_live_protocol_build_realtime_text (const gchar *text);
 /* toolResponse with one functionResponse; response_json must be a JSON
  * object (a non-object value is wrapped as {"result": value}). Same as
  * build_tool_response_full() with no scheduling, willContinue or error. */
-gchar *gst_gemini_live_protocol_build_tool_response (const gchar * id,
-    const gchar * name, const gchar * response_json, GError ** error);
+gchar *gst_gemini_live_protocol_build_tool_response (const gchar *id,
+    const gchar *name, const gchar *response_json, GError **error);
 /* toolResponse with one functionResponse. id NULL: none (Vertex). The
  * response is response_json as above; with is_error it reports a failure:
  * a JSON object with an "error" member goes as is, other JSON is wrapped
@@ -53,18 +53,19 @@ gchar *gst_gemini_live_protocol_build_tool_response (const gchar * id,
  * {"error": "text"}, NULL as {"error": "failed"}. scheduling (UNSET: not
  * sent) and willContinue (sent only when TRUE) are siblings of
  * "response" (PROTOCOL.md §3.4); both are for NON_BLOCKING functions. */
-gchar *gst_gemini_live_protocol_build_tool_response_full (const gchar * id,
-    const gchar * name, const gchar * response_json,
+gchar *gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
+    const gchar *name, const gchar *response_json,
     GstGeminiLiveScheduling scheduling, gboolean will_continue,
-    gboolean is_error, GError ** error);
+    gboolean is_error, GError **error);
 /* clientContent. turns_json is a JSON array of Content objects, one
  * Content object, or, when it does not start with '[' or '{', plain text
- * sent as one user turn ({"role":"user","parts":[{"text":...}]}). NULL or
+ * sent as one user turn ({"parts":[{"text":...}],"role":"user"}, as the
+ * SDKs send a string). NULL or
  * empty: no turns (with turn_complete, "generate now"). turnComplete is
  * sent only when TRUE. NULL and error for JSON that is malformed or not
  * Content. */
-gchar *gst_gemini_live_protocol_build_client_content (const gchar * turns_json,
-    gboolean turn_complete, GError ** error);
+gchar *gst_gemini_live_protocol_build_client_content (
+    const gchar *turns_json, gboolean turn_complete, GError **error);
 /* realtimeInput.activityStart / activityEnd ({}), for manual activity
  * detection (automatic-activity-detection=false). */
 gchar *gst_gemini_live_protocol_build_activity_start (void);
@@ -74,47 +75,45 @@ gchar *gst_gemini_live_protocol_build_activity_end (void);
  * tools_json is a JSON array of FunctionDeclaration (as the "tools"
  * property) or of Tool objects ({"googleSearch":{}}, ...); "[]" clears
  * all tools. NULL and error when both are NULL/empty or the JSON is bad. */
-gchar *gst_gemini_live_protocol_build_context_update (const gchar *
-    system_instruction, const gchar * tools_json, GError ** error);
+gchar *gst_gemini_live_protocol_build_context_update (
+    const gchar *system_instruction, const gchar *tools_json, GError **error);
 
 /* ---- server -> client ---------------------------------------------- */
 
 typedef enum
 {
-  GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE,  /* text: sessionId or NULL */
-  GST_GEMINI_LIVE_EVENT_AUDIO,           /* audio: s16le mono 24 kHz */
-  GST_GEMINI_LIVE_EVENT_TEXT,            /* text: a model text part */
-  GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION,     /* text, flag: finished */
-  GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION,    /* text, flag: finished */
-  GST_GEMINI_LIVE_EVENT_TOOL_CALL,       /* id, text: name, json: args */
-  GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION,  /* ids */
+  GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE,       /* text: sessionId or NULL */
+  GST_GEMINI_LIVE_EVENT_AUDIO,                /* audio: s16le mono 24 kHz */
+  GST_GEMINI_LIVE_EVENT_TEXT,                 /* text: a model text part */
+  GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION,  /* text, flag: finished */
+  GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION, /* text, flag: finished */
+  GST_GEMINI_LIVE_EVENT_TOOL_CALL, /* id, text: name, json: args, flag: Vertex
+                                    * willContinue (streamed args) */
+  GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION, /* ids */
   GST_GEMINI_LIVE_EVENT_INTERRUPTED,
   GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE,
-  GST_GEMINI_LIVE_EVENT_TURN_COMPLETE,   /* text: turnCompleteReason or NULL */
-  GST_GEMINI_LIVE_EVENT_USAGE,           /* json: usageMetadata, counts */
-  GST_GEMINI_LIVE_EVENT_GO_AWAY,         /* time_left */
-  GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE,       /* text: handle,
-                                                         * flag: resumable,
-                                                         * index */
+  GST_GEMINI_LIVE_EVENT_TURN_COMPLETE, /* text: turnCompleteReason or NULL */
+  GST_GEMINI_LIVE_EVENT_USAGE,         /* json: usageMetadata, counts */
+  GST_GEMINI_LIVE_EVENT_GO_AWAY,       /* time_left */
+  GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE, /* text: handle,
+                                                    * flag: resumable,
+                                                    * index */
   GST_GEMINI_LIVE_EVENT_WARNING,         /* text: a non-fatal problem */
-  /* TEMPORARY guard, removed once the element's switch handles these. */
-#ifdef GST_GEMINI_LIVE_PROTOCOL_NEW_EVENTS
   GST_GEMINI_LIVE_EVENT_THOUGHT,         /* text: a thought-summary part */
   GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE, /* text: code, id: language */
-  GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT,   /* text: output,
-                                                 * id: outcome */
-  GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA,      /* json */
-  GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA,    /* json */
-  GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION,     /* text, flag:
-                                                         * finished */
+  GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT,       /* text: output,
+                                                      * id: outcome */
+  GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA,          /* json */
+  GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA,        /* json */
+  GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION, /* text, flag:
+                                                      * finished */
   GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT,
-  GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS,      /* text: IN_PROGRESS, ... */
-  GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY,  /* text: ACTIVITY_START/_END,
-                                         * time_left: audioOffset (ns) */
-  GST_GEMINI_LIVE_EVENT_VAD_SIGNAL,      /* text: VAD_SIGNAL_TYPE_SOS/EOS */
-  GST_GEMINI_LIVE_EVENT_SERVER_ERROR,    /* json: the error object,
-                                         * text: its message, index: code */
-#endif
+  GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS, /* text: IN_PROGRESS, ... */
+  GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY,     /* text: ACTIVITY_START/_END,
+                                             * time_left: audioOffset (ns) */
+  GST_GEMINI_LIVE_EVENT_VAD_SIGNAL,         /* text: VAD_SIGNAL_TYPE_SOS/EOS */
+  GST_GEMINI_LIVE_EVENT_SERVER_ERROR,       /* json: the error object,
+                                             * text: its message, index: code */
 } GstGeminiLiveEventType;
 
 typedef struct
@@ -126,18 +125,20 @@ typedef struct
   GBytes *audio;
   GStrv ids;
   gboolean flag;
-  gint64 index;                 /* -1 when absent */
-  guint64 time_left;            /* GO_AWAY: nanoseconds, GST_CLOCK_TIME_NONE-like G_MAXUINT64 when absent */
-  gint64 prompt_tokens;         /* USAGE; -1 when absent */
-  gint64 response_tokens;       /* USAGE: responseTokenCount or Vertex candidatesTokenCount */
+  gint64 index;           /* -1 when absent */
+  guint64 time_left;      /* GO_AWAY: nanoseconds, GST_CLOCK_TIME_NONE-like
+                             G_MAXUINT64 when absent */
+  gint64 prompt_tokens;   /* USAGE; -1 when absent */
+  gint64 response_tokens; /* USAGE: responseTokenCount or Vertex
+                             candidatesTokenCount */
   gint64 total_tokens;
-  gchar *language_code;         /* transcriptions: languageCode or NULL */
-  gint64 thoughts_tokens;       /* USAGE: thoughtsTokenCount; -1 absent */
-  gint64 cached_tokens;         /* USAGE: cachedContentTokenCount */
-  gint64 tool_use_prompt_tokens;        /* USAGE: toolUsePromptTokenCount */
+  gchar *language_code;          /* transcriptions: languageCode or NULL */
+  gint64 thoughts_tokens;        /* USAGE: thoughtsTokenCount; -1 absent */
+  gint64 cached_tokens;          /* USAGE: cachedContentTokenCount */
+  gint64 tool_use_prompt_tokens; /* USAGE: toolUsePromptTokenCount */
 } GstGeminiLiveEvent;
 
-void gst_gemini_live_event_free (GstGeminiLiveEvent * event);
+void gst_gemini_live_event_free (GstGeminiLiveEvent *event);
 const gchar *gst_gemini_live_event_type_nick (GstGeminiLiveEventType type);
 
 /* Parses one server frame (text or binary, compact or pretty-printed).
@@ -156,8 +157,8 @@ const gchar *gst_gemini_live_event_type_nick (GstGeminiLiveEventType type);
  * "message":..}) is a SERVER_ERROR too. Audio in a message that also says
  * interrupted is dropped; thought parts never come out as TEXT or AUDIO.
  * Returns NULL and sets error when the frame is not a JSON object. */
-GPtrArray *gst_gemini_live_protocol_parse (const gchar * data, gsize size,
-    GError ** error);
+GPtrArray *gst_gemini_live_protocol_parse (
+    const gchar *data, gsize size, GError **error);
 
 /* Deepest nesting of arrays/objects accepted in any JSON handled here. */
 #define GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH 64
@@ -165,11 +166,11 @@ GPtrArray *gst_gemini_live_protocol_parse (const gchar * data, gsize size,
 /* TRUE if the JSON text nests at most max_depth arrays/objects. A cheap
  * scan (brackets outside strings) that keeps hostile input away from
  * json-glib's recursive parser; it does not validate the JSON. */
-gboolean gst_gemini_live_protocol_check_depth (const gchar * data, gsize size,
-    guint max_depth);
+gboolean gst_gemini_live_protocol_check_depth (
+    const gchar *data, gsize size, guint max_depth);
 
 /* "50s", "9.5s" -> nanoseconds; FALSE if not a Duration. */
-gboolean gst_gemini_live_protocol_parse_duration (const gchar * str,
-    guint64 * out_ns);
+gboolean gst_gemini_live_protocol_parse_duration (
+    const gchar *str, guint64 *out_ns);
 
 G_END_DECLS

@@ -76,6 +76,7 @@ struct _GstGeminiLiveSession
   /* Protected by lock: what other threads touch. */
   GMutex lock;
   gboolean ready;               /* setupComplete on the current connection */
+  gboolean input_held;          /* a blocking tool call is unanswered */
   gboolean flush_scheduled;
   GQueue outgoing;              /* Outgoing* */
   gsize outgoing_bytes;
@@ -266,6 +267,20 @@ flush_outgoing_locked_out (GstGeminiLiveSession * session)
   batch = session->outgoing;
   g_queue_init (&session->outgoing);
   session->outgoing_bytes = 0;
+  if (session->input_held) {
+    GList *l, *next;
+
+    /* Input stays queued, in order, until the hold ends. */
+    for (l = batch.head; l != NULL; l = next) {
+      Outgoing *o = l->data;
+      next = l->next;
+      if (o->kind == GST_GEMINI_LIVE_SEND_INPUT) {
+        g_queue_unlink (&batch, l);
+        g_queue_push_tail_link (&session->outgoing, l);
+        session->outgoing_bytes += strlen (o->json);
+      }
+    }
+  }
   g_mutex_unlock (&session->lock);
 
   while ((out = g_queue_pop_head (&batch))) {
@@ -487,6 +502,8 @@ on_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
   session->last_rx = g_get_monotonic_time ();
   GST_LOG ("%s frame of %" G_GSIZE_FORMAT " bytes",
       type == SOUP_WEBSOCKET_DATA_TEXT ? "text" : "binary", size);
+  if (session->callbacks.raw_message != NULL)
+    session->callbacks.raw_message (session, data, size, session->user_data);
 
   events = gst_gemini_live_protocol_parse (data, size, &error);
   if (events == NULL) {
@@ -815,6 +832,7 @@ gst_gemini_live_session_start (GstGeminiLiveSession * session,
   session->switch_after_update = FALSE;
   session->outage_start = 0;
   session->ready = FALSE;
+  session->input_held = FALSE;
   session->dropped = 0;
 
   session->context = g_main_context_new ();
@@ -902,16 +920,22 @@ gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json,
   out = g_new (Outgoing, 1);
   out->json = json;
   out->kind = kind;
-  g_queue_push_tail (&session->outgoing, out);
+  /* A tool response overtakes the input held back behind its call. */
+  if (session->input_held && kind == GST_GEMINI_LIVE_SEND_ONCE)
+    g_queue_push_head (&session->outgoing, out);
+  else
+    g_queue_push_tail (&session->outgoing, out);
   session->outgoing_bytes += strlen (json);
-  /* Bounded while no connection is ready: oldest input goes first. */
-  while (!session->ready && session->outgoing_bytes > MAX_PENDING_BYTES) {
+  /* Bounded while nothing can be sent: oldest input goes first. */
+  while ((!session->ready || session->input_held) &&
+      session->outgoing_bytes > MAX_PENDING_BYTES) {
     Outgoing *old = g_queue_pop_head (&session->outgoing);
     session->outgoing_bytes -= strlen (old->json);
     outgoing_free (old);
     dropped_first = session->dropped++ == 0;
   }
-  if (session->ready && !session->flush_scheduled) {
+  if (session->ready && !session->flush_scheduled &&
+      !(session->input_held && kind == GST_GEMINI_LIVE_SEND_INPUT)) {
     /* Always a source, never g_main_context_invoke: from the session
      * thread itself (a tool-call handler) that would run the flush here,
      * under our lock. */
@@ -928,4 +952,23 @@ gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json,
         "Input is arriving faster than the server accepts it",
         "More than 8 MiB of input queued while no connection was ready; "
         "dropping the oldest", session->user_data);
+}
+
+void
+gst_gemini_live_session_hold_input (GstGeminiLiveSession * session,
+    gboolean hold)
+{
+  g_mutex_lock (&session->lock);
+  session->input_held = hold;
+  if (!hold && session->ready && session->context != NULL &&
+      !session->flush_scheduled) {
+    GSource *idle = g_idle_source_new ();
+    session->flush_scheduled = TRUE;
+    g_source_set_callback (idle, flush_outgoing, session, NULL);
+    g_source_attach (idle, session->context);
+    g_source_unref (idle);
+  }
+  g_mutex_unlock (&session->lock);
+  GST_DEBUG ("realtime input %s", hold ? "held: a blocking tool call waits" :
+      "released");
 }

@@ -50,6 +50,9 @@ typedef struct
    * could not be resumed and a fresh session was started. */
   void (*reconnected) (GstGeminiLiveSession * session, gboolean resumed,
       GstClockTimeDiff downtime, gpointer user_data);
+  /* Every server frame as it came, before parsing (may be NULL). */
+  void (*raw_message) (GstGeminiLiveSession * session, const gchar * data,
+      gsize size, gpointer user_data);
   /* Something went wrong that does not end the session. */
   void (*warning) (GstGeminiLiveSession * session, const gchar * message,
       const gchar * debug, gpointer user_data);
@@ -83,6 +86,11 @@ typedef enum
  * and sent in order once the server is ready. */
 void gst_gemini_live_session_send (GstGeminiLiveSession * session,
     gchar * json, GstGeminiLiveSendKind kind);
+
+/* While held, conversation input (GST_GEMINI_LIVE_SEND_INPUT) waits in the
+ * queue in order; tool responses still go out. Thread-safe. */
+void gst_gemini_live_session_hold_input (GstGeminiLiveSession * session,
+    gboolean hold);
 
 /* Redacts a URI for logs and errors: drops the query and user info. */
 gchar *gst_gemini_live_session_safe_uri (const gchar * uri);

@@ -46,19 +46,18 @@ frame_free (RecordingFrame *frame)
  * starts. */
 static gboolean
 parse_header (const gchar *p, const gchar *end, gboolean *from_server,
-              guint64 *count, const gchar **body)
+    guint64 *count, const gchar **body)
 {
   const gchar *q;
   guint64 n = 0;
 
   if (p >= end || (*p != '<' && *p != '>'))
     return FALSE;
-  for (q = p + 1; q < end && g_ascii_isdigit (*q); q++)
-    {
-      if (n > G_MAXUINT32)
-        return FALSE;
-      n = n * 10 + (guint64)(*q - '0');
-    }
+  for (q = p + 1; q < end && g_ascii_isdigit (*q); q++) {
+    if (n > G_MAXUINT32)
+      return FALSE;
+    n = n * 10 + (guint64)(*q - '0');
+  }
   if (q == p + 1 || q >= end || *q != ' ')
     return FALSE;
 
@@ -88,74 +87,64 @@ recording_load_frames (const gchar *name, GError **error)
   const gchar *p, *end;
   GPtrArray *frames;
 
-  if (!g_file_get_contents (path, &contents, &length, error))
-    {
-      g_free (path);
-      return NULL;
-    }
+  if (!g_file_get_contents (path, &contents, &length, error)) {
+    g_free (path);
+    return NULL;
+  }
 
   frames = g_ptr_array_new_with_free_func ((GDestroyNotify)frame_free);
   p = contents;
   end = contents + length;
-  for (p = skip_newlines (p, end); p < end; p = skip_newlines (p, end))
-    {
-      RecordingFrame *frame;
-      gboolean from_server;
-      guint64 count;
-      const gchar *body, *stop;
+  for (p = skip_newlines (p, end); p < end; p = skip_newlines (p, end)) {
+    RecordingFrame *frame;
+    gboolean from_server;
+    guint64 count;
+    const gchar *body, *stop;
 
-      if (!parse_header (p, end, &from_server, &count, &body))
-        {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                       "%s: no frame header at byte %" G_GSIZE_FORMAT, path,
-                       (gsize)(p - contents));
-          g_ptr_array_unref (frames);
-          frames = NULL;
+    if (!parse_header (p, end, &from_server, &count, &body)) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+          "%s: no frame header at byte %" G_GSIZE_FORMAT, path,
+          (gsize)(p - contents));
+      g_ptr_array_unref (frames);
+      frames = NULL;
+      break;
+    }
+
+    /* The count covers the payload and the entry's final newline. When it
+     * does not land on the next header (a recorder counting UTF-16 units,
+     * say), fall back to the next line that starts with a header: JSON
+     * lines never do. */
+    if (count >= 1 && count <= (guint64)(end - body) && body[count - 1] == '\n'
+        && (skip_newlines (body + count, end) == end
+            || parse_header (
+                skip_newlines (body + count, end), end, NULL, NULL, NULL))) {
+      stop = body + count - 1;
+      p = body + count;
+    } else {
+      const gchar *q = body;
+
+      stop = NULL;
+      while ((q = memchr (q, '\n', end - q)) != NULL) {
+        if (parse_header (q + 1, end, NULL, NULL, NULL)) {
+          stop = q;
           break;
         }
-
-      /* The count covers the payload and the entry's final newline. When it
-       * does not land on the next header (a recorder counting UTF-16 units,
-       * say), fall back to the next line that starts with a header: JSON
-       * lines never do. */
-      if (count >= 1 && count <= (guint64)(end - body)
-          && body[count - 1] == '\n'
-          && (skip_newlines (body + count, end) == end
-              || parse_header (skip_newlines (body + count, end), end, NULL,
-                               NULL, NULL)))
-        {
-          stop = body + count - 1;
-          p = body + count;
-        }
-      else
-        {
-          const gchar *q = body;
-
-          stop = NULL;
-          while ((q = memchr (q, '\n', end - q)) != NULL)
-            {
-              if (parse_header (q + 1, end, NULL, NULL, NULL))
-                {
-                  stop = q;
-                  break;
-                }
-              q++;
-            }
-          if (stop == NULL)
-            {
-              stop = end;
-              if (stop > body && stop[-1] == '\n')
-                stop--;
-            }
-          p = stop < end ? stop + 1 : end;
-        }
-
-      frame = g_new0 (RecordingFrame, 1);
-      frame->from_server = from_server;
-      frame->size = stop - body;
-      frame->json = g_strndup (body, frame->size);
-      g_ptr_array_add (frames, frame);
+        q++;
+      }
+      if (stop == NULL) {
+        stop = end;
+        if (stop > body && stop[-1] == '\n')
+          stop--;
+      }
+      p = stop < end ? stop + 1 : end;
     }
+
+    frame = g_new0 (RecordingFrame, 1);
+    frame->from_server = from_server;
+    frame->size = stop - body;
+    frame->json = g_strndup (body, frame->size);
+    g_ptr_array_add (frames, frame);
+  }
 
   g_free (contents);
   g_free (path);
@@ -170,22 +159,20 @@ recording_load (const gchar *name, gboolean server_frames_only)
   GPtrArray *json;
   guint i;
 
-  if (frames == NULL)
-    {
-      g_printerr ("Cannot load recording %s: %s\n", name, error->message);
-      g_error_free (error);
-      return NULL;
-    }
+  if (frames == NULL) {
+    g_printerr ("Cannot load recording %s: %s\n", name, error->message);
+    g_error_free (error);
+    return NULL;
+  }
 
   json = g_ptr_array_new_with_free_func (g_free);
-  for (i = 0; i < frames->len; i++)
-    {
-      RecordingFrame *frame = g_ptr_array_index (frames, i);
+  for (i = 0; i < frames->len; i++) {
+    RecordingFrame *frame = g_ptr_array_index (frames, i);
 
-      if (server_frames_only && !frame->from_server)
-        continue;
-      g_ptr_array_add (json, g_strdup (frame->json));
-    }
+    if (server_frames_only && !frame->from_server)
+      continue;
+    g_ptr_array_add (json, g_strdup (frame->json));
+  }
   g_ptr_array_unref (frames);
   return json;
 }
@@ -205,11 +192,10 @@ recording_list (void)
 
   if (dir == NULL)
     return names;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      if (g_str_has_suffix (name, ".log"))
-        g_ptr_array_add (names, g_strdup (name));
-    }
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    if (g_str_has_suffix (name, ".log"))
+      g_ptr_array_add (names, g_strdup (name));
+  }
   g_dir_close (dir);
   g_ptr_array_sort (names, compare_strings);
   return names;

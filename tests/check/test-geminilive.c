@@ -755,6 +755,100 @@ GST_START_TEST (test_tool_call_cancellation_signal)
 
 GST_END_TEST;
 
+GST_START_TEST (test_blocking_call_holds_input_until_answered)
+{
+  Fixture f;
+  GlsSimOptions options = default_sim_options ();
+  ToolCallSeen seen = { NULL, NULL, NULL, FALSE };
+  GBytes *before, *received;
+  gboolean ok = FALSE;
+
+  /* The strict server closes with 1008 on input during a blocking call. */
+  options.strict_tool_gating = TRUE;
+  fixture_setup_full (&f, &options, "tools", TOOLS, NULL);
+  g_signal_connect (f.element, "tool-call", G_CALLBACK (on_tool_call), &seen);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  g_signal_emit_by_name (f.element, "send-text", "call get_weather", &ok);
+  gst_message_unref (wait_message (&f, "geminilive/tool-call"));
+
+  before = gls_sim_dup_received_audio (f.sim);
+  push_bytes (&f, make_tone (400, 0));
+  /* Answering releases the held audio, after the response. */
+  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+      "get_weather", "{\"temp_c\": 3}", &ok);
+  fail_unless (ok);
+  fail_unless (gls_sim_wait_received_audio (f.sim,
+          g_bytes_get_size (before) + 12800, WAIT_MS));
+  fail_unless_equals_int (gls_sim_get_input_during_tool_call_count (f.sim),
+      0);
+  received = gls_sim_dup_received_audio (f.sim);
+  fail_unless_equals_int (g_bytes_get_size (received),
+      g_bytes_get_size (before) + 12800);
+  fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
+  g_bytes_unref (received);
+  g_bytes_unref (before);
+  g_free (seen.id);
+  g_free (seen.name);
+  g_free (seen.args);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_unanswered_call_times_out_into_error_response)
+{
+  Fixture f;
+  ToolCallSeen seen = { NULL, NULL, NULL, FALSE };
+  gchar *cancelled = NULL;
+  GPtrArray *responses;
+  GstMessage *msg;
+  gboolean ok = FALSE;
+
+  fixture_setup (&f, "tools", TOOLS, "tool-call-timeout", 200, NULL);
+  g_signal_connect (f.element, "tool-call", G_CALLBACK (on_tool_call), &seen);
+  g_signal_connect (f.element, "tool-call-cancellation",
+      G_CALLBACK (on_cancellation), &cancelled);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  g_signal_emit_by_name (f.element, "send-text", "call get_weather", &ok);
+  msg = wait_message (&f, "geminilive/tool-call-cancellation");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (msg), "reason"), "timeout");
+  gst_message_unref (msg);
+  fail_unless_equals_string (cancelled, seen.id);
+  fail_unless (gls_sim_wait_message_kind (f.sim, "toolResponse", WAIT_MS));
+  responses = client_messages_of (&f, "toolResponse");
+  fail_unless (strstr (g_ptr_array_index (responses, 0), "\"error\"") !=
+      NULL);
+  g_ptr_array_unref (responses);
+  /* The model goes on after the error response. */
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+  g_free (cancelled);
+  g_free (seen.id);
+  g_free (seen.name);
+  g_free (seen.args);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_raw_server_messages_on_request)
+{
+  Fixture f;
+  GstMessage *msg;
+
+  fixture_setup (&f, "post-server-messages", TRUE, NULL);
+  gst_harness_play (f.out);
+  msg = wait_message (&f, "geminilive/server-message");
+  fail_unless (strstr (gst_structure_get_string (gst_message_get_structure
+              (msg), "json"), "setupComplete") != NULL);
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 /* ---- transcripts and other events -------------------------------------- */
 
 GST_START_TEST (test_transcriptions_and_usage_on_bus)
@@ -1287,7 +1381,7 @@ GST_START_TEST (test_pending_tool_call_cancelled_on_drop)
 {
   Fixture f;
   ToolCallSeen seen = { NULL, NULL, NULL, FALSE };
-  gchar *cancelled = NULL;
+  gchar *cancelled = NULL, *first_id;
   gboolean ok = TRUE;
   GPtrArray *responses;
 
@@ -1296,24 +1390,39 @@ GST_START_TEST (test_pending_tool_call_cancelled_on_drop)
   g_signal_connect (f.element, "tool-call-cancellation",
       G_CALLBACK (on_cancellation), &cancelled);
   gst_harness_play (f.out);
-  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  /* Send only once the first handle is known, so that the request is
+   * certainly not covered by it (see docs/sessions.md on the Gemini API's
+   * in-flight window). */
+  gst_message_unref (wait_message (&f, "geminilive/session-resumption-update"));
   g_signal_emit_by_name (f.element, "send-text", "call get_weather", &ok);
   gst_message_unref (wait_message (&f, "geminilive/tool-call"));
+  first_id = g_strdup (seen.id);
 
+  /* The call dies with the connection: the application hears so. */
   gls_sim_drop (f.sim);
   gst_message_unref (wait_message (&f, "geminilive/tool-call-cancellation"));
-  fail_unless_equals_string (cancelled, seen.id);
+  fail_unless_equals_string (cancelled, first_id);
   gst_message_unref (wait_message (&f, "geminilive/reconnected"));
 
-  /* A late answer to the lost call is not sent to the new connection. */
+  /* The request was not covered by the handle, so it is resent and the
+   * model asks again; that call is answered normally. */
+  g_free (seen.id);
+  seen.id = NULL;
+  gst_message_unref (wait_message (&f, "geminilive/tool-call"));
   g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
       "get_weather", "{\"temp_c\": 1}", &ok);
-  fail_if (ok);
-  g_signal_emit_by_name (f.element, "send-text", "marker", &ok);
-  fail_unless (gls_sim_wait_message_kind (f.sim, "text", WAIT_MS));
+  fail_unless (ok);
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
   responses = client_messages_of (&f, "toolResponse");
-  fail_unless_equals_int (responses->len, 0);
+  fail_unless_equals_int (responses->len, 1);
   g_ptr_array_unref (responses);
+
+  /* An answer to a call nobody is waiting for is refused. */
+  g_signal_emit_by_name (f.element, "send-tool-response", "no-such-call",
+      "get_weather", "{}", &ok);
+  fail_if (ok);
+
+  g_free (first_id);
   g_free (cancelled);
   g_free (seen.id);
   g_free (seen.name);
@@ -1709,6 +1818,9 @@ geminilive_suite (void)
   tcase_add_test (tc, test_tool_call_answered_by_signal_return);
   tcase_add_test (tc, test_tool_call_answered_later_by_action);
   tcase_add_test (tc, test_tool_call_cancellation_signal);
+  tcase_add_test (tc, test_blocking_call_holds_input_until_answered);
+  tcase_add_test (tc, test_unanswered_call_times_out_into_error_response);
+  tcase_add_test (tc, test_raw_server_messages_on_request);
   tcase_add_test (tc, test_transcriptions_and_usage_on_bus);
   tcase_add_test (tc, test_resumption_handle_and_go_away);
   tcase_add_test (tc, test_server_close_is_error_with_code_and_reason);
