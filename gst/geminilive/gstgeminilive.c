@@ -57,7 +57,7 @@
 #endif
 
 #include <gst/app/gstappsink.h>
-#include <gst/base/gstadapter.h>
+#include <gst/audio/audio.h>
 
 #include "gstgeminilive.h"
 #include "gstgeminiliveelements.h"
@@ -67,6 +67,7 @@
 #include "gstgeminilivesession.h"
 #include "gstgeminilivesetupprops.h"
 #include "gstgeminilivetools.h"
+#include "gstgeminiliveaudioinput.h"
 #include "gstgeminilivevideo.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_debug);
@@ -94,6 +95,10 @@ enum
   PROP_MAX_MESSAGE_SIZE,
   PROP_TOOL_CALL_TIMEOUT,
   PROP_POST_SERVER_MESSAGES,
+  PROP_MANUAL_ACTIVITY_SOURCE,
+  PROP_ACTIVITY_THRESHOLD,
+  PROP_ACTIVITY_HANGOVER,
+  PROP_ACTIVITY_PREROLL,
 };
 
 enum
@@ -102,10 +107,21 @@ enum
   SIGNAL_TOOL_CALL_CANCELLATION,
   SIGNAL_SEND_TOOL_RESPONSE,
   SIGNAL_SEND_TEXT,
+  SIGNAL_SEND_REALTIME_TEXT,
+  SIGNAL_SEND_CLIENT_CONTENT,
+  SIGNAL_ACTIVITY_START,
+  SIGNAL_ACTIVITY_END,
+  SIGNAL_AUDIO_STREAM_END,
+  SIGNAL_SEND_TOOL_RESPONSE_FULL,
+  SIGNAL_SEND_TOOL_ERROR,
+  SIGNAL_UPDATE_CONTEXT,
   LAST_SIGNAL
 };
 
 static guint signals[LAST_SIGNAL];
+
+static gboolean gst_gemini_live_send_text (GstGeminiLive * self,
+    const gchar * text);
 
 struct _GstGeminiLive
 {
@@ -115,6 +131,7 @@ struct _GstGeminiLive
   GstPad *audio_sinkpad;
   GstGeminiLiveVideo *video;
   GstPad *text_pads[2];         /* GstGeminiLiveTextKind -> request pad */
+  GstPad *text_sinkpad;
   GstGeminiLiveOutput *output;
 
   /* Settings; protected by the object lock. */
@@ -133,9 +150,8 @@ struct _GstGeminiLive
   GstGeminiLiveConfig active;
   GstGeminiLiveSession *session;
 
-  /* Audio streaming thread only. */
-  GstAdapter *adapter;
-  gsize chunk_bytes;
+  GstGeminiLiveAudioInput *audio_input;
+  GstGeminiLiveAudioInputSettings audio_settings;       /* object lock */
   /* Set when sink_audio got EOS: the next finished answer ends src. */
   gint audio_eos;
 };
@@ -147,6 +163,10 @@ GST_STATIC_PAD_TEMPLATE ("sink_audio", GST_PAD_SINK, GST_PAD_ALWAYS,
 static GstStaticPadTemplate sink_video_template =
 GST_STATIC_PAD_TEMPLATE ("sink_video", GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS ("video/x-raw; image/jpeg"));
+
+static GstStaticPadTemplate sink_text_template =
+GST_STATIC_PAD_TEMPLATE ("sink_text", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("text/x-raw, format=(string){ utf8, pango-markup }"));
 
 static GstStaticPadTemplate src_text_template =
 GST_STATIC_PAD_TEMPLATE ("src_text", GST_PAD_SRC, GST_PAD_REQUEST,
@@ -521,17 +541,12 @@ static const GstGeminiLiveToolsCallbacks tools_callbacks = {
 /* ---- input (streaming threads) ----------------------------------------- */
 
 static void
-send_audio_chunks (GstGeminiLive * self, gsize chunk_bytes)
+send_input (gchar * json, gpointer user_data)
 {
-  while (gst_adapter_available (self->adapter) >= chunk_bytes) {
-    const guint8 *data = gst_adapter_map (self->adapter, chunk_bytes);
-    gchar *json = gst_gemini_live_protocol_build_audio (data, chunk_bytes,
-        GST_GEMINI_LIVE_INPUT_RATE);
-    gst_adapter_unmap (self->adapter);
-    gst_adapter_flush (self->adapter, chunk_bytes);
-    gst_gemini_live_session_send (self->session, json,
-        GST_GEMINI_LIVE_SEND_INPUT);
-  }
+  GstGeminiLive *self = user_data;
+
+  gst_gemini_live_session_send (self->session, json,
+      GST_GEMINI_LIVE_SEND_INPUT);
 }
 
 static GstFlowReturn
@@ -542,10 +557,9 @@ on_audio_sample (GstAppSink * sink, gpointer user_data)
 
   if (sample == NULL)
     return GST_FLOW_FLUSHING;
-  gst_adapter_push (self->adapter, gst_buffer_ref (gst_sample_get_buffer
-          (sample)));
+  gst_gemini_live_audio_input_push (self->audio_input,
+      gst_buffer_ref (gst_sample_get_buffer (sample)));
   gst_sample_unref (sample);
-  send_audio_chunks (self, self->chunk_bytes);
   return GST_FLOW_OK;
 }
 
@@ -553,16 +567,26 @@ static void
 on_audio_eos (GstAppSink * sink, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
-  gsize rest = gst_adapter_available (self->adapter) & ~(gsize) 1;
 
-  if (rest > 0)
-    send_audio_chunks (self, rest);
-  gst_adapter_clear (self->adapter);
-  GST_DEBUG_OBJECT (self, "EOS on sink_audio: sending audioStreamEnd");
-  gst_gemini_live_session_send (self->session,
-      gst_gemini_live_protocol_build_audio_stream_end (),
-      GST_GEMINI_LIVE_SEND_INPUT);
+  GST_DEBUG_OBJECT (self, "EOS on sink_audio: ending the audio stream");
+  gst_gemini_live_audio_input_eos (self->audio_input);
   g_atomic_int_set (&self->audio_eos, 1);
+}
+
+/* Upstream voice activity (webrtcdsp voice-detection=true) rides on the
+ * buffers as GstAudioLevelMeta; read it before conversion drops it. */
+static GstPadProbeReturn
+voice_activity_probe (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+  GstAudioLevelMeta *meta =
+      gst_buffer_get_audio_level_meta (GST_PAD_PROBE_INFO_BUFFER (info));
+
+  if (meta != NULL)
+    gst_gemini_live_audio_input_voice_activity (self->audio_input,
+        meta->voice_activity);
+  return GST_PAD_PROBE_OK;
 }
 
 static void
@@ -656,6 +680,36 @@ request_text_pad (GstGeminiLive * self, GstPadTemplate * templ,
   return pad;
 }
 
+/* Each text buffer is something the user says: realtimeInput.text. */
+static GstFlowReturn
+text_sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (parent);
+  GstMapInfo map;
+
+  if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    gchar *text = g_strndup ((const gchar *) map.data, map.size);
+
+    if (g_utf8_validate (text, -1, NULL) && *g_strstrip (text) != '\0')
+      gst_gemini_live_send_text (self, text);
+    else if (*text != '\0')
+      GST_ELEMENT_WARNING (self, STREAM, DECODE,
+          ("Text on sink_text is not UTF-8; dropped"), (NULL));
+    g_free (text);
+    gst_buffer_unmap (buf, &map);
+  }
+  gst_buffer_unref (buf);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+text_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  /* Nothing downstream of it inside the bin: events end here. */
+  gst_event_unref (event);
+  return TRUE;
+}
+
 static GstPad *
 gst_gemini_live_request_new_pad (GstElement * element, GstPadTemplate * templ,
     const gchar * name, const GstCaps * caps)
@@ -665,6 +719,17 @@ gst_gemini_live_request_new_pad (GstElement * element, GstPadTemplate * templ,
   guint max_size;
   gdouble fps;
 
+  if (g_str_equal (GST_PAD_TEMPLATE_NAME_TEMPLATE (templ), "sink_text")) {
+    if (self->text_sinkpad != NULL)
+      return NULL;
+    pad = gst_pad_new_from_template (templ, "sink_text");
+    gst_pad_set_chain_function (pad, GST_DEBUG_FUNCPTR (text_sink_chain));
+    gst_pad_set_event_function (pad, GST_DEBUG_FUNCPTR (text_sink_event));
+    self->text_sinkpad = pad;
+    gst_pad_set_active (pad, TRUE);
+    gst_element_add_pad (element, pad);
+    return pad;
+  }
   if (GST_PAD_TEMPLATE_DIRECTION (templ) == GST_PAD_SRC) {
     gboolean user = g_str_equal (GST_PAD_TEMPLATE_NAME_TEMPLATE (templ),
         "src_input_text");
@@ -697,6 +762,12 @@ gst_gemini_live_release_pad (GstElement * element, GstPad * pad)
   GstGeminiLive *self = GST_GEMINI_LIVE (element);
   guint i;
 
+  if (pad == self->text_sinkpad) {
+    self->text_sinkpad = NULL;
+    gst_pad_set_active (pad, FALSE);
+    gst_element_remove_pad (element, pad);
+    return;
+  }
   for (i = 0; i < G_N_ELEMENTS (self->text_pads); i++) {
     if (pad == self->text_pads[i]) {
       gst_gemini_live_output_set_text_pad (self->output, i, NULL);
@@ -716,39 +787,65 @@ gst_gemini_live_release_pad (GstElement * element, GstPad * pad)
 
 /* ---- action signals (any thread) --------------------------------------- */
 
+/* Validates, sends and settles a tool response; will_continue keeps the
+ * call pending for more responses. */
 static gboolean
-gst_gemini_live_send_tool_response (GstGeminiLive * self, const gchar * id,
-    const gchar * name, const gchar * response_json)
+send_tool_response (GstGeminiLive * self, const gchar * id,
+    const gchar * name, const gchar * response_json, gint scheduling,
+    gboolean will_continue, gboolean is_error)
 {
   GError *error = NULL;
   gchar *json;
 
-  if (name == NULL || response_json == NULL) {
-    GST_WARNING_OBJECT (self, "send-tool-response needs a name and a response");
+  if (name == NULL || (!is_error && response_json == NULL)) {
+    GST_WARNING_OBJECT (self, "a tool response needs a name and a response");
     return FALSE;
   }
-  json = gst_gemini_live_protocol_build_tool_response (id, name,
-      response_json, &error);
+  json = gst_gemini_live_protocol_build_tool_response_full (id, name,
+      response_json, scheduling, will_continue, is_error, &error);
   if (json == NULL) {
     GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
         ("Invalid tool response for '%s'", name), ("%s", error->message));
     g_error_free (error);
     return FALSE;
   }
-  if (id != NULL) {
-    if (!gst_gemini_live_tools_is_pending (self->tools, id)) {
-      GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
-          ("No pending tool call '%s' (answered, cancelled or lost in a "
-              "reconnection): response not sent", id), (NULL));
-      g_free (json);
-      return FALSE;
-    }
+  if (id != NULL && !gst_gemini_live_tools_is_pending (self->tools, id)) {
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("No pending tool call '%s' (answered, cancelled or lost in a "
+            "reconnection): response not sent", id), (NULL));
+    g_free (json);
+    return FALSE;
   }
   gst_gemini_live_session_send (self->session, json,
       GST_GEMINI_LIVE_SEND_ONCE);
-  if (id != NULL)
+  if (id != NULL && !will_continue)
     gst_gemini_live_tools_call_finished (self->tools, id);
   return TRUE;
+}
+
+static gboolean
+gst_gemini_live_send_tool_response (GstGeminiLive * self, const gchar * id,
+    const gchar * name, const gchar * response_json)
+{
+  return send_tool_response (self, id, name, response_json,
+      GST_GEMINI_LIVE_SCHEDULING_UNSET, FALSE, FALSE);
+}
+
+static gboolean
+gst_gemini_live_send_tool_response_full (GstGeminiLive * self,
+    const gchar * id, const gchar * name, const gchar * response_json,
+    gint scheduling, gboolean will_continue)
+{
+  return send_tool_response (self, id, name, response_json, scheduling,
+      will_continue, FALSE);
+}
+
+static gboolean
+gst_gemini_live_send_tool_error (GstGeminiLive * self, const gchar * id,
+    const gchar * name, const gchar * message)
+{
+  return send_tool_response (self, id, name, message,
+      GST_GEMINI_LIVE_SCHEDULING_UNSET, FALSE, TRUE);
 }
 
 static gboolean
@@ -760,6 +857,86 @@ gst_gemini_live_send_text (GstGeminiLive * self, const gchar * text)
   }
   gst_gemini_live_session_send (self->session,
       gst_gemini_live_protocol_build_realtime_text (text),
+      GST_GEMINI_LIVE_SEND_INPUT);
+  return TRUE;
+}
+
+static gboolean
+gst_gemini_live_send_client_content (GstGeminiLive * self,
+    const gchar * turns_json, gboolean turn_complete)
+{
+  GError *error = NULL;
+  gchar *json;
+
+  json = gst_gemini_live_protocol_build_client_content (turns_json,
+      turn_complete, &error);
+  if (json == NULL) {
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("Invalid client content"), ("%s", error->message));
+    g_error_free (error);
+    return FALSE;
+  }
+  gst_gemini_live_session_send (self->session, json,
+      GST_GEMINI_LIVE_SEND_INPUT);
+  return TRUE;
+}
+
+static gboolean
+set_activity (GstGeminiLive * self, gboolean active)
+{
+  if (!gst_gemini_live_audio_input_set_activity (self->audio_input, active)) {
+    GST_WARNING_OBJECT (self, "%s ignored: it needs "
+        "automatic-activity-detection=false and the activity %s",
+        active ? "activity-start" : "activity-end",
+        active ? "not yet started" : "started");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+gst_gemini_live_activity_start (GstGeminiLive * self)
+{
+  return set_activity (self, TRUE);
+}
+
+static gboolean
+gst_gemini_live_activity_end (GstGeminiLive * self)
+{
+  return set_activity (self, FALSE);
+}
+
+static gboolean
+gst_gemini_live_audio_stream_end (GstGeminiLive * self)
+{
+  /* With manual activity the server rejects it: activityEnd is the end. */
+  if (gst_gemini_live_audio_input_is_manual (self->audio_input)) {
+    GST_WARNING_OBJECT (self, "audio-stream-end is not used with manual "
+        "activity detection; emit activity-end instead");
+    return FALSE;
+  }
+  gst_gemini_live_session_send (self->session,
+      gst_gemini_live_protocol_build_audio_stream_end (),
+      GST_GEMINI_LIVE_SEND_INPUT);
+  return TRUE;
+}
+
+static gboolean
+gst_gemini_live_update_context (GstGeminiLive * self,
+    const gchar * system_instruction, const gchar * tools_json)
+{
+  GError *error = NULL;
+  gchar *json;
+
+  json = gst_gemini_live_protocol_build_context_update (system_instruction,
+      tools_json, &error);
+  if (json == NULL) {
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("Invalid context update"), ("%s", error->message));
+    g_error_free (error);
+    return FALSE;
+  }
+  gst_gemini_live_session_send (self->session, json,
       GST_GEMINI_LIVE_SEND_INPUT);
   return TRUE;
 }
@@ -788,8 +965,7 @@ prepare (GstGeminiLive * self)
   gst_gemini_live_config_clear (&self->active);
   GST_OBJECT_LOCK (self);
   gst_gemini_live_config_copy (&self->active, &self->settings);
-  self->chunk_bytes = (gsize) self->chunk_ms * GST_GEMINI_LIVE_INPUT_RATE *
-      2 / 1000;
+  self->audio_settings.chunk_ms = self->chunk_ms;
   GST_OBJECT_UNLOCK (self);
 
   GST_OBJECT_LOCK (self);
@@ -839,8 +1015,14 @@ start_session (GstGeminiLive * self)
   GstGeminiLiveConnectionSettings connection;
   guint timeout;
 
+  GstGeminiLiveAudioInputSettings audio;
+
   g_atomic_int_set (&self->audio_eos, 0);
-  gst_adapter_clear (self->adapter);
+  GST_OBJECT_LOCK (self);
+  audio = self->audio_settings;
+  GST_OBJECT_UNLOCK (self);
+  audio.manual = !self->active.automatic_activity_detection;
+  gst_gemini_live_audio_input_reset (self->audio_input, &audio);
 
   GST_OBJECT_LOCK (self);
   connection = self->connection;
@@ -897,7 +1079,6 @@ gst_gemini_live_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_gemini_live_session_stop (self->session);
-      gst_adapter_clear (self->adapter);
       break;
     default:
       break;
@@ -1004,6 +1185,26 @@ gst_gemini_live_set_property (GObject * object, guint prop_id,
       g_atomic_int_set (&self->post_server_messages,
           g_value_get_boolean (value));
       break;
+    case PROP_MANUAL_ACTIVITY_SOURCE:
+      GST_OBJECT_LOCK (self);
+      self->audio_settings.source = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_ACTIVITY_THRESHOLD:
+      GST_OBJECT_LOCK (self);
+      self->audio_settings.threshold_db = g_value_get_double (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_ACTIVITY_HANGOVER:
+      GST_OBJECT_LOCK (self);
+      self->audio_settings.hangover_ms = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_ACTIVITY_PREROLL:
+      GST_OBJECT_LOCK (self);
+      self->audio_settings.preroll_ms = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1066,6 +1267,18 @@ gst_gemini_live_get_property (GObject * object, guint prop_id,
       g_value_set_boolean (value, g_atomic_int_get
           (&self->post_server_messages));
       break;
+    case PROP_MANUAL_ACTIVITY_SOURCE:
+      g_value_set_enum (value, self->audio_settings.source);
+      break;
+    case PROP_ACTIVITY_THRESHOLD:
+      g_value_set_double (value, self->audio_settings.threshold_db);
+      break;
+    case PROP_ACTIVITY_HANGOVER:
+      g_value_set_uint (value, self->audio_settings.hangover_ms);
+      break;
+    case PROP_ACTIVITY_PREROLL:
+      g_value_set_uint (value, self->audio_settings.preroll_ms);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1090,7 +1303,12 @@ gst_gemini_live_init (GstGeminiLive * self)
   gst_gemini_live_connection_settings_init (&self->connection);
   self->tool_call_timeout_ms = 30000;
   self->tools = gst_gemini_live_tools_new (&tools_callbacks, self);
-  self->adapter = gst_adapter_new ();
+  self->audio_input = gst_gemini_live_audio_input_new (send_input, self);
+  self->audio_settings.chunk_ms = DEFAULT_CHUNK_MS;
+  self->audio_settings.source = GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS;
+  self->audio_settings.threshold_db = -45;
+  self->audio_settings.hangover_ms = 600;
+  self->audio_settings.preroll_ms = 300;
   self->session = gst_gemini_live_session_new (&session_callbacks, self);
 
   /* Model audio: a plain src pad driven by the output timing task. */
@@ -1119,6 +1337,8 @@ gst_gemini_live_init (GstGeminiLive * self)
     gst_bin_add_many (GST_BIN (self), convert, resample, filter, sink, NULL);
     gst_element_link_many (convert, resample, filter, sink, NULL);
     target = gst_element_get_static_pad (convert, "sink");
+    gst_pad_add_probe (target, GST_PAD_PROBE_TYPE_BUFFER,
+        voice_activity_probe, self, NULL);
     self->audio_sinkpad = gst_ghost_pad_new_from_template ("sink_audio",
         target, gst_static_pad_template_get (&sink_audio_template));
     gst_object_unref (target);
@@ -1141,7 +1361,7 @@ gst_gemini_live_finalize (GObject * object)
 
   gst_gemini_live_session_free (self->session);
   gst_gemini_live_output_free (self->output);
-  g_object_unref (self->adapter);
+  gst_gemini_live_audio_input_free (self->audio_input);
   gst_gemini_live_config_clear (&self->settings);
   gst_gemini_live_config_clear (&self->active);
   g_free (self->current_handle);
@@ -1336,6 +1556,35 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
           GST_PARAM_MUTABLE_PLAYING));
 
   /**
+   * GstGeminiLive:manual-activity-source:
+   *
+   * With automatic-activity-detection=false the server waits for
+   * activityStart/activityEnd; this says who sends them: the application
+   * (#GstGeminiLive::activity-start and #GstGeminiLive::activity-end), the
+   * element from the input's level, or upstream voice activity (put
+   * `webrtcdsp voice-detection=true` before the element). Audio outside
+   * an activity is never sent (the server closes with 1007 otherwise);
+   * the last #GstGeminiLive:activity-preroll ms of it follow the start.
+   */
+  g_object_class_install_property (gobject_class, PROP_MANUAL_ACTIVITY_SOURCE,
+      g_param_spec_enum ("manual-activity-source", "Manual activity source",
+          "What drives activityStart/activityEnd when the server's activity "
+          "detection is off", GST_TYPE_GEMINI_LIVE_ACTIVITY_SOURCE,
+          GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS, READY_PARAM));
+  g_object_class_install_property (gobject_class, PROP_ACTIVITY_THRESHOLD,
+      g_param_spec_double ("activity-threshold", "Activity threshold",
+          "Input level in dBFS above which the user speaks "
+          "(manual-activity-source=energy)", -120, 0, -45, READY_PARAM));
+  g_object_class_install_property (gobject_class, PROP_ACTIVITY_HANGOVER,
+      g_param_spec_uint ("activity-hangover", "Activity hangover",
+          "Silence in ms that ends the user's activity "
+          "(manual-activity-source=energy)", 0, 10000, 600, READY_PARAM));
+  g_object_class_install_property (gobject_class, PROP_ACTIVITY_PREROLL,
+      g_param_spec_uint ("activity-preroll", "Activity pre-roll",
+          "Audio in ms from before an activity start that is sent after it",
+          0, 2000, 300, READY_PARAM));
+
+  /**
    * GstGeminiLive::tool-call:
    * @self: the element
    * @id: the call id to answer
@@ -1397,6 +1646,142 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
       G_CALLBACK (gst_gemini_live_send_text), NULL, NULL, NULL,
       G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
 
+  /**
+   * GstGeminiLive::send-realtime-text:
+   * @self: the element
+   * @text: the user's words
+   *
+   * Same as #GstGeminiLive::send-text: `realtimeInput.text`.
+   *
+   * Returns: %TRUE if queued.
+   */
+  signals[SIGNAL_SEND_REALTIME_TEXT] =
+      g_signal_new_class_handler ("send-realtime-text",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_gemini_live_send_text), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+
+  /**
+   * GstGeminiLive::send-client-content:
+   * @self: the element
+   * @turns_json: a JSON array of Content (`[{"role":"user","parts":
+   *   [{"text":"..."}]}]`), one Content object, or plain text for one user
+   *   turn
+   * @turn_complete: whether the model should answer now
+   *
+   * Appends turns to the conversation (`clientContent`), for history or
+   * ordered text. On 3.1 models it needs
+   * #GstGeminiLive:initial-history-in-client-content.
+   *
+   * Returns: %TRUE if valid and queued.
+   */
+  signals[SIGNAL_SEND_CLIENT_CONTENT] =
+      g_signal_new_class_handler ("send-client-content",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_gemini_live_send_client_content), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+
+  /**
+   * GstGeminiLive::activity-start:
+   * @self: the element
+   *
+   * The user starts speaking (automatic-activity-detection=false,
+   * manual-activity-source=signals): sends `activityStart`, then the
+   * pre-roll, then the audio that follows.
+   *
+   * Returns: %TRUE if an activity started.
+   */
+  signals[SIGNAL_ACTIVITY_START] = g_signal_new_class_handler
+      ("activity-start", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_gemini_live_activity_start), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 0);
+
+  /**
+   * GstGeminiLive::activity-end:
+   * @self: the element
+   *
+   * The user stopped speaking: sends `activityEnd`; audio is held back
+   * again until the next start.
+   *
+   * Returns: %TRUE if an activity ended.
+   */
+  signals[SIGNAL_ACTIVITY_END] = g_signal_new_class_handler ("activity-end",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_gemini_live_activity_end), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 0);
+
+  /**
+   * GstGeminiLive::audio-stream-end:
+   * @self: the element
+   *
+   * The microphone is off for a while: sends `audioStreamEnd` so the
+   * server flushes what it cached (automatic activity detection only).
+   * EOS on `sink_audio` does this too.
+   *
+   * Returns: %TRUE if queued.
+   */
+  signals[SIGNAL_AUDIO_STREAM_END] = g_signal_new_class_handler
+      ("audio-stream-end", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_gemini_live_audio_stream_end), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 0);
+
+  /**
+   * GstGeminiLive::send-tool-response-full:
+   * @self: the element
+   * @id: the call id
+   * @name: the function name
+   * @response_json: the result as JSON
+   * @scheduling: when a NON_BLOCKING function's result is acted on
+   * @will_continue: more responses follow for this call
+   *
+   * Answers a tool call with scheduling and `willContinue`.
+   *
+   * Returns: %TRUE if valid and queued.
+   */
+  signals[SIGNAL_SEND_TOOL_RESPONSE_FULL] =
+      g_signal_new_class_handler ("send-tool-response-full",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_gemini_live_send_tool_response_full), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+      GST_TYPE_GEMINI_LIVE_SCHEDULING, G_TYPE_BOOLEAN);
+
+  /**
+   * GstGeminiLive::send-tool-error:
+   * @self: the element
+   * @id: the call id
+   * @name: the function name
+   * @message: what went wrong
+   *
+   * Answers a tool call with an error response (`{"error": ...}`).
+   *
+   * Returns: %TRUE if queued.
+   */
+  signals[SIGNAL_SEND_TOOL_ERROR] = g_signal_new_class_handler
+      ("send-tool-error", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_gemini_live_send_tool_error), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * GstGeminiLive::update-context:
+   * @self: the element
+   * @system_instruction: (nullable): new instructions, or %NULL to keep
+   * @tools_json: (nullable): new function declarations (or Tool objects),
+   *   "[]" to clear, %NULL to keep
+   *
+   * Changes instructions or tools mid-session (`contextUpdate`, newest
+   * models).
+   *
+   * Returns: %TRUE if valid and queued.
+   */
+  signals[SIGNAL_UPDATE_CONTEXT] = g_signal_new_class_handler
+      ("update-context", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_gemini_live_update_context), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_STRING);
+
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_gemini_live_change_state);
   element_class->request_new_pad =
@@ -1408,6 +1793,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
   gst_element_class_add_static_pad_template (element_class,
       &sink_video_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &sink_text_template);
   gst_element_class_add_static_pad_template (element_class,
       &src_text_template);
   gst_element_class_add_static_pad_template (element_class,

@@ -5,6 +5,7 @@
 #include <gst/gst.h>
 
 #include "gstgeminiliveenums.h"
+#include "gstgeminiliveaudioinput.h"
 
 /**
  * GstGeminiLiveResponseModality:
@@ -164,4 +165,22 @@ gst_gemini_live_enums_mark_as_plugin_api (void)
   gst_type_mark_as_plugin_api (GST_TYPE_GEMINI_LIVE_ACTIVITY_HANDLING, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_GEMINI_LIVE_TURN_COVERAGE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_GEMINI_LIVE_SCHEDULING, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_GEMINI_LIVE_ACTIVITY_SOURCE, 0);
 }
+
+/**
+ * GstGeminiLiveActivitySource:
+ * @GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS: the application emits activity-start and activity-end
+ * @GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY: the input's level decides (activity-threshold, activity-hangover)
+ * @GST_GEMINI_LIVE_ACTIVITY_SOURCE_VOICE_ACTIVITY: upstream voice activity decides (webrtcdsp voice-detection=true)
+ *
+ * What drives activityStart/activityEnd when automatic-activity-detection
+ * is off.
+ */
+DEFINE_ENUM (gst_gemini_live_activity_source_get_type,
+    "GstGeminiLiveActivitySource",
+    {GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS, "Application signals",
+        "signals"},
+    {GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY, "Input energy", "energy"},
+    {GST_GEMINI_LIVE_ACTIVITY_SOURCE_VOICE_ACTIVITY,
+        "Upstream voice activity", "voice-activity"});

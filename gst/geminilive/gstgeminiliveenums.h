@@ -31,6 +31,9 @@ GType gst_gemini_live_turn_coverage_get_type (void);
 #define GST_TYPE_GEMINI_LIVE_SCHEDULING (gst_gemini_live_scheduling_get_type ())
 GType gst_gemini_live_scheduling_get_type (void);
 
+#define GST_TYPE_GEMINI_LIVE_ACTIVITY_SOURCE (gst_gemini_live_activity_source_get_type ())
+GType gst_gemini_live_activity_source_get_type (void);
+
 /* Marks every enum above as plugin API, for the documentation. */
 void gst_gemini_live_enums_mark_as_plugin_api (void);
 

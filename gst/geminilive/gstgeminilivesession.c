@@ -920,11 +920,20 @@ gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json,
   out = g_new (Outgoing, 1);
   out->json = json;
   out->kind = kind;
-  /* A tool response overtakes the input held back behind its call. */
-  if (session->input_held && kind == GST_GEMINI_LIVE_SEND_ONCE)
-    g_queue_push_head (&session->outgoing, out);
-  else
+  /* A tool response overtakes the input held back behind its call (but
+   * not earlier responses). */
+  if (session->input_held && kind == GST_GEMINI_LIVE_SEND_ONCE) {
+    GList *l = session->outgoing.head;
+
+    while (l != NULL && ((Outgoing *) l->data)->kind != GST_GEMINI_LIVE_SEND_INPUT)
+      l = l->next;
+    if (l != NULL)
+      g_queue_insert_before (&session->outgoing, l, out);
+    else
+      g_queue_push_tail (&session->outgoing, out);
+  } else {
     g_queue_push_tail (&session->outgoing, out);
+  }
   session->outgoing_bytes += strlen (json);
   /* Bounded while nothing can be sent: oldest input goes first. */
   while ((!session->ready || session->input_held) &&

@@ -40,6 +40,15 @@ default_sim_options (void)
   return options;
 }
 
+/* Which of the simulator's endpoints the next fixture talks to. */
+typedef enum
+{
+  ENDPOINT_GEMINI,
+  ENDPOINT_VERTEX,
+  ENDPOINT_CONSTRAINED,
+} Endpoint;
+static Endpoint fixture_endpoint = ENDPOINT_GEMINI;
+
 static void
 fixture_setup_valist (Fixture * f, const GlsSimOptions * options,
     const gchar * first_property, va_list args)
@@ -50,7 +59,21 @@ fixture_setup_valist (Fixture * f, const GlsSimOptions * options,
   memset (f, 0, sizeof (*f));
   f->sim = gls_sim_new (options, &error);
   fail_unless (f->sim != NULL, "simulator: %s", error ? error->message : "");
-  uri = gls_sim_get_uri (f->sim, "v1");
+  switch (fixture_endpoint) {
+    case ENDPOINT_VERTEX:
+      uri = gls_sim_get_vertex_uri (f->sim, "v1");
+      break;
+    case ENDPOINT_CONSTRAINED:{
+      gchar *base = gls_sim_get_uri (f->sim, "v1alpha");
+      uri = g_strconcat (base, "Constrained", NULL);
+      g_free (base);
+      break;
+    }
+    default:
+      uri = gls_sim_get_uri (f->sim, "v1");
+      break;
+  }
+  fixture_endpoint = ENDPOINT_GEMINI;
 
   /* Properties first: the harness brings the element up. */
   f->element = gst_element_factory_make ("geminilive", NULL);
@@ -1484,6 +1507,298 @@ GST_START_TEST (test_flush_and_pause_keep_the_session)
 
 GST_END_TEST;
 
+/* ---- the whole API ----------------------------------------------------- */
+
+/* Index of the first client message that has this member at the top or
+ * in realtimeInput; G_MAXUINT if none. */
+static guint
+first_index_of (Fixture * f, const gchar * kind)
+{
+  GPtrArray *all = gls_sim_dup_client_messages (f->sim);
+  guint i, found = G_MAXUINT;
+
+  for (i = 0; i < all->len && found == G_MAXUINT; i++) {
+    JsonParser *parser;
+    JsonObject *o = parse_object (g_ptr_array_index (all, i), &parser);
+    if (json_object_has_member (o, kind) ||
+        (json_object_has_member (o, "realtimeInput") &&
+            json_object_has_member (json_object_get_object_member (o,
+                    "realtimeInput"), kind)))
+      found = i;
+    g_object_unref (parser);
+  }
+  g_ptr_array_unref (all);
+  return found;
+}
+
+GST_START_TEST (test_manual_activity_by_signals_holds_audio)
+{
+  Fixture f;
+  GPtrArray *audio;
+  gboolean ok = FALSE;
+
+  fixture_setup (&f, "automatic-activity-detection", FALSE,
+      "activity-preroll", 120, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+
+  /* Before activityStart, audio is never sent (the server would close
+   * with 1007); only its last 120 ms are kept. */
+  push_bytes (&f, make_tone (400, 3000));
+  g_signal_emit_by_name (f.element, "activity-start", &ok);
+  fail_unless (ok);
+  push_bytes (&f, make_tone (200, 3000));
+  g_signal_emit_by_name (f.element, "activity-end", &ok);
+  fail_unless (ok);
+  fail_unless (gls_sim_wait_message_kind (f.sim, "activityEnd", WAIT_MS));
+
+  fail_unless (first_index_of (&f, "activityStart") < first_index_of (&f,
+          "audio"));
+  audio = client_messages_of (&f, "audio");
+  /* 120 ms of pre-roll (3 chunks of 40 ms) and the 200 ms spoken after. */
+  fail_unless_equals_int (audio->len, 3 + 5);
+  g_ptr_array_unref (audio);
+  fail_unless (first_index_of (&f, "audioStreamEnd") == G_MAXUINT);
+  /* The server answers the activity, and nothing was refused. */
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+  fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
+  /* audio-stream-end makes no sense here and is refused. */
+  g_signal_emit_by_name (f.element, "audio-stream-end", &ok);
+  fail_if (ok);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_manual_activity_from_input_energy)
+{
+  Fixture f;
+
+  fixture_setup (&f, "automatic-activity-detection", FALSE,
+      "manual-activity-source", 1 /* energy */, "activity-hangover", 300,
+      NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  push_bytes (&f, make_tone (300, 0));
+  push_bytes (&f, make_tone (400, 8000));
+  push_bytes (&f, make_tone (500, 0));
+  fail_unless (gls_sim_wait_message_kind (f.sim, "activityEnd", WAIT_MS));
+  fail_unless (first_index_of (&f, "activityStart") < first_index_of (&f,
+          "audio"));
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_full_setup_accepted_by_strict_server)
+{
+  Fixture f;
+  GPtrArray *setups;
+  const gchar *setup;
+
+  fixture_setup (&f, "temperature", 0.7, "top-p", 0.9, "top-k", 20,
+      "max-output-tokens", 512, "seed", 7, "media-resolution", 1,
+      "thinking-level", 1, "include-thoughts", TRUE,
+      "start-sensitivity", 2, "end-sensitivity", 1, "prefix-padding", 20,
+      "silence-duration", 500, "activity-handling", 1, "turn-coverage", 3,
+      "context-window-compression", TRUE, "compression-trigger-tokens",
+      (gint64) 25600, "compression-target-tokens", (gint64) 12800,
+      "input-transcription", TRUE, "output-transcription", TRUE,
+      "input-transcription-languages", "en-US,fr-FR", "language-code",
+      "en-US", "voice", "Kore", "system-instruction", "Be brief.",
+      "google-search", TRUE, "tools", TOOLS,
+      "setup-extra", "{\"generationConfig\": {\"candidateCount\": 1}}",
+      NULL);
+  gst_harness_play (f.out);
+  /* The strict simulator closes with 1007 on any field it does not know
+   * at that place; setup-complete means every field was right. */
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  setups = client_messages_of (&f, "setup");
+  setup = g_ptr_array_index (setups, 0);
+  fail_unless (strstr (setup, "\"temperature\":0.7") != NULL, setup);
+  fail_unless (strstr (setup, "\"turnCoverage\":"
+          "\"TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO\"") != NULL, setup);
+  fail_unless (strstr (setup, "\"triggerTokens\":\"25600\"") != NULL, setup);
+  fail_unless (strstr (setup, "\"googleSearch\":{}") != NULL, setup);
+  fail_unless (strstr (setup, "\"candidateCount\":1") != NULL, setup);
+  fail_unless (strstr (setup, "\"languageCodes\":[\"en-US\",\"fr-FR\"]") !=
+      NULL, setup);
+  g_ptr_array_unref (setups);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_contradictory_settings_refused_at_ready)
+{
+  GstElement *element = gst_element_factory_make ("geminilive", NULL);
+  GstStateChangeReturn ret;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  g_object_set (element, "api-key", TEST_KEY, "uri", "ws://127.0.0.1:9/x",
+      "automatic-activity-detection", FALSE, "start-sensitivity", 1, NULL);
+  msg = error_of_state_change (element, GST_STATE_READY, &ret);
+  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "start-sensitivity") != NULL,
+      err->message);
+  fail_unless (strstr (err->message, "automatic-activity-detection") != NULL,
+      err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+
+  g_object_set (element, "automatic-activity-detection", TRUE,
+      "start-sensitivity", 0, "setup-extra", "[1, 2]", NULL);
+  msg = error_of_state_change (element, GST_STATE_READY, &ret);
+  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "setup-extra") != NULL, err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+
+  g_object_set (element, "setup-extra", NULL, "tools-file",
+      "/nonexistent/tools.json", NULL);
+  msg = error_of_state_change (element, GST_STATE_READY, &ret);
+  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "tools-file") != NULL, err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  gst_object_unref (element);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_client_content_and_tool_response_options)
+{
+  Fixture f;
+  ToolCallSeen seen = { NULL, NULL, NULL, FALSE };
+  GPtrArray *msgs;
+  gboolean ok = FALSE;
+
+  fixture_setup (&f, "tools", TOOLS, NULL);
+  g_signal_connect (f.element, "tool-call", G_CALLBACK (on_tool_call), &seen);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+
+  g_signal_emit_by_name (f.element, "send-client-content",
+      "[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello\"}]}]", TRUE, &ok);
+  fail_unless (ok);
+  g_signal_emit_by_name (f.element, "send-client-content", "[{broken", TRUE,
+      &ok);
+  fail_if (ok);
+  fail_unless (gls_sim_wait_message_kind (f.sim, "clientContent", WAIT_MS));
+
+  g_signal_emit_by_name (f.element, "send-realtime-text", "call get_weather",
+      &ok);
+  gst_message_unref (wait_message (&f, "geminilive/tool-call"));
+  g_signal_emit_by_name (f.element, "send-tool-response-full", seen.id,
+      "get_weather", "{\"progress\": 50}", 1 /* silent */ , TRUE, &ok);
+  fail_unless (ok);
+  g_signal_emit_by_name (f.element, "send-tool-error", seen.id, "get_weather",
+      "service down", &ok);
+  fail_unless (ok);
+  fail_unless (gls_sim_wait_client_messages (f.sim, 6, WAIT_MS));
+  msgs = client_messages_of (&f, "toolResponse");
+  fail_unless_equals_int (msgs->len, 2);
+  fail_unless (strstr (g_ptr_array_index (msgs, 0), "\"scheduling\":"
+          "\"SILENT\"") != NULL, (gchar *) g_ptr_array_index (msgs, 0));
+  fail_unless (strstr (g_ptr_array_index (msgs, 0), "\"willContinue\":true")
+      != NULL);
+  fail_unless (strstr (g_ptr_array_index (msgs, 1), "\"error\":"
+          "\"service down\"") != NULL, (gchar *) g_ptr_array_index (msgs, 1));
+  g_ptr_array_unref (msgs);
+  g_free (seen.id);
+  g_free (seen.name);
+  g_free (seen.args);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_text_sink_pad_sends_realtime_text)
+{
+  Fixture f;
+  GstHarness *text;
+  GPtrArray *msgs;
+
+  fixture_setup (&f, NULL);
+  text = gst_harness_new_with_element (f.element, "sink_text", NULL);
+  gst_harness_set_src_caps_str (text, "text/x-raw,format=utf8");
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  fail_unless_equals_int (gst_harness_push (text,
+          gst_buffer_new_memdup ("What time is it?", 16)), GST_FLOW_OK);
+  fail_unless (gls_sim_wait_message_kind (f.sim, "text", WAIT_MS));
+  msgs = client_messages_of (&f, "text");
+  fail_unless (strstr (g_ptr_array_index (msgs, 0), "What time is it?") !=
+      NULL);
+  g_ptr_array_unref (msgs);
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+  gst_harness_teardown (text);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_vertex_ai_bearer_and_session_id)
+{
+  Fixture f;
+  GstMessage *msg;
+  gchar *headers;
+  GPtrArray *setups;
+
+  fixture_endpoint = ENDPOINT_VERTEX;
+  fixture_setup (&f, "backend", 1, "vertex-project", "my-project",
+      "vertex-location", "europe-west4", "access-token", "ya29.token",
+      "api-key", NULL, "model", "gemini-live-2.5-flash", NULL);
+  gst_harness_play (f.out);
+  msg = wait_message (&f, "geminilive/setup-complete");
+  /* Vertex says which session this is. */
+  fail_unless (gst_structure_get_string (gst_message_get_structure (msg),
+          "session-id") != NULL);
+  gst_message_unref (msg);
+  headers = gls_sim_dup_last_request_headers (f.sim);
+  fail_unless (strstr (headers, "Bearer ya29.token") != NULL, headers);
+  fail_unless (strstr (headers, TEST_KEY) == NULL, headers);
+  setups = client_messages_of (&f, "setup");
+  fail_unless (strstr (g_ptr_array_index (setups, 0),
+          "\"model\":\"projects/my-project/locations/europe-west4/publishers/"
+          "google/models/gemini-live-2.5-flash\"") != NULL,
+      (gchar *) g_ptr_array_index (setups, 0));
+  g_ptr_array_unref (setups);
+  g_free (headers);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ephemeral_token_uses_constrained_method)
+{
+  Fixture f;
+  gchar *request, *headers;
+
+  fixture_endpoint = ENDPOINT_CONSTRAINED;
+  fixture_setup (&f, "api-key", "auth_tokens/abc123", NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  request = gls_sim_dup_last_request_uri (f.sim);
+  headers = gls_sim_dup_last_request_headers (f.sim);
+  fail_unless (strstr (request, "BidiGenerateContentConstrained") != NULL,
+      request);
+  fail_unless (strstr (request, "access_token=auth_tokens/abc123") != NULL,
+      request);
+  /* The token travels in the URL only, never as an API key header. */
+  fail_unless (strstr (headers, "abc123") == NULL, headers);
+  g_free (request);
+  g_free (headers);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 /* ---- text pads --------------------------------------------------------- */
 
 GST_START_TEST (test_text_pads_carry_timed_transcripts)
@@ -1840,6 +2155,14 @@ geminilive_suite (void)
   tcase_add_test (tc, test_pending_tool_call_cancelled_on_drop);
   tcase_add_test (tc, test_recycle_before_the_limit);
   tcase_add_test (tc, test_flush_and_pause_keep_the_session);
+  tcase_add_test (tc, test_manual_activity_by_signals_holds_audio);
+  tcase_add_test (tc, test_manual_activity_from_input_energy);
+  tcase_add_test (tc, test_full_setup_accepted_by_strict_server);
+  tcase_add_test (tc, test_contradictory_settings_refused_at_ready);
+  tcase_add_test (tc, test_client_content_and_tool_response_options);
+  tcase_add_test (tc, test_text_sink_pad_sends_realtime_text);
+  tcase_add_test (tc, test_vertex_ai_bearer_and_session_id);
+  tcase_add_test (tc, test_ephemeral_token_uses_constrained_method);
   tcase_add_test (tc, test_text_pads_carry_timed_transcripts);
   tcase_add_test (tc, test_video_raw_scaled_rate_limited_jpeg);
   tcase_add_test (tc, test_video_accepts_jpeg);

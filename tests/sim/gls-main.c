@@ -21,7 +21,7 @@ main (int argc, char **argv)
 {
   GlsSimOptions opts;
   gint port = 0, answer_ms, silence_ms, go_away_after = 0, go_away_left,
-       setup_delay;
+       setup_delay, resumption_update = 0, pong_delay = 0;
   gdouble speed;
   gchar *api_key = NULL;
   gboolean verbose = FALSE, strict_tools = FALSE;
@@ -54,6 +54,12 @@ main (int argc, char **argv)
           "Send goAway this long after setup (0: never)", "MS" },
       { "go-away-time-left", 0, 0, G_OPTION_ARG_INT, &go_away_left,
           "timeLeft announced in goAway", "MS" },
+      { "resumption-update-ms", 0, 0, G_OPTION_ARG_INT, &resumption_update,
+          "Also send a resumption handle after this much input audio time "
+          "(0: only after setupComplete and turnComplete)",
+          "MS" },
+      { "pong-delay-ms", 0, 0, G_OPTION_ARG_INT, &pong_delay,
+          "Hold pongs to client pings back this long", "MS" },
       { "strict-tool-gating", 0, 0, G_OPTION_ARG_NONE, &strict_tools,
           "Close 1008 on realtime input during a blocking tool call", NULL },
       { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log frames", NULL },
@@ -70,7 +76,7 @@ main (int argc, char **argv)
   }
   if (port < 0 || port > 65535 || answer_ms < 0 || silence_ms < 0
       || go_away_after < 0 || go_away_left < 0 || setup_delay < 0
-      || speed <= 0) {
+      || resumption_update < 0 || pong_delay < 0 || speed <= 0) {
     g_printerr ("invalid option value\n");
     return 2;
   }
@@ -84,12 +90,14 @@ main (int argc, char **argv)
   opts.go_away_time_left_ms = go_away_left;
   opts.verbose = verbose;
   opts.strict_tool_gating = strict_tools;
+  opts.resumption_update_ms = resumption_update;
 
   sim = gls_sim_new (&opts, &error);
   if (!sim) {
     g_printerr ("cannot listen: %s\n", error->message);
     return 1;
   }
+  gls_sim_set_pong_delay (sim, pong_delay);
   printf ("listening on ws://127.0.0.1:%u\n", gls_sim_get_port (sim));
   fflush (stdout);
 

@@ -22,6 +22,15 @@ gls_vad_clear (GlsVad *vad)
   g_clear_pointer (&vad->partial, g_byte_array_unref);
 }
 
+void
+gls_vad_copy (GlsVad *dst, const GlsVad *src)
+{
+  *dst = *src;
+  dst->partial = g_byte_array_new ();
+  if (src->partial)
+    g_byte_array_append (dst->partial, src->partial->data, src->partial->len);
+}
+
 static void
 end_turn (GlsVad *vad)
 {

@@ -36,6 +36,8 @@ typedef struct
 
 void gls_vad_init (GlsVad *vad, guint rate, guint silence_ms);
 void gls_vad_clear (GlsVad *vad);
+/* Initialises dst as an independent copy of src (state and partial frame). */
+void gls_vad_copy (GlsVad *dst, const GlsVad *src);
 typedef void (*GlsVadFunc) (GlsVadEvent event, gpointer user_data);
 
 /* Feeds s16le mono PCM; calls func for each event, in audio order. */

@@ -12,6 +12,8 @@
 
 #include <libsoup/soup.h>
 #include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #define MAX_INCOMING (16 * 1024 * 1024)
@@ -19,12 +21,30 @@
 typedef struct _Session Session;
 typedef struct _Conn Conn;
 
+/* A simulated session: the state that survives resumption. The
+ * conversation (audio, inputs, counters) is written under sim->lock. */
 struct _Session
 {
-  guint answers;  /* answers started, over all connections */
-  guint call_seq; /* function-call-<n> ids */
-  Conn *conn;     /* its open connection, if any */
+  guint index;        /* in sim->sessions, creation order */
+  guint answers;      /* answers started in the conversation */
+  guint call_seq;     /* function-call-<n> ids */
+  Conn *conn;         /* its open connection, if any */
+  GByteArray *audio;  /* PCM the model has heard, in arrival order */
+  guint inputs;       /* realtimeInput/clientContent messages heard */
+  guint user_turns;   /* user turns ended */
+  guint resumes;      /* accepted resumes of this session */
+  guint cp_seq;       /* checkpoints issued */
+  gsize update_audio; /* audio length at the last resumable update */
 };
+
+static void
+session_free (gpointer p)
+{
+  Session *s = p;
+
+  g_byte_array_unref (s->audio);
+  g_free (s);
+}
 
 typedef enum
 {
@@ -49,6 +69,87 @@ tool_call_free (gpointer p)
   g_free (t);
 }
 
+static GHashTable *
+calls_new (void)
+{
+  return g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, tool_call_free);
+}
+
+static void
+calls_copy_into (GHashTable *dst, GHashTable *src)
+{
+  GHashTableIter it;
+  gpointer k, v;
+
+  g_hash_table_iter_init (&it, src);
+  while (g_hash_table_iter_next (&it, &k, &v)) {
+    ToolCall *t = g_new0 (ToolCall, 1);
+
+    t->name = g_strdup (((ToolCall *)v)->name);
+    t->blocking = ((ToolCall *)v)->blocking;
+    g_hash_table_insert (dst, g_strdup (k), t);
+  }
+}
+
+/* What a resumption handle covers: the conversation and the model's
+ * listening state when the resumable update was sent. */
+typedef struct
+{
+  Session *session;
+  guint seq;
+  gsize audio_len;
+  guint inputs, user_turns, answers;
+  GlsVad vad;
+  gboolean activity_open;
+  guint64 activity_samples;
+  GHashTable *calls; /* unanswered NON_BLOCKING calls */
+} Checkpoint;
+
+static void
+checkpoint_free (gpointer p)
+{
+  Checkpoint *cp = p;
+
+  gls_vad_clear (&cp->vad);
+  g_hash_table_unref (cp->calls);
+  g_free (cp);
+}
+
+typedef enum
+{
+  EV_ANSWER_START,
+  EV_TOOL_CALL,
+  EV_USER_SPEECH,
+} SimEvent;
+
+typedef enum
+{
+  ACT_GO_AWAY,
+  ACT_CLOSE,
+  ACT_DROP,
+} SimAction;
+
+typedef struct
+{
+  SimEvent event;
+  SimAction action;
+  guint time_left_ms;
+  gushort code;
+  gchar *reason;
+} Trigger;
+
+static void
+trigger_free (gpointer p)
+{
+  Trigger *t = p;
+
+  g_free (t->reason);
+  g_free (t);
+}
+
+typedef struct _Link Link;
+
 typedef struct
 {
   gchar *about;
@@ -68,6 +169,10 @@ struct _Conn
   gboolean setup_complete_sent;
   gboolean closing;
   gboolean dropped;
+  gboolean stalled;     /* its proxy link is frozen */
+  gboolean in_message;  /* handling a client message */
+  gboolean want_update; /* a resumable update waits for the message end */
+  guint16 peer_port;    /* local port of its proxy link's upstream socket */
   gushort sent_code;
   gchar *sent_reason;
   Session *session;
@@ -115,8 +220,11 @@ struct _GlsSim
 
   /* server thread only */
   GList *conns;
-  GHashTable *handles; /* handle -> Session */
-  GPtrArray *sessions;
+  GHashTable *handles;       /* handle -> Checkpoint */
+  GSocketListener *listener; /* the public port: a proxy in front of */
+  guint inner_port;          /* the SoupServer's own port */
+  GCancellable *accept_cancel;
+  GList *links;
 
   GMutex lock;
   GCond cond;
@@ -130,11 +238,20 @@ struct _GlsSim
   guint early_messages, input_during_tool_call;
   guint answers_sent, interrupted;
   gboolean refuse;
+  guint refuse_count, refused;
+  GPtrArray *sessions; /* Session, creation order; appended under lock */
+  Session *current;    /* of the latest accepted setup */
+  guint fresh_sessions, resumes;
+  guint pong_delay_ms;
+  GPtrArray *triggers; /* Trigger, in arming order */
 };
 
 static void start_answer (Conn *c, const gchar *about, guint prompt_tokens,
     const gchar *prompt_modality);
 static void close_conn (Conn *c, gushort code, const gchar *reason);
+static void drop_conn (Conn *c);
+static void go_away (Conn *c, guint time_left_ms);
+static gboolean blocking_call_pending (Conn *c);
 
 void
 gls_sim_options_init (GlsSimOptions *options)
@@ -232,25 +349,106 @@ send_transcription (Conn *c, const gchar *field, const gchar *text)
   send_top (c, "serverContent", sc);
 }
 
+/* The model is listening: no answer going out or queued, no BLOCKING
+ * call unanswered. Only then is the session resumable. */
+static gboolean
+conn_idle (Conn *c)
+{
+  return c->turn == TURN_IDLE && g_queue_is_empty (&c->pending)
+      && !blocking_call_pending (c);
+}
+
+static Checkpoint *
+checkpoint_new (Conn *c)
+{
+  GlsSim *sim = c->sim;
+  Session *s = c->session;
+  Checkpoint *cp = g_new0 (Checkpoint, 1);
+
+  g_mutex_lock (&sim->lock);
+  cp->session = s;
+  cp->seq = ++s->cp_seq;
+  cp->audio_len = s->audio->len;
+  cp->inputs = s->inputs;
+  cp->user_turns = s->user_turns;
+  cp->answers = s->answers;
+  s->update_audio = s->audio->len;
+  g_mutex_unlock (&sim->lock);
+  gls_vad_copy (&cp->vad, &c->vad);
+  cp->activity_open = c->activity_open;
+  cp->activity_samples = c->activity_samples;
+  cp->calls = calls_new ();
+  calls_copy_into (cp->calls, c->calls);
+  return cp;
+}
+
 static void
 send_resumption_update (Conn *c, gboolean resumable)
 {
   JsonObject *u;
 
-  if (!c->resumption)
+  if (!c->resumption || c->closing || !c->session)
     return;
+  /* a handle covers whole client messages: while one is being handled,
+   * the update waits for its end (and is dropped if the model is busy
+   * by then) */
+  if (resumable && c->in_message) {
+    c->want_update = TRUE;
+    return;
+  }
   u = json_object_new ();
   if (resumable) {
     gchar *uuid = g_uuid_string_random ();
     gchar *handle = g_strdup_printf ("sim-resume-%s", uuid);
 
-    g_hash_table_insert (c->sim->handles, g_strdup (handle), c->session);
+    g_hash_table_insert (
+        c->sim->handles, g_strdup (handle), checkpoint_new (c));
     json_object_set_string_member (u, "newHandle", handle);
     g_free (handle);
     g_free (uuid);
   }
   json_object_set_boolean_member (u, "resumable", resumable);
   send_top (c, "sessionResumptionUpdate", u);
+}
+
+/* ---- scripted faults at the next event */
+
+/* Runs (and disarms) every trigger armed for ev, in arming order, on the
+ * connection the event happened on. */
+static void
+fire_event (Conn *c, SimEvent ev)
+{
+  GlsSim *sim = c->sim;
+  GPtrArray *hit = g_ptr_array_new_with_free_func (trigger_free);
+
+  g_mutex_lock (&sim->lock);
+  for (guint i = 0; i < sim->triggers->len;) {
+    Trigger *t = sim->triggers->pdata[i];
+
+    if (t->event == ev)
+      g_ptr_array_add (hit, g_ptr_array_steal_index (sim->triggers, i));
+    else
+      i++;
+  }
+  g_mutex_unlock (&sim->lock);
+  for (guint i = 0; i < hit->len && !c->closing; i++) {
+    Trigger *t = hit->pdata[i];
+
+    if (sim->opts.verbose)
+      g_message ("sim: trigger %d fires action %d", t->event, t->action);
+    switch (t->action) {
+      case ACT_GO_AWAY:
+        go_away (c, t->time_left_ms);
+        break;
+      case ACT_CLOSE:
+        close_conn (c, t->code, t->reason);
+        break;
+      case ACT_DROP:
+        drop_conn (c);
+        break;
+    }
+  }
+  g_ptr_array_unref (hit);
 }
 
 /* ---- answers */
@@ -310,14 +508,15 @@ finish_turn (Conn *c, gboolean with_usage)
 
   c->turn = TURN_IDLE;
   g_clear_pointer (&c->ans_deltas, g_strfreev);
-  send_resumption_update (c, TRUE);
 
   next = g_queue_pop_head (&c->pending);
   if (next) {
+    /* the model goes on generating: not resumable in between */
     start_answer (c, next->about, next->prompt_tokens, next->prompt_modality);
     g_free (next->about);
     g_free (next);
-  }
+  } else
+    send_resumption_update (c, TRUE);
 }
 
 static gboolean
@@ -382,6 +581,11 @@ chunk_timer_cb (gpointer data)
         && c->delta < c->n_deltas)
       send_transcription (c, "outputTranscription", c->ans_deltas[c->delta++]);
     c->chunk++;
+    if (c->chunk == 1) {
+      fire_event (c, EV_ANSWER_START);
+      if (c->closing)
+        return G_SOURCE_REMOVE;
+    }
   }
   if (c->chunk < c->n_chunks)
     return G_SOURCE_CONTINUE;
@@ -413,6 +617,8 @@ start_answer (Conn *c, const gchar *about, guint prompt_tokens,
   gchar *text;
   guint interval;
 
+  if (c->closing)
+    return;
   if (c->turn == TURN_SENDING || c->turn == TURN_PLAYING) {
     PendingAnswer *p = g_new0 (PendingAnswer, 1);
 
@@ -423,7 +629,9 @@ start_answer (Conn *c, const gchar *about, guint prompt_tokens,
     return;
   }
   send_resumption_update (c, FALSE);
+  g_mutex_lock (&sim->lock);
   c->session->answers++;
+  g_mutex_unlock (&sim->lock);
   text = gls_model_answer_text (c->session->answers, about);
   c->prompt_tokens = prompt_tokens;
   c->prompt_modality = prompt_modality;
@@ -445,7 +653,7 @@ start_answer (Conn *c, const gchar *about, guint prompt_tokens,
   c->turn = TURN_SENDING;
   interval = (guint)(GLS_CHUNK_MS / MAX (sim->opts.answer_speed, 0.01));
   chunk_timer_cb (c);
-  if (c->turn == TURN_SENDING)
+  if (c->turn == TURN_SENDING && !c->closing)
     c->chunk_timer = add_timeout (sim, MAX (interval, 1), chunk_timer_cb, c);
 }
 
@@ -457,7 +665,7 @@ interrupt (Conn *c)
   gpointer key;
   JsonArray *ids;
 
-  if (c->turn == TURN_IDLE || c->no_interrupt)
+  if (c->turn == TURN_IDLE || c->no_interrupt || c->closing)
     return;
   stop_answer_timers (c);
   send_server_content_bool (c, "interrupted");
@@ -506,7 +714,11 @@ tool_call (Conn *c, JsonObject *decl, gboolean blocking, JsonObject *args)
 {
   JsonObject *tc = json_object_new (), *fc = json_object_new ();
   JsonArray *calls = json_array_new ();
-  gchar *id = g_strdup_printf ("function-call-%u", ++c->session->call_seq);
+  gchar *id;
+
+  g_mutex_lock (&c->sim->lock);
+  id = g_strdup_printf ("function-call-%u", ++c->session->call_seq);
+  g_mutex_unlock (&c->sim->lock);
 
   send_resumption_update (c, FALSE);
   json_object_set_string_member (fc, "id", id);
@@ -525,6 +737,16 @@ tool_call (Conn *c, JsonObject *decl, gboolean blocking, JsonObject *args)
   if (blocking)
     c->turn = TURN_TOOL_WAIT;
   send_top (c, "toolCall", tc);
+  fire_event (c, EV_TOOL_CALL);
+}
+
+static void
+count_user_turn (Conn *c)
+{
+  g_mutex_lock (&c->sim->lock);
+  c->session->user_turns++;
+  notify (c->sim);
+  g_mutex_unlock (&c->sim->lock);
 }
 
 static void
@@ -533,6 +755,8 @@ user_turn_text (Conn *c, const gchar *text)
   JsonObject *decl, *args = NULL;
   gboolean blocking = TRUE;
   gchar *about;
+
+  count_user_turn (c);
 
   if (c->input_tx)
     send_transcription (c, "inputTranscription", text);
@@ -557,6 +781,7 @@ user_turn_audio (Conn *c, gdouble seconds)
 {
   gchar *about;
 
+  count_user_turn (c);
   if (c->input_tx) {
     gchar *t = g_strdup_printf ("user spoke for %.2f s", seconds);
     send_transcription (c, "inputTranscription", t);
@@ -574,9 +799,10 @@ vad_event (GlsVadEvent ev, gpointer data)
 
   if (c->closing)
     return;
-  if (ev == GLS_VAD_SPEECH_START)
+  if (ev == GLS_VAD_SPEECH_START) {
     interrupt (c);
-  else
+    fire_event (c, EV_USER_SPEECH);
+  } else
     user_turn_audio (c, gls_vad_last_turn_seconds (&c->vad));
 }
 
@@ -628,6 +854,12 @@ handle_realtime_input (Conn *c, JsonObject *ri)
     } else if (gate_tool_input (c)) {
       guint rate = mime_rate (mime);
 
+      /* the model has heard it */
+      g_mutex_lock (&sim->lock);
+      g_byte_array_append (c->session->audio, d, len);
+      notify (sim);
+      g_mutex_unlock (&sim->lock);
+
       if (rate != c->vad.rate) {
         gls_vad_clear (&c->vad);
         gls_vad_init (&c->vad, rate, c->silence_ms);
@@ -658,6 +890,7 @@ handle_realtime_input (Conn *c, JsonObject *ri)
       c->activity_open = TRUE;
       c->activity_samples = 0;
       interrupt (c);
+      fire_event (c, EV_USER_SPEECH);
     }
   } else if (json_object_has_member (ri, "activityEnd")) {
     if (!c->manual_vad)
@@ -887,6 +1120,64 @@ check_model (Conn *c, const gchar *model)
   return FALSE;
 }
 
+/* The old connection of a session that is being resumed: it no longer
+ * acts for the session. */
+static void
+detach_conn (Conn *old)
+{
+  old->session = NULL;
+  if (old->closing)
+    return;
+  if (old->stalled) {
+    /* a silent dead connection: the server gives up on it */
+    drop_conn (old);
+    return;
+  }
+  /* the peer has started the close handshake: let it finish, quietly */
+  old->closing = TRUE;
+  clear_source (&old->setup_timer);
+  clear_source (&old->chunk_timer);
+  clear_source (&old->turn_timer);
+  clear_source (&old->go_away_timer);
+  clear_source (&old->go_away_close_timer);
+}
+
+/* The old socket still serves the session: open, not closing, not
+ * stalled. */
+static gboolean
+conn_alive (Conn *c)
+{
+  return !c->closing && !c->stalled
+      && soup_websocket_connection_get_state (c->ws)
+      == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+static gboolean
+stale_checkpoint (gpointer key, gpointer value, gpointer data)
+{
+  Checkpoint *cp = value, *from = data;
+
+  return cp->session == from->session && cp->seq > from->seq;
+}
+
+/* Under sim->lock. Sends the session back to what cp covers. */
+static void
+rewind_session (GlsSim *sim, Checkpoint *cp)
+{
+  Session *s = cp->session;
+
+  g_byte_array_set_size (s->audio, cp->audio_len);
+  s->inputs = cp->inputs;
+  s->user_turns = cp->user_turns;
+  s->answers = cp->answers;
+  /* call_seq is not rewound: like the real service's, function-call ids
+   * are never reused within a session, so a call lost with a connection
+   * and the one a replayed input causes differ */
+  s->update_audio = cp->audio_len;
+  /* handles issued after cp describe a conversation that is abandoned */
+  g_hash_table_foreach_remove (sim->handles, stale_checkpoint, cp);
+}
+
 static void
 handle_setup (Conn *c, JsonNode *norm)
 {
@@ -899,30 +1190,26 @@ handle_setup (Conn *c, JsonNode *norm)
   JsonObject *sr = obj_member (setup, "sessionResumption");
   const gchar *handle
       = sr ? json_object_get_string_member_with_default (sr, "handle", "") : "";
+  Checkpoint *cp = NULL;
+  Session *s;
 
   c->setup_received = TRUE;
   if (!check_model (c, json_object_get_string_member (setup, "model")))
     return;
   if (*handle) {
-    Session *s = g_hash_table_lookup (sim->handles, handle);
-
-    if (!s) {
+    cp = g_hash_table_lookup (sim->handles, handle);
+    if (!cp) {
       close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
       return;
     }
     /* the real server rejects a resume while the old socket is open */
-    if (s->conn && !s->conn->closing) {
+    if (cp->session->conn && conn_alive (cp->session->conn)) {
       close_conn (c, GLS_CLOSE_INTERNAL, GLS_REASON_INTERNAL);
       return;
     }
-    if (s->conn)
-      s->conn->session = NULL;
-    c->session = s;
-  } else {
-    c->session = g_new0 (Session, 1);
-    g_ptr_array_add (sim->sessions, c->session);
+    if (cp->session->conn)
+      detach_conn (cp->session->conn);
   }
-  c->session->conn = c;
 
   c->setup = json_node_ref (norm);
   c->tools = json_object_has_member (setup, "tools")
@@ -953,11 +1240,52 @@ handle_setup (Conn *c, JsonNode *norm)
   }
   gls_vad_clear (&c->vad);
   gls_vad_init (&c->vad, 16000, c->silence_ms);
+
+  g_mutex_lock (&sim->lock);
+  if (cp) {
+    s = cp->session;
+    rewind_session (sim, cp);
+    s->resumes++;
+    sim->resumes++;
+  } else {
+    s = g_new0 (Session, 1);
+    s->audio = g_byte_array_new ();
+    s->index = sim->sessions->len;
+    g_ptr_array_add (sim->sessions, s);
+    sim->fresh_sessions++;
+  }
+  sim->current = s;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+  c->session = s;
+  s->conn = c;
+  if (cp) {
+    /* the model listens on from where the handle left off */
+    gls_vad_clear (&c->vad);
+    gls_vad_copy (&c->vad, &cp->vad);
+    c->vad.silence_ms = c->silence_ms;
+    c->activity_open = cp->activity_open;
+    c->activity_samples = cp->activity_samples;
+    calls_copy_into (c->calls, cp->calls);
+  }
   c->setup_timer
       = add_timeout (sim, sim->opts.setup_delay_ms, setup_timer_cb, c);
 }
 
 /* ---- connection lifecycle */
+
+static void
+drop_conn (Conn *c)
+{
+  /* FIN without a close frame: the peer sees an abnormal closure (1006) */
+  c->dropped = TRUE;
+  c->closing = TRUE;
+  stop_answer_timers (c);
+  clear_source (&c->setup_timer);
+  clear_source (&c->go_away_timer);
+  clear_source (&c->go_away_close_timer);
+  g_socket_shutdown (c->socket, TRUE, TRUE, NULL);
+}
 
 static void
 close_conn (Conn *c, gushort code, const gchar *reason)
@@ -1082,10 +1410,8 @@ record_kinds (GlsSim *sim, const gchar *text, gsize len)
 }
 
 static void
-on_message (
-    SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
+handle_message (Conn *c, GBytes *message)
 {
-  Conn *c = data;
   GlsSim *sim = c->sim;
   gsize len;
   const gchar *bytes = g_bytes_get_data (message, &len);
@@ -1131,7 +1457,13 @@ on_message (
     notify (sim);
     g_mutex_unlock (&sim->lock);
     close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-  } else
+  } else {
+    if (kind == GLS_MSG_REALTIME_INPUT || kind == GLS_MSG_CLIENT_CONTENT) {
+      g_mutex_lock (&sim->lock);
+      c->session->inputs++;
+      notify (sim);
+      g_mutex_unlock (&sim->lock);
+    }
     switch (kind) {
       case GLS_MSG_REALTIME_INPUT:
         handle_realtime_input (c, body);
@@ -1155,7 +1487,521 @@ on_message (
       case GLS_MSG_SETUP:
         break;
     }
+  }
   json_node_unref (norm);
+}
+
+/* Periodic updates (GlsSimOptions.resumption_update_ms): due when that
+ * much audio time has been heard since the last resumable update. */
+static gboolean
+periodic_update_due (Conn *c)
+{
+  guint ms = c->sim->opts.resumption_update_ms;
+  gsize heard;
+
+  if (!ms || !c->session)
+    return FALSE;
+  heard = c->session->audio->len
+      - MIN (c->session->update_audio, c->session->audio->len);
+  return heard >= (gsize)ms * c->vad.rate / 1000 * 2;
+}
+
+static void
+on_message (
+    SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
+{
+  Conn *c = data;
+
+  c->in_message = TRUE;
+  c->want_update = FALSE;
+  handle_message (c, message);
+  c->in_message = FALSE;
+  if ((c->want_update || periodic_update_due (c)) && !c->closing
+      && c->setup_complete_sent && conn_idle (c))
+    send_resumption_update (c, TRUE);
+  c->want_update = FALSE;
+}
+
+/* ---- the public port: a loopback TCP proxy in front of the SoupServer
+ *
+ * libsoup answers pings by itself and cannot be told to stop reading, so
+ * the faults that need the bytes on the wire (stall, pong delay) live
+ * here. Each accepted client TCP connection is a Link to the SoupServer's
+ * own port; bytes are passed on as they are, except that server-to-client
+ * traffic is cut into WebSocket frames after the 101 response so pongs
+ * can be held back. Server thread only. */
+
+enum
+{
+  MODE_HEADERS, /* before the end of the HTTP response */
+  MODE_FRAMES,  /* after 101 Switching Protocols */
+  MODE_RAW,     /* any other response */
+};
+
+typedef struct
+{
+  Link *link;
+  gboolean s2c;
+  GInputStream *in;
+  GOutputStream *out;
+  GSocket *out_socket;
+  guint8 buf[16384];
+  gboolean eof;      /* nothing more to read */
+  gboolean shut;     /* FIN passed on */
+  gboolean writing;  /* a write of the queue head is pending */
+  GQueue outq;       /* GBytes */
+  gsize out_off;     /* bytes of the head already written */
+  GByteArray *parse; /* s2c: bytes not yet cut into frames */
+  gint mode;
+} Pipe;
+
+typedef struct
+{
+  Link *link;
+  GBytes *frame;
+  GSource *src;
+} Held;
+
+struct _Link
+{
+  gint ref;
+  GlsSim *sim;
+  GSocketConnection *down; /* the client's */
+  GSocketConnection *up;   /* to the SoupServer */
+  GCancellable *cancel;
+  guint16 up_port;
+  gboolean stalled, dead;
+  Pipe c2s, s2c;
+  GList *held; /* Held: delayed pongs */
+};
+
+static Link *
+link_ref (Link *l)
+{
+  l->ref++;
+  return l;
+}
+
+static void
+pipe_clear_queue (Pipe *p, gboolean keep_writing_head)
+{
+  guint keep = keep_writing_head && p->writing ? 1 : 0;
+
+  while (g_queue_get_length (&p->outq) > keep)
+    g_bytes_unref (g_queue_pop_tail (&p->outq));
+  if (!keep)
+    p->out_off = 0;
+}
+
+static void
+link_unref (Link *l)
+{
+  if (--l->ref > 0)
+    return;
+  pipe_clear_queue (&l->c2s, FALSE);
+  pipe_clear_queue (&l->s2c, FALSE);
+  g_byte_array_unref (l->s2c.parse);
+  g_clear_object (&l->down);
+  g_clear_object (&l->up);
+  g_object_unref (l->cancel);
+  g_free (l);
+}
+
+static void
+held_free (Held *h)
+{
+  g_source_destroy (h->src);
+  g_source_unref (h->src);
+  g_bytes_unref (h->frame);
+  link_unref (h->link);
+  g_free (h);
+}
+
+static void
+link_drop_held (Link *l)
+{
+  while (l->held) {
+    Held *h = l->held->data;
+
+    l->held = g_list_delete_link (l->held, l->held);
+    held_free (h);
+  }
+}
+
+static void
+close_socket (GSocketConnection *sc)
+{
+  GSocket *s;
+
+  if (!sc)
+    return;
+  s = g_socket_connection_get_socket (sc);
+  g_socket_shutdown (s, TRUE, TRUE, NULL);
+  g_socket_close (s, NULL);
+}
+
+/* Both sockets go away at once; the SoupServer sees EOF (a drop). */
+static void
+link_kill (Link *l)
+{
+  if (l->dead)
+    return;
+  l->dead = TRUE;
+  g_cancellable_cancel (l->cancel);
+  link_drop_held (l);
+  close_socket (l->down);
+  close_socket (l->up);
+  l->sim->links = g_list_remove (l->sim->links, l);
+  link_unref (l); /* the list's */
+}
+
+static void pipe_write (Pipe *p);
+
+static void
+pipe_maybe_shut (Pipe *p)
+{
+  Link *l = p->link;
+
+  if (l->dead || l->stalled || !p->eof || p->shut || p->writing
+      || !g_queue_is_empty (&p->outq))
+    return;
+  /* half-close: the FIN travels on after the last byte */
+  p->shut = TRUE;
+  g_socket_shutdown (p->out_socket, FALSE, TRUE, NULL);
+  if (l->c2s.shut && l->s2c.shut)
+    link_kill (l);
+}
+
+static void
+write_cb (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Pipe *p = data;
+  Link *l = p->link;
+  gssize n = g_output_stream_write_finish (G_OUTPUT_STREAM (src), res, NULL);
+
+  p->writing = FALSE;
+  if (!l->dead) {
+    if (n < 0)
+      link_kill (l); /* the peer is gone */
+    else {
+      GBytes *head = g_queue_peek_head (&p->outq);
+
+      p->out_off += n;
+      if (head && p->out_off >= g_bytes_get_size (head)) {
+        g_bytes_unref (g_queue_pop_head (&p->outq));
+        p->out_off = 0;
+      }
+      if (l->stalled)
+        pipe_clear_queue (p, FALSE);
+      pipe_write (p);
+      pipe_maybe_shut (p);
+    }
+  }
+  link_unref (l);
+}
+
+static void
+pipe_write (Pipe *p)
+{
+  GBytes *head;
+  const guint8 *d;
+  gsize len;
+
+  if (p->writing || p->link->dead || g_queue_is_empty (&p->outq))
+    return;
+  if (g_queue_get_length (&p->outq) > 1) {
+    /* what was read together is written together, so the peer's reads
+     * are cut as they would be without the proxy */
+    GByteArray *all = g_byte_array_new ();
+
+    while (!g_queue_is_empty (&p->outq)) {
+      GBytes *b = g_queue_pop_head (&p->outq);
+
+      d = g_bytes_get_data (b, &len);
+      g_byte_array_append (all, d + p->out_off, len - p->out_off);
+      p->out_off = 0;
+      g_bytes_unref (b);
+    }
+    g_queue_push_tail (&p->outq, g_byte_array_free_to_bytes (all));
+  }
+  head = g_queue_peek_head (&p->outq);
+  d = g_bytes_get_data (head, &len);
+  p->writing = TRUE;
+  link_ref (p->link);
+  g_output_stream_write_async (p->out, d + p->out_off, len - p->out_off,
+      G_PRIORITY_DEFAULT, p->link->cancel, write_cb, p);
+}
+
+/* Takes b. Queues it; pipe_write sends. */
+static void
+pipe_push (Pipe *p, GBytes *b)
+{
+  if (p->link->dead || p->link->stalled || p->shut) {
+    g_bytes_unref (b);
+    return;
+  }
+  g_queue_push_tail (&p->outq, b);
+}
+
+static gboolean
+held_cb (gpointer data)
+{
+  Held *h = data;
+  Link *l = h->link;
+
+  l->held = g_list_remove (l->held, h);
+  pipe_push (&l->s2c, g_bytes_ref (h->frame));
+  pipe_write (&l->s2c);
+  held_free (h);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hold_pong (Link *l, GBytes *frame, guint ms)
+{
+  Held *h = g_new0 (Held, 1);
+
+  h->link = link_ref (l);
+  h->frame = frame;
+  h->src = add_timeout (l->sim, ms, held_cb, h);
+  l->held = g_list_append (l->held, h);
+}
+
+static void
+s2c_parse (Pipe *p)
+{
+  Link *l = p->link;
+
+  while (p->parse->len > 0 && !l->dead && !l->stalled) {
+    const guint8 *d = p->parse->data;
+    gsize len = p->parse->len, take = 0;
+
+    if (p->mode == MODE_HEADERS) {
+      for (gsize i = 0; i + 3 < len; i++)
+        if (memcmp (d + i, "\r\n\r\n", 4) == 0) {
+          take = i + 4;
+          break;
+        }
+      if (!take)
+        return;
+      p->mode = take > 12 && memcmp (d, "HTTP/1.", 7) == 0
+              && memcmp (d + 8, " 101", 4) == 0
+          ? MODE_FRAMES
+          : MODE_RAW;
+      pipe_push (p, g_bytes_new (d, take));
+    } else if (p->mode == MODE_RAW) {
+      take = len;
+      pipe_push (p, g_bytes_new (d, take));
+    } else {
+      guint64 plen;
+      gsize hdr = 2;
+      guint delay;
+
+      if (len < 2)
+        return;
+      plen = d[1] & 0x7f;
+      if (plen == 126) {
+        if (len < 4)
+          return;
+        plen = (guint64)d[2] << 8 | d[3];
+        hdr = 4;
+      } else if (plen == 127) {
+        if (len < 10)
+          return;
+        plen = 0;
+        for (guint i = 0; i < 8; i++)
+          plen = plen << 8 | d[2 + i];
+        hdr = 10;
+      }
+      if (d[1] & 0x80)
+        hdr += 4; /* a masking key */
+      if (len < hdr || len - hdr < plen)
+        return;
+      take = hdr + plen;
+      g_mutex_lock (&l->sim->lock);
+      delay = l->sim->pong_delay_ms;
+      g_mutex_unlock (&l->sim->lock);
+      if ((d[0] & 0x0f) == 0xA && delay > 0)
+        hold_pong (l, g_bytes_new (d, take), delay);
+      else
+        pipe_push (p, g_bytes_new (d, take));
+    }
+    g_byte_array_remove_range (p->parse, 0, take);
+  }
+}
+
+static void pipe_read (Pipe *p);
+
+static void
+pipe_eof (Pipe *p)
+{
+  Link *l = p->link;
+
+  if (l->stalled) {
+    /* the client hung up on a dead connection: the server sees a drop;
+     * the server side ending shows nothing to the client */
+    if (!p->s2c)
+      link_kill (l);
+    return;
+  }
+  if (p->s2c && p->parse->len > 0) {
+    pipe_push (p, g_bytes_new (p->parse->data, p->parse->len));
+    g_byte_array_set_size (p->parse, 0);
+    pipe_write (p);
+  }
+  pipe_maybe_shut (p);
+}
+
+static void
+read_cb (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Pipe *p = data;
+  Link *l = p->link;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (src), res, NULL);
+
+  if (!l->dead) {
+    if (n > 0) {
+      /* a stalled link reads on (to notice the client leaving) but what
+       * it reads is lost */
+      if (!l->stalled) {
+        if (p->s2c) {
+          g_byte_array_append (p->parse, p->buf, n);
+          s2c_parse (p);
+        } else
+          pipe_push (p, g_bytes_new (p->buf, n));
+        pipe_write (p);
+      }
+      pipe_read (p);
+    } else {
+      p->eof = TRUE;
+      pipe_eof (p);
+    }
+  }
+  link_unref (l);
+}
+
+static void
+pipe_read (Pipe *p)
+{
+  if (p->link->dead || p->eof)
+    return;
+  link_ref (p->link);
+  g_input_stream_read_async (p->in, p->buf, sizeof p->buf, G_PRIORITY_DEFAULT,
+      p->link->cancel, read_cb, p);
+}
+
+static void
+link_stall (Link *l)
+{
+  if (l->dead || l->stalled)
+    return;
+  l->stalled = TRUE;
+  pipe_clear_queue (&l->c2s, TRUE);
+  pipe_clear_queue (&l->s2c, TRUE);
+  g_byte_array_set_size (l->s2c.parse, 0);
+  link_drop_held (l);
+}
+
+static gboolean
+link_port_stalled (GlsSim *sim, guint16 port)
+{
+  for (GList *i = sim->links; i; i = i->next)
+    if (((Link *)i->data)->up_port == port)
+      return ((Link *)i->data)->stalled;
+  return FALSE;
+}
+
+static void
+set_nodelay (GSocketConnection *sc)
+{
+  g_socket_set_option (
+      g_socket_connection_get_socket (sc), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
+static void
+link_new (GlsSim *sim, GSocketConnection *down)
+{
+  GSocketAddress *addr
+      = g_inet_socket_address_new_from_string ("127.0.0.1", sim->inner_port);
+  GSocket *sock = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  GSocketConnection *up = NULL;
+  GSocketAddress *local;
+  Link *l;
+
+  /* loopback: the kernel completes the handshake at once (no
+   * GSocketClient: it would consult proxy settings) */
+  if (sock && g_socket_connect (sock, addr, NULL, NULL))
+    up = g_socket_connection_factory_create_connection (sock);
+  g_clear_object (&sock);
+  g_object_unref (addr);
+  if (!up) {
+    close_socket (down);
+    g_object_unref (down);
+    return;
+  }
+  set_nodelay (down);
+  set_nodelay (up);
+  l = g_new0 (Link, 1);
+  l->ref = 1; /* sim->links */
+  l->sim = sim;
+  l->down = down;
+  l->up = up;
+  l->cancel = g_cancellable_new ();
+  local
+      = g_socket_get_local_address (g_socket_connection_get_socket (up), NULL);
+  if (local) {
+    l->up_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    g_object_unref (local);
+  }
+  l->c2s.link = l;
+  l->c2s.in = g_io_stream_get_input_stream (G_IO_STREAM (down));
+  l->c2s.out = g_io_stream_get_output_stream (G_IO_STREAM (up));
+  l->c2s.out_socket = g_socket_connection_get_socket (up);
+  g_queue_init (&l->c2s.outq);
+  l->s2c.link = l;
+  l->s2c.s2c = TRUE;
+  l->s2c.in = g_io_stream_get_input_stream (G_IO_STREAM (up));
+  l->s2c.out = g_io_stream_get_output_stream (G_IO_STREAM (down));
+  l->s2c.out_socket = g_socket_connection_get_socket (down);
+  g_queue_init (&l->s2c.outq);
+  l->s2c.parse = g_byte_array_new ();
+  l->s2c.mode = MODE_HEADERS;
+  sim->links = g_list_prepend (sim->links, l);
+  pipe_read (&l->c2s);
+  pipe_read (&l->s2c);
+}
+
+static void accept_next (GlsSim *sim);
+
+static void
+accept_cb (GObject *src, GAsyncResult *res, gpointer data)
+{
+  GlsSim *sim = data;
+  GError *error = NULL;
+  GSocketConnection *down = g_socket_listener_accept_finish (
+      G_SOCKET_LISTENER (src), res, NULL, &error);
+
+  if (!down) {
+    gboolean cancelled
+        = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+    if (!cancelled)
+      g_warning ("gemini-live-sim: accept: %s", error->message);
+    g_error_free (error);
+    if (!cancelled)
+      accept_next (sim);
+    return;
+  }
+  accept_next (sim);
+  link_new (sim, down);
+}
+
+static void
+accept_next (GlsSim *sim)
+{
+  g_socket_listener_accept_async (
+      sim->listener, sim->accept_cancel, accept_cb, sim);
 }
 
 /* ---- HTTP side: paths, auth, refusal */
@@ -1268,14 +2114,27 @@ http_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
   g_free (sim->last_uri);
   sim->last_uri = g_uri_to_string (soup_server_message_get_uri (msg));
   refuse = sim->refuse;
+  if (sim->refuse_count > 0) {
+    sim->refuse_count--;
+    refuse = TRUE;
+  }
+  if (refuse) {
+    sim->refused++;
+    notify (sim);
+  }
   g_mutex_unlock (&sim->lock);
 
   if (refuse) {
+    /* one response per TCP connection keeps the proxy's view simple */
+    soup_message_headers_replace (
+        soup_server_message_get_response_headers (msg), "Connection", "close");
     soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
     return;
   }
   u = parse_path (path);
   if (!u) {
+    soup_message_headers_replace (
+        soup_server_message_get_response_headers (msg), "Connection", "close");
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
     return;
   }
@@ -1301,8 +2160,15 @@ ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
   c->api = u->api;
   c->version = g_strdup (u->version);
   c->auth_ok = u->auth_ok;
-  c->calls
-      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, tool_call_free);
+  {
+    GSocketAddress *peer = soup_server_message_get_remote_address (msg);
+
+    if (G_IS_INET_SOCKET_ADDRESS (peer))
+      c->peer_port
+          = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer));
+    c->stalled = link_port_stalled (sim, c->peer_port);
+  }
+  c->calls = calls_new ();
   c->cancelled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&c->pending);
   gls_vad_init (&c->vad, 16000, sim->opts.silence_ms);
@@ -1333,10 +2199,25 @@ server_thread (gpointer data)
   soup_server_add_websocket_handler (
       sim->server, NULL, NULL, NULL, ws_cb, sim, NULL);
   if (soup_server_listen_local (
-          sim->server, sim->opts.port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error)) {
+          sim->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error)) {
+    GSocketAddress *addr, *effective = NULL;
+
     uris = soup_server_get_uris (sim->server);
-    sim->port = g_uri_get_port (uris->data);
+    sim->inner_port = g_uri_get_port (uris->data);
     g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+    /* clients connect to the proxy */
+    sim->listener = g_socket_listener_new ();
+    sim->accept_cancel = g_cancellable_new ();
+    addr = g_inet_socket_address_new_from_string ("127.0.0.1", sim->opts.port);
+    if (g_socket_listener_add_address (sim->listener, addr,
+            G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &effective,
+            &error)) {
+      sim->port
+          = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+      g_object_unref (effective);
+      accept_next (sim);
+    }
+    g_object_unref (addr);
   }
   g_mutex_lock (&sim->lock);
   sim->start_error = error;
@@ -1347,6 +2228,12 @@ server_thread (gpointer data)
   if (!error)
     g_main_loop_run (sim->loop);
 
+  if (sim->listener) {
+    g_cancellable_cancel (sim->accept_cancel);
+    g_socket_listener_close (sim->listener);
+  }
+  while (sim->links)
+    link_kill (sim->links->data);
   while (sim->conns) {
     Conn *c = sim->conns->data;
 
@@ -1360,6 +2247,8 @@ server_thread (gpointer data)
   g_clear_object (&sim->server);
   while (g_main_context_iteration (sim->ctx, FALSE))
     ;
+  g_clear_object (&sim->listener);
+  g_clear_object (&sim->accept_cancel);
   g_main_context_pop_thread_default (sim->ctx);
   return NULL;
 }
@@ -1384,8 +2273,10 @@ gls_sim_new (const GlsSimOptions *options, GError **error)
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sim->received_audio = g_byte_array_new ();
   sim->sent_audio = g_byte_array_new ();
-  sim->handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  sim->sessions = g_ptr_array_new_with_free_func (g_free);
+  sim->handles = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, checkpoint_free);
+  sim->sessions = g_ptr_array_new_with_free_func (session_free);
+  sim->triggers = g_ptr_array_new_with_free_func (trigger_free);
   sim->ctx = g_main_context_new ();
   sim->loop = g_main_loop_new (sim->ctx, FALSE);
   sim->thread = g_thread_new ("gls-sim", server_thread, sim);
@@ -1423,6 +2314,7 @@ gls_sim_free (GlsSim *sim)
   g_main_context_unref (sim->ctx);
   g_hash_table_unref (sim->handles);
   g_ptr_array_unref (sim->sessions);
+  g_ptr_array_unref (sim->triggers);
   g_ptr_array_unref (sim->client_messages);
   g_hash_table_unref (sim->kinds_seen);
   g_byte_array_unref (sim->received_audio);
@@ -1798,14 +2690,7 @@ gls_sim_close (GlsSim *sim, gushort code, const gchar *reason)
 static void
 do_drop (Conn *c, gpointer data)
 {
-  /* FIN without a close frame: the peer sees an abnormal closure (1006) */
-  c->dropped = TRUE;
-  c->closing = TRUE;
-  stop_answer_timers (c);
-  clear_source (&c->setup_timer);
-  clear_source (&c->go_away_timer);
-  clear_source (&c->go_away_close_timer);
-  g_socket_shutdown (c->socket, TRUE, TRUE, NULL);
+  drop_conn (c);
 }
 
 void
@@ -1845,4 +2730,240 @@ void
 gls_sim_trigger_answer (GlsSim *sim)
 {
   for_each_conn (sim, do_trigger, NULL);
+}
+
+/* ---- conversation accounting */
+
+GBytes *
+gls_sim_dup_conversation_audio (GlsSim *sim)
+{
+  GBytes *b;
+
+  g_mutex_lock (&sim->lock);
+  b = sim->current
+      ? g_bytes_new (sim->current->audio->data, sim->current->audio->len)
+      : g_bytes_new (NULL, 0);
+  g_mutex_unlock (&sim->lock);
+  return b;
+}
+
+GBytes *
+gls_sim_dup_session_audio (GlsSim *sim, guint index)
+{
+  GBytes *b = NULL;
+
+  g_mutex_lock (&sim->lock);
+  if (index < sim->sessions->len) {
+    Session *s = sim->sessions->pdata[index];
+
+    b = g_bytes_new (s->audio->data, s->audio->len);
+  }
+  g_mutex_unlock (&sim->lock);
+  return b;
+}
+
+gboolean
+gls_sim_get_conversation (GlsSim *sim, GlsSimConversation *conv)
+{
+  Session *s;
+
+  memset (conv, 0, sizeof *conv);
+  g_mutex_lock (&sim->lock);
+  s = sim->current;
+  if (s) {
+    conv->index = s->index;
+    conv->audio_bytes = s->audio->len;
+    conv->inputs = s->inputs;
+    conv->user_turns = s->user_turns;
+    conv->answers = s->answers;
+    conv->resumes = s->resumes;
+  }
+  g_mutex_unlock (&sim->lock);
+  return s != NULL;
+}
+
+guint
+gls_sim_get_resume_count (GlsSim *sim)
+{
+  GET_UINT (resumes);
+}
+
+guint
+gls_sim_get_fresh_session_count (GlsSim *sim)
+{
+  GET_UINT (fresh_sessions);
+}
+
+guint
+gls_sim_get_refused_count (GlsSim *sim)
+{
+  GET_UINT (refused);
+}
+
+static gboolean
+p_resumes (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->resumes >= n;
+}
+
+static gboolean
+p_conversation_audio (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->current && sim->current->audio->len >= n;
+}
+
+gboolean
+gls_sim_wait_resumes (GlsSim *sim, guint n, guint timeout_ms)
+{
+  return wait_for (sim, p_resumes, NULL, n, timeout_ms);
+}
+
+gboolean
+gls_sim_wait_conversation_audio (GlsSim *sim, gsize bytes, guint timeout_ms)
+{
+  return wait_for (sim, p_conversation_audio, NULL, bytes, timeout_ms);
+}
+
+/* ---- faults */
+
+typedef void (*SimFunc) (GlsSim *sim, gpointer data);
+
+typedef struct
+{
+  GlsSim *sim;
+  SimFunc func;
+  gpointer data;
+  gboolean done;
+} SimCall;
+
+static gboolean
+sim_call_cb (gpointer data)
+{
+  SimCall *call = data;
+
+  call->func (call->sim, call->data);
+  g_mutex_lock (&call->sim->lock);
+  call->done = TRUE;
+  notify (call->sim);
+  g_mutex_unlock (&call->sim->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs func in the server thread and waits for it. */
+static void
+run_in_server (GlsSim *sim, SimFunc func, gpointer data)
+{
+  SimCall call = { sim, func, data, FALSE };
+
+  g_main_context_invoke (sim->ctx, sim_call_cb, &call);
+  g_mutex_lock (&sim->lock);
+  while (!call.done)
+    g_cond_wait (&sim->cond, &sim->lock);
+  g_mutex_unlock (&sim->lock);
+}
+
+static void
+do_stall (GlsSim *sim, gpointer data)
+{
+  for (GList *l = sim->links; l; l = l->next)
+    link_stall (l->data);
+  for (GList *l = sim->conns; l; l = l->next)
+    ((Conn *)l->data)->stalled = TRUE;
+}
+
+void
+gls_sim_stall (GlsSim *sim)
+{
+  run_in_server (sim, do_stall, NULL);
+}
+
+void
+gls_sim_set_pong_delay (GlsSim *sim, guint ms)
+{
+  g_mutex_lock (&sim->lock);
+  sim->pong_delay_ms = ms;
+  g_mutex_unlock (&sim->lock);
+}
+
+void
+gls_sim_set_refuse_count (GlsSim *sim, guint n)
+{
+  g_mutex_lock (&sim->lock);
+  sim->refuse_count = n;
+  g_mutex_unlock (&sim->lock);
+}
+
+static gboolean
+parse_event (const gchar *event, SimEvent *ev)
+{
+  if (!g_strcmp0 (event, "answer-start"))
+    *ev = EV_ANSWER_START;
+  else if (!g_strcmp0 (event, "tool-call"))
+    *ev = EV_TOOL_CALL;
+  else if (!g_strcmp0 (event, "user-speech"))
+    *ev = EV_USER_SPEECH;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static void
+arm (GlsSim *sim, const gchar *event, SimAction action, guint time_left_ms,
+    gushort code, const gchar *reason)
+{
+  Trigger *t;
+  SimEvent ev;
+
+  if (!parse_event (event, &ev)) {
+    g_critical ("gemini-live-sim: unknown event \"%s\"", event);
+    return;
+  }
+  t = g_new0 (Trigger, 1);
+  t->event = ev;
+  t->action = action;
+  t->time_left_ms = time_left_ms;
+  t->code = code;
+  t->reason = g_strdup (reason);
+  g_mutex_lock (&sim->lock);
+  g_ptr_array_add (sim->triggers, t);
+  g_mutex_unlock (&sim->lock);
+}
+
+void
+gls_sim_go_away_at_next (GlsSim *sim, const gchar *event, guint time_left_ms)
+{
+  arm (sim, event, ACT_GO_AWAY, time_left_ms, 0, NULL);
+}
+
+void
+gls_sim_close_at_next (
+    GlsSim *sim, const gchar *event, gushort code, const gchar *reason)
+{
+  arm (sim, event, ACT_CLOSE, 0, code, reason);
+}
+
+void
+gls_sim_drop_at_next (GlsSim *sim, const gchar *event)
+{
+  arm (sim, event, ACT_DROP, 0, 0, NULL);
+}
+
+static void
+do_resumption_update (Conn *c, gpointer data)
+{
+  guint *sent = data;
+
+  if (c->setup_complete_sent && c->resumption && c->session && conn_idle (c)) {
+    send_resumption_update (c, TRUE);
+    (*sent)++;
+  }
+}
+
+gboolean
+gls_sim_send_resumption_update (GlsSim *sim)
+{
+  guint sent = 0;
+
+  for_each_conn (sim, do_resumption_update, &sent);
+  return sent > 0;
 }

@@ -17,97 +17,202 @@ typedef struct _GlsSim GlsSim;
 
 typedef struct
 {
-  guint port;                   /* 0: pick a free port on 127.0.0.1 */
-  const gchar *api_key;         /* expected key; NULL accepts any non-empty key */
-  guint setup_delay_ms;         /* delay before setupComplete (default 20) */
-  guint answer_ms;              /* length of each spoken answer (default 1200) */
-  gdouble answer_speed;         /* answer chunks are sent this much faster
-                                 * than real time (default 4.0) */
-  guint silence_ms;             /* trailing input silence that ends a user
-                                 * turn, in audio time (default 400) */
-  guint go_away_after_ms;       /* 0: never; else goAway this long after setup */
-  guint go_away_time_left_ms;   /* timeLeft announced in goAway (default 5000) */
-  gboolean verbose;             /* log frames with g_message */
-  gboolean strict_tool_gating;  /* realtimeInput while a BLOCKING tool call
-                                 * is unanswered closes 1008 (default FALSE:
-                                 * only counted) */
+  guint port;                 /* 0: pick a free port on 127.0.0.1 */
+  const gchar *api_key;       /* expected key; NULL accepts any non-empty key */
+  guint setup_delay_ms;       /* delay before setupComplete (default 20) */
+  guint answer_ms;            /* length of each spoken answer (default 1200) */
+  gdouble answer_speed;       /* answer chunks are sent this much faster
+                               * than real time (default 4.0) */
+  guint silence_ms;           /* trailing input silence that ends a user
+                               * turn, in audio time (default 400) */
+  guint go_away_after_ms;     /* 0: never; else goAway this long after setup */
+  guint go_away_time_left_ms; /* timeLeft announced in goAway (default 5000) */
+  gboolean verbose;           /* log frames with g_message */
+  gboolean strict_tool_gating; /* realtimeInput while a BLOCKING tool call
+                                * is unanswered closes 1008 (default FALSE:
+                                * only counted) */
+  guint resumption_update_ms;  /* 0 (default): resumable updates only after
+                                * setupComplete and after each turnComplete;
+                                * else also after the input message with
+                                * which this much audio time has been heard
+                                * since the last one, if the model is idle */
 } GlsSimOptions;
 
-void gls_sim_options_init (GlsSimOptions * options);
+void gls_sim_options_init (GlsSimOptions *options);
 
 /* Starts listening on 127.0.0.1. Returns NULL with error if it cannot. */
-GlsSim *gls_sim_new (const GlsSimOptions * options, GError ** error);
-void gls_sim_free (GlsSim * sim);
+GlsSim *gls_sim_new (const GlsSimOptions *options, GError **error);
+void gls_sim_free (GlsSim *sim);
 
-guint gls_sim_get_port (GlsSim * sim);
-/* ws://127.0.0.1:PORT/ws/google.ai.generativelanguage.<version>.GenerativeService.BidiGenerateContent */
-gchar *gls_sim_get_uri (GlsSim * sim, const gchar * api_version);
+guint gls_sim_get_port (GlsSim *sim);
+/* ws://127.0.0.1:PORT/ws/google.ai.generativelanguage.<version>.
+ *   GenerativeService.BidiGenerateContent */
+gchar *gls_sim_get_uri (GlsSim *sim, const gchar *api_version);
 /* ws://127.0.0.1:PORT/ws/google.cloud.aiplatform.<version>.LlmBidiService/BidiGenerateContent
  * (api_version NULL: v1beta1) */
-gchar *gls_sim_get_vertex_uri (GlsSim * sim, const gchar * api_version);
+gchar *gls_sim_get_vertex_uri (GlsSim *sim, const gchar *api_version);
 
-/* ---- observation (copies; free with g_ptr_array_unref/g_bytes_unref/g_free) */
+/* ---- observation
+ * (copies; free with g_ptr_array_unref/g_bytes_unref/g_free) */
 
 /* Every text/binary frame received from clients, verbatim, in arrival
  * order across all connections. Elements are NUL-terminated gchar *. */
-GPtrArray *gls_sim_dup_client_messages (GlsSim * sim);
+GPtrArray *gls_sim_dup_client_messages (GlsSim *sim);
 /* The request headers of the last WebSocket upgrade, as "name: value" lines. */
-gchar *gls_sim_dup_last_request_headers (GlsSim * sim);
-gchar *gls_sim_dup_last_request_uri (GlsSim * sim);
+gchar *gls_sim_dup_last_request_headers (GlsSim *sim);
+gchar *gls_sim_dup_last_request_uri (GlsSim *sim);
 /* All PCM decoded from realtimeInput.audio, over all connections, in order. */
-GBytes *gls_sim_dup_received_audio (GlsSim * sim);
+GBytes *gls_sim_dup_received_audio (GlsSim *sim);
 /* All PCM the simulator sent in modelTurn inlineData parts, in order. */
-GBytes *gls_sim_dup_sent_audio (GlsSim * sim);
-guint gls_sim_get_connection_count (GlsSim * sim);      /* accepted upgrades */
-guint gls_sim_get_open_connection_count (GlsSim * sim);
+GBytes *gls_sim_dup_sent_audio (GlsSim *sim);
+guint gls_sim_get_connection_count (GlsSim *sim); /* accepted upgrades */
+guint gls_sim_get_open_connection_count (GlsSim *sim);
 /* Close code the simulator sent or received on the last closed connection;
  * 0 if none closed yet. */
-gushort gls_sim_get_last_close_code (GlsSim * sim);
-gchar *gls_sim_dup_last_close_reason (GlsSim * sim);
+gushort gls_sim_get_last_close_code (GlsSim *sim);
+gchar *gls_sim_dup_last_close_reason (GlsSim *sim);
 /* Number of realtimeInput/clientContent/toolResponse messages that arrived
  * after setup but before setupComplete was sent (must stay 0). */
-guint gls_sim_get_early_message_count (GlsSim * sim);
+guint gls_sim_get_early_message_count (GlsSim *sim);
 /* Number of realtimeInput audio/video/text messages that arrived while a
  * BLOCKING tool call was unanswered. */
-guint gls_sim_get_input_during_tool_call_count (GlsSim * sim);
+guint gls_sim_get_input_during_tool_call_count (GlsSim *sim);
 /* Answers fully sent (turnComplete after generationComplete), and answers
  * cut by barge-in (interrupted). */
-guint gls_sim_get_answers_sent (GlsSim * sim);
-guint gls_sim_get_interrupted_count (GlsSim * sim);
+guint gls_sim_get_answers_sent (GlsSim *sim);
+guint gls_sim_get_interrupted_count (GlsSim *sim);
+
+/* ---- sessions and the conversation
+ *
+ * A session is created by a setup without a handle (a "fresh" session)
+ * and lives on across resumptions. Its conversation is what the model has
+ * heard: the PCM decoded from every realtimeInput.audio it accepted,
+ * appended in arrival order, plus counters. Each sessionResumptionUpdate
+ * with resumable:true is a checkpoint of the conversation at the moment it
+ * is sent (audio length, inputs, user turns, answers, and the model's
+ * listening state: VAD, manual activity, unanswered NON_BLOCKING calls;
+ * function-call ids are never reused, even across a rewind). Updates are sent
+ * only between client messages and only while the model is idle (no answer
+ * going out or queued, no BLOCKING call unanswered), so a handle always covers
+ * whole messages. A setup that resumes with a handle rewinds the session to its
+ * checkpoint before any new input is appended: input the client resends after
+ * resuming is counted once; input it forgets is missing. Handles issued after
+ * the used one belong to the abandoned continuation and become unknown (1007).
+ * An answer in progress when a connection ends is abandoned; the model
+ * answers again if the replayed input ends a user turn.
+ *
+ * Note: input in flight when an update is sent (sent by the client before
+ * the update arrived, heard by the server after it was sent) is not
+ * covered by that handle.
+ *
+ * "The most recent session" below is the session of the latest setup the
+ * simulator accepted, fresh or resumed (accepted: model and handle valid;
+ * setupComplete follows after setup_delay_ms). */
+
+typedef struct
+{
+  guint index;       /* creation order, 0 = first fresh session */
+  gsize audio_bytes; /* conversation audio */
+  guint inputs;      /* realtimeInput and clientContent messages */
+  guint user_turns;  /* user turns ended (VAD, audioStreamEnd, activityEnd,
+                      * text, clientContent turnComplete) */
+  guint answers;     /* answers started (the n in "answer number n") */
+  guint resumes;     /* accepted resumes of this session */
+} GlsSimConversation;
+
+/* The conversation audio of the most recent session (empty before any). */
+GBytes *gls_sim_dup_conversation_audio (GlsSim *sim);
+/* The conversation audio of the index-th fresh session; NULL if none. */
+GBytes *gls_sim_dup_session_audio (GlsSim *sim, guint index);
+/* The most recent session's counters; FALSE (all 0) before any setup. */
+gboolean gls_sim_get_conversation (GlsSim *sim, GlsSimConversation *conv);
+/* Setups accepted with a valid handle (over all sessions). */
+guint gls_sim_get_resume_count (GlsSim *sim);
+/* Setups accepted without a handle: sessions created. */
+guint gls_sim_get_fresh_session_count (GlsSim *sim);
+/* Upgrade attempts answered with HTTP 503 (refuse flag or refuse count). */
+guint gls_sim_get_refused_count (GlsSim *sim);
 
 /* ---- waits: block until the condition holds or timeout_ms passes;
  * return FALSE on timeout. Used by tests instead of sleeps. */
-gboolean gls_sim_wait_client_messages (GlsSim * sim, guint n, guint timeout_ms);
+gboolean gls_sim_wait_client_messages (GlsSim *sim, guint n, guint timeout_ms);
 /* Waits for a client message whose JSON contains the given top-level
  * member (e.g. "toolResponse") or realtimeInput member (e.g.
  * "audioStreamEnd", "text", "activityStart"). */
-gboolean gls_sim_wait_message_kind (GlsSim * sim, const gchar * kind,
-    guint timeout_ms);
-gboolean gls_sim_wait_received_audio (GlsSim * sim, gsize bytes,
-    guint timeout_ms);
-gboolean gls_sim_wait_connections (GlsSim * sim, guint accepted,
-    guint timeout_ms);
-gboolean gls_sim_wait_all_closed (GlsSim * sim, guint timeout_ms);
+gboolean gls_sim_wait_message_kind (
+    GlsSim *sim, const gchar *kind, guint timeout_ms);
+gboolean gls_sim_wait_received_audio (
+    GlsSim *sim, gsize bytes, guint timeout_ms);
+gboolean gls_sim_wait_connections (
+    GlsSim *sim, guint accepted, guint timeout_ms);
+gboolean gls_sim_wait_all_closed (GlsSim *sim, guint timeout_ms);
 /* Waits until n answers (model turns) have been fully sent. */
-gboolean gls_sim_wait_answers_sent (GlsSim * sim, guint n, guint timeout_ms);
+gboolean gls_sim_wait_answers_sent (GlsSim *sim, guint n, guint timeout_ms);
 /* Waits until n answers have been interrupted by barge-in. */
-gboolean gls_sim_wait_interrupted (GlsSim * sim, guint n, guint timeout_ms);
+gboolean gls_sim_wait_interrupted (GlsSim *sim, guint n, guint timeout_ms);
 /* Waits until n connections have closed (either side). */
-gboolean gls_sim_wait_closed (GlsSim * sim, guint n, guint timeout_ms);
+gboolean gls_sim_wait_closed (GlsSim *sim, guint n, guint timeout_ms);
+/* Waits until n resumes have been accepted (gls_sim_get_resume_count). */
+gboolean gls_sim_wait_resumes (GlsSim *sim, guint n, guint timeout_ms);
+/* Waits until the most recent session's conversation audio holds at least
+ * bytes (a resume may shrink it again). */
+gboolean gls_sim_wait_conversation_audio (
+    GlsSim *sim, gsize bytes, guint timeout_ms);
 
 /* ---- scripting; each applies to every open connection */
 
 /* Sends a raw server frame. */
-void gls_sim_send_json (GlsSim * sim, const gchar * json, gboolean binary);
+void gls_sim_send_json (GlsSim *sim, const gchar *json, gboolean binary);
 /* Close with a code and reason, as the real server does on errors. */
-void gls_sim_close (GlsSim * sim, gushort code, const gchar * reason);
+void gls_sim_close (GlsSim *sim, gushort code, const gchar *reason);
 /* Abrupt drop: the TCP connection goes away without a close frame (1006). */
-void gls_sim_drop (GlsSim * sim);
+void gls_sim_drop (GlsSim *sim);
 /* goAway now, then close 1008 when time_left_ms passes while still open. */
-void gls_sim_go_away (GlsSim * sim, guint time_left_ms);
+void gls_sim_go_away (GlsSim *sim, guint time_left_ms);
 /* Refuse new upgrades (the handshake fails) while TRUE. */
-void gls_sim_set_refuse_connections (GlsSim * sim, gboolean refuse);
+void gls_sim_set_refuse_connections (GlsSim *sim, gboolean refuse);
 /* Start an answer now as if the user's turn had just ended. */
-void gls_sim_trigger_answer (GlsSim * sim);
+void gls_sim_trigger_answer (GlsSim *sim);
+/* Sends a resumable sessionResumptionUpdate (a new handle) now on every
+ * connection that asked for resumption, has had setupComplete and whose
+ * model is idle. FALSE if it was sent on none. */
+gboolean gls_sim_send_resumption_update (GlsSim *sim);
+
+/* ---- network faults
+ *
+ * Clients reach the simulator through a loopback TCP proxy inside it (the
+ * port of gls_sim_get_port); these act on the bytes there. */
+
+/* Every open connection goes silent and dead without closing: nothing the
+ * client sends reaches the server any more (it is read and lost), nothing
+ * is sent to the client (data, close frames, pongs to its pings). The
+ * server side of such a connection stays open (its model runs on, into
+ * the void) until the client closes its TCP socket, which the server then
+ * sees as a drop (1006). Connections opened later are normal. A session
+ * whose connection is stalled can be resumed at once: the stalled
+ * connection is dropped on the server side (resuming while a healthy old
+ * connection is open is still refused with 1011). */
+void gls_sim_stall (GlsSim *sim);
+/* Pongs to client pings are held back ms (0: none) while everything else
+ * flows; applies to pongs the server emits from now on. */
+void gls_sim_set_pong_delay (GlsSim *sim, guint ms);
+/* The next n HTTP requests (upgrade attempts) are answered 503, then they
+ * are accepted again (unless gls_sim_set_refuse_connections (TRUE)). */
+void gls_sim_set_refuse_count (GlsSim *sim, guint n);
+
+/* ---- faults at the next event, on the connection it happens on. Events:
+ *   "answer-start": the first chunk of an answer (audio, or text in TEXT
+ *                   modality) has been sent (with its transcript delta);
+ *   "tool-call":    a toolCall has been sent;
+ *   "user-speech":  the first speech frame of a user turn (automatic VAD)
+ *                   or an activityStart (manual VAD) has been handled
+ *                   (after any interruption it causes).
+ * Each armed action fires once, right after the event, then is disarmed;
+ * several armed for one event fire in arming order. */
+void gls_sim_go_away_at_next (
+    GlsSim *sim, const gchar *event, guint time_left_ms);
+void gls_sim_close_at_next (
+    GlsSim *sim, const gchar *event, gushort code, const gchar *reason);
+void gls_sim_drop_at_next (GlsSim *sim, const gchar *event);
 
 G_END_DECLS

@@ -1032,6 +1032,727 @@ GST_START_TEST (test_scripted_close_and_send)
 }
 GST_END_TEST;
 
+/* ---- conversation accounting across resumption */
+
+/* 20 ms of quiet (below the VAD threshold) but distinct 16 kHz PCM. */
+static void
+quiet_pcm (guint seq, gint16 *pcm)
+{
+  for (guint i = 0; i < 320; i++)
+    pcm[i] = GINT16_TO_LE ((gint16)((seq * 37 + i) % 200) - 100);
+}
+
+static void
+send_quiet (Client *c, guint from, guint to)
+{
+  for (guint seq = from; seq < to; seq++) {
+    gint16 pcm[320];
+    gchar *b64, *json;
+
+    quiet_pcm (seq, pcm);
+    b64 = g_base64_encode ((guchar *)pcm, sizeof pcm);
+    json = g_strdup_printf ("{\"realtimeInput\":{\"audio\":{\"mimeType\":"
+                            "\"audio/pcm;rate=16000\",\"data\":\"%s\"}}}",
+        b64);
+    client_send (c, json);
+    g_free (json);
+    g_free (b64);
+  }
+}
+
+static void
+assert_conversation_is_quiet (GlsSim *sim, guint chunks)
+{
+  GBytes *audio = gls_sim_dup_conversation_audio (sim);
+  gsize len;
+  const gint16 *d = g_bytes_get_data (audio, &len);
+
+  fail_unless_equals_int (len, chunks * 640);
+  for (guint seq = 0; seq < chunks; seq++) {
+    gint16 pcm[320];
+
+    quiet_pcm (seq, pcm);
+    fail_unless (
+        memcmp (d + seq * 320, pcm, sizeof pcm) == 0, "chunk %u differs", seq);
+  }
+  g_bytes_unref (audio);
+}
+
+typedef struct
+{
+  const gchar *path;
+  guint n;
+} CountArg;
+
+static gboolean
+p_count (Client *c, gconstpointer arg)
+{
+  const CountArg *a = arg;
+  guint found = 0;
+
+  for (gint i = find_frame_locked (c, a->path, 0); i >= 0;
+       i = find_frame_locked (c, a->path, i + 1))
+    found++;
+  return found >= a->n;
+}
+
+/* Waits for the n-th resumption handle and returns it. */
+static gchar *
+client_wait_handle (Client *c, guint n)
+{
+  CountArg a = { "sessionResumptionUpdate.newHandle", n };
+
+  fail_unless (client_wait (c, p_count, &a), "no handle %u", n);
+  return latest_handle (c);
+}
+
+static guint
+client_count (Client *c, const gchar *path)
+{
+  guint found = 0;
+
+  g_mutex_lock (&c->lock);
+  for (gint i = find_frame_locked (c, path, 0); i >= 0;
+       i = find_frame_locked (c, path, i + 1))
+    found++;
+  g_mutex_unlock (&c->lock);
+  return found;
+}
+
+static gchar *
+resume_setup (const gchar *handle, const gchar *extra)
+{
+  return g_strdup_printf ("{\"setup\":{\"model\":\"" MODEL "\"%s,"
+                          "\"sessionResumption\":{\"handle\":\"%s\"}}}",
+      extra ? extra : "", handle);
+}
+
+#define RESUMABLE_SETUP                                                        \
+  "{\"setup\":{\"model\":\"" MODEL "\",\"sessionResumption\":{}}}"
+
+GST_START_TEST (test_resume_rewinds_conversation)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *a, *d;
+  gchar *h0, *h1, *setup;
+  GlsSimConversation conv;
+  GBytes *raw;
+
+  fast_options (&o);
+  sim = sim_new (&o);
+  fail_unless (!gls_sim_get_conversation (sim, &conv));
+  a = client_setup (sim, RESUMABLE_SETUP);
+  h0 = client_wait_handle (a, 1);
+  send_quiet (a, 0, 10);
+  fail_unless (gls_sim_wait_conversation_audio (sim, 10 * 640, TIMEOUT));
+  /* a handle covering the first 10 chunks */
+  fail_unless (gls_sim_send_resumption_update (sim));
+  h1 = client_wait_handle (a, 2);
+  fail_unless (g_strcmp0 (h0, h1) != 0);
+  send_quiet (a, 10, 15);
+  fail_unless (gls_sim_wait_conversation_audio (sim, 15 * 640, TIMEOUT));
+  fail_unless (gls_sim_get_conversation (sim, &conv));
+  fail_unless_equals_int (conv.inputs, 15);
+  fail_unless_equals_int (conv.index, 0);
+  client_close (a, 1000);
+  fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+  client_free (a);
+
+  /* resuming rewinds to what h1 covers */
+  setup = resume_setup (h1, NULL);
+  d = client_setup (sim, setup);
+  g_free (setup);
+  fail_unless (gls_sim_wait_resumes (sim, 1, TIMEOUT));
+  assert_conversation_is_quiet (sim, 10);
+  fail_unless (gls_sim_get_conversation (sim, &conv));
+  fail_unless_equals_int (conv.inputs, 10);
+  fail_unless_equals_int (conv.resumes, 1);
+
+  /* the chunks sent after h1 arrived, resent: counted once */
+  send_quiet (d, 10, 15);
+  fail_unless (gls_sim_wait_conversation_audio (sim, 15 * 640, TIMEOUT));
+  fail_unless (gls_sim_wait_client_messages (sim, 1 + 15 + 1 + 5, TIMEOUT));
+  assert_conversation_is_quiet (sim, 15);
+  raw = gls_sim_dup_received_audio (sim);
+  fail_unless_equals_int (g_bytes_get_size (raw), 20 * 640);
+  g_bytes_unref (raw);
+  fail_unless (gls_sim_get_conversation (sim, &conv));
+  fail_unless_equals_int (conv.inputs, 15);
+  fail_unless_equals_int (gls_sim_get_fresh_session_count (sim), 1);
+  fail_unless_equals_int (gls_sim_get_resume_count (sim), 1);
+  client_close (d, 1000);
+  fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+  client_free (d);
+
+  /* back to h0: empty; h1 now belongs to an abandoned continuation */
+  setup = resume_setup (h0, NULL);
+  d = client_setup (sim, setup);
+  g_free (setup);
+  fail_unless (gls_sim_wait_resumes (sim, 2, TIMEOUT));
+  assert_conversation_is_quiet (sim, 0);
+  client_close (d, 1000);
+  fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+  client_free (d);
+  setup = resume_setup (h1, NULL);
+  d = client_open (sim, "v1beta");
+  client_wait_open (d);
+  client_send (d, setup);
+  assert_closed (d, 1007, "Request contains an invalid argument.");
+  client_free (d);
+  g_free (setup);
+
+  /* a new session has a conversation of its own */
+  d = client_setup (sim, SETUP);
+  fail_unless_equals_int (gls_sim_get_fresh_session_count (sim), 2);
+  send_quiet (d, 0, 2);
+  fail_unless (gls_sim_wait_conversation_audio (sim, 2 * 640, TIMEOUT));
+  fail_unless (gls_sim_get_conversation (sim, &conv));
+  fail_unless_equals_int (conv.index, 1);
+  raw = gls_sim_dup_session_audio (sim, 0);
+  fail_unless_equals_int (g_bytes_get_size (raw), 0);
+  g_bytes_unref (raw);
+  fail_unless (gls_sim_dup_session_audio (sim, 2) == NULL);
+  client_free (d);
+  g_free (h0);
+  g_free (h1);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
+static gchar *
+transcript (Client *c)
+{
+  GString *s = g_string_new (NULL);
+
+  g_mutex_lock (&c->lock);
+  for (guint i = 0; i < c->frames->len; i++) {
+    JsonNode *n = json_from_string (c->frames->pdata[i], NULL);
+    JsonNode *t
+        = n ? lookup (n, "serverContent.outputTranscription.text") : NULL;
+
+    if (t)
+      g_string_append (s, json_node_get_string (t));
+    if (n)
+      json_node_unref (n);
+  }
+  g_mutex_unlock (&c->lock);
+  return g_string_free (s, FALSE);
+}
+
+GST_START_TEST (test_resume_answers_again)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *a, *d;
+  gchar *h0, *setup, *text;
+  GlsSimConversation conv;
+
+  fast_options (&o);
+  sim = sim_new (&o);
+  a = client_setup (sim,
+      "{\"setup\":{\"model\":\"" MODEL "\",\"outputAudioTranscription\":{},"
+      "\"sessionResumption\":{}}}");
+  h0 = client_wait_handle (a, 1);
+  gls_sim_drop_at_next (sim, "answer-start");
+  send_audio (a, 400, TRUE);
+  send_audio (a, 300, FALSE);
+  fail_unless (client_wait (a, p_closed, NULL));
+  /* the first chunk went out, then the connection dropped */
+  fail_unless_equals_int (client_count (a, "serverContent.modelTurn"), 1);
+  fail_unless (client_find (a, "serverContent.generationComplete", 0) < 0);
+  fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+  fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1006);
+  fail_unless (gls_sim_get_conversation (sim, &conv));
+  fail_unless_equals_int (conv.answers, 1);
+  fail_unless_equals_int (conv.user_turns, 1);
+  /* the turn ended 200 ms into the silence; the rest was never heard */
+  fail_unless_equals_int (conv.audio_bytes, 600 * 32);
+  client_free (a);
+
+  /* h0 was issued before the turn: replaying it ends the turn again and
+   * the model answers again, with the same answer number */
+  setup = resume_setup (h0, ",\"outputAudioTranscription\":{}");
+  d = client_setup (sim, setup);
+  g_free (setup);
+  fail_unless (gls_sim_get_conversation (sim, &conv));
+  fail_unless_equals_int (conv.answers, 0);
+  fail_unless_equals_int (conv.user_turns, 0);
+  fail_unless_equals_int (conv.audio_bytes, 0);
+  send_audio (d, 400, TRUE);
+  send_audio (d, 300, FALSE);
+  fail_unless (gls_sim_wait_answers_sent (sim, 1, TIMEOUT));
+  fail_unless (client_wait_frame (d, "serverContent.turnComplete") > 0);
+  /* nothing of the abandoned answer: exactly one answer's chunks */
+  fail_unless_equals_int (client_count (d, "serverContent.modelTurn"), 4);
+  text = transcript (d);
+  fail_unless (g_str_has_prefix (text, "This is simulated answer number 1."),
+      "%s", text);
+  g_free (text);
+  fail_unless (gls_sim_get_conversation (sim, &conv));
+  fail_unless_equals_int (conv.answers, 1);
+  fail_unless_equals_int (conv.user_turns, 1);
+  fail_unless_equals_int (conv.audio_bytes, 700 * 32);
+  /* a handle after the answer again */
+  g_free (h0);
+  h0 = client_wait_handle (d, 2);
+  client_free (d);
+  g_free (h0);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_periodic_resumption_updates)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *a, *d;
+  gchar *h, *setup;
+
+  fast_options (&o);
+  o.resumption_update_ms = 100;
+  sim = sim_new (&o);
+  a = client_setup (sim, RESUMABLE_SETUP);
+  /* after setupComplete, after chunk 5 and after chunk 10 */
+  send_quiet (a, 0, 12);
+  fail_unless (gls_sim_wait_conversation_audio (sim, 12 * 640, TIMEOUT));
+  h = client_wait_handle (a, 3);
+  fail_unless_equals_int (
+      client_count (a, "sessionResumptionUpdate.newHandle"), 3);
+  client_close (a, 1000);
+  fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+  client_free (a);
+  setup = resume_setup (h, NULL);
+  d = client_setup (sim, setup);
+  assert_conversation_is_quiet (sim, 10);
+  client_free (d);
+  g_free (setup);
+  g_free (h);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
+/* ---- faults at the next event */
+
+GST_START_TEST (test_go_away_at_next_answer)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *c;
+  gint first;
+  gchar *f;
+
+  fast_options (&o);
+  o.answer_ms = 1000;
+  o.answer_speed = 1.0;
+  sim = sim_new (&o);
+  c = client_setup (sim, SETUP);
+  gls_sim_go_away_at_next (sim, "answer-start", 300);
+  client_send (c, "{\"realtimeInput\":{\"text\":\"hello\"}}");
+  first = client_wait_frame (c, "serverContent.modelTurn");
+  fail_unless (first > 0);
+  fail_unless (client_wait_frame (c, "goAway") == first + 1);
+  f = client_frame (c, first + 1);
+  fail_unless (strstr (f, "\"timeLeft\": \"0.3s\"") != NULL, "%s", f);
+  g_free (f);
+  /* mid answer: no generationComplete before the deadline close */
+  assert_closed (c, 1008, NULL);
+  fail_unless (client_find (c, "serverContent.generationComplete", 0) < 0);
+  client_free (c);
+
+  /* disarmed: the next answer runs to its end */
+  c = client_setup (sim, SETUP);
+  client_send (c, "{\"realtimeInput\":{\"text\":\"again\"}}");
+  fail_unless (gls_sim_wait_answers_sent (sim, 1, TIMEOUT));
+  fail_unless (client_find (c, "goAway", 0) < 0);
+  client_free (c);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_close_at_next_tool_call)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *c;
+  gint call;
+
+  fast_options (&o);
+  sim = sim_new (&o);
+  c = client_setup (sim, TOOL_SETUP);
+  gls_sim_close_at_next (sim, "tool-call", 1011, "Internal error occurred.");
+  client_send (c, "{\"realtimeInput\":{\"text\":\"call get_weather\"}}");
+  assert_closed (c, 1011, "Internal error occurred.");
+  call = client_find (c, "toolCall", 0);
+  fail_unless (call > 0);
+  fail_unless_equals_int (c->frames->len, call + 1);
+  fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+  fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1011);
+  client_free (c);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_drop_at_next_user_speech)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *c;
+  GlsSimConversation conv;
+
+  fast_options (&o);
+  sim = sim_new (&o);
+  c = client_setup (sim, SETUP);
+  gls_sim_drop_at_next (sim, "user-speech");
+  send_audio (c, 100, FALSE);
+  send_audio (c, 200, TRUE);
+  fail_unless (client_wait (c, p_closed, NULL));
+  fail_unless (c->close_code == 0 || c->close_code == 1006, "close code %u",
+      c->close_code);
+  fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+  fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1006);
+  /* heard: the five quiet chunks and the one the speech started in */
+  fail_unless (gls_sim_get_conversation (sim, &conv));
+  fail_unless_equals_int (conv.audio_bytes, 6 * 640);
+  fail_unless_equals_int (conv.inputs, 6);
+  client_free (c);
+
+  /* disarmed */
+  c = client_setup (sim, SETUP);
+  send_audio (c, 300, TRUE);
+  send_audio (c, 300, FALSE);
+  fail_unless (gls_sim_wait_answers_sent (sim, 1, TIMEOUT));
+  fail_unless_equals_int (gls_sim_get_open_connection_count (sim), 1);
+  client_free (c);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_refuse_count)
+{
+  GlsSim *sim = sim_new (NULL);
+  Client *c;
+
+  gls_sim_set_refuse_count (sim, 2);
+  for (guint i = 0; i < 2; i++) {
+    c = client_open (sim, "v1beta");
+    fail_unless (client_wait (c, p_done, NULL));
+    fail_unless (c->failed);
+    fail_unless_equals_int (c->http_status, 503);
+    client_free (c);
+  }
+  c = client_setup (sim, SETUP);
+  fail_unless_equals_int (gls_sim_get_refused_count (sim), 2);
+  fail_unless_equals_int (gls_sim_get_connection_count (sim), 1);
+  client_free (c);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
+/* ---- a raw WebSocket client, to send pings and see pongs */
+
+typedef struct
+{
+  GSocketConnection *conn;
+  GSocket *sock;
+  GByteArray *in;
+} Raw;
+
+static void
+raw_write (Raw *r, const void *data, gsize len)
+{
+  const guint8 *d = data;
+
+  while (len > 0) {
+    gssize n = g_socket_send (r->sock, (const gchar *)d, len, NULL, NULL);
+
+    fail_unless (n > 0, "send failed");
+    d += n;
+    len -= n;
+  }
+}
+
+/* Reads more bytes; FALSE on timeout, EOF or error. */
+static gboolean
+raw_fill (Raw *r, gint64 end)
+{
+  gchar buf[8192];
+  gssize n;
+  gint64 left = end - g_get_monotonic_time ();
+
+  if (left <= 0
+      || !g_socket_condition_timed_wait (r->sock, G_IO_IN, left, NULL, NULL))
+    return FALSE;
+  n = g_socket_receive (r->sock, buf, sizeof buf, NULL, NULL);
+  if (n <= 0)
+    return FALSE;
+  g_byte_array_append (r->in, (guint8 *)buf, n);
+  return TRUE;
+}
+
+static void
+raw_send_frame (Raw *r, guint8 opcode, const gchar *data, gsize len)
+{
+  guint8 hdr[14] = { 0x80 | opcode };
+  const guint8 key[4] = { 0x12, 0x34, 0x56, 0x78 };
+  gsize h = 2;
+  guint8 *masked = g_malloc (len + 1);
+
+  if (len < 126)
+    hdr[1] = 0x80 | len;
+  else {
+    g_assert (len < 65536);
+    hdr[1] = 0x80 | 126;
+    hdr[2] = len >> 8;
+    hdr[3] = len & 0xff;
+    h = 4;
+  }
+  memcpy (hdr + h, key, 4);
+  h += 4;
+  for (gsize i = 0; i < len; i++)
+    masked[i] = data[i] ^ key[i % 4];
+  raw_write (r, hdr, h);
+  raw_write (r, masked, len);
+  g_free (masked);
+}
+
+/* The next frame's opcode and payload; -1 when none comes in timeout_ms
+ * (or the connection ends). */
+static gint
+raw_read_frame (Raw *r, guint timeout_ms, gchar **payload)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  for (;;) {
+    const guint8 *d = r->in->data;
+    gsize len = r->in->len, hdr = 2;
+    guint64 plen;
+
+    if (len >= 2) {
+      plen = d[1] & 0x7f;
+      if (plen == 126 && len >= 4) {
+        plen = (guint64)d[2] << 8 | d[3];
+        hdr = 4;
+      } else if (plen == 127 && len >= 10) {
+        plen = 0;
+        for (guint i = 0; i < 8; i++)
+          plen = plen << 8 | d[2 + i];
+        hdr = 10;
+      } else if (plen >= 126)
+        plen = G_MAXUINT32; /* header incomplete */
+      if (len >= hdr && len - hdr >= plen) {
+        gint op = d[0] & 0x0f;
+
+        if (payload)
+          *payload = g_strndup ((const gchar *)d + hdr, plen);
+        g_byte_array_remove_range (r->in, 0, hdr + plen);
+        return op;
+      }
+    }
+    if (!raw_fill (r, end))
+      return -1;
+  }
+}
+
+/* Reads frames until a pong; its payload, or NULL on timeout. The number
+ * of data frames read before it goes to *data_frames. */
+static gchar *
+raw_wait_pong (Raw *r, guint timeout_ms, guint *data_frames)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  for (;;) {
+    gint64 left = (end - g_get_monotonic_time ()) / 1000;
+    gchar *p = NULL;
+    gint op = left > 0 ? raw_read_frame (r, left, &p) : -1;
+
+    if (op < 0)
+      return NULL;
+    if (op == 0xA)
+      return p;
+    if ((op == 1 || op == 2) && data_frames)
+      (*data_frames)++;
+    g_free (p);
+  }
+}
+
+/* Reads frames until a data frame containing needle. */
+static gboolean
+raw_wait_data (Raw *r, const gchar *needle)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)TIMEOUT * 1000;
+
+  for (;;) {
+    gint64 left = (end - g_get_monotonic_time ()) / 1000;
+    gchar *p = NULL;
+    gint op = left > 0 ? raw_read_frame (r, left, &p) : -1;
+    gboolean hit = (op == 1 || op == 2) && strstr (p, needle);
+
+    g_free (p);
+    if (op < 0)
+      return FALSE;
+    if (hit)
+      return TRUE;
+  }
+}
+
+static Raw *
+raw_open (GlsSim *sim, const gchar *setup)
+{
+  Raw *r = g_new0 (Raw, 1);
+  GSocketClient *client = g_socket_client_new ();
+  gchar *req;
+  gint64 end = g_get_monotonic_time () + (gint64)TIMEOUT * 1000;
+  gsize hlen = 0;
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  r->conn = g_socket_client_connect_to_host (
+      client, "127.0.0.1", gls_sim_get_port (sim), NULL, NULL);
+  g_object_unref (client);
+  fail_unless (r->conn != NULL);
+  r->sock = g_socket_connection_get_socket (r->conn);
+  r->in = g_byte_array_new ();
+  req = g_strdup_printf (
+      "GET /ws/google.ai.generativelanguage.v1beta.GenerativeService."
+      "BidiGenerateContent HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Version: 13\r\nx-goog-api-key: test-key\r\n\r\n",
+      gls_sim_get_port (sim));
+  raw_write (r, req, strlen (req));
+  g_free (req);
+  while (!hlen) {
+    for (gsize i = 0; i + 3 < r->in->len; i++)
+      if (memcmp (r->in->data + i, "\r\n\r\n", 4) == 0) {
+        hlen = i + 4;
+        break;
+      }
+    if (!hlen)
+      fail_unless (raw_fill (r, end), "no HTTP response");
+  }
+  fail_unless (memcmp (r->in->data, "HTTP/1.1 101", 12) == 0);
+  g_byte_array_remove_range (r->in, 0, hlen);
+  raw_send_frame (r, 1, setup, strlen (setup));
+  fail_unless (raw_wait_data (r, "setupComplete"));
+  return r;
+}
+
+static void
+raw_free (Raw *r)
+{
+  g_object_unref (r->conn); /* closes the socket */
+  g_byte_array_unref (r->in);
+  g_free (r);
+}
+
+/* how long an absence is watched for */
+#define QUIET_MS 300
+
+GST_START_TEST (test_stall)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Raw *r;
+  Client *d;
+  gchar *pong, *setup, *handle = NULL;
+  guint msgs;
+  gint op;
+
+  fast_options (&o);
+  sim = sim_new (&o);
+  r = raw_open (sim, RESUMABLE_SETUP);
+  /* healthy: pongs come back */
+  raw_send_frame (r, 9, "one", 3);
+  pong = raw_wait_pong (r, TIMEOUT, NULL);
+  fail_unless_equals_string (pong, "one");
+  g_free (pong);
+
+  gls_sim_stall (sim);
+  {
+    GPtrArray *m = gls_sim_dup_client_messages (sim);
+    msgs = m->len;
+    g_ptr_array_unref (m);
+  }
+  raw_send_frame (r, 9, "two", 3);
+  raw_send_frame (r, 1, "{\"realtimeInput\":{\"text\":\"hello?\"}}", 35);
+  gls_sim_send_json (sim, "{\"custom\":1}", FALSE);
+  /* nothing comes back: no pong, no data, no close */
+  op = raw_read_frame (r, QUIET_MS, NULL);
+  fail_unless_equals_int (op, -1);
+  {
+    GPtrArray *m = gls_sim_dup_client_messages (sim);
+    fail_unless_equals_int (m->len, msgs);
+    g_ptr_array_unref (m);
+  }
+  fail_unless_equals_int (gls_sim_get_open_connection_count (sim), 1);
+  raw_free (r);
+  /* the client gave up: the server sees a drop */
+  fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+  fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1006);
+
+  /* a stalled session can be resumed while its socket is still open */
+  {
+    Client *a = client_setup (sim, RESUMABLE_SETUP);
+
+    handle = client_wait_handle (a, 1);
+    gls_sim_stall (sim);
+    setup = resume_setup (handle, NULL);
+    d = client_setup (sim, setup);
+    fail_unless (gls_sim_wait_resumes (sim, 1, TIMEOUT));
+    /* the stalled connection was dropped on the server side, silently */
+    fail_unless (gls_sim_wait_closed (sim, 2, TIMEOUT));
+    fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1006);
+    fail_unless (!a->closed);
+    /* the new connection works */
+    gls_sim_send_json (sim, "{\"custom\":2}", FALSE);
+    fail_unless (client_wait_frame (d, "custom") > 0);
+    fail_unless (client_find (a, "custom", 0) < 0);
+    client_free (d);
+    client_free (a);
+    g_free (setup);
+  }
+  g_free (handle);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_pong_delay)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Raw *r;
+  gchar *pong;
+  guint data_frames = 0;
+  gint64 t0, elapsed;
+
+  fast_options (&o);
+  sim = sim_new (&o);
+  r = raw_open (sim, SETUP);
+  gls_sim_set_pong_delay (sim, 500);
+  t0 = g_get_monotonic_time ();
+  raw_send_frame (r, 9, "late", 4);
+  /* an answer starts at once; it flows while the pong waits */
+  raw_send_frame (r, 1, "{\"realtimeInput\":{\"text\":\"hi\"}}", 31);
+  pong = raw_wait_pong (r, TIMEOUT, &data_frames);
+  elapsed = g_get_monotonic_time () - t0;
+  fail_unless_equals_string (pong, "late");
+  g_free (pong);
+  fail_unless (
+      elapsed >= 500 * 1000, "pong after %" G_GINT64_FORMAT " us", elapsed);
+  fail_unless (
+      data_frames >= 4, "only %u data frames before the pong", data_frames);
+
+  /* back to prompt pongs */
+  gls_sim_set_pong_delay (sim, 0);
+  raw_send_frame (r, 9, "now", 3);
+  pong = raw_wait_pong (r, TIMEOUT, NULL);
+  fail_unless_equals_string (pong, "now");
+  g_free (pong);
+  raw_free (r);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
 static Suite *
 sim_suite (void)
 {
@@ -1057,6 +1778,15 @@ sim_suite (void)
   tcase_add_test (tc, test_resumption);
   tcase_add_test (tc, test_drop);
   tcase_add_test (tc, test_scripted_close_and_send);
+  tcase_add_test (tc, test_resume_rewinds_conversation);
+  tcase_add_test (tc, test_resume_answers_again);
+  tcase_add_test (tc, test_periodic_resumption_updates);
+  tcase_add_test (tc, test_go_away_at_next_answer);
+  tcase_add_test (tc, test_close_at_next_tool_call);
+  tcase_add_test (tc, test_drop_at_next_user_speech);
+  tcase_add_test (tc, test_refuse_count);
+  tcase_add_test (tc, test_stall);
+  tcase_add_test (tc, test_pong_delay);
   return s;
 }
 

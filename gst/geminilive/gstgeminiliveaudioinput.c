@@ -1,0 +1,233 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 The gst-gemini-live authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <gst/base/gstadapter.h>
+
+#include "gstgeminiliveaudioinput.h"
+#include "gstgeminiliveprotocol.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_audio_input_debug);
+#define GST_CAT_DEFAULT gst_gemini_live_audio_input_debug
+
+#define BYTES_PER_MS (GST_GEMINI_LIVE_INPUT_RATE * 2 / 1000)
+
+struct _GstGeminiLiveAudioInput
+{
+  GstGeminiLiveAudioSendFunc send;
+  gpointer user_data;
+
+  /* The lock orders activity changes from other threads (signals) with
+   * the audio from the streaming thread. */
+  GMutex lock;
+  GstGeminiLiveAudioInputSettings settings;
+  GstAdapter *adapter;
+  gsize chunk_bytes;
+  gboolean active;              /* between activityStart and activityEnd */
+  GQueue preroll;               /* gchar*: recent audio messages */
+  guint preroll_max;
+  guint quiet_ms;               /* ENERGY: silence since the last speech */
+};
+
+GstGeminiLiveAudioInput *
+gst_gemini_live_audio_input_new (GstGeminiLiveAudioSendFunc send,
+    gpointer user_data)
+{
+  GstGeminiLiveAudioInput *input = g_new0 (GstGeminiLiveAudioInput, 1);
+
+  if (gst_gemini_live_audio_input_debug == NULL)
+    GST_DEBUG_CATEGORY_INIT (gst_gemini_live_audio_input_debug,
+        "geminiliveaudioinput", 0, "Gemini Live audio input");
+  input->send = send;
+  input->user_data = user_data;
+  input->adapter = gst_adapter_new ();
+  g_mutex_init (&input->lock);
+  g_queue_init (&input->preroll);
+  return input;
+}
+
+void
+gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput * input)
+{
+  g_queue_clear_full (&input->preroll, g_free);
+  g_object_unref (input->adapter);
+  g_mutex_clear (&input->lock);
+  g_free (input);
+}
+
+void
+gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput * input,
+    const GstGeminiLiveAudioInputSettings * settings)
+{
+  g_mutex_lock (&input->lock);
+  input->settings = *settings;
+  input->chunk_bytes = (gsize) settings->chunk_ms * BYTES_PER_MS;
+  input->preroll_max = settings->chunk_ms ?
+      (settings->preroll_ms + settings->chunk_ms - 1) / settings->chunk_ms : 0;
+  input->active = FALSE;
+  input->quiet_ms = 0;
+  gst_adapter_clear (input->adapter);
+  g_queue_clear_full (&input->preroll, g_free);
+  g_mutex_unlock (&input->lock);
+}
+
+gboolean
+gst_gemini_live_audio_input_is_manual (GstGeminiLiveAudioInput * input)
+{
+  gboolean manual;
+
+  g_mutex_lock (&input->lock);
+  manual = input->settings.manual;
+  g_mutex_unlock (&input->lock);
+  return manual;
+}
+
+/* Lock held. */
+static void
+start_activity (GstGeminiLiveAudioInput * input)
+{
+  gchar *json;
+
+  GST_DEBUG ("activity starts (%u pre-roll chunks)",
+      g_queue_get_length (&input->preroll));
+  input->active = TRUE;
+  input->quiet_ms = 0;
+  input->send (gst_gemini_live_protocol_build_activity_start (),
+      input->user_data);
+  /* The start of the speech, which came before the decision. */
+  while ((json = g_queue_pop_head (&input->preroll)))
+    input->send (json, input->user_data);
+}
+
+/* Lock held. */
+static void
+end_activity (GstGeminiLiveAudioInput * input)
+{
+  GST_DEBUG ("activity ends");
+  input->active = FALSE;
+  input->send (gst_gemini_live_protocol_build_activity_end (),
+      input->user_data);
+}
+
+static gdouble
+level_db (const guint8 * data, gsize size)
+{
+  const gint16 *s = (const gint16 *) data;
+  gsize i, n = size / 2;
+  gdouble sum = 0;
+
+  for (i = 0; i < n; i++)
+    sum += (gdouble) s[i] * s[i];
+  if (n == 0 || sum == 0)
+    return -120;
+  return 10 * log10 (sum / n / (32768.0 * 32768.0));
+}
+
+/* Lock held. One chunk of audio, as a message, to the server or held. */
+static void
+handle_chunk (GstGeminiLiveAudioInput * input, const guint8 * data,
+    gsize size)
+{
+  gchar *json = gst_gemini_live_protocol_build_audio (data, size,
+      GST_GEMINI_LIVE_INPUT_RATE);
+
+  if (!input->settings.manual) {
+    input->send (json, input->user_data);
+    return;
+  }
+  if (input->settings.source == GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY) {
+    gboolean speech = level_db (data, size) > input->settings.threshold_db;
+
+    if (speech && !input->active)
+      start_activity (input);
+    if (speech)
+      input->quiet_ms = 0;
+    else if (input->active)
+      input->quiet_ms += size / BYTES_PER_MS;
+  }
+  if (input->active) {
+    input->send (json, input->user_data);
+    if (input->settings.source == GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY &&
+        input->quiet_ms >= input->settings.hangover_ms)
+      end_activity (input);
+    return;
+  }
+  /* Outside activity the server must not get audio: keep a pre-roll. */
+  g_queue_push_tail (&input->preroll, json);
+  while (g_queue_get_length (&input->preroll) > input->preroll_max)
+    g_free (g_queue_pop_head (&input->preroll));
+}
+
+static void
+drain (GstGeminiLiveAudioInput * input, gsize chunk_bytes)
+{
+  while (chunk_bytes > 0 &&
+      gst_adapter_available (input->adapter) >= chunk_bytes) {
+    const guint8 *data = gst_adapter_map (input->adapter, chunk_bytes);
+    handle_chunk (input, data, chunk_bytes);
+    gst_adapter_unmap (input->adapter);
+    gst_adapter_flush (input->adapter, chunk_bytes);
+  }
+}
+
+void
+gst_gemini_live_audio_input_push (GstGeminiLiveAudioInput * input,
+    GstBuffer * buffer)
+{
+  g_mutex_lock (&input->lock);
+  gst_adapter_push (input->adapter, buffer);
+  drain (input, input->chunk_bytes);
+  g_mutex_unlock (&input->lock);
+}
+
+void
+gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput * input)
+{
+  g_mutex_lock (&input->lock);
+  drain (input, gst_adapter_available (input->adapter) & ~(gsize) 1);
+  gst_adapter_clear (input->adapter);
+  if (!input->settings.manual)
+    input->send (gst_gemini_live_protocol_build_audio_stream_end (),
+        input->user_data);
+  else if (input->active)
+    end_activity (input);
+  g_mutex_unlock (&input->lock);
+}
+
+gboolean
+gst_gemini_live_audio_input_set_activity (GstGeminiLiveAudioInput * input,
+    gboolean active)
+{
+  gboolean ok;
+
+  g_mutex_lock (&input->lock);
+  ok = input->settings.manual && input->active != active;
+  if (ok && active)
+    start_activity (input);
+  else if (ok)
+    end_activity (input);
+  g_mutex_unlock (&input->lock);
+  return ok;
+}
+
+void
+gst_gemini_live_audio_input_voice_activity (GstGeminiLiveAudioInput * input,
+    gboolean voice)
+{
+  g_mutex_lock (&input->lock);
+  if (input->settings.manual && input->settings.source ==
+      GST_GEMINI_LIVE_ACTIVITY_SOURCE_VOICE_ACTIVITY && input->active != voice) {
+    /* Audio before this point belongs to the old state. */
+    drain (input, input->chunk_bytes);
+    if (voice)
+      start_activity (input);
+    else
+      end_activity (input);
+  }
+  g_mutex_unlock (&input->lock);
+}

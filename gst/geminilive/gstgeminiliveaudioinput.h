@@ -1,0 +1,60 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 The gst-gemini-live authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Microphone audio (16 kHz mono S16LE) into realtimeInput messages: fixed
+ * size chunks, and, when the server's activity detection is off,
+ * activityStart/activityEnd around the speech with the audio before a
+ * start held back (a short pre-roll is sent after it, never before).
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  /* The application emits activity-start / activity-end. */
+  GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS = 0,
+  /* The element's own input energy decides. */
+  GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY = 1,
+  /* Upstream voice activity (webrtcdsp voice-detection=true meta). */
+  GST_GEMINI_LIVE_ACTIVITY_SOURCE_VOICE_ACTIVITY = 2,
+} GstGeminiLiveActivitySource;
+
+typedef struct _GstGeminiLiveAudioInput GstGeminiLiveAudioInput;
+
+/* Takes the JSON message. Called from the thread that fed the input. */
+typedef void (*GstGeminiLiveAudioSendFunc) (gchar * json, gpointer user_data);
+
+typedef struct
+{
+  guint chunk_ms;
+  gboolean manual;              /* automatic activity detection is off */
+  GstGeminiLiveActivitySource source;
+  gdouble threshold_db;         /* ENERGY: speech above this level */
+  guint hangover_ms;            /* ENERGY: silence that ends activity */
+  guint preroll_ms;             /* audio kept from before a start */
+} GstGeminiLiveAudioInputSettings;
+
+GstGeminiLiveAudioInput *gst_gemini_live_audio_input_new
+    (GstGeminiLiveAudioSendFunc send, gpointer user_data);
+void gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput * input);
+
+void gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput * input,
+    const GstGeminiLiveAudioInputSettings * settings);
+void gst_gemini_live_audio_input_push (GstGeminiLiveAudioInput * input,
+    GstBuffer * buffer);
+/* Sends what is left; then audioStreamEnd, or activityEnd in manual mode. */
+void gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput * input);
+/* FALSE if the transition makes no sense (automatic mode, already in it). */
+gboolean gst_gemini_live_audio_input_set_activity (GstGeminiLiveAudioInput *
+    input, gboolean active);
+/* Upstream voice activity, for GST_GEMINI_LIVE_ACTIVITY_SOURCE_VOICE_ACTIVITY. */
+void gst_gemini_live_audio_input_voice_activity (GstGeminiLiveAudioInput *
+    input, gboolean voice);
+gboolean gst_gemini_live_audio_input_is_manual (GstGeminiLiveAudioInput *
+    input);
+
+G_END_DECLS
