@@ -1292,6 +1292,7 @@ static void
 gst_gemini_live_init (GstGeminiLive * self)
 {
   GstElement *convert, *resample, *filter, *sink;
+  GstPadTemplate *templ;
   GstCaps *caps;
   GstPad *target;
 
@@ -1339,8 +1340,10 @@ gst_gemini_live_init (GstGeminiLive * self)
     target = gst_element_get_static_pad (convert, "sink");
     gst_pad_add_probe (target, GST_PAD_PROBE_TYPE_BUFFER,
         voice_activity_probe, self, NULL);
+    templ = gst_static_pad_template_get (&sink_audio_template);
     self->audio_sinkpad = gst_ghost_pad_new_from_template ("sink_audio",
-        target, gst_static_pad_template_get (&sink_audio_template));
+        target, templ);
+    gst_object_unref (templ);
     gst_object_unref (target);
   } else {
     /* Reported when the state changes; the pad still exists. */
@@ -1348,8 +1351,10 @@ gst_gemini_live_init (GstGeminiLive * self)
     gst_clear_object (&resample);
     gst_clear_object (&filter);
     gst_clear_object (&sink);
+    templ = gst_static_pad_template_get (&sink_audio_template);
     self->audio_sinkpad = gst_ghost_pad_new_no_target_from_template
-        ("sink_audio", gst_static_pad_template_get (&sink_audio_template));
+        ("sink_audio", templ);
+    gst_object_unref (templ);
   }
   gst_element_add_pad (GST_ELEMENT (self), self->audio_sinkpad);
 }

@@ -305,7 +305,8 @@ validate_tools (const GstGeminiLiveConfig *config, GError **error)
   if (!gst_gemini_live_protocol_check_depth (
           config->tools_json, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
     set_error (error, config,
-        "Property 'tools': JSON nested deeper than %d levels",
+        "Property 'tools': not strict JSON (nested deeper than %d levels, "
+        "a comment, several values or a non-JSON escape)",
         GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
     return FALSE;
   }
@@ -384,7 +385,8 @@ validate_setup_extra (const GstGeminiLiveConfig *config, GError **error)
   if (!gst_gemini_live_protocol_check_depth (
           config->setup_extra_json, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
     set_error (error, config,
-        "Property 'setup-extra': JSON nested deeper than %d levels",
+        "Property 'setup-extra': not strict JSON (nested deeper than %d "
+        "levels, a comment, several values or a non-JSON escape)",
         GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
     return FALSE;
   }

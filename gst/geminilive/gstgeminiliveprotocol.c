@@ -27,10 +27,17 @@ is_set (const gchar *str)
 
 /* ---- client -> server ---------------------------------------------- */
 
+static void write_node (GString *out, JsonNode *node);
+
+/* Our writer, not json_to_string(): json-glib 1.6 prints huge or exponent
+ * numbers as "inf.0" or "2e+17.0", which is not JSON. */
 static gchar *
 node_to_compact_json (JsonNode *node)
 {
-  return json_to_string (node, FALSE);
+  GString *out = g_string_new (NULL);
+
+  write_node (out, node);
+  return g_string_free (out, FALSE);
 }
 
 /* Takes ownership of root. */
@@ -72,8 +79,8 @@ parse_json_text (const gchar *text, GError **error)
           text, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
     g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
         GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-        "JSON nested deeper than %d levels",
-        GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+        "not strict JSON (nested deeper than %d levels, a comment, several "
+        "values or a non-JSON escape)", GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
     return NULL;
   }
 
@@ -94,8 +101,6 @@ parse_json_text (const gchar *text, GError **error)
 }
 
 /* -- serializing with readable numbers -- */
-
-static void write_node (GString *out, JsonNode *node);
 
 /* json-glib prints doubles with 17 digits (0.7 becomes
  * 0.69999999999999996); the shortest text that reads back as the same
@@ -132,12 +137,18 @@ static void
 write_string (GString *out, const gchar *str)
 {
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  gchar *valid = NULL;
   gchar *json;
 
+  /* json-glib turns escapes such as a lone \ud800 into bytes that are not
+   * UTF-8; nothing invalid leaves this writer. */
+  if (!g_utf8_validate (str, -1, NULL))
+    str = valid = g_utf8_make_valid (str, -1);
   json_node_set_string (node, str);
   json = json_to_string (node, FALSE);
   g_string_append (out, json);
   g_free (json);
+  g_free (valid);
   json_node_unref (node);
 }
 
@@ -1161,11 +1172,32 @@ gst_gemini_live_event_type_nick (GstGeminiLiveEventType type)
   return "unknown";
 }
 
+static gint
+hex4 (const gchar *p, gsize left)
+{
+  gint v = 0, i;
+
+  if (left < 4)
+    return -1;
+  for (i = 0; i < 4; i++) {
+    gint d = g_ascii_xdigit_value (p[i]);
+    if (d < 0)
+      return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/* Also the gate for what json-glib 1.6 wrongly accepts: its recursion
+ * overflows the stack on deep nesting (and skips comments, which would
+ * hide that nesting), it keeps only the last of several top-level values
+ * and leaks the others, and it turns C escapes and lone surrogates into
+ * bytes that are not UTF-8. None of these is JSON; all are refused. */
 gboolean
 gst_gemini_live_protocol_check_depth (
     const gchar *data, gsize size, guint max_depth)
 {
-  gboolean in_string = FALSE;
+  gboolean in_string = FALSE, closed_top = FALSE, top_scalar = FALSE;
   guint depth = 0;
   gsize i;
 
@@ -1175,17 +1207,61 @@ gst_gemini_live_protocol_check_depth (
     gchar c = data[i];
 
     if (in_string) {
-      if (c == '\\')
-        i++; /* the escaped character cannot end it */
-      else if (c == '"')
+      if (c == '\\') {
+        gchar e = i + 1 < size ? data[i + 1] : '\0';
+
+        if (e == 'u') {
+          gint u = hex4 (data + i + 2, size - i - 2);
+
+          if (u < 0 || (u >= 0xDC00 && u <= 0xDFFF))
+            return FALSE;
+          if (u >= 0xD800 && u <= 0xDBFF) {
+            /* A high surrogate needs its low half right after. */
+            gint low = i + 7 < size && data[i + 6] == '\\' &&
+                data[i + 7] == 'u' ? hex4 (data + i + 8, size - i - 8) : -1;
+            if (low < 0xDC00 || low > 0xDFFF)
+              return FALSE;
+            i += 6;
+          }
+          i += 5;
+        } else if (e != '"' && e != '\\' && e != '/' && e != 'b' &&
+            e != 'f' && e != 'n' && e != 'r' && e != 't') {
+          return FALSE;
+        } else {
+          i++;
+        }
+      } else if (c == '"') {
         in_string = FALSE;
-    } else if (c == '"') {
+        if (depth == 0)
+          closed_top = TRUE;
+      }
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      if (top_scalar)
+        closed_top = TRUE;
+      continue;
+    }
+    /* Anything after the first complete top-level value. */
+    if (closed_top || c == '/')
+      return FALSE;
+    if (depth == 0 && c != '{' && c != '[' && c != '"') {
+      /* A bare number, true, false or null as the whole text. */
+      top_scalar = TRUE;
+      continue;
+    }
+    if (top_scalar)
+      return FALSE;
+    if (c == '"') {
       in_string = TRUE;
     } else if (c == '{' || c == '[') {
       if (++depth > max_depth)
         return FALSE;
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      depth--;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0)
+        return FALSE;
+      if (--depth == 0)
+        closed_top = TRUE;
     }
   }
   return TRUE;
@@ -1961,6 +2037,12 @@ set_malformed (
   reason = g_strdup_vprintf (format, args);
   va_end (args);
   snippet = frame_snippet (data, size);
+  /* json-glib's messages can cut a UTF-8 sequence in half. */
+  if (!g_utf8_validate (reason, -1, NULL)) {
+    gchar *valid = g_utf8_make_valid (reason, -1);
+    g_free (reason);
+    reason = valid;
+  }
   g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
       GST_GEMINI_LIVE_PROTOCOL_ERROR_MALFORMED,
       "Malformed server message (%s): '%s'", reason, snippet);
@@ -1998,7 +2080,8 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
   }
   if (!gst_gemini_live_protocol_check_depth (
           data, size, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
-    set_malformed (error, data, size, "nested deeper than %d levels",
+    set_malformed (error, data, size, "not strict JSON: nested deeper "
+        "than %d levels, a comment, several values or a non-JSON escape",
         GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
     return NULL;
   }

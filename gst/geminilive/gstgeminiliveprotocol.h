@@ -163,9 +163,10 @@ GPtrArray *gst_gemini_live_protocol_parse (
 /* Deepest nesting of arrays/objects accepted in any JSON handled here. */
 #define GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH 64
 
-/* TRUE if the JSON text nests at most max_depth arrays/objects. A cheap
- * scan (brackets outside strings) that keeps hostile input away from
- * json-glib's recursive parser; it does not validate the JSON. */
+/* TRUE if the JSON text nests at most max_depth arrays/objects, has one
+ * top-level value, no comments and only JSON escapes (surrogates paired).
+ * A cheap scan that keeps hostile input away from json-glib's recursive
+ * parser and its leaks; json-glib still validates the rest. */
 gboolean gst_gemini_live_protocol_check_depth (
     const gchar *data, gsize size, guint max_depth);
 

@@ -12,6 +12,7 @@
 #include <gst/app/gstappsink.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gls-sim.h"
@@ -28,6 +29,8 @@ typedef struct
   GstBus *bus;
   GstHarness *in;               /* pushes into sink_audio */
   GstHarness *out;              /* pulls from src */
+  gboolean vertex;
+  gboolean invalid_on_purpose;  /* keep out of the conformance log */
 } Fixture;
 
 static GlsSimOptions
@@ -59,6 +62,7 @@ fixture_setup_valist (Fixture * f, const GlsSimOptions * options,
   memset (f, 0, sizeof (*f));
   f->sim = gls_sim_new (options, &error);
   fail_unless (f->sim != NULL, "simulator: %s", error ? error->message : "");
+  f->vertex = fixture_endpoint == ENDPOINT_VERTEX;
   switch (fixture_endpoint) {
     case ENDPOINT_VERTEX:
       uri = gls_sim_get_vertex_uri (f->sim, "v1");
@@ -114,9 +118,37 @@ fixture_setup (Fixture * f, const gchar * first_property, ...)
   va_end (args);
 }
 
+/* Appends what went on the wire to the log the conformance test checks
+ * against the simulator's schema table. */
+static void
+log_wire (Fixture * f)
+{
+  const gchar *path = g_getenv ("GEMINI_LIVE_WIRE_LOG");
+  GPtrArray *msgs;
+  GString *out;
+  FILE *file;
+  guint i;
+
+  if (path == NULL || *path == '\0' || f->invalid_on_purpose)
+    return;
+  msgs = gls_sim_dup_client_messages (f->sim);
+  out = g_string_new (NULL);
+  for (i = 0; i < msgs->len; i++)
+    g_string_append_printf (out, "%s\t%s\n", f->vertex ? "vertex" : "gemini",
+        (const gchar *) g_ptr_array_index (msgs, i));
+  file = fopen (path, "a");
+  if (file != NULL) {
+    fwrite (out->str, 1, out->len, file);
+    fclose (file);
+  }
+  g_string_free (out, TRUE);
+  g_ptr_array_unref (msgs);
+}
+
 static void
 fixture_teardown (Fixture * f)
 {
+  log_wire (f);
   gst_harness_teardown (f->in);
   gst_harness_teardown (f->out);
   gst_bus_set_flushing (f->bus, TRUE);
@@ -989,6 +1021,7 @@ GST_START_TEST (test_strict_server_rejects_unknown_field)
    * error carries the server's reason. */
   fixture_setup (&f, "tools",
       "[{\"name\":\"f\",\"parameterz\":{\"type\":\"OBJECT\"}}]", NULL);
+  f.invalid_on_purpose = TRUE;
   gst_harness_play (f.out);
   msg = wait_message (&f, "error");
   gst_message_parse_error (msg, &err, NULL);
@@ -1691,6 +1724,10 @@ GST_START_TEST (test_client_content_and_tool_response_options)
   fail_if (ok);
   fail_unless (gls_sim_wait_message_kind (f.sim, "clientContent", WAIT_MS));
 
+  g_signal_emit_by_name (f.element, "update-context", "Answer in French.",
+      NULL, &ok);
+  fail_unless (ok);
+  fail_unless (gls_sim_wait_message_kind (f.sim, "contextUpdate", WAIT_MS));
   g_signal_emit_by_name (f.element, "send-realtime-text", "call get_weather",
       &ok);
   gst_message_unref (wait_message (&f, "geminilive/tool-call"));
@@ -1700,7 +1737,7 @@ GST_START_TEST (test_client_content_and_tool_response_options)
   g_signal_emit_by_name (f.element, "send-tool-error", seen.id, "get_weather",
       "service down", &ok);
   fail_unless (ok);
-  fail_unless (gls_sim_wait_client_messages (f.sim, 6, WAIT_MS));
+  fail_unless (gls_sim_wait_client_messages (f.sim, 7, WAIT_MS));
   msgs = client_messages_of (&f, "toolResponse");
   fail_unless_equals_int (msgs->len, 2);
   fail_unless (strstr (g_ptr_array_index (msgs, 0), "\"scheduling\":"
@@ -2171,4 +2208,14 @@ geminilive_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (geminilive);
+int
+main (int argc, char **argv)
+{
+  const gchar *wire_log = g_getenv ("GEMINI_LIVE_WIRE_LOG");
+
+  /* Each run starts a fresh log for the conformance test. */
+  if (wire_log != NULL && *wire_log != '\0')
+    g_file_set_contents (wire_log, "", 0, NULL);
+  gst_check_init (&argc, &argv);
+  return gst_check_run_suite (geminilive_suite (), "geminilive", __FILE__);
+}

@@ -2497,7 +2497,7 @@ GST_START_TEST (test_config_validate_fields)
         "Property 'output-transcription-languages': 'x y'", NULL },
     { m_extra_not_json, "Property 'setup-extra': not valid JSON", NULL },
     { m_extra_array, "Property 'setup-extra': must be a JSON object", NULL },
-    { m_extra_deep, "Property 'setup-extra': JSON nested deeper", NULL },
+    { m_extra_deep, "Property 'setup-extra': not strict JSON", NULL },
     { m_vertex_nothing, "Property 'backend': Vertex AI needs", "'api-key'" },
     { m_vertex_no_token, "Property 'access-token'", "'vertex-project'" },
     { m_vertex_ephemeral, "Property 'api-key': ephemeral tokens", NULL },
