@@ -152,9 +152,11 @@ stamp_audio (GstGeminiLiveOutput * output, GstBuffer * buf, GstClockTime now)
   if (!output->in_turn) {
     pts = MAX (now, output->position);
     output->in_turn = TRUE;
-  } else if (now > output->position + output->latency / 2) {
-    /* The network fell behind for longer than the latency can hide:
-     * restart from now rather than send late audio. */
+  } else if (now > output->position + output->latency) {
+    /* The network fell behind for longer than the latency can hide: the
+     * sink would get it after its render time, so restart from now. (A
+     * sync sink downstream blocks each push for up to the latency; that
+     * alone is not lateness.) */
     GST_INFO ("underrun of %" GST_TIME_FORMAT ", resyncing",
         GST_TIME_ARGS (now - output->position));
     pts = now;

@@ -571,6 +571,84 @@ GST_START_TEST (test_live_no_preroll)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gsize bytes;
+  guint buffers;
+  guint disconts;
+} SinkCount;
+
+static void
+on_handoff (GstElement * sink, GstBuffer * buf, GstPad * pad, SinkCount * c)
+{
+  g_mutex_lock (&c->lock);
+  c->bytes += gst_buffer_get_size (buf);
+  c->buffers++;
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT))
+    c->disconts++;
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+}
+
+/* With a synchronising sink right after the element (each push blocks
+ * for the latency), an answer plays as one contiguous stream. */
+GST_START_TEST (test_sync_sink_gets_contiguous_answer)
+{
+  GlsSimOptions options = default_sim_options ();
+  GlsSim *sim;
+  GstElement *pipeline, *gemini, *sink;
+  SinkCount count = { 0, };
+  GstBus *bus;
+  GBytes *sent;
+  gchar *uri, *desc;
+  gboolean ok = FALSE;
+  gint64 deadline;
+
+  options.answer_ms = 1000;
+  sim = gls_sim_new (&options, NULL);
+  uri = gls_sim_get_uri (sim, "v1");
+  desc = g_strdup_printf ("audiotestsrc is-live=true wave=silence ! "
+      "geminilive name=g uri=%s api-key=" TEST_KEY " ! "
+      "fakesink name=s sync=true signal-handoffs=true", uri);
+  pipeline = gst_parse_launch (desc, NULL);
+  gemini = gst_bin_get_by_name (GST_BIN (pipeline), "g");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
+  g_mutex_init (&count.lock);
+  g_cond_init (&count.cond);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), &count);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  fail_unless (gls_sim_wait_received_audio (sim, 1, WAIT_MS));
+  g_signal_emit_by_name (gemini, "send-text", "Hello", &ok);
+  fail_unless (gls_sim_wait_answers_sent (sim, 1, WAIT_MS));
+  sent = gls_sim_dup_sent_audio (sim);
+
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  g_mutex_lock (&count.lock);
+  while (count.bytes < g_bytes_get_size (sent))
+    fail_unless (g_cond_wait_until (&count.cond, &count.lock, deadline),
+        "only %" G_GSIZE_FORMAT " bytes played", count.bytes);
+  fail_unless_equals_int (count.disconts, 0);
+  fail_unless (count.buffers >= 10);
+  g_mutex_unlock (&count.lock);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_bytes_unref (sent);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (gemini);
+  gst_object_unref (pipeline);
+  g_mutex_clear (&count.lock);
+  g_cond_clear (&count.cond);
+  g_free (desc);
+  g_free (uri);
+  gls_sim_free (sim);
+}
+
+GST_END_TEST;
+
 /* ---- barge-in ---------------------------------------------------------- */
 
 GST_START_TEST (test_interruption_drops_queued_audio)
@@ -2165,6 +2243,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_model_audio_exact_and_timed);
   tcase_add_test (tc, test_latency_query);
   tcase_add_test (tc, test_live_no_preroll);
+  tcase_add_test (tc, test_sync_sink_gets_contiguous_answer);
   tcase_add_test (tc, test_interruption_drops_queued_audio);
   tcase_add_test (tc, test_audio_with_interrupted_not_played);
   tcase_add_test (tc, test_tool_call_answered_by_signal_return);
