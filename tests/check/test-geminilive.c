@@ -1992,6 +1992,225 @@ GST_START_TEST (test_text_pads_carry_timed_transcripts)
 
 GST_END_TEST;
 
+/* ---- nothing lost, nothing doubled ------------------------------------- */
+
+/* Speech the model will hear, made distinct sample by sample so a lost or
+ * repeated chunk cannot go unnoticed. */
+static GBytes *
+make_speech (guint ms, guint seed)
+{
+  guint n = 16 * ms, i;
+  gint16 *samples = g_new (gint16, n);
+
+  for (i = 0; i < n; i++)
+    samples[i] = (gint16) (8000 * sin (2 * G_PI * 440.0 * i / 16000.0)) +
+        (gint16) ((seed * 7 + i) % 13);
+  return g_bytes_new_take (samples, n * sizeof (gint16));
+}
+
+/* Pushes and remembers everything the user says. */
+static void
+say (Fixture * f, GByteArray * said, GBytes * audio)
+{
+  g_byte_array_append (said, g_bytes_get_data (audio, NULL),
+      g_bytes_get_size (audio));
+  push_bytes (f, audio);
+}
+
+/* The conversation the model has heard (over every connection, rewound to
+ * each resumed handle) is exactly what was said: nothing missing, nothing
+ * twice. */
+static void
+check_heard_exactly (Fixture * f, GByteArray * said)
+{
+  GBytes *heard;
+
+  fail_unless (gls_sim_wait_conversation_audio (f->sim, said->len, WAIT_MS),
+      "the model heard less than the %u bytes said", said->len);
+  heard = gls_sim_dup_conversation_audio (f->sim);
+  fail_unless_equals_int (g_bytes_get_size (heard), said->len);
+  fail_unless (memcmp (g_bytes_get_data (heard, NULL), said->data,
+          said->len) == 0, "the model heard other audio than was said");
+  g_bytes_unref (heard);
+}
+
+/* Starts a session and waits for its first handle, before any input. */
+static void
+start_with_handle (Fixture * f)
+{
+  gst_harness_play (f->out);
+  gst_message_unref (wait_message (f, "geminilive/session-resumption-update"));
+}
+
+GST_START_TEST (test_go_away_mid_user_speech_loses_nothing)
+{
+  Fixture f;
+  GByteArray *said = g_byte_array_new ();
+
+  fixture_setup (&f, NULL);
+  start_with_handle (&f);
+  gls_sim_go_away_at_next (f.sim, "user-speech", 3000);
+  /* Whole 40 ms chunks, so nothing waits in the element's chunker. */
+  say (&f, said, make_speech (600, 1));
+  say (&f, said, make_tone (600, 0));
+  gst_message_unref (wait_message (&f, "geminilive/reconnected"));
+  gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
+  say (&f, said, make_speech (320, 2));
+  check_heard_exactly (&f, said);
+  fail_unless (gls_sim_get_resume_count (f.sim) >= 1);
+  g_byte_array_unref (said);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_go_away_mid_answer_keeps_the_answer)
+{
+  Fixture f;
+  GByteArray *said = g_byte_array_new ();
+  GBytes *sent, *got;
+  GPtrArray *bufs;
+
+  fixture_setup (&f, NULL);
+  start_with_handle (&f);
+  gls_sim_go_away_at_next (f.sim, "answer-start", 5000);
+  say (&f, said, make_speech (520, 3));
+  say (&f, said, make_tone (600, 0));
+  /* The switch waits for the answer to finish: it plays whole, once. */
+  gst_message_unref (wait_message (&f, "geminilive/reconnected"));
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+  sent = gls_sim_dup_sent_audio (f.sim);
+  bufs = pull_audio (&f, g_bytes_get_size (sent));
+  got = concat (bufs);
+  fail_unless (g_bytes_equal (got, sent));
+  check_contiguous (bufs);
+  check_heard_exactly (&f, said);
+  g_bytes_unref (got);
+  g_bytes_unref (sent);
+  g_ptr_array_unref (bufs);
+  g_byte_array_unref (said);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_internal_error_mid_answer_abandons_it)
+{
+  Fixture f;
+  GByteArray *said = g_byte_array_new ();
+  GPtrArray *bufs;
+  GstBuffer *buf;
+  GBytes *sent;
+  GstMapInfo map;
+  guint i;
+
+  fixture_setup (&f, NULL);
+  start_with_handle (&f);
+  gls_sim_close_at_next (f.sim, "answer-start", 1011,
+      "Internal error occurred.");
+  say (&f, said, make_speech (520, 4));
+  say (&f, said, make_tone (600, 0));
+  gst_message_unref (wait_message (&f, "geminilive/reconnected"));
+  /* The user's turn was resent, so the model answers again, in full. */
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+  check_heard_exactly (&f, said);
+
+  /* Whatever of the abandoned answer was queued is gone: the answer that
+   * follows starts with DISCONT and with its own first bytes. */
+  sent = gls_sim_dup_sent_audio (f.sim);
+  bufs = pull_audio (&f, 1);
+  for (i = 0; i < bufs->len; i++) {
+    buf = g_ptr_array_index (bufs, i);
+    if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT))
+      break;
+  }
+  while (i == bufs->len) {
+    g_ptr_array_unref (bufs);
+    bufs = pull_audio (&f, 1);
+    for (i = 0; i < bufs->len; i++)
+      if (GST_BUFFER_FLAG_IS_SET (g_ptr_array_index (bufs, i),
+              GST_BUFFER_FLAG_DISCONT))
+        break;
+  }
+  buf = g_ptr_array_index (bufs, i);
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  /* The second answer is the last full answer the simulator sent. */
+  fail_unless (memcmp (map.data, (const guint8 *) g_bytes_get_data (sent,
+              NULL) + g_bytes_get_size (sent) - 1200 * 48, map.size) == 0);
+  gst_buffer_unmap (buf, &map);
+  g_bytes_unref (sent);
+  g_ptr_array_unref (bufs);
+  g_byte_array_unref (said);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_refused_reconnects_lose_nothing)
+{
+  Fixture f;
+  GByteArray *said = g_byte_array_new ();
+  GstMessage *msg;
+  guint attempts = 0;
+
+  fixture_setup (&f, NULL);
+  start_with_handle (&f);
+  say (&f, said, make_speech (200, 5));
+  fail_unless (gls_sim_wait_conversation_audio (f.sim, said->len, WAIT_MS));
+  gls_sim_set_refuse_count (f.sim, 3);
+  gls_sim_drop (f.sim);
+  say (&f, said, make_speech (320, 6));
+  /* Three refusals, with backoff, then the session resumes. */
+  do {
+    msg = wait_message (&f, "geminilive/reconnecting");
+    attempts = message_uint (msg, "attempt");
+    gst_message_unref (msg);
+  } while (attempts < 4);
+  gst_message_unref (wait_message (&f, "geminilive/reconnected"));
+  say (&f, said, make_speech (200, 7));
+  check_heard_exactly (&f, said);
+  g_byte_array_unref (said);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_slow_pongs_live_silent_death_detected)
+{
+  Fixture f;
+  GstMessage *msg;
+
+  fixture_setup (&f, "keepalive-interval", 1, "keepalive-timeout", 3, NULL);
+  start_with_handle (&f);
+  /* Pongs 2 s late and nothing else from the server for longer than the
+   * timeout: a slow pong is not death. (A negative check: it watches the
+   * bus for 4.5 s.) */
+  gls_sim_set_pong_delay (f.sim, 2000);
+  msg = gst_bus_timed_pop_filtered (f.bus, 4500 * GST_MSECOND,
+      GST_MESSAGE_ELEMENT);
+  while (msg != NULL) {
+    fail_if (gst_structure_has_name (gst_message_get_structure (msg),
+            "geminilive/reconnecting"), "a slow pong was taken for death");
+    gst_message_unref (msg);
+    msg = gst_bus_timed_pop_filtered (f.bus, 100 * GST_MSECOND,
+        GST_MESSAGE_ELEMENT);
+  }
+  fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
+  gls_sim_set_pong_delay (f.sim, 0);
+
+  /* A connection that goes silent (no data, no pong) is replaced. */
+  gls_sim_stall (f.sim);
+  msg = wait_message (&f, "geminilive/reconnecting");
+  fail_unless_equals_int (message_uint (msg, "close-code"), 1006);
+  fail_unless (strstr (gst_structure_get_string (gst_message_get_structure
+              (msg), "reason"), "no data or pong") != NULL);
+  gst_message_unref (msg);
+  gst_message_unref (wait_message (&f, "geminilive/reconnected"));
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 /* ---- video ------------------------------------------------------------- */
 
 /* Width and height from a JPEG's SOF0 marker. */
@@ -2280,6 +2499,11 @@ geminilive_suite (void)
   tcase_add_test (tc, test_vertex_ai_bearer_and_session_id);
   tcase_add_test (tc, test_ephemeral_token_uses_constrained_method);
   tcase_add_test (tc, test_text_pads_carry_timed_transcripts);
+  tcase_add_test (tc, test_go_away_mid_user_speech_loses_nothing);
+  tcase_add_test (tc, test_go_away_mid_answer_keeps_the_answer);
+  tcase_add_test (tc, test_internal_error_mid_answer_abandons_it);
+  tcase_add_test (tc, test_refused_reconnects_lose_nothing);
+  tcase_add_test (tc, test_slow_pongs_live_silent_death_detected);
   tcase_add_test (tc, test_video_raw_scaled_rate_limited_jpeg);
   tcase_add_test (tc, test_video_accepts_jpeg);
   tcase_add_test (tc, test_replay_recorded_vertex_audio);
