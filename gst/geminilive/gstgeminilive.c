@@ -32,6 +32,27 @@
  * element is dropped at once and the next buffer carries DISCONT; nothing
  * is flushed downstream, so the pipeline clock is never reset.
  *
+ * Request pads carry text: `src_text` the model's text (or the transcript
+ * of its speech, with output-transcription=true) stamped where that audio
+ * plays, `src_input_text` the user's transcript, and `sink_text` takes
+ * text the user types (sent as realtime text).
+ *
+ * The conversation survives the service's connection limit and network
+ * faults (#GstGeminiLive:reconnect): on `goAway` the element moves to a
+ * new connection before the deadline and resumes the session; after a
+ * drop or a retryable close it reconnects with backoff. Input sent since
+ * the newest resumption handle is sent again, input captured meanwhile is
+ * queued, and every step is a `geminilive/reconnecting` and
+ * `geminilive/reconnected` message. Close codes that retrying cannot fix
+ * (1007, an unknown model or key) are errors at once.
+ *
+ * With automatic-activity-detection=false the element sends
+ * `activityStart`/`activityEnd` itself, driven by the application's
+ * signals, the input's energy or upstream voice activity, and never sends
+ * audio outside an activity. While a BLOCKING tool call is unanswered,
+ * realtime input waits; a call unanswered after
+ * #GstGeminiLive:tool-call-timeout gets an error response.
+ *
  * After EOS on `sink_audio` the element sends `audioStreamEnd`, waits for
  * the model to finish its answer and then ends `src` with EOS, so a file
  * in gives a file out.
@@ -120,8 +141,8 @@ enum
 
 static guint signals[LAST_SIGNAL];
 
-static gboolean gst_gemini_live_send_text (GstGeminiLive * self,
-    const gchar * text);
+static gboolean gst_gemini_live_send_text (
+    GstGeminiLive *self, const gchar *text);
 
 struct _GstGeminiLive
 {
@@ -130,13 +151,13 @@ struct _GstGeminiLive
   GstPad *srcpad;
   GstPad *audio_sinkpad;
   GstGeminiLiveVideo *video;
-  GstPad *text_pads[2];         /* GstGeminiLiveTextKind -> request pad */
+  GstPad *text_pads[2]; /* GstGeminiLiveTextKind -> request pad */
   GstPad *text_sinkpad;
   GstGeminiLiveOutput *output;
 
   /* Settings; protected by the object lock. */
   GstGeminiLiveConfig settings;
-  gchar *current_handle;        /* newest resumable handle from the server */
+  gchar *current_handle; /* newest resumable handle from the server */
   gchar *tools_file;
   GstGeminiLiveConnectionSettings connection;
   GstGeminiLiveTools *tools;
@@ -151,35 +172,35 @@ struct _GstGeminiLive
   GstGeminiLiveSession *session;
 
   GstGeminiLiveAudioInput *audio_input;
-  GstGeminiLiveAudioInputSettings audio_settings;       /* object lock */
+  GstGeminiLiveAudioInputSettings audio_settings; /* object lock */
   /* Set when sink_audio got EOS: the next finished answer ends src. */
   gint audio_eos;
 };
 
-static GstStaticPadTemplate sink_audio_template =
-GST_STATIC_PAD_TEMPLATE ("sink_audio", GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("audio/x-raw"));
+static GstStaticPadTemplate sink_audio_template
+    = GST_STATIC_PAD_TEMPLATE ("sink_audio", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("audio/x-raw"));
 
-static GstStaticPadTemplate sink_video_template =
-GST_STATIC_PAD_TEMPLATE ("sink_video", GST_PAD_SINK, GST_PAD_REQUEST,
-    GST_STATIC_CAPS ("video/x-raw; image/jpeg"));
+static GstStaticPadTemplate sink_video_template
+    = GST_STATIC_PAD_TEMPLATE ("sink_video", GST_PAD_SINK, GST_PAD_REQUEST,
+        GST_STATIC_CAPS ("video/x-raw; image/jpeg"));
 
-static GstStaticPadTemplate sink_text_template =
-GST_STATIC_PAD_TEMPLATE ("sink_text", GST_PAD_SINK, GST_PAD_REQUEST,
-    GST_STATIC_CAPS ("text/x-raw, format=(string){ utf8, pango-markup }"));
+static GstStaticPadTemplate sink_text_template
+    = GST_STATIC_PAD_TEMPLATE ("sink_text", GST_PAD_SINK, GST_PAD_REQUEST,
+        GST_STATIC_CAPS ("text/x-raw, format=(string){ utf8, pango-markup }"));
 
-static GstStaticPadTemplate src_text_template =
-GST_STATIC_PAD_TEMPLATE ("src_text", GST_PAD_SRC, GST_PAD_REQUEST,
-    GST_STATIC_CAPS ("text/x-raw, format=utf8"));
+static GstStaticPadTemplate src_text_template
+    = GST_STATIC_PAD_TEMPLATE ("src_text", GST_PAD_SRC, GST_PAD_REQUEST,
+        GST_STATIC_CAPS ("text/x-raw, format=utf8"));
 
-static GstStaticPadTemplate src_input_text_template =
-GST_STATIC_PAD_TEMPLATE ("src_input_text", GST_PAD_SRC, GST_PAD_REQUEST,
-    GST_STATIC_CAPS ("text/x-raw, format=utf8"));
+static GstStaticPadTemplate src_input_text_template
+    = GST_STATIC_PAD_TEMPLATE ("src_input_text", GST_PAD_SRC, GST_PAD_REQUEST,
+        GST_STATIC_CAPS ("text/x-raw, format=utf8"));
 
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("audio/x-raw, format=S16LE, layout=interleaved, "
-        "rate=24000, channels=1"));
+static GstStaticPadTemplate src_template
+    = GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("audio/x-raw, format=S16LE, layout=interleaved, "
+                         "rate=24000, channels=1"));
 
 #define gst_gemini_live_parent_class parent_class
 G_DEFINE_TYPE (GstGeminiLive, gst_gemini_live, GST_TYPE_BIN);
@@ -187,19 +208,19 @@ G_DEFINE_TYPE (GstGeminiLive, gst_gemini_live, GST_TYPE_BIN);
 static void
 element_init (void)
 {
-  GST_DEBUG_CATEGORY_INIT (gst_gemini_live_debug, "geminilive", 0,
-      "Gemini Live API element");
+  GST_DEBUG_CATEGORY_INIT (
+      gst_gemini_live_debug, "geminilive", 0, "Gemini Live API element");
   gst_gemini_live_enums_mark_as_plugin_api ();
 }
 
-GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (geminilive, "geminilive",
-    GST_RANK_NONE, GST_TYPE_GEMINI_LIVE, element_init ());
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (geminilive, "geminilive", GST_RANK_NONE,
+    GST_TYPE_GEMINI_LIVE, element_init ());
 
 /* ---- bus messages ------------------------------------------------------ */
 
 static void
-post_event_message (GstGeminiLive * self, const gchar * kind,
-    const gchar * first_field, ...)
+post_event_message (
+    GstGeminiLive *self, const gchar *kind, const gchar *first_field, ...)
 {
   GstStructure *s;
   gchar *name = g_strdup_printf ("geminilive/%s", kind);
@@ -213,14 +234,14 @@ post_event_message (GstGeminiLive * self, const gchar * kind,
     va_end (args);
   }
   g_free (name);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
+  gst_element_post_message (
+      GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
 }
 
 /* ---- session callbacks (session thread) -------------------------------- */
 
 static void
-answer_tool_call (GstGeminiLive * self, const GstGeminiLiveEvent * event)
+answer_tool_call (GstGeminiLive *self, const GstGeminiLiveEvent *event)
 {
   gchar *response = NULL;
   gchar *json;
@@ -230,42 +251,42 @@ answer_tool_call (GstGeminiLive * self, const GstGeminiLiveEvent * event)
   /* Signal first, so the bus message means the handler has run. */
   g_signal_emit (self, signals[SIGNAL_TOOL_CALL], 0, event->id, event->text,
       event->json, &response);
-  post_event_message (self, "tool-call", "id", G_TYPE_STRING, event->id,
-      "name", G_TYPE_STRING, event->text, "args", G_TYPE_STRING, event->json,
-      NULL);
+  post_event_message (self, "tool-call", "id", G_TYPE_STRING, event->id, "name",
+      G_TYPE_STRING, event->text, "args", G_TYPE_STRING, event->json, NULL);
   if (response == NULL)
     return;
 
-  json = gst_gemini_live_protocol_build_tool_response (event->id, event->text,
-      response, &error);
-  if (json != NULL && event->id != NULL &&
-      !gst_gemini_live_tools_is_pending (self->tools, event->id)) {
+  json = gst_gemini_live_protocol_build_tool_response (
+      event->id, event->text, response, &error);
+  if (json != NULL && event->id != NULL
+      && !gst_gemini_live_tools_is_pending (self->tools, event->id)) {
     /* Timed out or cancelled while the handler ran. */
     g_clear_pointer (&json, g_free);
   } else if (json != NULL) {
-    gst_gemini_live_session_send (self->session, json,
-        GST_GEMINI_LIVE_SEND_ONCE);
+    gst_gemini_live_session_send (
+        self->session, json, GST_GEMINI_LIVE_SEND_ONCE);
     if (event->id != NULL)
       gst_gemini_live_tools_call_finished (self->tools, event->id);
   } else {
     GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
         ("The tool-call handler for '%s' returned an invalid response",
-            event->text), ("%s", error->message));
+            event->text),
+        ("%s", error->message));
     g_error_free (error);
   }
   g_free (response);
 }
 
 static void
-maybe_finish_after_eos (GstGeminiLive * self)
+maybe_finish_after_eos (GstGeminiLive *self)
 {
   if (g_atomic_int_get (&self->audio_eos))
     gst_gemini_live_output_drain_and_eos (self->output);
 }
 
 static void
-on_session_event (GstGeminiLiveSession * session,
-    const GstGeminiLiveEvent * event, gpointer user_data)
+on_session_event (GstGeminiLiveSession *session,
+    const GstGeminiLiveEvent *event, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
   const gchar *kind = gst_gemini_live_event_type_nick (event->type);
@@ -275,20 +296,21 @@ on_session_event (GstGeminiLiveSession * session,
       gst_gemini_live_output_push_audio (self->output, event->audio);
       break;
     case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
-      post_event_message (self, kind, "session-id", G_TYPE_STRING,
-          event->text, NULL);
+      post_event_message (
+          self, kind, "session-id", G_TYPE_STRING, event->text, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_TEXT:
-      gst_gemini_live_output_push_text (self->output,
-          GST_GEMINI_LIVE_TEXT_MODEL, event->text);
-      post_event_message (self, kind, "text", G_TYPE_STRING, event->text,
-          NULL);
+      gst_gemini_live_output_push_text (
+          self->output, GST_GEMINI_LIVE_TEXT_MODEL, event->text);
+      post_event_message (self, kind, "text", G_TYPE_STRING, event->text, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION:
     case GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION:
       gst_gemini_live_output_push_text (self->output,
-          event->type == GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION ?
-          GST_GEMINI_LIVE_TEXT_USER : GST_GEMINI_LIVE_TEXT_MODEL, event->text);
+          event->type == GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION
+              ? GST_GEMINI_LIVE_TEXT_USER
+              : GST_GEMINI_LIVE_TEXT_MODEL,
+          event->text);
       post_event_message (self, kind, "text", G_TYPE_STRING, event->text,
           "finished", G_TYPE_BOOLEAN, event->flag, NULL);
       break;
@@ -301,8 +323,8 @@ on_session_event (GstGeminiLiveSession * session,
         for (i = 0; event->ids[i] != NULL; i++)
           gst_gemini_live_tools_call_finished (self->tools, event->ids[i]);
       }
-      g_signal_emit (self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0,
-          event->ids);
+      g_signal_emit (
+          self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0, event->ids);
       post_event_message (self, kind, "ids", G_TYPE_STRV, event->ids, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_INTERRUPTED:
@@ -318,20 +340,19 @@ on_session_event (GstGeminiLiveSession * session,
       break;
     case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
       gst_gemini_live_output_end_turn (self->output);
-      post_event_message (self, kind, "reason", G_TYPE_STRING, event->text,
-          NULL);
+      post_event_message (
+          self, kind, "reason", G_TYPE_STRING, event->text, NULL);
       maybe_finish_after_eos (self);
       break;
     case GST_GEMINI_LIVE_EVENT_USAGE:
-      post_event_message (self, kind,
-          "prompt-token-count", G_TYPE_INT64, event->prompt_tokens,
-          "response-token-count", G_TYPE_INT64, event->response_tokens,
-          "total-token-count", G_TYPE_INT64, event->total_tokens,
-          "json", G_TYPE_STRING, event->json, NULL);
+      post_event_message (self, kind, "prompt-token-count", G_TYPE_INT64,
+          event->prompt_tokens, "response-token-count", G_TYPE_INT64,
+          event->response_tokens, "total-token-count", G_TYPE_INT64,
+          event->total_tokens, "json", G_TYPE_STRING, event->json, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_GO_AWAY:
-      post_event_message (self, kind, "time-left", G_TYPE_UINT64,
-          event->time_left, NULL);
+      post_event_message (
+          self, kind, "time-left", G_TYPE_UINT64, event->time_left, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
       /* Only a resumable handle is worth keeping; stored before the
@@ -357,8 +378,7 @@ on_session_event (GstGeminiLiveSession * session,
     case GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION:
     case GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS:
     case GST_GEMINI_LIVE_EVENT_VAD_SIGNAL:
-      post_event_message (self, kind, "text", G_TYPE_STRING, event->text,
-          NULL);
+      post_event_message (self, kind, "text", G_TYPE_STRING, event->text, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE:
       post_event_message (self, kind, "language", G_TYPE_STRING, event->id,
@@ -370,8 +390,7 @@ on_session_event (GstGeminiLiveSession * session,
       break;
     case GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA:
     case GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA:
-      post_event_message (self, kind, "json", G_TYPE_STRING, event->json,
-          NULL);
+      post_event_message (self, kind, "json", G_TYPE_STRING, event->json, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT:
       post_event_message (self, kind, NULL);
@@ -383,19 +402,17 @@ on_session_event (GstGeminiLiveSession * session,
     case GST_GEMINI_LIVE_EVENT_SERVER_ERROR:
       GST_ELEMENT_WARNING (self, STREAM, FAILED,
           ("The server reported an error"), ("%s", event->json));
-      post_event_message (self, kind, "json", G_TYPE_STRING, event->json,
-          NULL);
+      post_event_message (self, kind, "json", G_TYPE_STRING, event->json, NULL);
       break;
   }
 }
 
 static void
-on_session_closed (GstGeminiLiveSession * session, gushort code,
-    const gchar * reason, const GError * error, gpointer user_data)
+on_session_closed (GstGeminiLiveSession *session, gushort code,
+    const gchar *reason, const GError *error, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
-  gchar *endpoint = gst_gemini_live_config_endpoint (&self->active, NULL,
-      NULL);
+  gchar *endpoint = gst_gemini_live_config_endpoint (&self->active, NULL, NULL);
   gchar *uri = gst_gemini_live_session_safe_uri (endpoint);
 
   if (code == 0) {
@@ -407,24 +424,25 @@ on_session_closed (GstGeminiLiveSession * session, gushort code,
   } else if (reason != NULL && g_strstr_len (reason, -1, "API key") != NULL) {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
         ("The Gemini Live server refused the credentials (close code %u): %s",
-            code, reason), ("uri: %s", uri),
-        ("close-code", G_TYPE_UINT, (guint) code,
-            "close-reason", G_TYPE_STRING, reason, NULL));
+            code, reason),
+        ("uri: %s", uri),
+        ("close-code", G_TYPE_UINT, (guint)code, "close-reason", G_TYPE_STRING,
+            reason, NULL));
   } else {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
-        ("The Gemini Live server closed the connection with code %u: %s",
-            code, reason && *reason ? reason : "(no reason given)"),
+        ("The Gemini Live server closed the connection with code %u: %s", code,
+            reason && *reason ? reason : "(no reason given)"),
         ("uri: %s%s%s", uri, error ? ", " : "", error ? error->message : ""),
-        ("close-code", G_TYPE_UINT, (guint) code,
-            "close-reason", G_TYPE_STRING, reason ? reason : "", NULL));
+        ("close-code", G_TYPE_UINT, (guint)code, "close-reason", G_TYPE_STRING,
+            reason ? reason : "", NULL));
   }
   g_free (uri);
   g_free (endpoint);
 }
 
 static void
-on_session_warning (GstGeminiLiveSession * session, const gchar * message,
-    const gchar * debug, gpointer user_data)
+on_session_warning (GstGeminiLiveSession *session, const gchar *message,
+    const gchar *debug, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
 
@@ -434,23 +452,23 @@ on_session_warning (GstGeminiLiveSession * session, const gchar * message,
 /* Calls the server can no longer answer for are withdrawn, so that no
  * one waits on them and no late response reaches the new connection. */
 static void
-cancel_pending_calls (GstGeminiLive * self)
+cancel_pending_calls (GstGeminiLive *self)
 {
   GStrv ids = gst_gemini_live_tools_take_all (self->tools);
 
   if (ids[0] != NULL) {
-    GST_INFO_OBJECT (self, "cancelling %u pending tool calls",
-        g_strv_length (ids));
+    GST_INFO_OBJECT (
+        self, "cancelling %u pending tool calls", g_strv_length (ids));
     g_signal_emit (self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0, ids);
-    post_event_message (self, "tool-call-cancellation", "ids", G_TYPE_STRV,
-        ids, "reason", G_TYPE_STRING, "reconnect", NULL);
+    post_event_message (self, "tool-call-cancellation", "ids", G_TYPE_STRV, ids,
+        "reason", G_TYPE_STRING, "reconnect", NULL);
   }
   g_strfreev (ids);
 }
 
 static void
-on_session_reconnecting (GstGeminiLiveSession * session, guint attempt,
-    gushort code, const gchar * reason, guint delay_ms, gpointer user_data)
+on_session_reconnecting (GstGeminiLiveSession *session, guint attempt,
+    gushort code, const gchar *reason, guint delay_ms, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
 
@@ -460,12 +478,12 @@ on_session_reconnecting (GstGeminiLiveSession * session, guint attempt,
     gst_gemini_live_output_interrupt (self->output);
   cancel_pending_calls (self);
   post_event_message (self, "reconnecting", "attempt", G_TYPE_UINT, attempt,
-      "close-code", G_TYPE_UINT, (guint) code, "reason", G_TYPE_STRING,
-      reason, "delay", G_TYPE_UINT64, (guint64) delay_ms * GST_MSECOND, NULL);
+      "close-code", G_TYPE_UINT, (guint)code, "reason", G_TYPE_STRING, reason,
+      "delay", G_TYPE_UINT64, (guint64)delay_ms * GST_MSECOND, NULL);
 }
 
 static void
-on_session_reconnected (GstGeminiLiveSession * session, gboolean resumed,
+on_session_reconnected (GstGeminiLiveSession *session, gboolean resumed,
     GstClockTimeDiff downtime, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
@@ -473,13 +491,14 @@ on_session_reconnected (GstGeminiLiveSession * session, gboolean resumed,
   if (!resumed)
     GST_ELEMENT_WARNING (self, RESOURCE, READ,
         ("Reconnected with a fresh session: the conversation so far is lost "
-            "to the model"), ("no usable resumption handle"));
+         "to the model"),
+        ("no usable resumption handle"));
   post_event_message (self, "reconnected", "resumed", G_TYPE_BOOLEAN, resumed,
-      "downtime", G_TYPE_UINT64, (guint64) downtime, NULL);
+      "downtime", G_TYPE_UINT64, (guint64)downtime, NULL);
 }
 
 static void
-on_session_raw_message (GstGeminiLiveSession * session, const gchar * data,
+on_session_raw_message (GstGeminiLiveSession *session, const gchar *data,
     gsize size, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
@@ -488,8 +507,8 @@ on_session_raw_message (GstGeminiLiveSession * session, const gchar * data,
   if (!g_atomic_int_get (&self->post_server_messages))
     return;
   text = g_strndup (data, size);
-  post_event_message (self, "server-message", "json", G_TYPE_STRING, text,
-      NULL);
+  post_event_message (
+      self, "server-message", "json", G_TYPE_STRING, text, NULL);
   g_free (text);
 }
 
@@ -513,24 +532,23 @@ on_tools_hold_input (gboolean hold, gpointer user_data)
 /* An unanswered call must not wedge the conversation: the model gets an
  * error response, the application a cancellation. */
 static void
-on_tool_call_timed_out (const gchar * id, const gchar * name,
-    gpointer user_data)
+on_tool_call_timed_out (const gchar *id, const gchar *name, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
-  gchar *ids[] = { (gchar *) id, NULL };
+  gchar *ids[] = { (gchar *)id, NULL };
   gchar *json;
 
-  json = gst_gemini_live_protocol_build_tool_response (id, name,
-      "{\"error\": \"The function did not answer in time.\"}", NULL);
+  json = gst_gemini_live_protocol_build_tool_response (
+      id, name, "{\"error\": \"The function did not answer in time.\"}", NULL);
   if (json != NULL)
-    gst_gemini_live_session_send (self->session, json,
-        GST_GEMINI_LIVE_SEND_ONCE);
+    gst_gemini_live_session_send (
+        self->session, json, GST_GEMINI_LIVE_SEND_ONCE);
   GST_ELEMENT_WARNING (self, LIBRARY, FAILED,
       ("Tool call '%s' (%s) was not answered in time", name, id),
       ("an error response was sent to the model"));
   g_signal_emit (self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0, ids);
-  post_event_message (self, "tool-call-cancellation", "ids", G_TYPE_STRV,
-      ids, "reason", G_TYPE_STRING, "timeout", NULL);
+  post_event_message (self, "tool-call-cancellation", "ids", G_TYPE_STRV, ids,
+      "reason", G_TYPE_STRING, "timeout", NULL);
 }
 
 static const GstGeminiLiveToolsCallbacks tools_callbacks = {
@@ -541,30 +559,30 @@ static const GstGeminiLiveToolsCallbacks tools_callbacks = {
 /* ---- input (streaming threads) ----------------------------------------- */
 
 static void
-send_input (gchar * json, gpointer user_data)
+send_input (gchar *json, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
 
-  gst_gemini_live_session_send (self->session, json,
-      GST_GEMINI_LIVE_SEND_INPUT);
+  gst_gemini_live_session_send (
+      self->session, json, GST_GEMINI_LIVE_SEND_INPUT);
 }
 
 static GstFlowReturn
-on_audio_sample (GstAppSink * sink, gpointer user_data)
+on_audio_sample (GstAppSink *sink, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
   GstSample *sample = gst_app_sink_pull_sample (sink);
 
   if (sample == NULL)
     return GST_FLOW_FLUSHING;
-  gst_gemini_live_audio_input_push (self->audio_input,
-      gst_buffer_ref (gst_sample_get_buffer (sample)));
+  gst_gemini_live_audio_input_push (
+      self->audio_input, gst_buffer_ref (gst_sample_get_buffer (sample)));
   gst_sample_unref (sample);
   return GST_FLOW_OK;
 }
 
 static void
-on_audio_eos (GstAppSink * sink, gpointer user_data)
+on_audio_eos (GstAppSink *sink, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
 
@@ -576,21 +594,20 @@ on_audio_eos (GstAppSink * sink, gpointer user_data)
 /* Upstream voice activity (webrtcdsp voice-detection=true) rides on the
  * buffers as GstAudioLevelMeta; read it before conversion drops it. */
 static GstPadProbeReturn
-voice_activity_probe (GstPad * pad, GstPadProbeInfo * info,
-    gpointer user_data)
+voice_activity_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
-  GstAudioLevelMeta *meta =
-      gst_buffer_get_audio_level_meta (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstAudioLevelMeta *meta
+      = gst_buffer_get_audio_level_meta (GST_PAD_PROBE_INFO_BUFFER (info));
 
   if (meta != NULL)
-    gst_gemini_live_audio_input_voice_activity (self->audio_input,
-        meta->voice_activity);
+    gst_gemini_live_audio_input_voice_activity (
+        self->audio_input, meta->voice_activity);
   return GST_PAD_PROBE_OK;
 }
 
 static void
-on_video_frame (const guint8 * jpeg, gsize size, gpointer user_data)
+on_video_frame (const guint8 *jpeg, gsize size, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
 
@@ -600,7 +617,7 @@ on_video_frame (const guint8 * jpeg, gsize size, gpointer user_data)
 }
 
 static GstElement *
-make (GstGeminiLive * self, const gchar * factory)
+make (GstGeminiLive *self, const gchar *factory)
 {
   GstElement *e = gst_element_factory_make (factory, NULL);
 
@@ -612,17 +629,20 @@ make (GstGeminiLive * self, const gchar * factory)
 }
 
 static GstElement *
-make_appsink (GstGeminiLive * self, GstFlowReturn (*new_sample) (GstAppSink *,
-        gpointer), void (*eos) (GstAppSink *, gpointer))
+make_appsink (GstGeminiLive *self,
+    GstFlowReturn (*new_sample) (GstAppSink *, gpointer),
+    void (*eos) (GstAppSink *, gpointer))
 {
-  GstAppSinkCallbacks callbacks = { 0, };
+  GstAppSinkCallbacks callbacks = {
+    0,
+  };
   GstElement *sink = make (self, "appsink");
 
   if (sink == NULL)
     return NULL;
   /* Input goes to the network as it comes: no clock sync, no preroll. */
-  g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample",
-      FALSE, NULL);
+  g_object_set (
+      sink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
   callbacks.new_sample = new_sample;
   callbacks.eos = eos;
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
@@ -632,8 +652,8 @@ make_appsink (GstGeminiLive * self, GstFlowReturn (*new_sample) (GstAppSink *,
 /* ---- pads -------------------------------------------------------------- */
 
 static gboolean
-src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
-    gboolean active)
+src_activate_mode (
+    GstPad *pad, GstObject *parent, GstPadMode mode, gboolean active)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (parent);
 
@@ -643,35 +663,34 @@ src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
 }
 
 static gboolean
-src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+src_query (GstPad *pad, GstObject *parent, GstQuery *query)
 {
-  return gst_gemini_live_output_query (GST_GEMINI_LIVE (parent)->output,
-      query);
+  return gst_gemini_live_output_query (GST_GEMINI_LIVE (parent)->output, query);
 }
 
 static gboolean
-text_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
-    gboolean active)
+text_activate_mode (
+    GstPad *pad, GstObject *parent, GstPadMode mode, gboolean active)
 {
   /* The output task pushes on it; nothing to start. */
   return mode == GST_PAD_MODE_PUSH;
 }
 
 static GstPad *
-request_text_pad (GstGeminiLive * self, GstPadTemplate * templ,
-    GstGeminiLiveTextKind kind)
+request_text_pad (
+    GstGeminiLive *self, GstPadTemplate *templ, GstGeminiLiveTextKind kind)
 {
   GstPad *pad;
 
   if (self->text_pads[kind] != NULL) {
-    GST_WARNING_OBJECT (self, "%s already exists",
-        GST_PAD_TEMPLATE_NAME_TEMPLATE (templ));
+    GST_WARNING_OBJECT (
+        self, "%s already exists", GST_PAD_TEMPLATE_NAME_TEMPLATE (templ));
     return NULL;
   }
-  pad = gst_pad_new_from_template (templ,
-      GST_PAD_TEMPLATE_NAME_TEMPLATE (templ));
-  gst_pad_set_activatemode_function (pad,
-      GST_DEBUG_FUNCPTR (text_activate_mode));
+  pad = gst_pad_new_from_template (
+      templ, GST_PAD_TEMPLATE_NAME_TEMPLATE (templ));
+  gst_pad_set_activatemode_function (
+      pad, GST_DEBUG_FUNCPTR (text_activate_mode));
   gst_pad_use_fixed_caps (pad);
   self->text_pads[kind] = pad;
   gst_pad_set_active (pad, TRUE);
@@ -682,13 +701,13 @@ request_text_pad (GstGeminiLive * self, GstPadTemplate * templ,
 
 /* Each text buffer is something the user says: realtimeInput.text. */
 static GstFlowReturn
-text_sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+text_sink_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (parent);
   GstMapInfo map;
 
   if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    gchar *text = g_strndup ((const gchar *) map.data, map.size);
+    gchar *text = g_strndup ((const gchar *)map.data, map.size);
 
     if (g_utf8_validate (text, -1, NULL) && *g_strstrip (text) != '\0')
       gst_gemini_live_send_text (self, text);
@@ -703,7 +722,7 @@ text_sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 }
 
 static gboolean
-text_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+text_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
   /* Nothing downstream of it inside the bin: events end here. */
   gst_event_unref (event);
@@ -711,8 +730,8 @@ text_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 }
 
 static GstPad *
-gst_gemini_live_request_new_pad (GstElement * element, GstPadTemplate * templ,
-    const gchar * name, const GstCaps * caps)
+gst_gemini_live_request_new_pad (GstElement *element, GstPadTemplate *templ,
+    const gchar *name, const GstCaps *caps)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (element);
   GstPad *pad;
@@ -731,10 +750,10 @@ gst_gemini_live_request_new_pad (GstElement * element, GstPadTemplate * templ,
     return pad;
   }
   if (GST_PAD_TEMPLATE_DIRECTION (templ) == GST_PAD_SRC) {
-    gboolean user = g_str_equal (GST_PAD_TEMPLATE_NAME_TEMPLATE (templ),
-        "src_input_text");
-    return request_text_pad (self, templ, user ? GST_GEMINI_LIVE_TEXT_USER :
-        GST_GEMINI_LIVE_TEXT_MODEL);
+    gboolean user = g_str_equal (
+        GST_PAD_TEMPLATE_NAME_TEMPLATE (templ), "src_input_text");
+    return request_text_pad (self, templ,
+        user ? GST_GEMINI_LIVE_TEXT_USER : GST_GEMINI_LIVE_TEXT_MODEL);
   }
 
   if (self->video != NULL) {
@@ -746,8 +765,8 @@ gst_gemini_live_request_new_pad (GstElement * element, GstPadTemplate * templ,
   fps = self->video_fps;
   GST_OBJECT_UNLOCK (self);
 
-  self->video = gst_gemini_live_video_new (GST_BIN (self), templ, max_size,
-      fps, on_video_frame, self);
+  self->video = gst_gemini_live_video_new (
+      GST_BIN (self), templ, max_size, fps, on_video_frame, self);
   if (self->video == NULL)
     return NULL;
   pad = gst_gemini_live_video_get_pad (self->video);
@@ -757,7 +776,7 @@ gst_gemini_live_request_new_pad (GstElement * element, GstPadTemplate * templ,
 }
 
 static void
-gst_gemini_live_release_pad (GstElement * element, GstPad * pad)
+gst_gemini_live_release_pad (GstElement *element, GstPad *pad)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (element);
   guint i;
@@ -777,8 +796,7 @@ gst_gemini_live_release_pad (GstElement * element, GstPad * pad)
       return;
     }
   }
-  if (self->video == NULL || pad != gst_gemini_live_video_get_pad
-      (self->video))
+  if (self->video == NULL || pad != gst_gemini_live_video_get_pad (self->video))
     return;
   gst_element_remove_pad (element, pad);
   gst_gemini_live_video_free (self->video);
@@ -790,9 +808,9 @@ gst_gemini_live_release_pad (GstElement * element, GstPad * pad)
 /* Validates, sends and settles a tool response; will_continue keeps the
  * call pending for more responses. */
 static gboolean
-send_tool_response (GstGeminiLive * self, const gchar * id,
-    const gchar * name, const gchar * response_json, gint scheduling,
-    gboolean will_continue, gboolean is_error)
+send_tool_response (GstGeminiLive *self, const gchar *id, const gchar *name,
+    const gchar *response_json, gint scheduling, gboolean will_continue,
+    gboolean is_error)
 {
   GError *error = NULL;
   gchar *json;
@@ -801,8 +819,8 @@ send_tool_response (GstGeminiLive * self, const gchar * id,
     GST_WARNING_OBJECT (self, "a tool response needs a name and a response");
     return FALSE;
   }
-  json = gst_gemini_live_protocol_build_tool_response_full (id, name,
-      response_json, scheduling, will_continue, is_error, &error);
+  json = gst_gemini_live_protocol_build_tool_response_full (
+      id, name, response_json, scheduling, will_continue, is_error, &error);
   if (json == NULL) {
     GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
         ("Invalid tool response for '%s'", name), ("%s", error->message));
@@ -812,44 +830,45 @@ send_tool_response (GstGeminiLive * self, const gchar * id,
   if (id != NULL && !gst_gemini_live_tools_is_pending (self->tools, id)) {
     GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
         ("No pending tool call '%s' (answered, cancelled or lost in a "
-            "reconnection): response not sent", id), (NULL));
+         "reconnection): response not sent",
+            id),
+        (NULL));
     g_free (json);
     return FALSE;
   }
-  gst_gemini_live_session_send (self->session, json,
-      GST_GEMINI_LIVE_SEND_ONCE);
+  gst_gemini_live_session_send (self->session, json, GST_GEMINI_LIVE_SEND_ONCE);
   if (id != NULL && !will_continue)
     gst_gemini_live_tools_call_finished (self->tools, id);
   return TRUE;
 }
 
 static gboolean
-gst_gemini_live_send_tool_response (GstGeminiLive * self, const gchar * id,
-    const gchar * name, const gchar * response_json)
+gst_gemini_live_send_tool_response (GstGeminiLive *self, const gchar *id,
+    const gchar *name, const gchar *response_json)
 {
   return send_tool_response (self, id, name, response_json,
       GST_GEMINI_LIVE_SCHEDULING_UNSET, FALSE, FALSE);
 }
 
 static gboolean
-gst_gemini_live_send_tool_response_full (GstGeminiLive * self,
-    const gchar * id, const gchar * name, const gchar * response_json,
-    gint scheduling, gboolean will_continue)
+gst_gemini_live_send_tool_response_full (GstGeminiLive *self, const gchar *id,
+    const gchar *name, const gchar *response_json, gint scheduling,
+    gboolean will_continue)
 {
-  return send_tool_response (self, id, name, response_json, scheduling,
-      will_continue, FALSE);
+  return send_tool_response (
+      self, id, name, response_json, scheduling, will_continue, FALSE);
 }
 
 static gboolean
-gst_gemini_live_send_tool_error (GstGeminiLive * self, const gchar * id,
-    const gchar * name, const gchar * message)
+gst_gemini_live_send_tool_error (GstGeminiLive *self, const gchar *id,
+    const gchar *name, const gchar *message)
 {
-  return send_tool_response (self, id, name, message,
-      GST_GEMINI_LIVE_SCHEDULING_UNSET, FALSE, TRUE);
+  return send_tool_response (
+      self, id, name, message, GST_GEMINI_LIVE_SCHEDULING_UNSET, FALSE, TRUE);
 }
 
 static gboolean
-gst_gemini_live_send_text (GstGeminiLive * self, const gchar * text)
+gst_gemini_live_send_text (GstGeminiLive *self, const gchar *text)
 {
   if (text == NULL || !g_utf8_validate (text, -1, NULL)) {
     GST_WARNING_OBJECT (self, "send-text needs a UTF-8 string");
@@ -862,30 +881,31 @@ gst_gemini_live_send_text (GstGeminiLive * self, const gchar * text)
 }
 
 static gboolean
-gst_gemini_live_send_client_content (GstGeminiLive * self,
-    const gchar * turns_json, gboolean turn_complete)
+gst_gemini_live_send_client_content (
+    GstGeminiLive *self, const gchar *turns_json, gboolean turn_complete)
 {
   GError *error = NULL;
   gchar *json;
 
-  json = gst_gemini_live_protocol_build_client_content (turns_json,
-      turn_complete, &error);
+  json = gst_gemini_live_protocol_build_client_content (
+      turns_json, turn_complete, &error);
   if (json == NULL) {
-    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
-        ("Invalid client content"), ("%s", error->message));
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("Invalid client content"),
+        ("%s", error->message));
     g_error_free (error);
     return FALSE;
   }
-  gst_gemini_live_session_send (self->session, json,
-      GST_GEMINI_LIVE_SEND_INPUT);
+  gst_gemini_live_session_send (
+      self->session, json, GST_GEMINI_LIVE_SEND_INPUT);
   return TRUE;
 }
 
 static gboolean
-set_activity (GstGeminiLive * self, gboolean active)
+set_activity (GstGeminiLive *self, gboolean active)
 {
   if (!gst_gemini_live_audio_input_set_activity (self->audio_input, active)) {
-    GST_WARNING_OBJECT (self, "%s ignored: it needs "
+    GST_WARNING_OBJECT (self,
+        "%s ignored: it needs "
         "automatic-activity-detection=false and the activity %s",
         active ? "activity-start" : "activity-end",
         active ? "not yet started" : "started");
@@ -895,23 +915,24 @@ set_activity (GstGeminiLive * self, gboolean active)
 }
 
 static gboolean
-gst_gemini_live_activity_start (GstGeminiLive * self)
+gst_gemini_live_activity_start (GstGeminiLive *self)
 {
   return set_activity (self, TRUE);
 }
 
 static gboolean
-gst_gemini_live_activity_end (GstGeminiLive * self)
+gst_gemini_live_activity_end (GstGeminiLive *self)
 {
   return set_activity (self, FALSE);
 }
 
 static gboolean
-gst_gemini_live_audio_stream_end (GstGeminiLive * self)
+gst_gemini_live_audio_stream_end (GstGeminiLive *self)
 {
   /* With manual activity the server rejects it: activityEnd is the end. */
   if (gst_gemini_live_audio_input_is_manual (self->audio_input)) {
-    GST_WARNING_OBJECT (self, "audio-stream-end is not used with manual "
+    GST_WARNING_OBJECT (self,
+        "audio-stream-end is not used with manual "
         "activity detection; emit activity-end instead");
     return FALSE;
   }
@@ -922,29 +943,29 @@ gst_gemini_live_audio_stream_end (GstGeminiLive * self)
 }
 
 static gboolean
-gst_gemini_live_update_context (GstGeminiLive * self,
-    const gchar * system_instruction, const gchar * tools_json)
+gst_gemini_live_update_context (GstGeminiLive *self,
+    const gchar *system_instruction, const gchar *tools_json)
 {
   GError *error = NULL;
   gchar *json;
 
-  json = gst_gemini_live_protocol_build_context_update (system_instruction,
-      tools_json, &error);
+  json = gst_gemini_live_protocol_build_context_update (
+      system_instruction, tools_json, &error);
   if (json == NULL) {
-    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
-        ("Invalid context update"), ("%s", error->message));
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("Invalid context update"),
+        ("%s", error->message));
     g_error_free (error);
     return FALSE;
   }
-  gst_gemini_live_session_send (self->session, json,
-      GST_GEMINI_LIVE_SEND_INPUT);
+  gst_gemini_live_session_send (
+      self->session, json, GST_GEMINI_LIVE_SEND_INPUT);
   return TRUE;
 }
 
 /* Stops at the first handler that answers: that answer is sent. */
 static gboolean
-first_response_accumulator (GSignalInvocationHint * ihint,
-    GValue * return_accu, const GValue * handler_return, gpointer data)
+first_response_accumulator (GSignalInvocationHint *ihint, GValue *return_accu,
+    const GValue *handler_return, gpointer data)
 {
   const gchar *response = g_value_get_string (handler_return);
 
@@ -957,7 +978,7 @@ first_response_accumulator (GSignalInvocationHint * ihint,
 /* ---- state ------------------------------------------------------------- */
 
 static gboolean
-prepare (GstGeminiLive * self)
+prepare (GstGeminiLive *self)
 {
   GError *error = NULL;
   gchar *key, *tools_file;
@@ -991,17 +1012,18 @@ prepare (GstGeminiLive * self)
   g_free (self->active.api_key);
   self->active.api_key = key;
 
-  if (key == NULL && (self->active.access_token == NULL ||
-          *self->active.access_token == '\0')) {
+  if (key == NULL
+      && (self->active.access_token == NULL
+          || *self->active.access_token == '\0')) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,
         ("No API key: set the 'api-key' property or the GEMINI_API_KEY "
-            "(or GOOGLE_API_KEY) environment variable (or 'access-token' "
-            "for Vertex AI)"), (NULL));
+         "(or GOOGLE_API_KEY) environment variable (or 'access-token' "
+         "for Vertex AI)"),
+        (NULL));
     return FALSE;
   }
   if (!gst_gemini_live_config_validate (&self->active, &error)) {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message),
-        (NULL));
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message), (NULL));
     g_error_free (error);
     return FALSE;
   }
@@ -1009,7 +1031,7 @@ prepare (GstGeminiLive * self)
 }
 
 static gboolean
-start_session (GstGeminiLive * self)
+start_session (GstGeminiLive *self)
 {
   GError *error = NULL;
   GstGeminiLiveConnectionSettings connection;
@@ -1029,8 +1051,8 @@ start_session (GstGeminiLive * self)
   timeout = self->tool_call_timeout_ms;
   GST_OBJECT_UNLOCK (self);
   gst_gemini_live_tools_reset (self->tools, self->active.tools_json, timeout);
-  if (!gst_gemini_live_session_start (self->session, &self->active,
-          &connection, &error)) {
+  if (!gst_gemini_live_session_start (
+          self->session, &self->active, &connection, &error)) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not start the session thread"), ("%s", error->message));
     g_error_free (error);
@@ -1040,7 +1062,7 @@ start_session (GstGeminiLive * self)
 }
 
 static GstStateChangeReturn
-gst_gemini_live_change_state (GstElement * element, GstStateChange transition)
+gst_gemini_live_change_state (GstElement *element, GstStateChange transition)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (element);
   GstStateChangeReturn ret;
@@ -1089,7 +1111,7 @@ gst_gemini_live_change_state (GstElement * element, GstStateChange transition)
 /* ---- properties -------------------------------------------------------- */
 
 static void
-replace_string (GstGeminiLive * self, gchar ** field, const GValue * value)
+replace_string (GstGeminiLive *self, gchar **field, const GValue *value)
 {
   GST_OBJECT_LOCK (self);
   g_free (*field);
@@ -1098,8 +1120,8 @@ replace_string (GstGeminiLive * self, gchar ** field, const GValue * value)
 }
 
 static void
-gst_gemini_live_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
+gst_gemini_live_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (object);
   gboolean done;
@@ -1121,14 +1143,14 @@ gst_gemini_live_set_property (GObject * object, guint prop_id,
     case PROP_TOOLS_FILE:
       replace_string (self, &self->tools_file, value);
       break;
-    case PROP_LATENCY:{
+    case PROP_LATENCY: {
       GstClockTime old = gst_gemini_live_output_get_latency (self->output);
       GstClockTime latency = g_value_get_uint (value) * GST_MSECOND;
 
       gst_gemini_live_output_set_latency (self->output, latency);
       if (old != latency)
-        gst_element_post_message (GST_ELEMENT (self),
-            gst_message_new_latency (GST_OBJECT (self)));
+        gst_element_post_message (
+            GST_ELEMENT (self), gst_message_new_latency (GST_OBJECT (self)));
       break;
     }
     case PROP_CHUNK_DURATION:
@@ -1182,8 +1204,8 @@ gst_gemini_live_set_property (GObject * object, guint prop_id,
       GST_OBJECT_UNLOCK (self);
       break;
     case PROP_POST_SERVER_MESSAGES:
-      g_atomic_int_set (&self->post_server_messages,
-          g_value_get_boolean (value));
+      g_atomic_int_set (
+          &self->post_server_messages, g_value_get_boolean (value));
       break;
     case PROP_MANUAL_ACTIVITY_SOURCE:
       GST_OBJECT_LOCK (self);
@@ -1212,8 +1234,8 @@ gst_gemini_live_set_property (GObject * object, guint prop_id,
 }
 
 static void
-gst_gemini_live_get_property (GObject * object, guint prop_id,
-    GValue * value, GParamSpec * pspec)
+gst_gemini_live_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (object);
 
@@ -1264,8 +1286,8 @@ gst_gemini_live_get_property (GObject * object, guint prop_id,
       g_value_set_uint (value, self->tool_call_timeout_ms);
       break;
     case PROP_POST_SERVER_MESSAGES:
-      g_value_set_boolean (value, g_atomic_int_get
-          (&self->post_server_messages));
+      g_value_set_boolean (
+          value, g_atomic_int_get (&self->post_server_messages));
       break;
     case PROP_MANUAL_ACTIVITY_SOURCE:
       g_value_set_enum (value, self->audio_settings.source);
@@ -1289,7 +1311,7 @@ gst_gemini_live_get_property (GObject * object, guint prop_id,
 /* ---- GObject ----------------------------------------------------------- */
 
 static void
-gst_gemini_live_init (GstGeminiLive * self)
+gst_gemini_live_init (GstGeminiLive *self)
 {
   GstElement *convert, *resample, *filter, *sink;
   GstPadTemplate *templ;
@@ -1314,12 +1336,11 @@ gst_gemini_live_init (GstGeminiLive * self)
 
   /* Model audio: a plain src pad driven by the output timing task. */
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
-  self->output = gst_gemini_live_output_new (GST_ELEMENT (self),
-      self->srcpad);
-  gst_gemini_live_output_set_latency (self->output,
-      DEFAULT_LATENCY_MS * GST_MSECOND);
-  gst_pad_set_activatemode_function (self->srcpad,
-      GST_DEBUG_FUNCPTR (src_activate_mode));
+  self->output = gst_gemini_live_output_new (GST_ELEMENT (self), self->srcpad);
+  gst_gemini_live_output_set_latency (
+      self->output, DEFAULT_LATENCY_MS * GST_MSECOND);
+  gst_pad_set_activatemode_function (
+      self->srcpad, GST_DEBUG_FUNCPTR (src_activate_mode));
   gst_pad_set_query_function (self->srcpad, GST_DEBUG_FUNCPTR (src_query));
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
@@ -1330,19 +1351,19 @@ gst_gemini_live_init (GstGeminiLive * self)
   filter = gst_element_factory_make ("capsfilter", "audio-caps");
   sink = make_appsink (self, on_audio_sample, on_audio_eos);
   if (convert && resample && filter && sink) {
-    caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING,
-        "S16LE", "layout", G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
+    caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING, "S16LE",
+        "layout", G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
         GST_GEMINI_LIVE_INPUT_RATE, "channels", G_TYPE_INT, 1, NULL);
     g_object_set (filter, "caps", caps, NULL);
     gst_caps_unref (caps);
     gst_bin_add_many (GST_BIN (self), convert, resample, filter, sink, NULL);
     gst_element_link_many (convert, resample, filter, sink, NULL);
     target = gst_element_get_static_pad (convert, "sink");
-    gst_pad_add_probe (target, GST_PAD_PROBE_TYPE_BUFFER,
-        voice_activity_probe, self, NULL);
+    gst_pad_add_probe (
+        target, GST_PAD_PROBE_TYPE_BUFFER, voice_activity_probe, self, NULL);
     templ = gst_static_pad_template_get (&sink_audio_template);
-    self->audio_sinkpad = gst_ghost_pad_new_from_template ("sink_audio",
-        target, templ);
+    self->audio_sinkpad
+        = gst_ghost_pad_new_from_template ("sink_audio", target, templ);
     gst_object_unref (templ);
     gst_object_unref (target);
   } else {
@@ -1352,15 +1373,15 @@ gst_gemini_live_init (GstGeminiLive * self)
     gst_clear_object (&filter);
     gst_clear_object (&sink);
     templ = gst_static_pad_template_get (&sink_audio_template);
-    self->audio_sinkpad = gst_ghost_pad_new_no_target_from_template
-        ("sink_audio", templ);
+    self->audio_sinkpad
+        = gst_ghost_pad_new_no_target_from_template ("sink_audio", templ);
     gst_object_unref (templ);
   }
   gst_element_add_pad (GST_ELEMENT (self), self->audio_sinkpad);
 }
 
 static void
-gst_gemini_live_finalize (GObject * object)
+gst_gemini_live_finalize (GObject *object)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (object);
 
@@ -1375,11 +1396,11 @@ gst_gemini_live_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-#define READY_PARAM (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
-    GST_PARAM_MUTABLE_READY)
+#define READY_PARAM                                                            \
+  (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)
 
 static void
-gst_gemini_live_class_init (GstGeminiLiveClass * klass)
+gst_gemini_live_class_init (GstGeminiLiveClass *klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
@@ -1425,8 +1446,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
       g_param_spec_uint ("latency", "Latency",
           "Output buffering in ms (reported as the element's latency)", 0,
           10000, DEFAULT_LATENCY_MS,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_PLAYING));
 
   /**
    * GstGeminiLive:chunk-duration:
@@ -1456,8 +1477,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_VIDEO_FPS,
       g_param_spec_double ("video-fps", "Video FPS",
-          "Frames per second sent to the model", 0.01, 30.0,
-          DEFAULT_VIDEO_FPS, READY_PARAM));
+          "Frames per second sent to the model", 0.01, 30.0, DEFAULT_VIDEO_FPS,
+          READY_PARAM));
 
   /**
    * GstGeminiLive:reconnect:
@@ -1507,8 +1528,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_KEEPALIVE_TIMEOUT,
       g_param_spec_uint ("keepalive-timeout", "Keepalive timeout",
-          "Seconds of silence after which the connection is dead (0: never)",
-          0, 3600, 90, READY_PARAM));
+          "Seconds of silence after which the connection is dead (0: never)", 0,
+          3600, 90, READY_PARAM));
 
   /**
    * GstGeminiLive:max-connection-duration:
@@ -1517,11 +1538,10 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    * seconds, for services that drop connections without a `goAway`
    * (0: only on `goAway`).
    */
-  g_object_class_install_property (gobject_class,
-      PROP_MAX_CONNECTION_DURATION, g_param_spec_uint
-      ("max-connection-duration", "Max connection duration",
-          "Recycle the connection after this many seconds (0: never)", 0,
-          86400, 0, READY_PARAM));
+  g_object_class_install_property (gobject_class, PROP_MAX_CONNECTION_DURATION,
+      g_param_spec_uint ("max-connection-duration", "Max connection duration",
+          "Recycle the connection after this many seconds (0: never)", 0, 86400,
+          0, READY_PARAM));
 
   /**
    * GstGeminiLive:max-message-size:
@@ -1545,7 +1565,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
   g_object_class_install_property (gobject_class, PROP_TOOL_CALL_TIMEOUT,
       g_param_spec_uint ("tool-call-timeout", "Tool call timeout",
           "Answer unanswered tool calls with an error after this many ms "
-          "(0: never)", 0, G_MAXUINT, 30000, READY_PARAM));
+          "(0: never)",
+          0, G_MAXUINT, 30000, READY_PARAM));
 
   /**
    * GstGeminiLive:post-server-messages:
@@ -1557,8 +1578,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
   g_object_class_install_property (gobject_class, PROP_POST_SERVER_MESSAGES,
       g_param_spec_boolean ("post-server-messages", "Post server messages",
           "Post every raw server message on the bus", FALSE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_PLAYING));
 
   /**
    * GstGeminiLive:manual-activity-source:
@@ -1574,20 +1595,23 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
   g_object_class_install_property (gobject_class, PROP_MANUAL_ACTIVITY_SOURCE,
       g_param_spec_enum ("manual-activity-source", "Manual activity source",
           "What drives activityStart/activityEnd when the server's activity "
-          "detection is off", GST_TYPE_GEMINI_LIVE_ACTIVITY_SOURCE,
+          "detection is off",
+          GST_TYPE_GEMINI_LIVE_ACTIVITY_SOURCE,
           GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS, READY_PARAM));
   g_object_class_install_property (gobject_class, PROP_ACTIVITY_THRESHOLD,
       g_param_spec_double ("activity-threshold", "Activity threshold",
           "Input level in dBFS above which the user speaks "
-          "(manual-activity-source=energy)", -120, 0, -45, READY_PARAM));
+          "(manual-activity-source=energy)",
+          -120, 0, -45, READY_PARAM));
   g_object_class_install_property (gobject_class, PROP_ACTIVITY_HANGOVER,
       g_param_spec_uint ("activity-hangover", "Activity hangover",
           "Silence in ms that ends the user's activity "
-          "(manual-activity-source=energy)", 0, 10000, 600, READY_PARAM));
+          "(manual-activity-source=energy)",
+          0, 10000, 600, READY_PARAM));
   g_object_class_install_property (gobject_class, PROP_ACTIVITY_PREROLL,
       g_param_spec_uint ("activity-preroll", "Activity pre-roll",
-          "Audio in ms from before an activity start that is sent after it",
-          0, 2000, 300, READY_PARAM));
+          "Audio in ms from before an activity start that is sent after it", 0,
+          2000, 300, READY_PARAM));
 
   /**
    * GstGeminiLive::tool-call:
@@ -1603,10 +1627,10 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    *
    * Returns: (nullable): the response JSON, or %NULL.
    */
-  signals[SIGNAL_TOOL_CALL] = g_signal_new ("tool-call",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-      first_response_accumulator, NULL, NULL, G_TYPE_STRING, 3,
-      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_TOOL_CALL]
+      = g_signal_new ("tool-call", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+          0, first_response_accumulator, NULL, NULL, G_TYPE_STRING, 3,
+          G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
   /**
    * GstGeminiLive::tool-call-cancellation:
@@ -1615,9 +1639,9 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    *
    * The model withdrew tool calls (usually because the user interrupted).
    */
-  signals[SIGNAL_TOOL_CALL_CANCELLATION] =
-      g_signal_new ("tool-call-cancellation", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
+  signals[SIGNAL_TOOL_CALL_CANCELLATION]
+      = g_signal_new ("tool-call-cancellation", G_TYPE_FROM_CLASS (klass),
+          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
 
   /**
    * GstGeminiLive::send-tool-response:
@@ -1630,11 +1654,11 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    *
    * Returns: %TRUE if the response was valid JSON and was queued.
    */
-  signals[SIGNAL_SEND_TOOL_RESPONSE] =
-      g_signal_new_class_handler ("send-tool-response",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_gemini_live_send_tool_response), NULL, NULL, NULL,
-      G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_SEND_TOOL_RESPONSE]
+      = g_signal_new_class_handler ("send-tool-response",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_gemini_live_send_tool_response), NULL, NULL, NULL,
+          G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
   /**
    * GstGeminiLive::send-text:
@@ -1648,8 +1672,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    */
   signals[SIGNAL_SEND_TEXT] = g_signal_new_class_handler ("send-text",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_gemini_live_send_text), NULL, NULL, NULL,
-      G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+      G_CALLBACK (gst_gemini_live_send_text), NULL, NULL, NULL, G_TYPE_BOOLEAN,
+      1, G_TYPE_STRING);
 
   /**
    * GstGeminiLive::send-realtime-text:
@@ -1660,11 +1684,11 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    *
    * Returns: %TRUE if queued.
    */
-  signals[SIGNAL_SEND_REALTIME_TEXT] =
-      g_signal_new_class_handler ("send-realtime-text",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_gemini_live_send_text), NULL, NULL, NULL,
-      G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+  signals[SIGNAL_SEND_REALTIME_TEXT]
+      = g_signal_new_class_handler ("send-realtime-text",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_gemini_live_send_text), NULL, NULL, NULL,
+          G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
 
   /**
    * GstGeminiLive::send-client-content:
@@ -1680,11 +1704,11 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    *
    * Returns: %TRUE if valid and queued.
    */
-  signals[SIGNAL_SEND_CLIENT_CONTENT] =
-      g_signal_new_class_handler ("send-client-content",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_gemini_live_send_client_content), NULL, NULL, NULL,
-      G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  signals[SIGNAL_SEND_CLIENT_CONTENT]
+      = g_signal_new_class_handler ("send-client-content",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_gemini_live_send_client_content), NULL, NULL, NULL,
+          G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
 
   /**
    * GstGeminiLive::activity-start:
@@ -1696,9 +1720,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    *
    * Returns: %TRUE if an activity started.
    */
-  signals[SIGNAL_ACTIVITY_START] = g_signal_new_class_handler
-      ("activity-start", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+  signals[SIGNAL_ACTIVITY_START] = g_signal_new_class_handler ("activity-start",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
       G_CALLBACK (gst_gemini_live_activity_start), NULL, NULL, NULL,
       G_TYPE_BOOLEAN, 0);
 
@@ -1726,11 +1749,11 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    *
    * Returns: %TRUE if queued.
    */
-  signals[SIGNAL_AUDIO_STREAM_END] = g_signal_new_class_handler
-      ("audio-stream-end", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_gemini_live_audio_stream_end), NULL, NULL, NULL,
-      G_TYPE_BOOLEAN, 0);
+  signals[SIGNAL_AUDIO_STREAM_END]
+      = g_signal_new_class_handler ("audio-stream-end",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_gemini_live_audio_stream_end), NULL, NULL, NULL,
+          G_TYPE_BOOLEAN, 0);
 
   /**
    * GstGeminiLive::send-tool-response-full:
@@ -1745,12 +1768,12 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    *
    * Returns: %TRUE if valid and queued.
    */
-  signals[SIGNAL_SEND_TOOL_RESPONSE_FULL] =
-      g_signal_new_class_handler ("send-tool-response-full",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_gemini_live_send_tool_response_full), NULL, NULL, NULL,
-      G_TYPE_BOOLEAN, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
-      GST_TYPE_GEMINI_LIVE_SCHEDULING, G_TYPE_BOOLEAN);
+  signals[SIGNAL_SEND_TOOL_RESPONSE_FULL]
+      = g_signal_new_class_handler ("send-tool-response-full",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_gemini_live_send_tool_response_full), NULL, NULL,
+          NULL, G_TYPE_BOOLEAN, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+          GST_TYPE_GEMINI_LIVE_SCHEDULING, G_TYPE_BOOLEAN);
 
   /**
    * GstGeminiLive::send-tool-error:
@@ -1763,11 +1786,11 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    *
    * Returns: %TRUE if queued.
    */
-  signals[SIGNAL_SEND_TOOL_ERROR] = g_signal_new_class_handler
-      ("send-tool-error", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_gemini_live_send_tool_error), NULL, NULL, NULL,
-      G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_SEND_TOOL_ERROR]
+      = g_signal_new_class_handler ("send-tool-error",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_gemini_live_send_tool_error), NULL, NULL, NULL,
+          G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
   /**
    * GstGeminiLive::update-context:
@@ -1781,29 +1804,27 @@ gst_gemini_live_class_init (GstGeminiLiveClass * klass)
    *
    * Returns: %TRUE if valid and queued.
    */
-  signals[SIGNAL_UPDATE_CONTEXT] = g_signal_new_class_handler
-      ("update-context", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+  signals[SIGNAL_UPDATE_CONTEXT] = g_signal_new_class_handler ("update-context",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
       G_CALLBACK (gst_gemini_live_update_context), NULL, NULL, NULL,
       G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_STRING);
 
-  element_class->change_state =
-      GST_DEBUG_FUNCPTR (gst_gemini_live_change_state);
-  element_class->request_new_pad =
-      GST_DEBUG_FUNCPTR (gst_gemini_live_request_new_pad);
+  element_class->change_state
+      = GST_DEBUG_FUNCPTR (gst_gemini_live_change_state);
+  element_class->request_new_pad
+      = GST_DEBUG_FUNCPTR (gst_gemini_live_request_new_pad);
   element_class->release_pad = GST_DEBUG_FUNCPTR (gst_gemini_live_release_pad);
 
-  gst_element_class_add_static_pad_template (element_class,
-      &sink_audio_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &sink_video_template);
+  gst_element_class_add_static_pad_template (
+      element_class, &sink_audio_template);
+  gst_element_class_add_static_pad_template (
+      element_class, &sink_video_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &sink_text_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &src_text_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &src_input_text_template);
+  gst_element_class_add_static_pad_template (
+      element_class, &sink_text_template);
+  gst_element_class_add_static_pad_template (element_class, &src_text_template);
+  gst_element_class_add_static_pad_template (
+      element_class, &src_input_text_template);
   gst_element_class_set_static_metadata (element_class, "Gemini Live",
       "Audio/Video/Filter/Network",
       "Talks with Google's Gemini Live API: audio and video in, the model's "

@@ -28,15 +28,15 @@ struct _GstGeminiLiveAudioInput
   GstGeminiLiveAudioInputSettings settings;
   GstAdapter *adapter;
   gsize chunk_bytes;
-  gboolean active;              /* between activityStart and activityEnd */
-  GQueue preroll;               /* gchar*: recent audio messages */
+  gboolean active; /* between activityStart and activityEnd */
+  GQueue preroll;  /* gchar*: recent audio messages */
   guint preroll_max;
-  guint quiet_ms;               /* ENERGY: silence since the last speech */
+  guint quiet_ms; /* ENERGY: silence since the last speech */
 };
 
 GstGeminiLiveAudioInput *
-gst_gemini_live_audio_input_new (GstGeminiLiveAudioSendFunc send,
-    gpointer user_data)
+gst_gemini_live_audio_input_new (
+    GstGeminiLiveAudioSendFunc send, gpointer user_data)
 {
   GstGeminiLiveAudioInput *input = g_new0 (GstGeminiLiveAudioInput, 1);
 
@@ -52,7 +52,7 @@ gst_gemini_live_audio_input_new (GstGeminiLiveAudioSendFunc send,
 }
 
 void
-gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput * input)
+gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput *input)
 {
   g_queue_clear_full (&input->preroll, g_free);
   g_object_unref (input->adapter);
@@ -61,14 +61,15 @@ gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput * input)
 }
 
 void
-gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput * input,
-    const GstGeminiLiveAudioInputSettings * settings)
+gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput *input,
+    const GstGeminiLiveAudioInputSettings *settings)
 {
   g_mutex_lock (&input->lock);
   input->settings = *settings;
-  input->chunk_bytes = (gsize) settings->chunk_ms * BYTES_PER_MS;
-  input->preroll_max = settings->chunk_ms ?
-      (settings->preroll_ms + settings->chunk_ms - 1) / settings->chunk_ms : 0;
+  input->chunk_bytes = (gsize)settings->chunk_ms * BYTES_PER_MS;
+  input->preroll_max = settings->chunk_ms
+      ? (settings->preroll_ms + settings->chunk_ms - 1) / settings->chunk_ms
+      : 0;
   input->active = FALSE;
   input->quiet_ms = 0;
   gst_adapter_clear (input->adapter);
@@ -77,7 +78,7 @@ gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput * input,
 }
 
 gboolean
-gst_gemini_live_audio_input_is_manual (GstGeminiLiveAudioInput * input)
+gst_gemini_live_audio_input_is_manual (GstGeminiLiveAudioInput *input)
 {
   gboolean manual;
 
@@ -89,7 +90,7 @@ gst_gemini_live_audio_input_is_manual (GstGeminiLiveAudioInput * input)
 
 /* Lock held. */
 static void
-start_activity (GstGeminiLiveAudioInput * input)
+start_activity (GstGeminiLiveAudioInput *input)
 {
   gchar *json;
 
@@ -97,8 +98,8 @@ start_activity (GstGeminiLiveAudioInput * input)
       g_queue_get_length (&input->preroll));
   input->active = TRUE;
   input->quiet_ms = 0;
-  input->send (gst_gemini_live_protocol_build_activity_start (),
-      input->user_data);
+  input->send (
+      gst_gemini_live_protocol_build_activity_start (), input->user_data);
   /* The start of the speech, which came before the decision. */
   while ((json = g_queue_pop_head (&input->preroll)))
     input->send (json, input->user_data);
@@ -106,23 +107,23 @@ start_activity (GstGeminiLiveAudioInput * input)
 
 /* Lock held. */
 static void
-end_activity (GstGeminiLiveAudioInput * input)
+end_activity (GstGeminiLiveAudioInput *input)
 {
   GST_DEBUG ("activity ends");
   input->active = FALSE;
-  input->send (gst_gemini_live_protocol_build_activity_end (),
-      input->user_data);
+  input->send (
+      gst_gemini_live_protocol_build_activity_end (), input->user_data);
 }
 
 static gdouble
-level_db (const guint8 * data, gsize size)
+level_db (const guint8 *data, gsize size)
 {
-  const gint16 *s = (const gint16 *) data;
+  const gint16 *s = (const gint16 *)data;
   gsize i, n = size / 2;
   gdouble sum = 0;
 
   for (i = 0; i < n; i++)
-    sum += (gdouble) s[i] * s[i];
+    sum += (gdouble)s[i] * s[i];
   if (n == 0 || sum == 0)
     return -120;
   return 10 * log10 (sum / n / (32768.0 * 32768.0));
@@ -130,11 +131,10 @@ level_db (const guint8 * data, gsize size)
 
 /* Lock held. One chunk of audio, as a message, to the server or held. */
 static void
-handle_chunk (GstGeminiLiveAudioInput * input, const guint8 * data,
-    gsize size)
+handle_chunk (GstGeminiLiveAudioInput *input, const guint8 *data, gsize size)
 {
-  gchar *json = gst_gemini_live_protocol_build_audio (data, size,
-      GST_GEMINI_LIVE_INPUT_RATE);
+  gchar *json = gst_gemini_live_protocol_build_audio (
+      data, size, GST_GEMINI_LIVE_INPUT_RATE);
 
   if (!input->settings.manual) {
     input->send (json, input->user_data);
@@ -152,8 +152,8 @@ handle_chunk (GstGeminiLiveAudioInput * input, const guint8 * data,
   }
   if (input->active) {
     input->send (json, input->user_data);
-    if (input->settings.source == GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY &&
-        input->quiet_ms >= input->settings.hangover_ms)
+    if (input->settings.source == GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY
+        && input->quiet_ms >= input->settings.hangover_ms)
       end_activity (input);
     return;
   }
@@ -164,10 +164,10 @@ handle_chunk (GstGeminiLiveAudioInput * input, const guint8 * data,
 }
 
 static void
-drain (GstGeminiLiveAudioInput * input, gsize chunk_bytes)
+drain (GstGeminiLiveAudioInput *input, gsize chunk_bytes)
 {
-  while (chunk_bytes > 0 &&
-      gst_adapter_available (input->adapter) >= chunk_bytes) {
+  while (chunk_bytes > 0
+      && gst_adapter_available (input->adapter) >= chunk_bytes) {
     const guint8 *data = gst_adapter_map (input->adapter, chunk_bytes);
     handle_chunk (input, data, chunk_bytes);
     gst_adapter_unmap (input->adapter);
@@ -176,8 +176,8 @@ drain (GstGeminiLiveAudioInput * input, gsize chunk_bytes)
 }
 
 void
-gst_gemini_live_audio_input_push (GstGeminiLiveAudioInput * input,
-    GstBuffer * buffer)
+gst_gemini_live_audio_input_push (
+    GstGeminiLiveAudioInput *input, GstBuffer *buffer)
 {
   g_mutex_lock (&input->lock);
   gst_adapter_push (input->adapter, buffer);
@@ -186,22 +186,22 @@ gst_gemini_live_audio_input_push (GstGeminiLiveAudioInput * input,
 }
 
 void
-gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput * input)
+gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput *input)
 {
   g_mutex_lock (&input->lock);
-  drain (input, gst_adapter_available (input->adapter) & ~(gsize) 1);
+  drain (input, gst_adapter_available (input->adapter) & ~(gsize)1);
   gst_adapter_clear (input->adapter);
   if (!input->settings.manual)
-    input->send (gst_gemini_live_protocol_build_audio_stream_end (),
-        input->user_data);
+    input->send (
+        gst_gemini_live_protocol_build_audio_stream_end (), input->user_data);
   else if (input->active)
     end_activity (input);
   g_mutex_unlock (&input->lock);
 }
 
 gboolean
-gst_gemini_live_audio_input_set_activity (GstGeminiLiveAudioInput * input,
-    gboolean active)
+gst_gemini_live_audio_input_set_activity (
+    GstGeminiLiveAudioInput *input, gboolean active)
 {
   gboolean ok;
 
@@ -216,12 +216,14 @@ gst_gemini_live_audio_input_set_activity (GstGeminiLiveAudioInput * input,
 }
 
 void
-gst_gemini_live_audio_input_voice_activity (GstGeminiLiveAudioInput * input,
-    gboolean voice)
+gst_gemini_live_audio_input_voice_activity (
+    GstGeminiLiveAudioInput *input, gboolean voice)
 {
   g_mutex_lock (&input->lock);
-  if (input->settings.manual && input->settings.source ==
-      GST_GEMINI_LIVE_ACTIVITY_SOURCE_VOICE_ACTIVITY && input->active != voice) {
+  if (input->settings.manual
+      && input->settings.source
+          == GST_GEMINI_LIVE_ACTIVITY_SOURCE_VOICE_ACTIVITY
+      && input->active != voice) {
     /* Audio before this point belongs to the old state. */
     drain (input, input->chunk_bytes);
     if (voice)

@@ -26,35 +26,34 @@ typedef enum
 typedef struct _GstGeminiLiveAudioInput GstGeminiLiveAudioInput;
 
 /* Takes the JSON message. Called from the thread that fed the input. */
-typedef void (*GstGeminiLiveAudioSendFunc) (gchar * json, gpointer user_data);
+typedef void (*GstGeminiLiveAudioSendFunc) (gchar *json, gpointer user_data);
 
 typedef struct
 {
   guint chunk_ms;
-  gboolean manual;              /* automatic activity detection is off */
+  gboolean manual; /* automatic activity detection is off */
   GstGeminiLiveActivitySource source;
-  gdouble threshold_db;         /* ENERGY: speech above this level */
-  guint hangover_ms;            /* ENERGY: silence that ends activity */
-  guint preroll_ms;             /* audio kept from before a start */
+  gdouble threshold_db; /* ENERGY: speech above this level */
+  guint hangover_ms;    /* ENERGY: silence that ends activity */
+  guint preroll_ms;     /* audio kept from before a start */
 } GstGeminiLiveAudioInputSettings;
 
-GstGeminiLiveAudioInput *gst_gemini_live_audio_input_new
-    (GstGeminiLiveAudioSendFunc send, gpointer user_data);
-void gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput * input);
+GstGeminiLiveAudioInput *gst_gemini_live_audio_input_new (
+    GstGeminiLiveAudioSendFunc send, gpointer user_data);
+void gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput *input);
 
-void gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput * input,
-    const GstGeminiLiveAudioInputSettings * settings);
-void gst_gemini_live_audio_input_push (GstGeminiLiveAudioInput * input,
-    GstBuffer * buffer);
+void gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput *input,
+    const GstGeminiLiveAudioInputSettings *settings);
+void gst_gemini_live_audio_input_push (
+    GstGeminiLiveAudioInput *input, GstBuffer *buffer);
 /* Sends what is left; then audioStreamEnd, or activityEnd in manual mode. */
-void gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput * input);
+void gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput *input);
 /* FALSE if the transition makes no sense (automatic mode, already in it). */
-gboolean gst_gemini_live_audio_input_set_activity (GstGeminiLiveAudioInput *
-    input, gboolean active);
+gboolean gst_gemini_live_audio_input_set_activity (
+    GstGeminiLiveAudioInput *input, gboolean active);
 /* Upstream voice activity, for GST_GEMINI_LIVE_ACTIVITY_SOURCE_VOICE_ACTIVITY. */
-void gst_gemini_live_audio_input_voice_activity (GstGeminiLiveAudioInput *
-    input, gboolean voice);
-gboolean gst_gemini_live_audio_input_is_manual (GstGeminiLiveAudioInput *
-    input);
+void gst_gemini_live_audio_input_voice_activity (
+    GstGeminiLiveAudioInput *input, gboolean voice);
+gboolean gst_gemini_live_audio_input_is_manual (GstGeminiLiveAudioInput *input);
 
 G_END_DECLS

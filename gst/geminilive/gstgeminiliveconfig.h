@@ -58,7 +58,7 @@ typedef enum
 typedef enum
 {
   GST_GEMINI_LIVE_ACTIVITY_HANDLING_UNSET = 0,
-  GST_GEMINI_LIVE_ACTIVITY_HANDLING_INTERRUPTS,   /* START_OF_ACTIVITY_INTERRUPTS */
+  GST_GEMINI_LIVE_ACTIVITY_HANDLING_INTERRUPTS, /* START_OF_ACTIVITY_INTERRUPTS */
   GST_GEMINI_LIVE_ACTIVITY_HANDLING_NO_INTERRUPTION,
 } GstGeminiLiveActivityHandling;
 
@@ -79,8 +79,8 @@ typedef enum
 } GstGeminiLiveScheduling;
 
 #define GST_GEMINI_LIVE_DEFAULT_HOST "generativelanguage.googleapis.com"
-#define GST_GEMINI_LIVE_DEFAULT_URI \
-  "wss://" GST_GEMINI_LIVE_DEFAULT_HOST \
+#define GST_GEMINI_LIVE_DEFAULT_URI                                            \
+  "wss://" GST_GEMINI_LIVE_DEFAULT_HOST                                        \
   "/ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent"
 #define GST_GEMINI_LIVE_DEFAULT_MODEL "gemini-3.1-flash-live-preview"
 #define GST_GEMINI_LIVE_DEFAULT_VERTEX_LOCATION "us-central1"
@@ -90,62 +90,62 @@ typedef struct
   /* Endpoint and credentials. uri NULL: derived from backend, api_version
    * and vertex_location (GST_GEMINI_LIVE_DEFAULT_URI by default). */
   gchar *uri;
-  gchar *api_key;               /* never logged; "auth_tokens/..." is an
+  gchar *api_key; /* never logged; "auth_tokens/..." is an
                                  * ephemeral token */
   GstGeminiLiveApiVersion api_version;
   GstGeminiLiveBackend backend;
   gchar *vertex_project;
   gchar *vertex_location;
-  gchar *access_token;          /* Vertex OAuth token; never logged */
+  gchar *access_token; /* Vertex OAuth token; never logged */
 
-  gchar *model;                 /* bare id or models/... or projects/... */
+  gchar *model; /* bare id or models/... or projects/... */
   gchar *system_instruction;
 
   /* generationConfig */
   GstGeminiLiveResponseModality response_modality;
-  gchar *voice;                 /* NULL: the server's default voice */
+  gchar *voice; /* NULL: the server's default voice */
   gchar *language_code;
-  gdouble temperature;          /* < 0: unset */
-  gdouble top_p;                /* < 0: unset */
-  gint top_k;                   /* < 0: unset */
-  gint max_output_tokens;       /* <= 0: unset */
-  gint seed;                    /* -1: unset */
-  gint candidate_count;         /* <= 0: unset */
-  gdouble presence_penalty;     /* 0: unset */
-  gdouble frequency_penalty;    /* 0: unset */
+  gdouble temperature;       /* < 0: unset */
+  gdouble top_p;             /* < 0: unset */
+  gint top_k;                /* < 0: unset */
+  gint max_output_tokens;    /* <= 0: unset */
+  gint seed;                 /* -1: unset */
+  gint candidate_count;      /* <= 0: unset */
+  gdouble presence_penalty;  /* 0: unset */
+  gdouble frequency_penalty; /* 0: unset */
   GstGeminiLiveMediaResolution media_resolution;
   GstGeminiLiveThinkingLevel thinking_level;
-  gint thinking_budget;         /* < -1: unset; -1 dynamic; 0 off */
+  gint thinking_budget; /* < -1: unset; -1 dynamic; 0 off */
   gboolean include_thoughts;
-  gboolean affective_dialog;    /* FALSE: not sent */
-  gchar *translation_target_language;   /* NULL: no translationConfig */
+  gboolean affective_dialog;          /* FALSE: not sent */
+  gchar *translation_target_language; /* NULL: no translationConfig */
   gboolean translation_echo_target;
 
   /* realtimeInputConfig */
-  gboolean automatic_activity_detection;        /* FALSE: disabled=true */
+  gboolean automatic_activity_detection; /* FALSE: disabled=true */
   GstGeminiLiveSensitivity start_sensitivity;
   GstGeminiLiveSensitivity end_sensitivity;
-  gint prefix_padding_ms;       /* < 0: unset */
-  gint silence_duration_ms;     /* < 0: unset */
+  gint prefix_padding_ms;   /* < 0: unset */
+  gint silence_duration_ms; /* < 0: unset */
   GstGeminiLiveActivityHandling activity_handling;
   GstGeminiLiveTurnCoverage turn_coverage;
 
   /* Session */
   gboolean session_resumption;
-  gchar *resumption_handle;     /* resume this session when set */
-  gboolean transparent_resumption;      /* Vertex only */
+  gchar *resumption_handle;        /* resume this session when set */
+  gboolean transparent_resumption; /* Vertex only */
   gboolean context_window_compression;
-  gint64 compression_trigger_tokens;    /* 0: server default */
-  gint64 compression_target_tokens;     /* 0: server default */
+  gint64 compression_trigger_tokens; /* 0: server default */
+  gint64 compression_target_tokens;  /* 0: server default */
   gboolean input_transcription;
   gboolean output_transcription;
   gchar *input_transcription_languages; /* comma-separated BCP-47 hints */
   gchar *output_transcription_languages;
-  gboolean proactive_audio;     /* FALSE: not sent */
+  gboolean proactive_audio; /* FALSE: not sent */
   gboolean initial_history_in_client_content;
 
   /* Tools */
-  gchar *tools_json;            /* JSON array of FunctionDeclaration */
+  gchar *tools_json; /* JSON array of FunctionDeclaration */
   gboolean google_search;
   gboolean code_execution;
   gboolean url_context;
@@ -163,23 +163,23 @@ typedef enum
   GST_GEMINI_LIVE_CONFIG_ERROR_INVALID, /* a property has a bad value */
 } GstGeminiLiveConfigError;
 
-void gst_gemini_live_config_init (GstGeminiLiveConfig * config);
-void gst_gemini_live_config_clear (GstGeminiLiveConfig * config);
+void gst_gemini_live_config_init (GstGeminiLiveConfig *config);
+void gst_gemini_live_config_clear (GstGeminiLiveConfig *config);
 /* Deep copy; dest is overwritten without being freed (clear it first). */
-void gst_gemini_live_config_copy (GstGeminiLiveConfig * dest,
-    const GstGeminiLiveConfig * src);
+void gst_gemini_live_config_copy (
+    GstGeminiLiveConfig *dest, const GstGeminiLiveConfig *src);
 
 /* Checks everything that can be checked before connecting; the error
  * (GST_GEMINI_LIVE_CONFIG_ERROR_INVALID) names the property at fault and
  * never contains the API key. Empty optional strings count as unset. */
-gboolean gst_gemini_live_config_validate (const GstGeminiLiveConfig * config,
-    GError ** error);
+gboolean gst_gemini_live_config_validate (
+    const GstGeminiLiveConfig *config, GError **error);
 
 /* "models/<id>" on the Gemini API, the full
  * "projects/P/locations/L/publishers/google/models/<id>" on Vertex AI
  * ("publishers/google/models/<id>" in express mode, without a project),
  * unchanged if the model is already a resource path. */
-gchar *gst_gemini_live_config_model_path (const GstGeminiLiveConfig * config);
+gchar *gst_gemini_live_config_model_path (const GstGeminiLiveConfig *config);
 
 /* The WebSocket URI to connect to and the one authentication header to
  * send (name and value, both NULL when the credential travels in the
@@ -194,10 +194,10 @@ gchar *gst_gemini_live_config_model_path (const GstGeminiLiveConfig * config);
  * Ephemeral tokens are documented on v1alpha only: api_version V1 (the
  * default, indistinguishable from an explicit v1) means v1alpha for them,
  * V1BETA is honoured. Vertex maps V1 to v1 and the others to v1beta1. */
-gchar *gst_gemini_live_config_endpoint (const GstGeminiLiveConfig * config,
-    gchar ** header_name, gchar ** header_value);
+gchar *gst_gemini_live_config_endpoint (const GstGeminiLiveConfig *config,
+    gchar **header_name, gchar **header_value);
 
 /* The API key from the property, else GEMINI_API_KEY, else GOOGLE_API_KEY. */
-gchar *gst_gemini_live_config_resolve_api_key (const gchar * property_value);
+gchar *gst_gemini_live_config_resolve_api_key (const gchar *property_value);
 
 G_END_DECLS

@@ -19,10 +19,10 @@ gst_gemini_live_response_modality_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-    {GST_GEMINI_LIVE_RESPONSE_MODALITY_AUDIO, "Spoken answers (AUDIO)",
-        "audio"},
-    {GST_GEMINI_LIVE_RESPONSE_MODALITY_TEXT, "Text answers (TEXT)", "text"},
-    {0, NULL, NULL},
+    { GST_GEMINI_LIVE_RESPONSE_MODALITY_AUDIO, "Spoken answers (AUDIO)",
+        "audio" },
+    { GST_GEMINI_LIVE_RESPONSE_MODALITY_TEXT, "Text answers (TEXT)", "text" },
+    { 0, NULL, NULL },
   };
 
   if (g_once_init_enter (&type)) {
@@ -32,18 +32,17 @@ gst_gemini_live_response_modality_get_type (void)
   return type;
 }
 
-#define DEFINE_ENUM(func, name, ...) \
-GType \
-func (void) \
-{ \
-  static GType type = 0; \
-  static const GEnumValue values[] = { __VA_ARGS__, {0, NULL, NULL} }; \
-  if (g_once_init_enter (&type)) { \
-    GType t = g_enum_register_static (name, values); \
-    g_once_init_leave (&type, t); \
-  } \
-  return type; \
-}
+#define DEFINE_ENUM(func, name, ...)                                           \
+  GType func (void)                                                            \
+  {                                                                            \
+    static GType type = 0;                                                     \
+    static const GEnumValue values[] = { __VA_ARGS__, { 0, NULL, NULL } };     \
+    if (g_once_init_enter (&type)) {                                           \
+      GType t = g_enum_register_static (name, values);                         \
+      g_once_init_leave (&type, t);                                            \
+    }                                                                          \
+    return type;                                                               \
+  }
 
 /**
  * GstGeminiLiveApiVersion:
@@ -52,9 +51,9 @@ func (void) \
  * @GST_GEMINI_LIVE_API_VERSION_V1ALPHA: v1alpha (ephemeral tokens, newest features)
  */
 DEFINE_ENUM (gst_gemini_live_api_version_get_type, "GstGeminiLiveApiVersion",
-    {GST_GEMINI_LIVE_API_VERSION_V1, "v1", "v1"},
-    {GST_GEMINI_LIVE_API_VERSION_V1BETA, "v1beta", "v1beta"},
-    {GST_GEMINI_LIVE_API_VERSION_V1ALPHA, "v1alpha", "v1alpha"});
+    { GST_GEMINI_LIVE_API_VERSION_V1, "v1", "v1" },
+    { GST_GEMINI_LIVE_API_VERSION_V1BETA, "v1beta", "v1beta" },
+    { GST_GEMINI_LIVE_API_VERSION_V1ALPHA, "v1alpha", "v1alpha" });
 
 /**
  * GstGeminiLiveBackend:
@@ -62,8 +61,8 @@ DEFINE_ENUM (gst_gemini_live_api_version_get_type, "GstGeminiLiveApiVersion",
  * @GST_GEMINI_LIVE_BACKEND_VERTEX_AI: Vertex AI (OAuth access token, or API key in express mode)
  */
 DEFINE_ENUM (gst_gemini_live_backend_get_type, "GstGeminiLiveBackend",
-    {GST_GEMINI_LIVE_BACKEND_GEMINI_API, "Gemini API", "gemini-api"},
-    {GST_GEMINI_LIVE_BACKEND_VERTEX_AI, "Vertex AI", "vertex-ai"});
+    { GST_GEMINI_LIVE_BACKEND_GEMINI_API, "Gemini API", "gemini-api" },
+    { GST_GEMINI_LIVE_BACKEND_VERTEX_AI, "Vertex AI", "vertex-ai" });
 
 /**
  * GstGeminiLiveMediaResolution:
@@ -74,10 +73,10 @@ DEFINE_ENUM (gst_gemini_live_backend_get_type, "GstGeminiLiveBackend",
  */
 DEFINE_ENUM (gst_gemini_live_media_resolution_get_type,
     "GstGeminiLiveMediaResolution",
-    {GST_GEMINI_LIVE_MEDIA_RESOLUTION_UNSET, "Server default", "unset"},
-    {GST_GEMINI_LIVE_MEDIA_RESOLUTION_LOW, "Low", "low"},
-    {GST_GEMINI_LIVE_MEDIA_RESOLUTION_MEDIUM, "Medium", "medium"},
-    {GST_GEMINI_LIVE_MEDIA_RESOLUTION_HIGH, "High", "high"});
+    { GST_GEMINI_LIVE_MEDIA_RESOLUTION_UNSET, "Server default", "unset" },
+    { GST_GEMINI_LIVE_MEDIA_RESOLUTION_LOW, "Low", "low" },
+    { GST_GEMINI_LIVE_MEDIA_RESOLUTION_MEDIUM, "Medium", "medium" },
+    { GST_GEMINI_LIVE_MEDIA_RESOLUTION_HIGH, "High", "high" });
 
 /**
  * GstGeminiLiveThinkingLevel:
@@ -89,11 +88,11 @@ DEFINE_ENUM (gst_gemini_live_media_resolution_get_type,
  */
 DEFINE_ENUM (gst_gemini_live_thinking_level_get_type,
     "GstGeminiLiveThinkingLevel",
-    {GST_GEMINI_LIVE_THINKING_LEVEL_UNSET, "Server default", "unset"},
-    {GST_GEMINI_LIVE_THINKING_LEVEL_MINIMAL, "Minimal", "minimal"},
-    {GST_GEMINI_LIVE_THINKING_LEVEL_LOW, "Low", "low"},
-    {GST_GEMINI_LIVE_THINKING_LEVEL_MEDIUM, "Medium", "medium"},
-    {GST_GEMINI_LIVE_THINKING_LEVEL_HIGH, "High", "high"});
+    { GST_GEMINI_LIVE_THINKING_LEVEL_UNSET, "Server default", "unset" },
+    { GST_GEMINI_LIVE_THINKING_LEVEL_MINIMAL, "Minimal", "minimal" },
+    { GST_GEMINI_LIVE_THINKING_LEVEL_LOW, "Low", "low" },
+    { GST_GEMINI_LIVE_THINKING_LEVEL_MEDIUM, "Medium", "medium" },
+    { GST_GEMINI_LIVE_THINKING_LEVEL_HIGH, "High", "high" });
 
 /**
  * GstGeminiLiveSensitivity:
@@ -102,9 +101,9 @@ DEFINE_ENUM (gst_gemini_live_thinking_level_get_type,
  * @GST_GEMINI_LIVE_SENSITIVITY_LOW: detect less often
  */
 DEFINE_ENUM (gst_gemini_live_sensitivity_get_type, "GstGeminiLiveSensitivity",
-    {GST_GEMINI_LIVE_SENSITIVITY_UNSET, "Server default", "unset"},
-    {GST_GEMINI_LIVE_SENSITIVITY_HIGH, "High", "high"},
-    {GST_GEMINI_LIVE_SENSITIVITY_LOW, "Low", "low"});
+    { GST_GEMINI_LIVE_SENSITIVITY_UNSET, "Server default", "unset" },
+    { GST_GEMINI_LIVE_SENSITIVITY_HIGH, "High", "high" },
+    { GST_GEMINI_LIVE_SENSITIVITY_LOW, "Low", "low" });
 
 /**
  * GstGeminiLiveActivityHandling:
@@ -114,11 +113,11 @@ DEFINE_ENUM (gst_gemini_live_sensitivity_get_type, "GstGeminiLiveSensitivity",
  */
 DEFINE_ENUM (gst_gemini_live_activity_handling_get_type,
     "GstGeminiLiveActivityHandling",
-    {GST_GEMINI_LIVE_ACTIVITY_HANDLING_UNSET, "Server default", "unset"},
-    {GST_GEMINI_LIVE_ACTIVITY_HANDLING_INTERRUPTS,
-        "START_OF_ACTIVITY_INTERRUPTS", "interrupts"},
-    {GST_GEMINI_LIVE_ACTIVITY_HANDLING_NO_INTERRUPTION, "NO_INTERRUPTION",
-        "no-interruption"});
+    { GST_GEMINI_LIVE_ACTIVITY_HANDLING_UNSET, "Server default", "unset" },
+    { GST_GEMINI_LIVE_ACTIVITY_HANDLING_INTERRUPTS,
+        "START_OF_ACTIVITY_INTERRUPTS", "interrupts" },
+    { GST_GEMINI_LIVE_ACTIVITY_HANDLING_NO_INTERRUPTION, "NO_INTERRUPTION",
+        "no-interruption" });
 
 /**
  * GstGeminiLiveTurnCoverage:
@@ -129,14 +128,14 @@ DEFINE_ENUM (gst_gemini_live_activity_handling_get_type,
  */
 DEFINE_ENUM (gst_gemini_live_turn_coverage_get_type,
     "GstGeminiLiveTurnCoverage",
-    {GST_GEMINI_LIVE_TURN_COVERAGE_UNSET, "Server default", "unset"},
-    {GST_GEMINI_LIVE_TURN_COVERAGE_ONLY_ACTIVITY,
-        "TURN_INCLUDES_ONLY_ACTIVITY", "only-activity"},
-    {GST_GEMINI_LIVE_TURN_COVERAGE_ALL_INPUT, "TURN_INCLUDES_ALL_INPUT",
-        "all-input"},
-    {GST_GEMINI_LIVE_TURN_COVERAGE_AUDIO_ACTIVITY_AND_ALL_VIDEO,
+    { GST_GEMINI_LIVE_TURN_COVERAGE_UNSET, "Server default", "unset" },
+    { GST_GEMINI_LIVE_TURN_COVERAGE_ONLY_ACTIVITY,
+        "TURN_INCLUDES_ONLY_ACTIVITY", "only-activity" },
+    { GST_GEMINI_LIVE_TURN_COVERAGE_ALL_INPUT, "TURN_INCLUDES_ALL_INPUT",
+        "all-input" },
+    { GST_GEMINI_LIVE_TURN_COVERAGE_AUDIO_ACTIVITY_AND_ALL_VIDEO,
         "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO",
-        "audio-activity-and-all-video"});
+        "audio-activity-and-all-video" });
 
 /**
  * GstGeminiLiveScheduling:
@@ -148,10 +147,10 @@ DEFINE_ENUM (gst_gemini_live_turn_coverage_get_type,
  * When the model reacts to a NON_BLOCKING function's response.
  */
 DEFINE_ENUM (gst_gemini_live_scheduling_get_type, "GstGeminiLiveScheduling",
-    {GST_GEMINI_LIVE_SCHEDULING_UNSET, "Not sent", "unset"},
-    {GST_GEMINI_LIVE_SCHEDULING_SILENT, "SILENT", "silent"},
-    {GST_GEMINI_LIVE_SCHEDULING_WHEN_IDLE, "WHEN_IDLE", "when-idle"},
-    {GST_GEMINI_LIVE_SCHEDULING_INTERRUPT, "INTERRUPT", "interrupt"});
+    { GST_GEMINI_LIVE_SCHEDULING_UNSET, "Not sent", "unset" },
+    { GST_GEMINI_LIVE_SCHEDULING_SILENT, "SILENT", "silent" },
+    { GST_GEMINI_LIVE_SCHEDULING_WHEN_IDLE, "WHEN_IDLE", "when-idle" },
+    { GST_GEMINI_LIVE_SCHEDULING_INTERRUPT, "INTERRUPT", "interrupt" });
 
 void
 gst_gemini_live_enums_mark_as_plugin_api (void)
@@ -179,8 +178,8 @@ gst_gemini_live_enums_mark_as_plugin_api (void)
  */
 DEFINE_ENUM (gst_gemini_live_activity_source_get_type,
     "GstGeminiLiveActivitySource",
-    {GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS, "Application signals",
-        "signals"},
-    {GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY, "Input energy", "energy"},
-    {GST_GEMINI_LIVE_ACTIVITY_SOURCE_VOICE_ACTIVITY,
-        "Upstream voice activity", "voice-activity"});
+    { GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS, "Application signals",
+        "signals" },
+    { GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY, "Input energy", "energy" },
+    { GST_GEMINI_LIVE_ACTIVITY_SOURCE_VOICE_ACTIVITY, "Upstream voice activity",
+        "voice-activity" });

@@ -22,7 +22,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_output_debug);
 
 typedef struct
 {
-  gint kind;                    /* AUDIO or a GstGeminiLiveTextKind */
+  gint kind; /* AUDIO or a GstGeminiLiveTextKind */
   GstBuffer *buf;
 } Item;
 
@@ -40,30 +40,30 @@ struct _GstGeminiLiveOutput
 
   GMutex lock;
   GCond cond;
-  GQueue queue;                 /* Item*: audio and the model's text */
-  GQueue user_text;             /* Item*: pushed as soon as possible */
+  GQueue queue;     /* Item*: audio and the model's text */
+  GQueue user_text; /* Item*: pushed as soon as possible */
   TextPad text[N_TEXT];
-  GstClockID clock_id;          /* the task's current wait, if any */
+  GstClockID clock_id; /* the task's current wait, if any */
   gboolean flushing;
   gboolean playing;
   gboolean need_events;
   gboolean eos_pending;
   gboolean in_turn;
   gboolean discont;
-  GstClockTime position;        /* running time up to which we pushed */
+  GstClockTime position; /* running time up to which we pushed */
   GstClockTime latency;
   gchar stream_id_base[17];
 };
 
 static void
-item_free (Item * item)
+item_free (Item *item)
 {
   gst_buffer_unref (item->buf);
   g_free (item);
 }
 
 GstGeminiLiveOutput *
-gst_gemini_live_output_new (GstElement * element, GstPad * srcpad)
+gst_gemini_live_output_new (GstElement *element, GstPad *srcpad)
 {
   GstGeminiLiveOutput *output = g_new0 (GstGeminiLiveOutput, 1);
 
@@ -85,12 +85,12 @@ gst_gemini_live_output_new (GstElement * element, GstPad * srcpad)
 }
 
 void
-gst_gemini_live_output_free (GstGeminiLiveOutput * output)
+gst_gemini_live_output_free (GstGeminiLiveOutput *output)
 {
   guint i;
 
-  g_queue_clear_full (&output->queue, (GDestroyNotify) item_free);
-  g_queue_clear_full (&output->user_text, (GDestroyNotify) item_free);
+  g_queue_clear_full (&output->queue, (GDestroyNotify)item_free);
+  g_queue_clear_full (&output->user_text, (GDestroyNotify)item_free);
   for (i = 0; i < N_TEXT; i++)
     gst_clear_object (&output->text[i].pad);
   g_mutex_clear (&output->lock);
@@ -100,7 +100,7 @@ gst_gemini_live_output_free (GstGeminiLiveOutput * output)
 
 /* Called with the lock held: ends the task's clock wait early. */
 static void
-wake (GstGeminiLiveOutput * output)
+wake (GstGeminiLiveOutput *output)
 {
   if (output->clock_id != NULL)
     gst_clock_id_unschedule (output->clock_id);
@@ -108,7 +108,7 @@ wake (GstGeminiLiveOutput * output)
 }
 
 static GstClockTime
-running_time (GstGeminiLiveOutput * output)
+running_time (GstGeminiLiveOutput *output)
 {
   GstClock *clock = gst_element_get_clock (output->element);
   GstClockTime now, base;
@@ -122,8 +122,8 @@ running_time (GstGeminiLiveOutput * output)
 }
 
 static void
-push_initial_events (GstGeminiLiveOutput * output, GstPad * pad,
-    const gchar * stream, GstCaps * caps)
+push_initial_events (GstGeminiLiveOutput *output, GstPad *pad,
+    const gchar *stream, GstCaps *caps)
 {
   gchar *stream_id;
   GstSegment segment;
@@ -145,7 +145,7 @@ push_initial_events (GstGeminiLiveOutput * output, GstPad * pad,
 
 /* Lock held. Gives an audio buffer its place on the timeline. */
 static void
-stamp_audio (GstGeminiLiveOutput * output, GstBuffer * buf, GstClockTime now)
+stamp_audio (GstGeminiLiveOutput *output, GstBuffer *buf, GstClockTime now)
 {
   GstClockTime pts;
 
@@ -166,12 +166,12 @@ stamp_audio (GstGeminiLiveOutput * output, GstBuffer * buf, GstClockTime now)
   }
 
   GST_BUFFER_PTS (buf) = pts;
-  GST_BUFFER_DURATION (buf) = gst_util_uint64_scale_int (gst_buffer_get_size
-      (buf), GST_SECOND, BYTES_PER_SECOND);
-  GST_BUFFER_OFFSET (buf) = gst_util_uint64_scale_int (pts,
-      GST_GEMINI_LIVE_OUTPUT_RATE, GST_SECOND);
-  GST_BUFFER_OFFSET_END (buf) = GST_BUFFER_OFFSET (buf) +
-      gst_buffer_get_size (buf) / 2;
+  GST_BUFFER_DURATION (buf) = gst_util_uint64_scale_int (
+      gst_buffer_get_size (buf), GST_SECOND, BYTES_PER_SECOND);
+  GST_BUFFER_OFFSET (buf) = gst_util_uint64_scale_int (
+      pts, GST_GEMINI_LIVE_OUTPUT_RATE, GST_SECOND);
+  GST_BUFFER_OFFSET_END (buf)
+      = GST_BUFFER_OFFSET (buf) + gst_buffer_get_size (buf) / 2;
   if (output->discont) {
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
     output->discont = FALSE;
@@ -180,7 +180,7 @@ stamp_audio (GstGeminiLiveOutput * output, GstBuffer * buf, GstClockTime now)
 
 /* Lock held. Text sits where the audio around it plays. */
 static void
-stamp_text (GstGeminiLiveOutput * output, Item * item, GstClockTime now)
+stamp_text (GstGeminiLiveOutput *output, Item *item, GstClockTime now)
 {
   TextPad *t = &output->text[item->kind];
   GstClockTime pts;
@@ -195,13 +195,13 @@ stamp_text (GstGeminiLiveOutput * output, Item * item, GstClockTime now)
 }
 
 static void
-handle_flow (GstGeminiLiveOutput * output, GstFlowReturn ret)
+handle_flow (GstGeminiLiveOutput *output, GstFlowReturn ret)
 {
   /* An unlinked src pad is not an error for a conversation. */
   if (ret == GST_FLOW_OK || ret == GST_FLOW_NOT_LINKED)
     return;
-  GST_DEBUG_OBJECT (output->srcpad, "pausing task: %s",
-      gst_flow_get_name (ret));
+  GST_DEBUG_OBJECT (
+      output->srcpad, "pausing task: %s", gst_flow_get_name (ret));
   if (ret == GST_FLOW_FLUSHING || ret == GST_FLOW_EOS) {
     gst_pad_pause_task (output->srcpad);
     return;
@@ -212,7 +212,7 @@ handle_flow (GstGeminiLiveOutput * output, GstFlowReturn ret)
 
 /* Lock held; returns with it released after pushing one text item. */
 static void
-push_text_unlock (GstGeminiLiveOutput * output, Item * item)
+push_text_unlock (GstGeminiLiveOutput *output, Item *item)
 {
   TextPad *t = &output->text[item->kind];
   GstPad *pad = t->pad ? gst_object_ref (t->pad) : NULL;
@@ -229,22 +229,26 @@ push_text_unlock (GstGeminiLiveOutput * output, Item * item)
 
 /* Lock held; returns TRUE (lock released) if it pushed GAP events. */
 static gboolean
-push_gaps_unlock (GstGeminiLiveOutput * output, GstClockTime now)
+push_gaps_unlock (GstGeminiLiveOutput *output, GstClockTime now)
 {
-  GstEvent *gaps[N_TEXT + 1] = { NULL, };
-  GstPad *pads[N_TEXT + 1] = { NULL, };
+  GstEvent *gaps[N_TEXT + 1] = {
+    NULL,
+  };
+  GstPad *pads[N_TEXT + 1] = {
+    NULL,
+  };
   guint i, n = 0;
 
-  if (g_queue_is_empty (&output->queue) &&
-      now >= output->position + GAP_INTERVAL) {
+  if (g_queue_is_empty (&output->queue)
+      && now >= output->position + GAP_INTERVAL) {
     gaps[n] = gst_event_new_gap (output->position, now - output->position);
     pads[n++] = gst_object_ref (output->srcpad);
     output->position = now;
   }
   for (i = 0; i < N_TEXT; i++) {
     TextPad *t = &output->text[i];
-    if (t->pad == NULL || !GST_CLOCK_TIME_IS_VALID (t->position) ||
-        now < t->position + GAP_INTERVAL)
+    if (t->pad == NULL || !GST_CLOCK_TIME_IS_VALID (t->position)
+        || now < t->position + GAP_INTERVAL)
       continue;
     gaps[n] = gst_event_new_gap (t->position, now - t->position);
     pads[n++] = gst_object_ref (t->pad);
@@ -262,7 +266,7 @@ push_gaps_unlock (GstGeminiLiveOutput * output, GstClockTime now)
 
 /* Lock held; returns TRUE (lock released) if a pad needed its events. */
 static gboolean
-push_pending_events_unlock (GstGeminiLiveOutput * output, GstClockTime now)
+push_pending_events_unlock (GstGeminiLiveOutput *output, GstClockTime now)
 {
   GstPad *pad = NULL;
   guint i;
@@ -288,22 +292,21 @@ push_pending_events_unlock (GstGeminiLiveOutput * output, GstClockTime now)
     return FALSE;
   g_mutex_unlock (&output->lock);
   push_initial_events (output, pad, i == 0 ? "text" : "user-text",
-      gst_caps_new_simple ("text/x-raw", "format", G_TYPE_STRING, "utf8",
-          NULL));
+      gst_caps_new_simple (
+          "text/x-raw", "format", G_TYPE_STRING, "utf8", NULL));
   gst_object_unref (pad);
   return TRUE;
 }
 
 static void
-push_eos_unlock (GstGeminiLiveOutput * output)
+push_eos_unlock (GstGeminiLiveOutput *output)
 {
   GstPad *pads[N_TEXT];
   guint i;
 
   output->eos_pending = FALSE;
   for (i = 0; i < N_TEXT; i++)
-    pads[i] = output->text[i].pad ? gst_object_ref (output->text[i].pad) :
-        NULL;
+    pads[i] = output->text[i].pad ? gst_object_ref (output->text[i].pad) : NULL;
   g_mutex_unlock (&output->lock);
   GST_DEBUG_OBJECT (output->srcpad, "drained, pushing EOS");
   for (i = 0; i < N_TEXT; i++) {
@@ -388,16 +391,15 @@ output_loop (gpointer user_data)
     return;
 
   /* Sleep until the next buffer is due or a pad needs a GAP. */
-  target = head ? GST_BUFFER_PTS (head->buf) : output->position +
-      GAP_INTERVAL;
+  target = head ? GST_BUFFER_PTS (head->buf) : output->position + GAP_INTERVAL;
   for (i = 0; i < N_TEXT; i++)
-    if (output->text[i].pad != NULL &&
-        GST_CLOCK_TIME_IS_VALID (output->text[i].position))
+    if (output->text[i].pad != NULL
+        && GST_CLOCK_TIME_IS_VALID (output->text[i].position))
       target = MIN (target, output->text[i].position + GAP_INTERVAL);
 
   clock = gst_element_get_clock (output->element);
-  output->clock_id = gst_clock_new_single_shot_id (clock,
-      gst_element_get_base_time (output->element) + target);
+  output->clock_id = gst_clock_new_single_shot_id (
+      clock, gst_element_get_base_time (output->element) + target);
   gst_object_unref (clock);
   g_mutex_unlock (&output->lock);
 
@@ -410,8 +412,7 @@ output_loop (gpointer user_data)
 }
 
 gboolean
-gst_gemini_live_output_activate (GstGeminiLiveOutput * output,
-    gboolean active)
+gst_gemini_live_output_activate (GstGeminiLiveOutput *output, gboolean active)
 {
   guint i;
 
@@ -437,15 +438,15 @@ gst_gemini_live_output_activate (GstGeminiLiveOutput * output,
   gst_pad_stop_task (output->srcpad);
 
   g_mutex_lock (&output->lock);
-  g_queue_clear_full (&output->queue, (GDestroyNotify) item_free);
-  g_queue_clear_full (&output->user_text, (GDestroyNotify) item_free);
+  g_queue_clear_full (&output->queue, (GDestroyNotify)item_free);
+  g_queue_clear_full (&output->user_text, (GDestroyNotify)item_free);
   g_mutex_unlock (&output->lock);
   return TRUE;
 }
 
 void
-gst_gemini_live_output_set_playing (GstGeminiLiveOutput * output,
-    gboolean playing)
+gst_gemini_live_output_set_playing (
+    GstGeminiLiveOutput *output, gboolean playing)
 {
   g_mutex_lock (&output->lock);
   output->playing = playing;
@@ -457,8 +458,8 @@ gst_gemini_live_output_set_playing (GstGeminiLiveOutput * output,
 }
 
 void
-gst_gemini_live_output_set_latency (GstGeminiLiveOutput * output,
-    GstClockTime latency)
+gst_gemini_live_output_set_latency (
+    GstGeminiLiveOutput *output, GstClockTime latency)
 {
   g_mutex_lock (&output->lock);
   output->latency = latency;
@@ -466,7 +467,7 @@ gst_gemini_live_output_set_latency (GstGeminiLiveOutput * output,
 }
 
 GstClockTime
-gst_gemini_live_output_get_latency (GstGeminiLiveOutput * output)
+gst_gemini_live_output_get_latency (GstGeminiLiveOutput *output)
 {
   GstClockTime latency;
 
@@ -477,8 +478,7 @@ gst_gemini_live_output_get_latency (GstGeminiLiveOutput * output)
 }
 
 static void
-enqueue (GstGeminiLiveOutput * output, GQueue * queue, gint kind,
-    GstBuffer * buf)
+enqueue (GstGeminiLiveOutput *output, GQueue *queue, gint kind, GstBuffer *buf)
 {
   Item *item;
 
@@ -497,7 +497,7 @@ enqueue (GstGeminiLiveOutput * output, GQueue * queue, gint kind,
 }
 
 void
-gst_gemini_live_output_push_audio (GstGeminiLiveOutput * output, GBytes * pcm)
+gst_gemini_live_output_push_audio (GstGeminiLiveOutput *output, GBytes *pcm)
 {
   if (g_bytes_get_size (pcm) == 0)
     return;
@@ -506,20 +506,21 @@ gst_gemini_live_output_push_audio (GstGeminiLiveOutput * output, GBytes * pcm)
 }
 
 void
-gst_gemini_live_output_push_text (GstGeminiLiveOutput * output,
-    GstGeminiLiveTextKind kind, const gchar * text)
+gst_gemini_live_output_push_text (
+    GstGeminiLiveOutput *output, GstGeminiLiveTextKind kind, const gchar *text)
 {
   gsize len;
 
   if (text == NULL || (len = strlen (text)) == 0)
     return;
-  enqueue (output, kind == GST_GEMINI_LIVE_TEXT_MODEL ? &output->queue :
-      &output->user_text, kind, gst_buffer_new_memdup (text, len));
+  enqueue (output,
+      kind == GST_GEMINI_LIVE_TEXT_MODEL ? &output->queue : &output->user_text,
+      kind, gst_buffer_new_memdup (text, len));
 }
 
 void
-gst_gemini_live_output_set_text_pad (GstGeminiLiveOutput * output,
-    GstGeminiLiveTextKind kind, GstPad * pad)
+gst_gemini_live_output_set_text_pad (
+    GstGeminiLiveOutput *output, GstGeminiLiveTextKind kind, GstPad *pad)
 {
   g_mutex_lock (&output->lock);
   gst_clear_object (&output->text[kind].pad);
@@ -532,7 +533,7 @@ gst_gemini_live_output_set_text_pad (GstGeminiLiveOutput * output,
 }
 
 void
-gst_gemini_live_output_interrupt (GstGeminiLiveOutput * output)
+gst_gemini_live_output_interrupt (GstGeminiLiveOutput *output)
 {
   GList *l, *next;
   guint dropped = 0;
@@ -549,12 +550,12 @@ gst_gemini_live_output_interrupt (GstGeminiLiveOutput * output)
   output->discont = TRUE;
   wake (output);
   g_mutex_unlock (&output->lock);
-  GST_DEBUG_OBJECT (output->srcpad, "interrupted: dropped %u queued items",
-      dropped);
+  GST_DEBUG_OBJECT (
+      output->srcpad, "interrupted: dropped %u queued items", dropped);
 }
 
 void
-gst_gemini_live_output_end_turn (GstGeminiLiveOutput * output)
+gst_gemini_live_output_end_turn (GstGeminiLiveOutput *output)
 {
   g_mutex_lock (&output->lock);
   output->in_turn = FALSE;
@@ -562,7 +563,7 @@ gst_gemini_live_output_end_turn (GstGeminiLiveOutput * output)
 }
 
 void
-gst_gemini_live_output_drain_and_eos (GstGeminiLiveOutput * output)
+gst_gemini_live_output_drain_and_eos (GstGeminiLiveOutput *output)
 {
   g_mutex_lock (&output->lock);
   output->eos_pending = TRUE;
@@ -571,7 +572,7 @@ gst_gemini_live_output_drain_and_eos (GstGeminiLiveOutput * output)
 }
 
 gboolean
-gst_gemini_live_output_query (GstGeminiLiveOutput * output, GstQuery * query)
+gst_gemini_live_output_query (GstGeminiLiveOutput *output, GstQuery *query)
 {
   if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
     /* Output is not derived from input timestamps, so upstream latency
@@ -580,6 +581,6 @@ gst_gemini_live_output_query (GstGeminiLiveOutput * output, GstQuery * query)
         gst_gemini_live_output_get_latency (output), GST_CLOCK_TIME_NONE);
     return TRUE;
   }
-  return gst_pad_query_default (output->srcpad, GST_OBJECT (output->element),
-      query);
+  return gst_pad_query_default (
+      output->srcpad, GST_OBJECT (output->element), query);
 }

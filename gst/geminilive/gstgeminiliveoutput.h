@@ -24,40 +24,39 @@ typedef enum
   GST_GEMINI_LIVE_TEXT_USER = 1,
 } GstGeminiLiveTextKind;
 
-GstGeminiLiveOutput *gst_gemini_live_output_new (GstElement * element,
-    GstPad * srcpad);
-void gst_gemini_live_output_free (GstGeminiLiveOutput * output);
+GstGeminiLiveOutput *gst_gemini_live_output_new (
+    GstElement *element, GstPad *srcpad);
+void gst_gemini_live_output_free (GstGeminiLiveOutput *output);
 
 /* Pad activation: starts or stops the streaming task. */
-gboolean gst_gemini_live_output_activate (GstGeminiLiveOutput * output,
-    gboolean active);
+gboolean gst_gemini_live_output_activate (
+    GstGeminiLiveOutput *output, gboolean active);
 /* Data only flows in PLAYING, like any live source. */
-void gst_gemini_live_output_set_playing (GstGeminiLiveOutput * output,
-    gboolean playing);
+void gst_gemini_live_output_set_playing (
+    GstGeminiLiveOutput *output, gboolean playing);
 
-void gst_gemini_live_output_set_latency (GstGeminiLiveOutput * output,
-    GstClockTime latency);
-GstClockTime gst_gemini_live_output_get_latency (GstGeminiLiveOutput *
-    output);
+void gst_gemini_live_output_set_latency (
+    GstGeminiLiveOutput *output, GstClockTime latency);
+GstClockTime gst_gemini_live_output_get_latency (GstGeminiLiveOutput *output);
 
 /* s16le mono 24 kHz from the model. Any thread. */
-void gst_gemini_live_output_push_audio (GstGeminiLiveOutput * output,
-    GBytes * pcm);
+void gst_gemini_live_output_push_audio (
+    GstGeminiLiveOutput *output, GBytes *pcm);
 /* Adds (or with NULL removes) a text src pad; it gets its own stream-start,
  * caps (text/x-raw, format=utf8), segment and GAP events. */
-void gst_gemini_live_output_set_text_pad (GstGeminiLiveOutput * output,
-    GstGeminiLiveTextKind kind, GstPad * pad);
+void gst_gemini_live_output_set_text_pad (
+    GstGeminiLiveOutput *output, GstGeminiLiveTextKind kind, GstPad *pad);
 /* UTF-8 text for a text pad; dropped when that pad does not exist. */
-void gst_gemini_live_output_push_text (GstGeminiLiveOutput * output,
-    GstGeminiLiveTextKind kind, const gchar * text);
+void gst_gemini_live_output_push_text (
+    GstGeminiLiveOutput *output, GstGeminiLiveTextKind kind, const gchar *text);
 /* Barge-in: drop what is queued, the next buffer is DISCONT. */
-void gst_gemini_live_output_interrupt (GstGeminiLiveOutput * output);
+void gst_gemini_live_output_interrupt (GstGeminiLiveOutput *output);
 /* The model's turn ended: the next audio starts a new turn. */
-void gst_gemini_live_output_end_turn (GstGeminiLiveOutput * output);
+void gst_gemini_live_output_end_turn (GstGeminiLiveOutput *output);
 /* EOS once everything queued has been pushed. */
-void gst_gemini_live_output_drain_and_eos (GstGeminiLiveOutput * output);
+void gst_gemini_live_output_drain_and_eos (GstGeminiLiveOutput *output);
 
-gboolean gst_gemini_live_output_query (GstGeminiLiveOutput * output,
-    GstQuery * query);
+gboolean gst_gemini_live_output_query (
+    GstGeminiLiveOutput *output, GstQuery *query);
 
 G_END_DECLS

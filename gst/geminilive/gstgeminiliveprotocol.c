@@ -80,7 +80,8 @@ parse_json_text (const gchar *text, GError **error)
     g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
         GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
         "not strict JSON (nested deeper than %d levels, a comment, several "
-        "values or a non-JSON escape)", GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+        "values or a non-JSON escape)",
+        GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
     return NULL;
   }
 
@@ -1217,15 +1218,16 @@ gst_gemini_live_protocol_check_depth (
             return FALSE;
           if (u >= 0xD800 && u <= 0xDBFF) {
             /* A high surrogate needs its low half right after. */
-            gint low = i + 7 < size && data[i + 6] == '\\' &&
-                data[i + 7] == 'u' ? hex4 (data + i + 8, size - i - 8) : -1;
+            gint low = i + 7 < size && data[i + 6] == '\\' && data[i + 7] == 'u'
+                ? hex4 (data + i + 8, size - i - 8)
+                : -1;
             if (low < 0xDC00 || low > 0xDFFF)
               return FALSE;
             i += 6;
           }
           i += 5;
-        } else if (e != '"' && e != '\\' && e != '/' && e != 'b' &&
-            e != 'f' && e != 'n' && e != 'r' && e != 't') {
+        } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f'
+            && e != 'n' && e != 'r' && e != 't') {
           return FALSE;
         } else {
           i++;
@@ -2080,7 +2082,8 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
   }
   if (!gst_gemini_live_protocol_check_depth (
           data, size, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
-    set_malformed (error, data, size, "not strict JSON: nested deeper "
+    set_malformed (error, data, size,
+        "not strict JSON: nested deeper "
         "than %d levels, a comment, several values or a non-JSON escape",
         GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
     return NULL;

@@ -35,11 +35,11 @@ struct _GstGeminiLiveSession
   GstGeminiLiveSessionCallbacks callbacks;
   gpointer user_data;
 
-  GstGeminiLiveConfig config;   /* resumption_handle: the newest handle */
+  GstGeminiLiveConfig config; /* resumption_handle: the newest handle */
   GstGeminiLiveConnectionSettings settings;
-  gchar *endpoint;              /* may carry an ephemeral token: not logged */
+  gchar *endpoint; /* may carry an ephemeral token: not logged */
   gchar *auth_header;
-  gchar *auth_value;            /* never logged */
+  gchar *auth_value; /* never logged */
   gchar *safe_uri;
 
   GThread *thread;
@@ -49,9 +49,9 @@ struct _GstGeminiLiveSession
 
   /* Session thread only. */
   SoupSession *soup;
-  SoupWebsocketConnection *conn;        /* the connection in use */
-  SoupWebsocketConnection *old_conn;    /* closing during a switch */
-  SoupMessage *connect_msg;     /* upgrade in progress */
+  SoupWebsocketConnection *conn;     /* the connection in use */
+  SoupWebsocketConnection *old_conn; /* closing during a switch */
+  SoupMessage *connect_msg;          /* upgrade in progress */
   gboolean stopping;
   gboolean setup_pending;       /* setup waits for old_conn to close */
   gboolean resumed_with_handle; /* the last setup carried a handle */
@@ -59,10 +59,10 @@ struct _GstGeminiLiveSession
   gboolean model_busy;          /* not at a consistent point to switch */
   gboolean switch_after_update; /* goAway: switch at the next handle */
   GError *conn_error;
-  GQueue replay;                /* gchar*: input sent since the handle */
+  GQueue replay; /* gchar*: input sent since the handle */
   gsize replay_bytes;
   gboolean replay_overflow;
-  gint64 outage_start;          /* monotonic, 0 while connected */
+  gint64 outage_start; /* monotonic, 0 while connected */
   gint64 outage_deadline;
   guint attempt;
   guint backoff_ms;
@@ -75,31 +75,31 @@ struct _GstGeminiLiveSession
 
   /* Protected by lock: what other threads touch. */
   GMutex lock;
-  gboolean ready;               /* setupComplete on the current connection */
-  gboolean input_held;          /* a blocking tool call is unanswered */
+  gboolean ready;      /* setupComplete on the current connection */
+  gboolean input_held; /* a blocking tool call is unanswered */
   gboolean flush_scheduled;
-  GQueue outgoing;              /* Outgoing* */
+  GQueue outgoing; /* Outgoing* */
   gsize outgoing_bytes;
   guint dropped;
 };
 
-static void start_connect (GstGeminiLiveSession * session);
-static void flush_outgoing_locked_out (GstGeminiLiveSession * session);
+static void start_connect (GstGeminiLiveSession *session);
+static void flush_outgoing_locked_out (GstGeminiLiveSession *session);
 
 static void
 debug_init (void)
 {
   static gsize done = 0;
   if (g_once_init_enter (&done)) {
-    GST_DEBUG_CATEGORY_INIT (gst_gemini_live_session_debug,
-        "geminilivesession", 0, "Gemini Live WebSocket session");
+    GST_DEBUG_CATEGORY_INIT (gst_gemini_live_session_debug, "geminilivesession",
+        0, "Gemini Live WebSocket session");
     g_once_init_leave (&done, 1);
   }
 }
 
 void
-gst_gemini_live_connection_settings_init (GstGeminiLiveConnectionSettings *
-    settings)
+gst_gemini_live_connection_settings_init (
+    GstGeminiLiveConnectionSettings *settings)
 {
   settings->reconnect = TRUE;
   settings->reconnect_timeout_ms = 30000;
@@ -111,7 +111,7 @@ gst_gemini_live_connection_settings_init (GstGeminiLiveConnectionSettings *
 }
 
 gchar *
-gst_gemini_live_session_safe_uri (const gchar * uri)
+gst_gemini_live_session_safe_uri (const gchar *uri)
 {
   GUri *parsed;
   gchar *safe;
@@ -122,22 +122,22 @@ gst_gemini_live_session_safe_uri (const gchar * uri)
   if (parsed == NULL)
     return g_strdup ("(unparsable URI)");
   safe = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (parsed), NULL,
-      g_uri_get_host (parsed), g_uri_get_port (parsed),
-      g_uri_get_path (parsed), NULL, NULL);
+      g_uri_get_host (parsed), g_uri_get_port (parsed), g_uri_get_path (parsed),
+      NULL, NULL);
   g_uri_unref (parsed);
   return safe;
 }
 
 static void
-outgoing_free (Outgoing * out)
+outgoing_free (Outgoing *out)
 {
   g_free (out->json);
   g_free (out);
 }
 
 GstGeminiLiveSession *
-gst_gemini_live_session_new (const GstGeminiLiveSessionCallbacks * callbacks,
-    gpointer user_data)
+gst_gemini_live_session_new (
+    const GstGeminiLiveSessionCallbacks *callbacks, gpointer user_data)
 {
   GstGeminiLiveSession *session = g_new0 (GstGeminiLiveSession, 1);
 
@@ -153,7 +153,7 @@ gst_gemini_live_session_new (const GstGeminiLiveSessionCallbacks * callbacks,
 }
 
 void
-gst_gemini_live_session_free (GstGeminiLiveSession * session)
+gst_gemini_live_session_free (GstGeminiLiveSession *session)
 {
   if (session == NULL)
     return;
@@ -170,7 +170,7 @@ gst_gemini_live_session_free (GstGeminiLiveSession * session)
 /* ---- session thread: helpers ------------------------------------------- */
 
 static GSource *
-add_timeout (GstGeminiLiveSession * session, guint ms, GSourceFunc func)
+add_timeout (GstGeminiLiveSession *session, guint ms, GSourceFunc func)
 {
   GSource *source = g_timeout_source_new (ms);
 
@@ -180,7 +180,7 @@ add_timeout (GstGeminiLiveSession * session, guint ms, GSourceFunc func)
 }
 
 static void
-clear_source (GSource ** source)
+clear_source (GSource **source)
 {
   if (*source != NULL) {
     g_source_destroy (*source);
@@ -190,7 +190,7 @@ clear_source (GSource ** source)
 }
 
 static void
-set_ready (GstGeminiLiveSession * session, gboolean ready)
+set_ready (GstGeminiLiveSession *session, gboolean ready)
 {
   g_mutex_lock (&session->lock);
   session->ready = ready;
@@ -199,26 +199,26 @@ set_ready (GstGeminiLiveSession * session, gboolean ready)
 
 /* Drops a connection at once, without a close handshake. */
 static void
-abort_connection (GstGeminiLiveSession * session,
-    SoupWebsocketConnection ** conn)
+abort_connection (GstGeminiLiveSession *session, SoupWebsocketConnection **conn)
 {
   if (*conn == NULL)
     return;
   g_signal_handlers_disconnect_by_data (*conn, session);
-  g_io_stream_close (soup_websocket_connection_get_io_stream (*conn), NULL,
-      NULL);
+  g_io_stream_close (
+      soup_websocket_connection_get_io_stream (*conn), NULL, NULL);
   g_clear_object (conn);
 }
 
 static gboolean
-conn_is_open (SoupWebsocketConnection * conn)
+conn_is_open (SoupWebsocketConnection *conn)
 {
-  return conn != NULL && soup_websocket_connection_get_state (conn) ==
-      SOUP_WEBSOCKET_STATE_OPEN;
+  return conn != NULL
+      && soup_websocket_connection_get_state (conn)
+      == SOUP_WEBSOCKET_STATE_OPEN;
 }
 
 static void
-replay_clear (GstGeminiLiveSession * session)
+replay_clear (GstGeminiLiveSession *session)
 {
   g_queue_clear_full (&session->replay, g_free);
   session->replay_bytes = 0;
@@ -226,7 +226,7 @@ replay_clear (GstGeminiLiveSession * session)
 }
 
 static void
-replay_push (GstGeminiLiveSession * session, const gchar * json)
+replay_push (GstGeminiLiveSession *session, const gchar *json)
 {
   gsize len = strlen (json);
 
@@ -254,7 +254,7 @@ flush_outgoing (gpointer user_data)
 }
 
 static void
-flush_outgoing_locked_out (GstGeminiLiveSession * session)
+flush_outgoing_locked_out (GstGeminiLiveSession *session)
 {
   GQueue batch;
   Outgoing *out;
@@ -286,21 +286,21 @@ flush_outgoing_locked_out (GstGeminiLiveSession * session)
   while ((out = g_queue_pop_head (&batch))) {
     soup_websocket_connection_send_text (session->conn, out->json);
     /* Conversation input stays until a resumption handle covers it. */
-    if (out->kind == GST_GEMINI_LIVE_SEND_INPUT &&
-        session->config.session_resumption)
+    if (out->kind == GST_GEMINI_LIVE_SEND_INPUT
+        && session->config.session_resumption)
       replay_push (session, out->json);
     outgoing_free (out);
   }
 }
 
 static void
-send_setup (GstGeminiLiveSession * session)
+send_setup (GstGeminiLiveSession *session)
 {
   gchar *setup;
 
   session->setup_pending = FALSE;
-  session->resumed_with_handle = session->config.session_resumption &&
-      session->config.resumption_handle != NULL;
+  session->resumed_with_handle = session->config.session_resumption
+      && session->config.resumption_handle != NULL;
   setup = gst_gemini_live_protocol_build_setup (&session->config);
   GST_DEBUG ("sending setup (%" G_GSIZE_FORMAT " bytes, %s)", strlen (setup),
       session->resumed_with_handle ? "resuming" : "new session");
@@ -313,16 +313,18 @@ send_setup (GstGeminiLiveSession * session)
 /* 1007 means the request itself is wrong (bad field, bad key); a model or
  * key the server does not know will not appear by retrying. */
 static gboolean
-close_is_fatal (gushort code, const gchar * reason)
+close_is_fatal (gushort code, const gchar *reason)
 {
-  if (code == SOUP_WEBSOCKET_CLOSE_BAD_DATA ||
-      code == SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR ||
-      code == SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA ||
-      code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
+  if (code == SOUP_WEBSOCKET_CLOSE_BAD_DATA
+      || code == SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR
+      || code == SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA
+      || code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
     return TRUE;
-  if (reason != NULL && (g_strstr_len (reason, -1, "API key") ||
-          g_strstr_len (reason, -1, "is not found for API version") ||
-          g_strstr_len (reason, -1, "not supported for bidiGenerateContent")))
+  if (reason != NULL
+      && (g_strstr_len (reason, -1, "API key")
+          || g_strstr_len (reason, -1, "is not found for API version")
+          || g_strstr_len (
+              reason, -1, "not supported for bidiGenerateContent")))
     return TRUE;
   return FALSE;
 }
@@ -339,20 +341,19 @@ retry_now (gpointer user_data)
 }
 
 static void
-give_up (GstGeminiLiveSession * session, gushort code, const gchar * reason,
-    const GError * error)
+give_up (GstGeminiLiveSession *session, gushort code, const gchar *reason,
+    const GError *error)
 {
   clear_source (&session->retry_source);
   session->outage_start = 0;
-  session->callbacks.closed (session, code, reason, error,
-      session->user_data);
+  session->callbacks.closed (session, code, reason, error, session->user_data);
 }
 
 /* The connection is gone (or never came): retry within the budget, or
  * report a final failure. */
 static void
-handle_loss (GstGeminiLiveSession * session, gushort code,
-    const gchar * reason, const GError * error, gboolean fatal)
+handle_loss (GstGeminiLiveSession *session, gushort code, const gchar *reason,
+    const GError *error, gboolean fatal)
 {
   gint64 now = g_get_monotonic_time ();
   guint delay;
@@ -364,23 +365,23 @@ handle_loss (GstGeminiLiveSession * session, gushort code,
   }
   if (session->outage_start == 0) {
     session->outage_start = now;
-    session->outage_deadline = now +
-        (gint64) session->settings.reconnect_timeout_ms * 1000;
+    session->outage_deadline
+        = now + (gint64)session->settings.reconnect_timeout_ms * 1000;
     session->attempt = 0;
     session->backoff_ms = 0;
   }
   session->attempt++;
   /* The first retry is immediate; then exponential backoff. */
   delay = session->backoff_ms;
-  session->backoff_ms = delay == 0 ? FIRST_BACKOFF_MS :
-      MIN (delay * 2, MAX_BACKOFF_MS);
-  if (now + (gint64) delay * 1000 > session->outage_deadline) {
+  session->backoff_ms
+      = delay == 0 ? FIRST_BACKOFF_MS : MIN (delay * 2, MAX_BACKOFF_MS);
+  if (now + (gint64)delay * 1000 > session->outage_deadline) {
     GST_INFO ("giving up after %u attempts", session->attempt - 1);
     give_up (session, code, reason, error);
     return;
   }
-  session->callbacks.reconnecting (session, session->attempt, code, reason,
-      delay, session->user_data);
+  session->callbacks.reconnecting (
+      session, session->attempt, code, reason, delay, session->user_data);
   clear_source (&session->retry_source);
   session->retry_source = add_timeout (session, delay, retry_now);
 }
@@ -388,21 +389,20 @@ handle_loss (GstGeminiLiveSession * session, gushort code,
 /* A planned move to a new connection (goAway, recycle): the old one keeps
  * carrying the conversation until the new one is open. */
 static void
-begin_switch (GstGeminiLiveSession * session, const gchar * why)
+begin_switch (GstGeminiLiveSession *session, const gchar *why)
 {
   clear_source (&session->switch_source);
   session->switch_after_update = FALSE;
-  if (session->connect_msg != NULL || session->outage_start != 0 ||
-      session->stopping)
+  if (session->connect_msg != NULL || session->outage_start != 0
+      || session->stopping)
     return;
   GST_INFO ("switching to a new connection: %s", why);
   session->outage_start = g_get_monotonic_time ();
-  session->outage_deadline = session->outage_start +
-      (gint64) session->settings.reconnect_timeout_ms * 1000;
+  session->outage_deadline = session->outage_start
+      + (gint64)session->settings.reconnect_timeout_ms * 1000;
   session->attempt = 1;
   session->backoff_ms = 0;
-  session->callbacks.reconnecting (session, 1, 0, why, 0,
-      session->user_data);
+  session->callbacks.reconnecting (session, 1, 0, why, 0, session->user_data);
   start_connect (session);
 }
 
@@ -429,7 +429,7 @@ recycle_timeout (gpointer user_data)
 }
 
 static void
-on_go_away (GstGeminiLiveSession * session, guint64 time_left)
+on_go_away (GstGeminiLiveSession *session, guint64 time_left)
 {
   guint ms;
 
@@ -442,14 +442,14 @@ on_go_away (GstGeminiLiveSession * session, guint64 time_left)
   /* Mid-answer: switch at the next consistent point (a resumable handle),
    * or on a timer before the deadline, whichever comes first. */
   session->switch_after_update = TRUE;
-  ms = time_left == G_MAXUINT64 ? 0 : (guint) (time_left / GST_MSECOND);
+  ms = time_left == G_MAXUINT64 ? 0 : (guint)(time_left / GST_MSECOND);
   ms = ms > 2 * GO_AWAY_MARGIN_MS ? ms - GO_AWAY_MARGIN_MS : ms / 2;
   clear_source (&session->switch_source);
   session->switch_source = add_timeout (session, ms, switch_timeout);
 }
 
 static void
-on_ready (GstGeminiLiveSession * session)
+on_ready (GstGeminiLiveSession *session)
 {
   gboolean reconnected = session->ever_ready;
   GList *l;
@@ -465,31 +465,32 @@ on_ready (GstGeminiLiveSession * session)
       session->callbacks.warning (session,
           "Some input could not be resent after reconnecting",
           "More input than the replay bound was sent since the last "
-          "resumption handle", session->user_data);
+          "resumption handle",
+          session->user_data);
   }
   session->ever_ready = TRUE;
   set_ready (session, TRUE);
   flush_outgoing_locked_out (session);
 
   if (reconnected) {
-    GstClockTimeDiff downtime = (g_get_monotonic_time () -
-        session->outage_start) * GST_USECOND;
-    session->callbacks.reconnected (session, session->resumed_with_handle,
-        downtime, session->user_data);
+    GstClockTimeDiff downtime
+        = (g_get_monotonic_time () - session->outage_start) * GST_USECOND;
+    session->callbacks.reconnected (
+        session, session->resumed_with_handle, downtime, session->user_data);
   }
   session->outage_start = 0;
   session->attempt = 0;
   session->backoff_ms = 0;
   clear_source (&session->recycle_source);
   if (session->settings.max_connection_s > 0)
-    session->recycle_source = add_timeout (session,
-        session->settings.max_connection_s * 1000, recycle_timeout);
+    session->recycle_source = add_timeout (
+        session, session->settings.max_connection_s * 1000, recycle_timeout);
 }
 
 /* ---- session thread: connection callbacks ------------------------------ */
 
 static void
-on_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
+on_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
     gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
@@ -559,7 +560,7 @@ on_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
 }
 
 static void
-on_pong (SoupWebsocketConnection * conn, GBytes * message, gpointer user_data)
+on_pong (SoupWebsocketConnection *conn, GBytes *message, gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
 
@@ -589,7 +590,7 @@ old_close_grace_over (gpointer user_data)
 }
 
 static void
-on_closed (SoupWebsocketConnection * conn, gpointer user_data)
+on_closed (SoupWebsocketConnection *conn, gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
   gushort code = soup_websocket_connection_get_close_code (conn);
@@ -620,8 +621,8 @@ on_closed (SoupWebsocketConnection * conn, gpointer user_data)
     return;
   }
 
-  rejected_resume = !g_atomic_int_get (&session->ready) &&
-      session->resumed_with_handle && code == SOUP_WEBSOCKET_CLOSE_BAD_DATA;
+  rejected_resume = !g_atomic_int_get (&session->ready)
+      && session->resumed_with_handle && code == SOUP_WEBSOCKET_CLOSE_BAD_DATA;
   g_signal_handlers_disconnect_by_data (conn, session);
   g_clear_object (&session->conn);
   set_ready (session, FALSE);
@@ -650,7 +651,7 @@ on_closed (SoupWebsocketConnection * conn, gpointer user_data)
 }
 
 static void
-on_error (SoupWebsocketConnection * conn, GError * error, gpointer user_data)
+on_error (SoupWebsocketConnection *conn, GError *error, gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
 
@@ -666,8 +667,9 @@ keepalive_check (gpointer user_data)
   gint64 silent = g_get_monotonic_time () - session->last_rx;
   gchar *reason;
 
-  if (session->conn == NULL ||
-      silent < (gint64) session->settings.keepalive_timeout_s * G_USEC_PER_SEC)
+  if (session->conn == NULL
+      || silent
+          < (gint64)session->settings.keepalive_timeout_s * G_USEC_PER_SEC)
     return G_SOURCE_CONTINUE;
 
   /* Neither data nor a pong for that long: the peer is gone. */
@@ -685,7 +687,7 @@ keepalive_check (gpointer user_data)
 }
 
 static void
-on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
+on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
   GError *error = NULL;
@@ -693,20 +695,19 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
   guint status = soup_message_get_status (session->connect_msg);
 
   g_clear_object (&session->connect_msg);
-  conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
-      &error);
+  conn = soup_session_websocket_connect_finish (
+      SOUP_SESSION (source), result, &error);
   if (conn == NULL) {
     if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       gboolean first = !session->ever_ready && session->outage_start == 0;
-      gboolean fatal = status == SOUP_STATUS_UNAUTHORIZED ||
-          status == SOUP_STATUS_FORBIDDEN || status == SOUP_STATUS_NOT_FOUND;
+      gboolean fatal = status == SOUP_STATUS_UNAUTHORIZED
+          || status == SOUP_STATUS_FORBIDDEN || status == SOUP_STATUS_NOT_FOUND;
 
       GST_DEBUG ("connect failed (HTTP %u): %s", status, error->message);
       /* A first connection that fails is a configuration problem to
        * report now; a reconnection retries within its budget. */
       if (first)
-        session->callbacks.closed (session, 0, NULL, error,
-            session->user_data);
+        session->callbacks.closed (session, 0, NULL, error, session->user_data);
       else
         handle_loss (session, SOUP_WEBSOCKET_CLOSE_ABNORMAL, error->message,
             error, fatal);
@@ -741,11 +742,11 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
     session->old_conn = session->conn;
     session->conn = conn;
     session->setup_pending = TRUE;
-    soup_websocket_connection_close (session->old_conn,
-        SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    soup_websocket_connection_close (
+        session->old_conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     clear_source (&session->grace_source);
-    session->grace_source = add_timeout (session, CLOSE_GRACE_MS,
-        old_close_grace_over);
+    session->grace_source
+        = add_timeout (session, CLOSE_GRACE_MS, old_close_grace_over);
     return;
   }
   g_clear_object (&session->conn);
@@ -754,7 +755,7 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
 }
 
 static void
-start_connect (GstGeminiLiveSession * session)
+start_connect (GstGeminiLiveSession *session)
 {
   SoupMessage *msg;
 
@@ -784,8 +785,8 @@ session_thread (gpointer user_data)
   GstGeminiLiveSession *session = user_data;
 
   g_main_context_push_thread_default (session->context);
-  session->soup = soup_session_new_with_options ("user-agent",
-      "gst-gemini-live/" VERSION, NULL);
+  session->soup = soup_session_new_with_options (
+      "user-agent", "gst-gemini-live/" VERSION, NULL);
   start_connect (session);
 
   g_main_loop_run (session->loop);
@@ -799,7 +800,8 @@ session_thread (gpointer user_data)
   abort_connection (session, &session->old_conn);
   soup_session_abort (session->soup);
   g_clear_object (&session->soup);
-  while (g_main_context_iteration (session->context, FALSE));
+  while (g_main_context_iteration (session->context, FALSE))
+    ;
   g_clear_object (&session->connect_msg);
   g_main_context_pop_thread_default (session->context);
   g_clear_error (&session->conn_error);
@@ -810,9 +812,9 @@ session_thread (gpointer user_data)
 /* ---- any thread -------------------------------------------------------- */
 
 gboolean
-gst_gemini_live_session_start (GstGeminiLiveSession * session,
-    const GstGeminiLiveConfig * config,
-    const GstGeminiLiveConnectionSettings * settings, GError ** error)
+gst_gemini_live_session_start (GstGeminiLiveSession *session,
+    const GstGeminiLiveConfig *config,
+    const GstGeminiLiveConnectionSettings *settings, GError **error)
 {
   g_return_val_if_fail (session->thread == NULL, FALSE);
 
@@ -822,8 +824,8 @@ gst_gemini_live_session_start (GstGeminiLiveSession * session,
   g_free (session->endpoint);
   g_free (session->auth_header);
   g_free (session->auth_value);
-  session->endpoint = gst_gemini_live_config_endpoint (config,
-      &session->auth_header, &session->auth_value);
+  session->endpoint = gst_gemini_live_config_endpoint (
+      config, &session->auth_header, &session->auth_value);
   g_free (session->safe_uri);
   session->safe_uri = gst_gemini_live_session_safe_uri (session->endpoint);
   session->stopping = FALSE;
@@ -838,8 +840,8 @@ gst_gemini_live_session_start (GstGeminiLiveSession * session,
   session->context = g_main_context_new ();
   session->loop = g_main_loop_new (session->context, FALSE);
   session->cancellable = g_cancellable_new ();
-  session->thread = g_thread_try_new ("geminilive-session", session_thread,
-      session, error);
+  session->thread
+      = g_thread_try_new ("geminilive-session", session_thread, session, error);
   if (session->thread == NULL) {
     g_clear_pointer (&session->loop, g_main_loop_unref);
     g_clear_pointer (&session->context, g_main_context_unref);
@@ -860,8 +862,8 @@ close_in_thread (gpointer user_data)
   clear_source (&session->switch_source);
   abort_connection (session, &session->old_conn);
   if (conn_is_open (session->conn)) {
-    soup_websocket_connection_close (session->conn,
-        SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    soup_websocket_connection_close (
+        session->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     waiting = TRUE;
   }
   if (waiting) {
@@ -877,7 +879,7 @@ close_in_thread (gpointer user_data)
 }
 
 void
-gst_gemini_live_session_stop (GstGeminiLiveSession * session)
+gst_gemini_live_session_stop (GstGeminiLiveSession *session)
 {
   GSource *source;
 
@@ -897,7 +899,7 @@ gst_gemini_live_session_stop (GstGeminiLiveSession * session)
   g_clear_object (&session->cancellable);
 
   g_mutex_lock (&session->lock);
-  g_queue_clear_full (&session->outgoing, (GDestroyNotify) outgoing_free);
+  g_queue_clear_full (&session->outgoing, (GDestroyNotify)outgoing_free);
   session->outgoing_bytes = 0;
   session->flush_scheduled = FALSE;
   session->ready = FALSE;
@@ -905,8 +907,8 @@ gst_gemini_live_session_stop (GstGeminiLiveSession * session)
 }
 
 void
-gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json,
-    GstGeminiLiveSendKind kind)
+gst_gemini_live_session_send (
+    GstGeminiLiveSession *session, gchar *json, GstGeminiLiveSendKind kind)
 {
   gboolean dropped_first = FALSE;
   Outgoing *out;
@@ -925,7 +927,8 @@ gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json,
   if (session->input_held && kind == GST_GEMINI_LIVE_SEND_ONCE) {
     GList *l = session->outgoing.head;
 
-    while (l != NULL && ((Outgoing *) l->data)->kind != GST_GEMINI_LIVE_SEND_INPUT)
+    while (
+        l != NULL && ((Outgoing *)l->data)->kind != GST_GEMINI_LIVE_SEND_INPUT)
       l = l->next;
     if (l != NULL)
       g_queue_insert_before (&session->outgoing, l, out);
@@ -936,15 +939,15 @@ gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json,
   }
   session->outgoing_bytes += strlen (json);
   /* Bounded while nothing can be sent: oldest input goes first. */
-  while ((!session->ready || session->input_held) &&
-      session->outgoing_bytes > MAX_PENDING_BYTES) {
+  while ((!session->ready || session->input_held)
+      && session->outgoing_bytes > MAX_PENDING_BYTES) {
     Outgoing *old = g_queue_pop_head (&session->outgoing);
     session->outgoing_bytes -= strlen (old->json);
     outgoing_free (old);
     dropped_first = session->dropped++ == 0;
   }
-  if (session->ready && !session->flush_scheduled &&
-      !(session->input_held && kind == GST_GEMINI_LIVE_SEND_INPUT)) {
+  if (session->ready && !session->flush_scheduled
+      && !(session->input_held && kind == GST_GEMINI_LIVE_SEND_INPUT)) {
     /* Always a source, never g_main_context_invoke: from the session
      * thread itself (a tool-call handler) that would run the flush here,
      * under our lock. */
@@ -960,17 +963,18 @@ gst_gemini_live_session_send (GstGeminiLiveSession * session, gchar * json,
     session->callbacks.warning (session,
         "Input is arriving faster than the server accepts it",
         "More than 8 MiB of input queued while no connection was ready; "
-        "dropping the oldest", session->user_data);
+        "dropping the oldest",
+        session->user_data);
 }
 
 void
-gst_gemini_live_session_hold_input (GstGeminiLiveSession * session,
-    gboolean hold)
+gst_gemini_live_session_hold_input (
+    GstGeminiLiveSession *session, gboolean hold)
 {
   g_mutex_lock (&session->lock);
   session->input_held = hold;
-  if (!hold && session->ready && session->context != NULL &&
-      !session->flush_scheduled) {
+  if (!hold && session->ready && session->context != NULL
+      && !session->flush_scheduled) {
     GSource *idle = g_idle_source_new ();
     session->flush_scheduled = TRUE;
     g_source_set_callback (idle, flush_outgoing, session, NULL);
@@ -978,6 +982,6 @@ gst_gemini_live_session_hold_input (GstGeminiLiveSession * session,
     g_source_unref (idle);
   }
   g_mutex_unlock (&session->lock);
-  GST_DEBUG ("realtime input %s", hold ? "held: a blocking tool call waits" :
-      "released");
+  GST_DEBUG ("realtime input %s",
+      hold ? "held: a blocking tool call waits" : "released");
 }

@@ -28,15 +28,15 @@ struct _GstGeminiLiveTools
   gpointer user_data;
 
   GMutex lock;
-  GHashTable *calls;            /* id -> Call */
-  GHashTable *non_blocking;     /* function names */
-  guint blocking;               /* pending blocking calls */
+  GHashTable *calls;        /* id -> Call */
+  GHashTable *non_blocking; /* function names */
+  guint blocking;           /* pending blocking calls */
   guint timeout_ms;
   GstClock *clock;
 };
 
 static void
-call_free (Call * call)
+call_free (Call *call)
 {
   if (call->timeout != NULL) {
     gst_clock_id_unschedule (call->timeout);
@@ -48,27 +48,27 @@ call_free (Call * call)
 }
 
 GstGeminiLiveTools *
-gst_gemini_live_tools_new (const GstGeminiLiveToolsCallbacks * callbacks,
-    gpointer user_data)
+gst_gemini_live_tools_new (
+    const GstGeminiLiveToolsCallbacks *callbacks, gpointer user_data)
 {
   GstGeminiLiveTools *tools = g_new0 (GstGeminiLiveTools, 1);
 
   if (gst_gemini_live_tools_debug == NULL)
-    GST_DEBUG_CATEGORY_INIT (gst_gemini_live_tools_debug, "geminilivetools",
-        0, "Gemini Live tool calls");
+    GST_DEBUG_CATEGORY_INIT (gst_gemini_live_tools_debug, "geminilivetools", 0,
+        "Gemini Live tool calls");
   tools->callbacks = *callbacks;
   tools->user_data = user_data;
   g_mutex_init (&tools->lock);
-  tools->calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-      (GDestroyNotify) call_free);
-  tools->non_blocking = g_hash_table_new_full (g_str_hash, g_str_equal,
-      g_free, NULL);
+  tools->calls = g_hash_table_new_full (
+      g_str_hash, g_str_equal, NULL, (GDestroyNotify)call_free);
+  tools->non_blocking
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   tools->clock = gst_system_clock_obtain ();
   return tools;
 }
 
 void
-gst_gemini_live_tools_free (GstGeminiLiveTools * tools)
+gst_gemini_live_tools_free (GstGeminiLiveTools *tools)
 {
   g_hash_table_unref (tools->calls);
   g_hash_table_unref (tools->non_blocking);
@@ -79,7 +79,7 @@ gst_gemini_live_tools_free (GstGeminiLiveTools * tools)
 
 /* Lock held; returns whether the hold changed to `hold`. */
 static gboolean
-update_blocking (GstGeminiLiveTools * tools, gboolean blocking, gint delta)
+update_blocking (GstGeminiLiveTools *tools, gboolean blocking, gint delta)
 {
   guint before = tools->blocking;
 
@@ -90,8 +90,8 @@ update_blocking (GstGeminiLiveTools * tools, gboolean blocking, gint delta)
 }
 
 void
-gst_gemini_live_tools_reset (GstGeminiLiveTools * tools,
-    const gchar * tools_json, guint timeout_ms)
+gst_gemini_live_tools_reset (
+    GstGeminiLiveTools *tools, const gchar *tools_json, guint timeout_ms)
 {
   JsonParser *parser = json_parser_new ();
   gboolean release;
@@ -103,8 +103,9 @@ gst_gemini_live_tools_reset (GstGeminiLiveTools * tools,
   tools->blocking = 0;
   tools->timeout_ms = timeout_ms;
   /* Declarations were validated before; anything odd is just skipped. */
-  if (tools_json != NULL && json_parser_load_from_data (parser, tools_json,
-          -1, NULL) && JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser))) {
+  if (tools_json != NULL
+      && json_parser_load_from_data (parser, tools_json, -1, NULL)
+      && JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser))) {
     JsonArray *array = json_node_get_array (json_parser_get_root (parser));
     guint i;
 
@@ -117,8 +118,8 @@ gst_gemini_live_tools_reset (GstGeminiLiveTools * tools,
         continue;
       decl = json_node_get_object (node);
       name = json_object_get_string_member_with_default (decl, "name", NULL);
-      behavior = json_object_get_string_member_with_default (decl,
-          "behavior", NULL);
+      behavior
+          = json_object_get_string_member_with_default (decl, "behavior", NULL);
       if (name != NULL && g_strcmp0 (behavior, "NON_BLOCKING") == 0)
         g_hash_table_add (tools->non_blocking, g_strdup (name));
     }
@@ -130,8 +131,8 @@ gst_gemini_live_tools_reset (GstGeminiLiveTools * tools,
 }
 
 static gboolean
-on_timeout (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data)
+on_timeout (
+    GstClock *clock, GstClockTime time, GstClockID id, gpointer user_data)
 {
   GstGeminiLiveTools *tools = user_data;
   gchar *call_id = NULL, *name = NULL;
@@ -141,7 +142,7 @@ on_timeout (GstClock * clock, GstClockTime time, GstClockID id,
 
   g_mutex_lock (&tools->lock);
   g_hash_table_iter_init (&iter, tools->calls);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & call)) {
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&call)) {
     if (call->timeout == id) {
       call_id = g_strdup (call->id);
       name = g_strdup (call->name);
@@ -164,8 +165,8 @@ on_timeout (GstClock * clock, GstClockTime time, GstClockID id,
 }
 
 void
-gst_gemini_live_tools_call_started (GstGeminiLiveTools * tools,
-    const gchar * id, const gchar * name)
+gst_gemini_live_tools_call_started (
+    GstGeminiLiveTools *tools, const gchar *id, const gchar *name)
 {
   Call *call;
   gboolean hold;
@@ -181,8 +182,8 @@ gst_gemini_live_tools_call_started (GstGeminiLiveTools * tools,
   call->blocking = !g_hash_table_contains (tools->non_blocking, name);
   if (tools->timeout_ms > 0) {
     call->timeout = gst_clock_new_single_shot_id (tools->clock,
-        gst_clock_get_time (tools->clock) +
-        (GstClockTime) tools->timeout_ms * GST_MSECOND);
+        gst_clock_get_time (tools->clock)
+            + (GstClockTime)tools->timeout_ms * GST_MSECOND);
     gst_clock_id_wait_async (call->timeout, on_timeout, tools, NULL);
   }
   /* A repeated id replaces the old call. */
@@ -200,8 +201,7 @@ gst_gemini_live_tools_call_started (GstGeminiLiveTools * tools,
 }
 
 gboolean
-gst_gemini_live_tools_is_pending (GstGeminiLiveTools * tools,
-    const gchar * id)
+gst_gemini_live_tools_is_pending (GstGeminiLiveTools *tools, const gchar *id)
 {
   gboolean pending;
 
@@ -212,8 +212,7 @@ gst_gemini_live_tools_is_pending (GstGeminiLiveTools * tools,
 }
 
 gboolean
-gst_gemini_live_tools_call_finished (GstGeminiLiveTools * tools,
-    const gchar * id)
+gst_gemini_live_tools_call_finished (GstGeminiLiveTools *tools, const gchar *id)
 {
   gboolean release = FALSE, found = FALSE;
   Call *call;
@@ -232,7 +231,7 @@ gst_gemini_live_tools_call_finished (GstGeminiLiveTools * tools,
 }
 
 GStrv
-gst_gemini_live_tools_take_all (GstGeminiLiveTools * tools)
+gst_gemini_live_tools_take_all (GstGeminiLiveTools *tools)
 {
   GStrvBuilder *builder = g_strv_builder_new ();
   GHashTableIter iter;
@@ -242,7 +241,7 @@ gst_gemini_live_tools_take_all (GstGeminiLiveTools * tools)
 
   g_mutex_lock (&tools->lock);
   g_hash_table_iter_init (&iter, tools->calls);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & call))
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&call))
     g_strv_builder_add (builder, call->id);
   release = tools->blocking > 0;
   tools->blocking = 0;

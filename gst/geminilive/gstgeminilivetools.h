@@ -20,28 +20,27 @@ typedef struct
   void (*hold_input) (gboolean hold, gpointer user_data);
   /* A call was not answered in time; it is no longer pending. Runs in a
    * clock thread. */
-  void (*timed_out) (const gchar * id, const gchar * name,
-      gpointer user_data);
+  void (*timed_out) (const gchar *id, const gchar *name, gpointer user_data);
 } GstGeminiLiveToolsCallbacks;
 
-GstGeminiLiveTools *gst_gemini_live_tools_new (const
-    GstGeminiLiveToolsCallbacks * callbacks, gpointer user_data);
-void gst_gemini_live_tools_free (GstGeminiLiveTools * tools);
+GstGeminiLiveTools *gst_gemini_live_tools_new (
+    const GstGeminiLiveToolsCallbacks *callbacks, gpointer user_data);
+void gst_gemini_live_tools_free (GstGeminiLiveTools *tools);
 
 /* Forgets every call and learns which declared functions are
  * NON_BLOCKING (from the tools JSON); timeout_ms 0 means never. */
-void gst_gemini_live_tools_reset (GstGeminiLiveTools * tools,
-    const gchar * tools_json, guint timeout_ms);
+void gst_gemini_live_tools_reset (
+    GstGeminiLiveTools *tools, const gchar *tools_json, guint timeout_ms);
 
-void gst_gemini_live_tools_call_started (GstGeminiLiveTools * tools,
-    const gchar * id, const gchar * name);
-gboolean gst_gemini_live_tools_is_pending (GstGeminiLiveTools * tools,
-    const gchar * id);
+void gst_gemini_live_tools_call_started (
+    GstGeminiLiveTools *tools, const gchar *id, const gchar *name);
+gboolean gst_gemini_live_tools_is_pending (
+    GstGeminiLiveTools *tools, const gchar *id);
 /* Answered or cancelled: TRUE if the call was pending. Send the answer
  * first: finishing may release the input held behind it. */
-gboolean gst_gemini_live_tools_call_finished (GstGeminiLiveTools * tools,
-    const gchar * id);
+gboolean gst_gemini_live_tools_call_finished (
+    GstGeminiLiveTools *tools, const gchar *id);
 /* Every pending call id, now forgotten (a reconnection lost them). */
-GStrv gst_gemini_live_tools_take_all (GstGeminiLiveTools * tools);
+GStrv gst_gemini_live_tools_take_all (GstGeminiLiveTools *tools);
 
 G_END_DECLS

@@ -29,7 +29,7 @@ struct _GstGeminiLiveVideo
 };
 
 static GstFlowReturn
-on_sample (GstAppSink * sink, gpointer user_data)
+on_sample (GstAppSink *sink, gpointer user_data)
 {
   GstGeminiLiveVideo *video = user_data;
   GstSample *sample = gst_app_sink_pull_sample (sink);
@@ -48,7 +48,7 @@ on_sample (GstAppSink * sink, gpointer user_data)
 /* JPEG input skips the encoder: only the frame rate is limited, by
  * running time (or by arrival when frames carry no timestamps). */
 static GstFlowReturn
-jpeg_chain (GstGeminiLiveVideo * video, GstBuffer * buf)
+jpeg_chain (GstGeminiLiveVideo *video, GstBuffer *buf)
 {
   GstClockTime t = GST_BUFFER_PTS (buf);
   GstMapInfo map;
@@ -73,7 +73,7 @@ jpeg_chain (GstGeminiLiveVideo * video, GstBuffer * buf)
 }
 
 static GstFlowReturn
-pad_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+pad_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
 {
   GstGeminiLiveVideo *video = gst_pad_get_element_private (pad);
 
@@ -83,19 +83,20 @@ pad_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 }
 
 static gboolean
-is_jpeg (GstCaps * caps)
+is_jpeg (GstCaps *caps)
 {
-  return caps != NULL && gst_caps_get_size (caps) > 0 &&
-      gst_structure_has_name (gst_caps_get_structure (caps, 0), "image/jpeg");
+  return caps != NULL && gst_caps_get_size (caps) > 0
+      && gst_structure_has_name (
+          gst_caps_get_structure (caps, 0), "image/jpeg");
 }
 
 static gboolean
-pad_event (GstPad * pad, GstObject * parent, GstEvent * event)
+pad_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
   GstGeminiLiveVideo *video = gst_pad_get_element_private (pad);
 
   switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_CAPS:{
+    case GST_EVENT_CAPS: {
       GstCaps *caps;
 
       gst_event_parse_caps (event, &caps);
@@ -120,10 +121,10 @@ pad_event (GstPad * pad, GstObject * parent, GstEvent * event)
 }
 
 static gboolean
-pad_query (GstPad * pad, GstObject * parent, GstQuery * query)
+pad_query (GstPad *pad, GstObject *parent, GstQuery *query)
 {
   switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_ACCEPT_CAPS:{
+    case GST_QUERY_ACCEPT_CAPS: {
       GstCaps *caps;
 
       gst_query_parse_accept_caps (query, &caps);
@@ -133,17 +134,17 @@ pad_query (GstPad * pad, GstObject * parent, GstQuery * query)
       }
       break;
     }
-    case GST_QUERY_CAPS:{
+    case GST_QUERY_CAPS: {
       GstCaps *filter, *raw, *all;
 
       /* What the converter takes, plus JPEG. */
       gst_query_parse_caps (query, &filter);
-      raw = gst_pad_peer_query_caps (GST_PAD (gst_proxy_pad_get_internal
-              (GST_PROXY_PAD (pad))), NULL);
+      raw = gst_pad_peer_query_caps (
+          GST_PAD (gst_proxy_pad_get_internal (GST_PROXY_PAD (pad))), NULL);
       all = gst_caps_merge (raw, gst_caps_new_empty_simple ("image/jpeg"));
       if (filter != NULL) {
-        GstCaps *tmp = gst_caps_intersect_full (filter, all,
-            GST_CAPS_INTERSECT_FIRST);
+        GstCaps *tmp
+            = gst_caps_intersect_full (filter, all, GST_CAPS_INTERSECT_FIRST);
         gst_caps_unref (all);
         all = tmp;
       }
@@ -158,7 +159,7 @@ pad_query (GstPad * pad, GstObject * parent, GstQuery * query)
 }
 
 static GstElement *
-make (GstBin * parent, const gchar * factory)
+make (GstBin *parent, const gchar *factory)
 {
   GstElement *e = gst_element_factory_make (factory, NULL);
 
@@ -170,15 +171,16 @@ make (GstBin * parent, const gchar * factory)
 }
 
 GstGeminiLiveVideo *
-gst_gemini_live_video_new (GstBin * parent, GstPadTemplate * templ,
+gst_gemini_live_video_new (GstBin *parent, GstPadTemplate *templ,
     guint max_size, gdouble fps, GstGeminiLiveVideoFrameFunc func,
     gpointer user_data)
 {
-  static const gchar *factories[] = { "videoconvert", "videoscale",
-    "videorate", "capsfilter", "jpegenc", "appsink"
-  };
+  static const gchar *factories[] = { "videoconvert", "videoscale", "videorate",
+    "capsfilter", "jpegenc", "appsink" };
   GstElement *e[G_N_ELEMENTS (factories)];
-  GstAppSinkCallbacks callbacks = { 0, };
+  GstAppSinkCallbacks callbacks = {
+    0,
+  };
   GstGeminiLiveVideo *video;
   GstCaps *caps;
   GstPad *target;
@@ -186,8 +188,8 @@ gst_gemini_live_video_new (GstBin * parent, GstPadTemplate * templ,
   guint i;
 
   if (gst_gemini_live_video_debug == NULL)
-    GST_DEBUG_CATEGORY_INIT (gst_gemini_live_video_debug, "geminilivevideo",
-        0, "Gemini Live video input");
+    GST_DEBUG_CATEGORY_INIT (gst_gemini_live_video_debug, "geminilivevideo", 0,
+        "Gemini Live video input");
 
   for (i = 0; i < G_N_ELEMENTS (factories); i++) {
     e[i] = make (parent, factories[i]);
@@ -209,16 +211,15 @@ gst_gemini_live_video_new (GstBin * parent, GstPadTemplate * templ,
 
   g_object_set (e[2], "drop-only", TRUE, NULL);
   /* Ranges on both sides let videoscale keep the aspect ratio. */
-  caps = gst_caps_new_simple ("video/x-raw",
-      "width", GST_TYPE_INT_RANGE, 1, (gint) max_size,
-      "height", GST_TYPE_INT_RANGE, 1, (gint) max_size,
-      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
-      "framerate", GST_TYPE_FRACTION, fps_n, fps_d, NULL);
+  caps = gst_caps_new_simple ("video/x-raw", "width", GST_TYPE_INT_RANGE, 1,
+      (gint)max_size, "height", GST_TYPE_INT_RANGE, 1, (gint)max_size,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, "framerate",
+      GST_TYPE_FRACTION, fps_n, fps_d, NULL);
   g_object_set (e[3], "caps", caps, NULL);
   gst_caps_unref (caps);
   /* Frames go to the network as they come: no sync, no preroll. */
-  g_object_set (e[5], "sync", FALSE, "async", FALSE, "enable-last-sample",
-      FALSE, NULL);
+  g_object_set (
+      e[5], "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
   callbacks.new_sample = on_sample;
   gst_app_sink_set_callbacks (GST_APP_SINK (e[5]), &callbacks, video, NULL);
 
@@ -242,13 +243,13 @@ gst_gemini_live_video_new (GstBin * parent, GstPadTemplate * templ,
 }
 
 GstPad *
-gst_gemini_live_video_get_pad (GstGeminiLiveVideo * video)
+gst_gemini_live_video_get_pad (GstGeminiLiveVideo *video)
 {
   return video->pad;
 }
 
 void
-gst_gemini_live_video_free (GstGeminiLiveVideo * video)
+gst_gemini_live_video_free (GstGeminiLiveVideo *video)
 {
   if (GST_OBJECT_PARENT (video->bin) == GST_OBJECT (video->parent)) {
     gst_element_set_state (video->bin, GST_STATE_NULL);

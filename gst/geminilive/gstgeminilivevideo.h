@@ -15,17 +15,17 @@ G_BEGIN_DECLS
 typedef struct _GstGeminiLiveVideo GstGeminiLiveVideo;
 
 /* Called from the video streaming thread with one JPEG frame. */
-typedef void (*GstGeminiLiveVideoFrameFunc) (const guint8 * jpeg, gsize size,
-    gpointer user_data);
+typedef void (*GstGeminiLiveVideoFrameFunc) (
+    const guint8 *jpeg, gsize size, gpointer user_data);
 
 /* Builds the branch inside parent and returns it; NULL if an element is
  * missing (the error is posted on parent). */
-GstGeminiLiveVideo *gst_gemini_live_video_new (GstBin * parent,
-    GstPadTemplate * templ, guint max_size, gdouble fps,
+GstGeminiLiveVideo *gst_gemini_live_video_new (GstBin *parent,
+    GstPadTemplate *templ, guint max_size, gdouble fps,
     GstGeminiLiveVideoFrameFunc func, gpointer user_data);
 /* The request pad to add to the parent. */
-GstPad *gst_gemini_live_video_get_pad (GstGeminiLiveVideo * video);
+GstPad *gst_gemini_live_video_get_pad (GstGeminiLiveVideo *video);
 /* Takes the branch out of parent and frees it. */
-void gst_gemini_live_video_free (GstGeminiLiveVideo * video);
+void gst_gemini_live_video_free (GstGeminiLiveVideo *video);
 
 G_END_DECLS

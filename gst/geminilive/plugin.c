@@ -17,7 +17,7 @@
 #include "gstgeminiliveelements.h"
 
 static gboolean
-plugin_init (GstPlugin * plugin)
+plugin_init (GstPlugin *plugin)
 {
   return GST_ELEMENT_REGISTER (geminilive, plugin);
 }

@@ -13,14 +13,20 @@
 
 /* Every kind of client message the element can send. */
 static const gchar *kinds[] = {
-  "setup", "clientContent", "toolResponse", "contextUpdate",
-  "realtimeInput.audio", "realtimeInput.video", "realtimeInput.text",
-  "realtimeInput.activityStart", "realtimeInput.activityEnd",
+  "setup",
+  "clientContent",
+  "toolResponse",
+  "contextUpdate",
+  "realtimeInput.audio",
+  "realtimeInput.video",
+  "realtimeInput.text",
+  "realtimeInput.activityStart",
+  "realtimeInput.activityEnd",
   "realtimeInput.audioStreamEnd",
 };
 
 static gchar *
-kind_of (JsonNode * normalised)
+kind_of (JsonNode *normalised)
 {
   JsonObject *root = json_node_get_object (normalised);
   GList *members = json_object_get_members (root);
@@ -28,9 +34,9 @@ kind_of (JsonNode * normalised)
   gchar *kind;
 
   if (g_str_equal (top, "realtimeInput")) {
-    GList *inner = json_object_get_members (json_object_get_object_member
-        (root, top));
-    kind = g_strconcat (top, ".", (const gchar *) inner->data, NULL);
+    GList *inner
+        = json_object_get_members (json_object_get_object_member (root, top));
+    kind = g_strconcat (top, ".", (const gchar *)inner->data, NULL);
     g_list_free (inner);
   } else {
     kind = g_strdup (top);
@@ -44,8 +50,8 @@ GST_START_TEST (test_every_sent_message_conforms)
   const gchar *path = g_getenv ("GEMINI_LIVE_WIRE_LOG");
   gchar *contents = NULL;
   gchar **lines;
-  GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
+  GHashTable *seen
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint i, checked = 0;
 
   fail_unless (path != NULL, "GEMINI_LIVE_WIRE_LOG not set");
@@ -64,8 +70,10 @@ GST_START_TEST (test_every_sent_message_conforms)
     node = gls_schema_validate (tab + 1, strlen (tab + 1),
         g_str_equal (lines[i], "vertex") ? GLS_API_VERTEX : GLS_API_GEMINI,
         "v1", &msg_kind, &violation);
-    fail_unless (node != NULL, "message %u violates the protocol (%u %s): "
-        "%.200s", i, violation.code, violation.reason, tab + 1);
+    fail_unless (node != NULL,
+        "message %u violates the protocol (%u %s): "
+        "%.200s",
+        i, violation.code, violation.reason, tab + 1);
     g_hash_table_add (seen, kind_of (node));
     json_node_unref (node);
     checked++;

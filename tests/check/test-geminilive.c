@@ -20,17 +20,18 @@
 
 #define TEST_KEY "test-key-5up3r-53cr3t"
 #define WAIT_MS 10000
-#define IN_CAPS "audio/x-raw,format=S16LE,layout=interleaved,rate=16000,channels=1"
+#define IN_CAPS                                                                \
+  "audio/x-raw,format=S16LE,layout=interleaved,rate=16000,channels=1"
 
 typedef struct
 {
   GlsSim *sim;
   GstElement *element;
   GstBus *bus;
-  GstHarness *in;               /* pushes into sink_audio */
-  GstHarness *out;              /* pulls from src */
+  GstHarness *in;  /* pushes into sink_audio */
+  GstHarness *out; /* pulls from src */
   gboolean vertex;
-  gboolean invalid_on_purpose;  /* keep out of the conformance log */
+  gboolean invalid_on_purpose; /* keep out of the conformance log */
 } Fixture;
 
 static GlsSimOptions
@@ -53,8 +54,8 @@ typedef enum
 static Endpoint fixture_endpoint = ENDPOINT_GEMINI;
 
 static void
-fixture_setup_valist (Fixture * f, const GlsSimOptions * options,
-    const gchar * first_property, va_list args)
+fixture_setup_valist (Fixture *f, const GlsSimOptions *options,
+    const gchar *first_property, va_list args)
 {
   GError *error = NULL;
   gchar *uri;
@@ -67,7 +68,7 @@ fixture_setup_valist (Fixture * f, const GlsSimOptions * options,
     case ENDPOINT_VERTEX:
       uri = gls_sim_get_vertex_uri (f->sim, "v1");
       break;
-    case ENDPOINT_CONSTRAINED:{
+    case ENDPOINT_CONSTRAINED: {
       gchar *base = gls_sim_get_uri (f->sim, "v1alpha");
       uri = g_strconcat (base, "Constrained", NULL);
       g_free (base);
@@ -97,8 +98,8 @@ fixture_setup_valist (Fixture * f, const GlsSimOptions * options,
 }
 
 static void
-fixture_setup_full (Fixture * f, const GlsSimOptions * options,
-    const gchar * first_property, ...)
+fixture_setup_full (
+    Fixture *f, const GlsSimOptions *options, const gchar *first_property, ...)
 {
   va_list args;
 
@@ -108,7 +109,7 @@ fixture_setup_full (Fixture * f, const GlsSimOptions * options,
 }
 
 static void
-fixture_setup (Fixture * f, const gchar * first_property, ...)
+fixture_setup (Fixture *f, const gchar *first_property, ...)
 {
   GlsSimOptions options = default_sim_options ();
   va_list args;
@@ -121,7 +122,7 @@ fixture_setup (Fixture * f, const gchar * first_property, ...)
 /* Appends what went on the wire to the log the conformance test checks
  * against the simulator's schema table. */
 static void
-log_wire (Fixture * f)
+log_wire (Fixture *f)
 {
   const gchar *path = g_getenv ("GEMINI_LIVE_WIRE_LOG");
   GPtrArray *msgs;
@@ -135,7 +136,7 @@ log_wire (Fixture * f)
   out = g_string_new (NULL);
   for (i = 0; i < msgs->len; i++)
     g_string_append_printf (out, "%s\t%s\n", f->vertex ? "vertex" : "gemini",
-        (const gchar *) g_ptr_array_index (msgs, i));
+        (const gchar *)g_ptr_array_index (msgs, i));
   file = fopen (path, "a");
   if (file != NULL) {
     fwrite (out->str, 1, out->len, file);
@@ -146,7 +147,7 @@ log_wire (Fixture * f)
 }
 
 static void
-fixture_teardown (Fixture * f)
+fixture_teardown (Fixture *f)
 {
   log_wire (f);
   gst_harness_teardown (f->in);
@@ -159,7 +160,7 @@ fixture_teardown (Fixture * f)
 /* Pops bus messages until an element message with this name arrives;
  * errors fail the test unless that is what we wait for. */
 static GstMessage *
-wait_message (Fixture * f, const gchar * name)
+wait_message (Fixture *f, const gchar *name)
 {
   gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
 
@@ -169,22 +170,22 @@ wait_message (Fixture * f, const gchar * name)
 
     if (msg == NULL)
       continue;
-    if (g_strcmp0 (name, "error") == 0 && GST_MESSAGE_TYPE (msg) ==
-        GST_MESSAGE_ERROR)
+    if (g_strcmp0 (name, "error") == 0
+        && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
       return msg;
-    if (g_strcmp0 (name, "warning") == 0 && GST_MESSAGE_TYPE (msg) ==
-        GST_MESSAGE_WARNING)
+    if (g_strcmp0 (name, "warning") == 0
+        && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
       return msg;
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
       GError *err;
       gchar *dbg;
       gst_message_parse_error (msg, &err, &dbg);
-      fail ("unexpected error waiting for %s: %s (%s)", name, err->message,
-          dbg);
+      fail (
+          "unexpected error waiting for %s: %s (%s)", name, err->message, dbg);
     }
     s = gst_message_get_structure (msg);
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT && s &&
-        gst_structure_has_name (s, name))
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT && s
+        && gst_structure_has_name (s, name))
       return msg;
     gst_message_unref (msg);
   }
@@ -199,12 +200,12 @@ make_tone (guint ms, gint amplitude)
   gint16 *samples = g_new (gint16, n);
 
   for (i = 0; i < n; i++)
-    samples[i] = (gint16) (amplitude * sin (2 * G_PI * 440.0 * i / 16000.0));
+    samples[i] = (gint16)(amplitude * sin (2 * G_PI * 440.0 * i / 16000.0));
   return g_bytes_new_take (samples, n * sizeof (gint16));
 }
 
 static void
-push_bytes (Fixture * f, GBytes * bytes)
+push_bytes (Fixture *f, GBytes *bytes)
 {
   GstBuffer *buf = gst_buffer_new_wrapped_bytes (bytes);
 
@@ -213,14 +214,14 @@ push_bytes (Fixture * f, GBytes * bytes)
 
 /* A spoken turn: speech, then enough silence for the model's VAD. */
 static void
-speak (Fixture * f, guint speech_ms)
+speak (Fixture *f, guint speech_ms)
 {
   push_bytes (f, make_tone (speech_ms, 8000));
   push_bytes (f, make_tone (600, 0));
 }
 
 static JsonObject *
-parse_object (const gchar * json, JsonParser ** parser)
+parse_object (const gchar *json, JsonParser **parser)
 {
   *parser = json_parser_new ();
   fail_unless (json_parser_load_from_data (*parser, json, -1, NULL), json);
@@ -230,10 +231,10 @@ parse_object (const gchar * json, JsonParser ** parser)
 /* Pulls model audio until `bytes` have come out, advancing the test
  * clock to each wait the element makes. */
 static GPtrArray *
-pull_audio (Fixture * f, gsize bytes)
+pull_audio (Fixture *f, gsize bytes)
 {
-  GPtrArray *bufs = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      gst_buffer_unref);
+  GPtrArray *bufs
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)gst_buffer_unref);
   gsize got = 0;
   gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
 
@@ -241,13 +242,13 @@ pull_audio (Fixture * f, gsize bytes)
     GstBuffer *buf;
 
     fail_unless (g_get_monotonic_time () < deadline,
-        "only %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes came out",
-        got, bytes);
+        "only %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes came out", got,
+        bytes);
     buf = gst_harness_try_pull (f->out);
     if (buf == NULL) {
       GstTestClock *clock = gst_harness_get_testclock (f->out);
-      if (gst_test_clock_timed_wait_for_multiple_pending_ids (clock, 1, 50,
-              NULL))
+      if (gst_test_clock_timed_wait_for_multiple_pending_ids (
+              clock, 1, 50, NULL))
         gst_harness_crank_single_clock_wait (f->out);
       gst_object_unref (clock);
       continue;
@@ -259,7 +260,7 @@ pull_audio (Fixture * f, gsize bytes)
 }
 
 static GBytes *
-concat (GPtrArray * bufs)
+concat (GPtrArray *bufs)
 {
   GByteArray *all = g_byte_array_new ();
   guint i;
@@ -277,7 +278,7 @@ concat (GPtrArray * bufs)
 /* Client messages of one kind (a top-level member, or a realtimeInput
  * member) as parsed JSON strings. */
 static GPtrArray *
-client_messages_of (Fixture * f, const gchar * kind)
+client_messages_of (Fixture *f, const gchar *kind)
 {
   GPtrArray *all = gls_sim_dup_client_messages (f->sim);
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
@@ -289,8 +290,8 @@ client_messages_of (Fixture * f, const gchar * kind)
     gboolean match = json_object_has_member (o, kind);
 
     if (!match && json_object_has_member (o, "realtimeInput"))
-      match = json_object_has_member (json_object_get_object_member (o,
-              "realtimeInput"), kind);
+      match = json_object_has_member (
+          json_object_get_object_member (o, "realtimeInput"), kind);
     if (match)
       g_ptr_array_add (out, g_strdup (g_ptr_array_index (all, i)));
     g_object_unref (parser);
@@ -316,18 +317,25 @@ GST_START_TEST (test_setup_first_and_from_properties)
 
   msgs = gls_sim_dup_client_messages (f.sim);
   fail_unless (msgs->len >= 1);
-  setup = json_object_get_object_member (parse_object (g_ptr_array_index (msgs,
-              0), &parser), "setup");
+  setup = json_object_get_object_member (
+      parse_object (g_ptr_array_index (msgs, 0), &parser), "setup");
   fail_unless (setup != NULL, "first message is not setup");
   fail_unless_equals_string (json_object_get_string_member (setup, "model"),
       "models/gemini-3.1-flash-live-preview");
   gen = json_object_get_object_member (setup, "generationConfig");
-  fail_unless_equals_string (json_array_get_string_element
-      (json_object_get_array_member (gen, "responseModalities"), 0), "AUDIO");
-  fail_unless_equals_string (json_object_get_string_member
-      (json_object_get_object_member (json_object_get_object_member
-              (json_object_get_object_member (gen, "speechConfig"),
-                  "voiceConfig"), "prebuiltVoiceConfig"), "voiceName"), "Puck");
+  fail_unless_equals_string (
+      json_array_get_string_element (
+          json_object_get_array_member (gen, "responseModalities"), 0),
+      "AUDIO");
+  fail_unless_equals_string (
+      json_object_get_string_member (
+          json_object_get_object_member (
+              json_object_get_object_member (
+                  json_object_get_object_member (gen, "speechConfig"),
+                  "voiceConfig"),
+              "prebuiltVoiceConfig"),
+          "voiceName"),
+      "Puck");
   fail_unless (json_object_has_member (setup, "inputAudioTranscription"));
   fail_unless (json_object_has_member (setup, "outputAudioTranscription"));
   fail_unless (json_object_has_member (setup, "sessionResumption"));
@@ -338,12 +346,15 @@ GST_START_TEST (test_setup_first_and_from_properties)
   /* The key travels as a header, never in the URL. */
   headers = gls_sim_dup_last_request_headers (f.sim);
   request_uri = gls_sim_dup_last_request_uri (f.sim);
-  fail_unless (strstr (headers, "x-goog-api-key: " TEST_KEY) != NULL ||
-      strstr (headers, "X-Goog-Api-Key: " TEST_KEY) != NULL, headers);
+  fail_unless (strstr (headers, "x-goog-api-key: " TEST_KEY) != NULL
+          || strstr (headers, "X-Goog-Api-Key: " TEST_KEY) != NULL,
+      headers);
   fail_unless (strstr (request_uri, TEST_KEY) == NULL);
   fail_unless (strstr (request_uri,
-          "/ws/google.ai.generativelanguage.v1.GenerativeService."
-          "BidiGenerateContent") != NULL, request_uri);
+                   "/ws/google.ai.generativelanguage.v1.GenerativeService."
+                   "BidiGenerateContent")
+          != NULL,
+      request_uri);
   g_free (headers);
   g_free (request_uri);
 
@@ -372,7 +383,7 @@ GST_START_TEST (test_audio_held_until_setup_complete_then_exact)
   fixture_setup_full (&f, &options, NULL);
   gst_harness_play (f.out);
 
-  sent = make_tone (1010, 3000);        /* not a multiple of the chunk */
+  sent = make_tone (1010, 3000); /* not a multiple of the chunk */
   sent_size = g_bytes_get_size (sent);
   push_bytes (&f, g_bytes_ref (sent));
   gst_harness_push_event (f.in, gst_event_new_eos ());
@@ -389,8 +400,8 @@ GST_START_TEST (test_audio_held_until_setup_complete_then_exact)
   fail_unless_equals_int (audio->len, (sent_size + 1279) / 1280);
   for (i = 0; i < audio->len; i++) {
     const gchar *json = g_ptr_array_index (audio, i);
-    fail_unless (strstr (json, "\"mimeType\":\"audio/pcm;rate=16000\"") !=
-        NULL, json);
+    fail_unless (
+        strstr (json, "\"mimeType\":\"audio/pcm;rate=16000\"") != NULL, json);
     fail_unless (strstr (json, "mediaChunks") == NULL);
   }
   g_ptr_array_unref (audio);
@@ -446,9 +457,9 @@ GST_START_TEST (test_audio_converted_to_16k_mono)
   received = gls_sim_dup_received_audio (f.sim);
   /* About one second of 16 kHz mono S16LE, give or take the resampler's
    * filter delay. */
-  fail_unless (g_bytes_get_size (received) > 31000 &&
-      g_bytes_get_size (received) <= 32000 + 256, "got %" G_GSIZE_FORMAT,
-      g_bytes_get_size (received));
+  fail_unless (g_bytes_get_size (received) > 31000
+          && g_bytes_get_size (received) <= 32000 + 256,
+      "got %" G_GSIZE_FORMAT, g_bytes_get_size (received));
   g_bytes_unref (received);
   fixture_teardown (&f);
 }
@@ -458,7 +469,7 @@ GST_END_TEST;
 /* ---- model audio ------------------------------------------------------- */
 
 static void
-check_contiguous (GPtrArray * bufs)
+check_contiguous (GPtrArray *bufs)
 {
   guint i;
 
@@ -501,8 +512,8 @@ GST_START_TEST (test_model_audio_exact_and_timed)
   s = gst_caps_get_structure (caps, 0);
   fail_unless_equals_string (gst_structure_get_string (s, "format"), "S16LE");
   fail_unless (gst_structure_get_int (s, "rate", &rate) && rate == 24000);
-  fail_unless (gst_structure_get_int (s, "channels", &channels) &&
-      channels == 1);
+  fail_unless (
+      gst_structure_get_int (s, "channels", &channels) && channels == 1);
   gst_event_unref (event);
   event = gst_harness_pull_event (f.out);
   fail_unless_equals_int (GST_EVENT_TYPE (event), GST_EVENT_SEGMENT);
@@ -581,7 +592,7 @@ typedef struct
 } SinkCount;
 
 static void
-on_handoff (GstElement * sink, GstBuffer * buf, GstPad * pad, SinkCount * c)
+on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, SinkCount *c)
 {
   g_mutex_lock (&c->lock);
   c->bytes += gst_buffer_get_size (buf);
@@ -599,7 +610,9 @@ GST_START_TEST (test_sync_sink_gets_contiguous_answer)
   GlsSimOptions options = default_sim_options ();
   GlsSim *sim;
   GstElement *pipeline, *gemini, *sink;
-  SinkCount count = { 0, };
+  SinkCount count = {
+    0,
+  };
   GstBus *bus;
   GBytes *sent;
   gchar *uri, *desc;
@@ -610,8 +623,9 @@ GST_START_TEST (test_sync_sink_gets_contiguous_answer)
   sim = gls_sim_new (&options, NULL);
   uri = gls_sim_get_uri (sim, "v1");
   desc = g_strdup_printf ("audiotestsrc is-live=true wave=silence ! "
-      "geminilive name=g uri=%s api-key=" TEST_KEY " ! "
-      "fakesink name=s sync=true signal-handoffs=true", uri);
+                          "geminilive name=g uri=%s api-key=" TEST_KEY " ! "
+                          "fakesink name=s sync=true signal-handoffs=true",
+      uri);
   pipeline = gst_parse_launch (desc, NULL);
   gemini = gst_bin_get_by_name (GST_BIN (pipeline), "g");
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
@@ -669,7 +683,7 @@ GST_START_TEST (test_interruption_drops_queued_audio)
   speak (&f, 500);
   gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
   answer_bytes = 4000 * 48;
-  first_seen = pull_audio (&f, 1);   /* playback has begun */
+  first_seen = pull_audio (&f, 1); /* playback has begun */
 
   /* The user barges in: the model stops, queued audio is dropped. */
   push_bytes (&f, make_tone (300, 8000));
@@ -688,8 +702,11 @@ GST_START_TEST (test_interruption_drops_queued_audio)
   {
     GstMapInfo map;
     gst_buffer_map (buf, &map, GST_MAP_READ);
-    fail_unless (memcmp (map.data, (const guint8 *) g_bytes_get_data (sim_sent,
-                NULL) + answer_bytes, map.size) == 0);
+    fail_unless (
+        memcmp (map.data,
+            (const guint8 *)g_bytes_get_data (sim_sent, NULL) + answer_bytes,
+            map.size)
+        == 0);
     gst_buffer_unmap (buf, &map);
   }
   g_bytes_unref (sim_sent);
@@ -709,19 +726,20 @@ GST_START_TEST (test_audio_with_interrupted_not_played)
   fixture_setup (&f, NULL);
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
-  gls_sim_send_json (f.sim, "{\"serverContent\": {\"interrupted\": true, "
+  gls_sim_send_json (f.sim,
+      "{\"serverContent\": {\"interrupted\": true, "
       "\"modelTurn\": {\"parts\": [{\"inlineData\": {\"mimeType\": "
-      "\"audio/pcm;rate=24000\", \"data\": \"AAECAwQFBgc=\"}}]}}}", TRUE);
+      "\"audio/pcm;rate=24000\", \"data\": \"AAECAwQFBgc=\"}}]}}}",
+      TRUE);
   gst_message_unref (wait_message (&f, "geminilive/interrupted"));
   /* A later marker proves the frame above was fully processed. */
-  gls_sim_send_json (f.sim, "{\"serverContent\": {\"turnComplete\": true}}",
-      TRUE);
+  gls_sim_send_json (
+      f.sim, "{\"serverContent\": {\"turnComplete\": true}}", TRUE);
   gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
   deadline = g_get_monotonic_time () + 200 * 1000;
   while (g_get_monotonic_time () < deadline) {
     GstTestClock *clock = gst_harness_get_testclock (f.out);
-    if (gst_test_clock_timed_wait_for_multiple_pending_ids (clock, 1, 20,
-            NULL))
+    if (gst_test_clock_timed_wait_for_multiple_pending_ids (clock, 1, 20, NULL))
       gst_harness_crank_single_clock_wait (f.out);
     gst_object_unref (clock);
     buf = gst_harness_try_pull (f.out);
@@ -734,8 +752,9 @@ GST_END_TEST;
 
 /* ---- tools ------------------------------------------------------------- */
 
-#define TOOLS "[{\"name\":\"get_weather\",\"description\":\"Weather\"," \
-  "\"parameters\":{\"type\":\"OBJECT\",\"properties\":{\"city\":" \
+#define TOOLS                                                                  \
+  "[{\"name\":\"get_weather\",\"description\":\"Weather\","                    \
+  "\"parameters\":{\"type\":\"OBJECT\",\"properties\":{\"city\":"              \
   "{\"type\":\"STRING\"}}}}]"
 
 typedef struct
@@ -747,8 +766,8 @@ typedef struct
 } ToolCallSeen;
 
 static gchar *
-on_tool_call (GstElement * element, const gchar * id, const gchar * name,
-    const gchar * args, ToolCallSeen * seen)
+on_tool_call (GstElement *element, const gchar *id, const gchar *name,
+    const gchar *args, ToolCallSeen *seen)
 {
   seen->id = g_strdup (id);
   seen->name = g_strdup (name);
@@ -757,8 +776,8 @@ on_tool_call (GstElement * element, const gchar * id, const gchar * name,
 }
 
 static void
-check_tool_response (Fixture * f, const ToolCallSeen * seen,
-    const gchar * expected_response)
+check_tool_response (
+    Fixture *f, const ToolCallSeen *seen, const gchar *expected_response)
 {
   GPtrArray *responses;
   JsonParser *parser;
@@ -769,14 +788,17 @@ check_tool_response (Fixture * f, const ToolCallSeen * seen,
   fail_unless (gls_sim_wait_message_kind (f->sim, "toolResponse", WAIT_MS));
   responses = client_messages_of (f, "toolResponse");
   fail_unless_equals_int (responses->len, 1);
-  fr = json_array_get_object_element (json_object_get_array_member
-      (json_object_get_object_member (parse_object (g_ptr_array_index
-                  (responses, 0), &parser), "toolResponse"),
-          "functionResponses"), 0);
-  fail_unless_equals_string (json_object_get_string_member (fr, "id"),
-      seen->id);
-  fail_unless_equals_string (json_object_get_string_member (fr, "name"),
-      "get_weather");
+  fr = json_array_get_object_element (
+      json_object_get_array_member (
+          json_object_get_object_member (
+              parse_object (g_ptr_array_index (responses, 0), &parser),
+              "toolResponse"),
+          "functionResponses"),
+      0);
+  fail_unless_equals_string (
+      json_object_get_string_member (fr, "id"), seen->id);
+  fail_unless_equals_string (
+      json_object_get_string_member (fr, "name"), "get_weather");
   gen = json_generator_new ();
   json_generator_set_root (gen, json_object_get_member (fr, "response"));
   response = json_generator_to_data (gen, NULL);
@@ -798,13 +820,14 @@ GST_START_TEST (test_tool_call_answered_by_signal_return)
   g_signal_connect (f.element, "tool-call", G_CALLBACK (on_tool_call), &seen);
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
-  g_signal_emit_by_name (f.element, "send-text",
-      "What does get_weather say for Paris?", &ok);
+  g_signal_emit_by_name (
+      f.element, "send-text", "What does get_weather say for Paris?", &ok);
   fail_unless (ok);
 
   msg = wait_message (&f, "geminilive/tool-call");
-  fail_unless_equals_string (gst_structure_get_string
-      (gst_message_get_structure (msg), "name"), "get_weather");
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (msg), "name"),
+      "get_weather");
   gst_message_unref (msg);
   check_tool_response (&f, &seen, "{\"temp_c\":21}");
   fail_unless_equals_string (seen.name, "get_weather");
@@ -856,7 +879,7 @@ GST_START_TEST (test_tool_call_answered_later_by_action)
 GST_END_TEST;
 
 static void
-on_cancellation (GstElement * element, GStrv ids, gchar ** first_seen)
+on_cancellation (GstElement *element, GStrv ids, gchar **first_seen)
 {
   *first_seen = g_strdup (ids ? ids[0] : NULL);
 }
@@ -911,13 +934,12 @@ GST_START_TEST (test_blocking_call_holds_input_until_answered)
   g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
       "get_weather", "{\"temp_c\": 3}", &ok);
   fail_unless (ok);
-  fail_unless (gls_sim_wait_received_audio (f.sim,
-          g_bytes_get_size (before) + 12800, WAIT_MS));
-  fail_unless_equals_int (gls_sim_get_input_during_tool_call_count (f.sim),
-      0);
+  fail_unless (gls_sim_wait_received_audio (
+      f.sim, g_bytes_get_size (before) + 12800, WAIT_MS));
+  fail_unless_equals_int (gls_sim_get_input_during_tool_call_count (f.sim), 0);
   received = gls_sim_dup_received_audio (f.sim);
-  fail_unless_equals_int (g_bytes_get_size (received),
-      g_bytes_get_size (before) + 12800);
+  fail_unless_equals_int (
+      g_bytes_get_size (received), g_bytes_get_size (before) + 12800);
   fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
   g_bytes_unref (received);
   g_bytes_unref (before);
@@ -946,14 +968,14 @@ GST_START_TEST (test_unanswered_call_times_out_into_error_response)
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
   g_signal_emit_by_name (f.element, "send-text", "call get_weather", &ok);
   msg = wait_message (&f, "geminilive/tool-call-cancellation");
-  fail_unless_equals_string (gst_structure_get_string
-      (gst_message_get_structure (msg), "reason"), "timeout");
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (msg), "reason"),
+      "timeout");
   gst_message_unref (msg);
   fail_unless_equals_string (cancelled, seen.id);
   fail_unless (gls_sim_wait_message_kind (f.sim, "toolResponse", WAIT_MS));
   responses = client_messages_of (&f, "toolResponse");
-  fail_unless (strstr (g_ptr_array_index (responses, 0), "\"error\"") !=
-      NULL);
+  fail_unless (strstr (g_ptr_array_index (responses, 0), "\"error\"") != NULL);
   g_ptr_array_unref (responses);
   /* The model goes on after the error response. */
   fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
@@ -974,8 +996,10 @@ GST_START_TEST (test_raw_server_messages_on_request)
   fixture_setup (&f, "post-server-messages", TRUE, NULL);
   gst_harness_play (f.out);
   msg = wait_message (&f, "geminilive/server-message");
-  fail_unless (strstr (gst_structure_get_string (gst_message_get_structure
-              (msg), "json"), "setupComplete") != NULL);
+  fail_unless (strstr (gst_structure_get_string (
+                           gst_message_get_structure (msg), "json"),
+                   "setupComplete")
+      != NULL);
   gst_message_unref (msg);
   fixture_teardown (&f);
 }
@@ -992,8 +1016,8 @@ GST_START_TEST (test_transcriptions_and_usage_on_bus)
   gint64 total = 0;
   GstClockTime rt;
 
-  fixture_setup (&f, "input-transcription", TRUE, "output-transcription",
-      TRUE, NULL);
+  fixture_setup (
+      &f, "input-transcription", TRUE, "output-transcription", TRUE, NULL);
   gst_harness_play (f.out);
   speak (&f, 500);
   msg = wait_message (&f, "geminilive/input-transcription");
@@ -1002,14 +1026,15 @@ GST_START_TEST (test_transcriptions_and_usage_on_bus)
   fail_unless (gst_structure_get_uint64 (s, "running-time", &rt));
   gst_message_unref (msg);
   msg = wait_message (&f, "geminilive/output-transcription");
-  fail_unless (strlen (gst_structure_get_string (gst_message_get_structure
-              (msg), "text")) > 0);
+  fail_unless (strlen (gst_structure_get_string (
+                   gst_message_get_structure (msg), "text"))
+      > 0);
   gst_message_unref (msg);
   gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
   gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
   msg = wait_message (&f, "geminilive/usage");
-  fail_unless (gst_structure_get_int64 (gst_message_get_structure (msg),
-          "total-token-count", &total));
+  fail_unless (gst_structure_get_int64 (
+      gst_message_get_structure (msg), "total-token-count", &total));
   fail_unless (total > 0);
   gst_message_unref (msg);
   msg = wait_message (&f, "geminilive/session-resumption-update");
@@ -1020,7 +1045,7 @@ GST_START_TEST (test_transcriptions_and_usage_on_bus)
 GST_END_TEST;
 
 static void
-on_notify_handle (GObject * object, GParamSpec * pspec, gint * count)
+on_notify_handle (GObject *object, GParamSpec *pspec, gint *count)
 {
   g_atomic_int_inc (count);
 }
@@ -1046,8 +1071,8 @@ GST_START_TEST (test_resumption_handle_and_go_away)
 
   gls_sim_go_away (f.sim, 4500);
   msg = wait_message (&f, "geminilive/go-away");
-  fail_unless (gst_structure_get_uint64 (gst_message_get_structure (msg),
-          "time-left", &time_left));
+  fail_unless (gst_structure_get_uint64 (
+      gst_message_get_structure (msg), "time-left", &time_left));
   fail_unless_equals_uint64 (time_left, 4500 * GST_MSECOND);
   gst_message_unref (msg);
   fixture_teardown (&f);
@@ -1079,8 +1104,8 @@ GST_START_TEST (test_server_close_is_error_with_code_and_reason)
   fail_unless (details != NULL);
   fail_unless (gst_structure_get_uint (details, "close-code", &code));
   fail_unless_equals_int (code, 1011);
-  fail_unless_equals_string (gst_structure_get_string (details,
-          "close-reason"), "Internal error occurred.");
+  fail_unless_equals_string (gst_structure_get_string (details, "close-reason"),
+      "Internal error occurred.");
   g_error_free (err);
   g_free (dbg);
   gst_message_unref (msg);
@@ -1122,8 +1147,9 @@ GST_START_TEST (test_wrong_key_is_not_authorized)
   gst_harness_play (f.out);
   msg = wait_message (&f, "error");
   gst_message_parse_error (msg, &err, NULL);
-  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_NOT_AUTHORIZED), err->message);
+  fail_unless (g_error_matches (
+                   err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED),
+      err->message);
   fail_unless (strstr (err->message, "wrong-key") == NULL);
   g_error_free (err);
   gst_message_unref (msg);
@@ -1133,16 +1159,16 @@ GST_START_TEST (test_wrong_key_is_not_authorized)
 GST_END_TEST;
 
 static GstMessage *
-error_of_state_change (GstElement * element, GstState state,
-    GstStateChangeReturn * ret)
+error_of_state_change (
+    GstElement *element, GstState state, GstStateChangeReturn *ret)
 {
   GstBus *bus = gst_bus_new ();
   GstMessage *msg;
 
   gst_element_set_bus (element, bus);
   *ret = gst_element_set_state (element, state);
-  msg = gst_bus_timed_pop_filtered (bus, WAIT_MS * GST_MSECOND,
-      GST_MESSAGE_ERROR);
+  msg = gst_bus_timed_pop_filtered (
+      bus, WAIT_MS * GST_MSECOND, GST_MESSAGE_ERROR);
   gst_element_set_state (element, GST_STATE_NULL);
   gst_element_set_bus (element, NULL);
   gst_object_unref (bus);
@@ -1165,8 +1191,9 @@ GST_START_TEST (test_refused_connection)
   msg = error_of_state_change (element, GST_STATE_PLAYING, &ret);
   fail_unless (msg != NULL);
   gst_message_parse_error (msg, &err, NULL);
-  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_OPEN_READ_WRITE), err->message);
+  fail_unless (g_error_matches (
+                   err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE),
+      err->message);
   fail_unless (strstr (err->message, "Could not connect") != NULL);
   g_error_free (err);
   gst_message_unref (msg);
@@ -1183,8 +1210,8 @@ GST_START_TEST (test_bad_uri_and_missing_key)
   GstMessage *msg;
   GError *err = NULL;
 
-  g_object_set (element, "uri", "http://example.com/x", "api-key", TEST_KEY,
-      NULL);
+  g_object_set (
+      element, "uri", "http://example.com/x", "api-key", TEST_KEY, NULL);
   msg = error_of_state_change (element, GST_STATE_READY, &ret);
   fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
   gst_message_parse_error (msg, &err, NULL);
@@ -1197,8 +1224,8 @@ GST_START_TEST (test_bad_uri_and_missing_key)
   msg = error_of_state_change (element, GST_STATE_READY, &ret);
   fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
   gst_message_parse_error (msg, &err, NULL);
-  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_NOT_AUTHORIZED));
+  fail_unless (g_error_matches (
+      err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED));
   fail_unless (strstr (err->message, "GEMINI_API_KEY") != NULL);
   g_clear_error (&err);
   gst_message_unref (msg);
@@ -1216,16 +1243,15 @@ GST_START_TEST (test_malformed_server_json_is_warning)
   fixture_setup (&f, NULL);
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
-  gls_sim_send_json (f.sim, "{\"serverContent\": {\"turnComplete\": tru",
-      TRUE);
+  gls_sim_send_json (f.sim, "{\"serverContent\": {\"turnComplete\": tru", TRUE);
   msg = wait_message (&f, "warning");
   gst_message_parse_warning (msg, &err, NULL);
   fail_unless (strstr (err->message, "Malformed") != NULL, err->message);
   g_error_free (err);
   gst_message_unref (msg);
   /* The conversation goes on. */
-  gls_sim_send_json (f.sim, "{\"serverContent\": {\"turnComplete\": true}}",
-      FALSE);
+  gls_sim_send_json (
+      f.sim, "{\"serverContent\": {\"turnComplete\": true}}", FALSE);
   gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
   fixture_teardown (&f);
 }
@@ -1259,8 +1285,7 @@ GST_START_TEST (test_eos_sends_stream_end_then_ends_src)
       got_eos |= GST_EVENT_TYPE (event) == GST_EVENT_EOS;
       gst_event_unref (event);
     }
-    if (gst_test_clock_timed_wait_for_multiple_pending_ids (clock, 1, 20,
-            NULL))
+    if (gst_test_clock_timed_wait_for_multiple_pending_ids (clock, 1, 20, NULL))
       gst_harness_crank_single_clock_wait (f.out);
     gst_object_unref (clock);
   }
@@ -1280,17 +1305,19 @@ GST_START_TEST (test_state_cycles)
   guint i;
 
   desc = g_strdup_printf ("audiotestsrc is-live=true wave=silence ! "
-      "geminilive uri=%s api-key=" TEST_KEY " ! fakesink sync=true", uri);
+                          "geminilive uri=%s api-key=" TEST_KEY
+                          " ! fakesink sync=true",
+      uri);
   pipeline = gst_parse_launch (desc, NULL);
   fail_unless (pipeline != NULL);
   for (i = 0; i < 5; i++) {
     GBytes *before = gls_sim_dup_received_audio (sim);
 
-    fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
-        GST_STATE_CHANGE_FAILURE);
+    fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+        != GST_STATE_CHANGE_FAILURE);
     /* This cycle's connection is up and carrying audio. */
-    fail_unless (gls_sim_wait_received_audio (sim,
-            g_bytes_get_size (before) + 1, WAIT_MS));
+    fail_unless (gls_sim_wait_received_audio (
+        sim, g_bytes_get_size (before) + 1, WAIT_MS));
     g_bytes_unref (before);
     fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
         GST_STATE_CHANGE_SUCCESS);
@@ -1310,11 +1337,11 @@ GST_END_TEST;
 /* ---- reconnection ------------------------------------------------------ */
 
 static gchar *
-setup_handle (const gchar * json)
+setup_handle (const gchar *json)
 {
   JsonParser *parser;
-  JsonObject *setup = json_object_get_object_member (parse_object (json,
-          &parser), "setup");
+  JsonObject *setup
+      = json_object_get_object_member (parse_object (json, &parser), "setup");
   gchar *handle = NULL;
 
   if (setup && json_object_has_member (setup, "sessionResumption")) {
@@ -1327,7 +1354,7 @@ setup_handle (const gchar * json)
 }
 
 static guint
-message_uint (GstMessage * msg, const gchar * field)
+message_uint (GstMessage *msg, const gchar *field)
 {
   guint v = G_MAXUINT;
   gst_structure_get_uint (gst_message_get_structure (msg), field, &v);
@@ -1354,8 +1381,9 @@ GST_START_TEST (test_go_away_moves_to_a_resumed_connection)
   fail_unless_equals_int (message_uint (msg, "close-code"), 0);
   gst_message_unref (msg);
   msg = wait_message (&f, "geminilive/reconnected");
-  fail_unless (gst_structure_get_boolean (gst_message_get_structure (msg),
-          "resumed", &resumed) && resumed);
+  fail_unless (gst_structure_get_boolean (
+                   gst_message_get_structure (msg), "resumed", &resumed)
+      && resumed);
   gst_message_unref (msg);
 
   /* Every later setup resumes with the newest handle. The simulator
@@ -1382,7 +1410,7 @@ GST_START_TEST (test_go_away_moves_to_a_resumed_connection)
 GST_END_TEST;
 
 static void
-check_reconnects_after (Fixture * f, guint expected_code)
+check_reconnects_after (Fixture *f, guint expected_code)
 {
   GstMessage *msg;
   gboolean resumed = FALSE;
@@ -1392,8 +1420,9 @@ check_reconnects_after (Fixture * f, guint expected_code)
   fail_unless_equals_int (message_uint (msg, "attempt"), 1);
   gst_message_unref (msg);
   msg = wait_message (f, "geminilive/reconnected");
-  fail_unless (gst_structure_get_boolean (gst_message_get_structure (msg),
-          "resumed", &resumed) && resumed);
+  fail_unless (gst_structure_get_boolean (
+                   gst_message_get_structure (msg), "resumed", &resumed)
+      && resumed);
   gst_message_unref (msg);
   fail_unless_equals_int (gls_sim_get_connection_count (f->sim), 2);
 }
@@ -1500,8 +1529,9 @@ GST_START_TEST (test_gives_up_when_the_budget_runs_out)
   gls_sim_close (f.sim, 1011, "Internal error occurred.");
   msg = wait_message (&f, "error");
   gst_message_parse_error (msg, &err, NULL);
-  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_READ), err->message);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ),
+      err->message);
   /* Several attempts were made, with backoff, before giving up. */
   fail_unless (gls_sim_get_connection_count (f.sim) >= 1);
   g_error_free (err);
@@ -1575,8 +1605,10 @@ GST_START_TEST (test_recycle_before_the_limit)
   gst_harness_play (f.out);
   msg = wait_message (&f, "geminilive/reconnecting");
   fail_unless_equals_int (message_uint (msg, "close-code"), 0);
-  fail_unless (strstr (gst_structure_get_string (gst_message_get_structure
-              (msg), "reason"), "recycled") != NULL);
+  fail_unless (strstr (gst_structure_get_string (
+                           gst_message_get_structure (msg), "reason"),
+                   "recycled")
+      != NULL);
   gst_message_unref (msg);
   gst_message_unref (wait_message (&f, "geminilive/reconnected"));
   fixture_teardown (&f);
@@ -1603,10 +1635,10 @@ GST_START_TEST (test_flush_and_pause_keep_the_session)
   fail_unless (gls_sim_wait_received_audio (f.sim, 12800, WAIT_MS));
 
   /* PLAYING -> PAUSED -> PLAYING keeps the connection. */
-  fail_unless (gst_element_set_state (f.element, GST_STATE_PAUSED) !=
-      GST_STATE_CHANGE_FAILURE);
-  fail_unless (gst_element_set_state (f.element, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (f.element, GST_STATE_PAUSED)
+      != GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (f.element, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
   push_bytes (&f, make_tone (200, 0));
   fail_unless (gls_sim_wait_received_audio (f.sim, 19200, WAIT_MS));
   fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
@@ -1623,7 +1655,7 @@ GST_END_TEST;
 /* Index of the first client message that has this member at the top or
  * in realtimeInput; G_MAXUINT if none. */
 static guint
-first_index_of (Fixture * f, const gchar * kind)
+first_index_of (Fixture *f, const gchar *kind)
 {
   GPtrArray *all = gls_sim_dup_client_messages (f->sim);
   guint i, found = G_MAXUINT;
@@ -1631,10 +1663,10 @@ first_index_of (Fixture * f, const gchar * kind)
   for (i = 0; i < all->len && found == G_MAXUINT; i++) {
     JsonParser *parser;
     JsonObject *o = parse_object (g_ptr_array_index (all, i), &parser);
-    if (json_object_has_member (o, kind) ||
-        (json_object_has_member (o, "realtimeInput") &&
-            json_object_has_member (json_object_get_object_member (o,
-                    "realtimeInput"), kind)))
+    if (json_object_has_member (o, kind)
+        || (json_object_has_member (o, "realtimeInput")
+            && json_object_has_member (
+                json_object_get_object_member (o, "realtimeInput"), kind)))
       found = i;
     g_object_unref (parser);
   }
@@ -1648,8 +1680,8 @@ GST_START_TEST (test_manual_activity_by_signals_holds_audio)
   GPtrArray *audio;
   gboolean ok = FALSE;
 
-  fixture_setup (&f, "automatic-activity-detection", FALSE,
-      "activity-preroll", 120, NULL);
+  fixture_setup (
+      &f, "automatic-activity-detection", FALSE, "activity-preroll", 120, NULL);
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
 
@@ -1663,8 +1695,8 @@ GST_START_TEST (test_manual_activity_by_signals_holds_audio)
   fail_unless (ok);
   fail_unless (gls_sim_wait_message_kind (f.sim, "activityEnd", WAIT_MS));
 
-  fail_unless (first_index_of (&f, "activityStart") < first_index_of (&f,
-          "audio"));
+  fail_unless (
+      first_index_of (&f, "activityStart") < first_index_of (&f, "audio"));
   audio = client_messages_of (&f, "audio");
   /* 120 ms of pre-roll (3 chunks of 40 ms) and the 200 ms spoken after. */
   fail_unless_equals_int (audio->len, 3 + 5);
@@ -1686,16 +1718,15 @@ GST_START_TEST (test_manual_activity_from_input_energy)
   Fixture f;
 
   fixture_setup (&f, "automatic-activity-detection", FALSE,
-      "manual-activity-source", 1 /* energy */, "activity-hangover", 300,
-      NULL);
+      "manual-activity-source", 1 /* energy */, "activity-hangover", 300, NULL);
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
   push_bytes (&f, make_tone (300, 0));
   push_bytes (&f, make_tone (400, 8000));
   push_bytes (&f, make_tone (500, 0));
   fail_unless (gls_sim_wait_message_kind (f.sim, "activityEnd", WAIT_MS));
-  fail_unless (first_index_of (&f, "activityStart") < first_index_of (&f,
-          "audio"));
+  fail_unless (
+      first_index_of (&f, "activityStart") < first_index_of (&f, "audio"));
   fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
   fixture_teardown (&f);
 }
@@ -1710,17 +1741,15 @@ GST_START_TEST (test_full_setup_accepted_by_strict_server)
 
   fixture_setup (&f, "temperature", 0.7, "top-p", 0.9, "top-k", 20,
       "max-output-tokens", 512, "seed", 7, "media-resolution", 1,
-      "thinking-level", 1, "include-thoughts", TRUE,
-      "start-sensitivity", 2, "end-sensitivity", 1, "prefix-padding", 20,
-      "silence-duration", 500, "activity-handling", 1, "turn-coverage", 3,
-      "context-window-compression", TRUE, "compression-trigger-tokens",
-      (gint64) 25600, "compression-target-tokens", (gint64) 12800,
-      "input-transcription", TRUE, "output-transcription", TRUE,
-      "input-transcription-languages", "en-US,fr-FR", "language-code",
-      "en-US", "voice", "Kore", "system-instruction", "Be brief.",
-      "google-search", TRUE, "tools", TOOLS,
-      "setup-extra", "{\"generationConfig\": {\"candidateCount\": 1}}",
-      NULL);
+      "thinking-level", 1, "include-thoughts", TRUE, "start-sensitivity", 2,
+      "end-sensitivity", 1, "prefix-padding", 20, "silence-duration", 500,
+      "activity-handling", 1, "turn-coverage", 3, "context-window-compression",
+      TRUE, "compression-trigger-tokens", (gint64)25600,
+      "compression-target-tokens", (gint64)12800, "input-transcription", TRUE,
+      "output-transcription", TRUE, "input-transcription-languages",
+      "en-US,fr-FR", "language-code", "en-US", "voice", "Kore",
+      "system-instruction", "Be brief.", "google-search", TRUE, "tools", TOOLS,
+      "setup-extra", "{\"generationConfig\": {\"candidateCount\": 1}}", NULL);
   gst_harness_play (f.out);
   /* The strict simulator closes with 1007 on any field it does not know
    * at that place; setup-complete means every field was right. */
@@ -1728,13 +1757,16 @@ GST_START_TEST (test_full_setup_accepted_by_strict_server)
   setups = client_messages_of (&f, "setup");
   setup = g_ptr_array_index (setups, 0);
   fail_unless (strstr (setup, "\"temperature\":0.7") != NULL, setup);
-  fail_unless (strstr (setup, "\"turnCoverage\":"
-          "\"TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO\"") != NULL, setup);
+  fail_unless (strstr (setup,
+                   "\"turnCoverage\":"
+                   "\"TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO\"")
+          != NULL,
+      setup);
   fail_unless (strstr (setup, "\"triggerTokens\":\"25600\"") != NULL, setup);
   fail_unless (strstr (setup, "\"googleSearch\":{}") != NULL, setup);
   fail_unless (strstr (setup, "\"candidateCount\":1") != NULL, setup);
-  fail_unless (strstr (setup, "\"languageCodes\":[\"en-US\",\"fr-FR\"]") !=
-      NULL, setup);
+  fail_unless (
+      strstr (setup, "\"languageCodes\":[\"en-US\",\"fr-FR\"]") != NULL, setup);
   g_ptr_array_unref (setups);
   fixture_teardown (&f);
 }
@@ -1753,8 +1785,8 @@ GST_START_TEST (test_contradictory_settings_refused_at_ready)
   msg = error_of_state_change (element, GST_STATE_READY, &ret);
   fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
   gst_message_parse_error (msg, &err, NULL);
-  fail_unless (strstr (err->message, "start-sensitivity") != NULL,
-      err->message);
+  fail_unless (
+      strstr (err->message, "start-sensitivity") != NULL, err->message);
   fail_unless (strstr (err->message, "automatic-activity-detection") != NULL,
       err->message);
   g_clear_error (&err);
@@ -1797,20 +1829,20 @@ GST_START_TEST (test_client_content_and_tool_response_options)
   g_signal_emit_by_name (f.element, "send-client-content",
       "[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello\"}]}]", TRUE, &ok);
   fail_unless (ok);
-  g_signal_emit_by_name (f.element, "send-client-content", "[{broken", TRUE,
-      &ok);
+  g_signal_emit_by_name (
+      f.element, "send-client-content", "[{broken", TRUE, &ok);
   fail_if (ok);
   fail_unless (gls_sim_wait_message_kind (f.sim, "clientContent", WAIT_MS));
 
-  g_signal_emit_by_name (f.element, "update-context", "Answer in French.",
-      NULL, &ok);
+  g_signal_emit_by_name (
+      f.element, "update-context", "Answer in French.", NULL, &ok);
   fail_unless (ok);
   fail_unless (gls_sim_wait_message_kind (f.sim, "contextUpdate", WAIT_MS));
-  g_signal_emit_by_name (f.element, "send-realtime-text", "call get_weather",
-      &ok);
+  g_signal_emit_by_name (
+      f.element, "send-realtime-text", "call get_weather", &ok);
   gst_message_unref (wait_message (&f, "geminilive/tool-call"));
   g_signal_emit_by_name (f.element, "send-tool-response-full", seen.id,
-      "get_weather", "{\"progress\": 50}", 1 /* silent */ , TRUE, &ok);
+      "get_weather", "{\"progress\": 50}", 1 /* silent */, TRUE, &ok);
   fail_unless (ok);
   g_signal_emit_by_name (f.element, "send-tool-error", seen.id, "get_weather",
       "service down", &ok);
@@ -1818,12 +1850,18 @@ GST_START_TEST (test_client_content_and_tool_response_options)
   fail_unless (gls_sim_wait_client_messages (f.sim, 7, WAIT_MS));
   msgs = client_messages_of (&f, "toolResponse");
   fail_unless_equals_int (msgs->len, 2);
-  fail_unless (strstr (g_ptr_array_index (msgs, 0), "\"scheduling\":"
-          "\"SILENT\"") != NULL, (gchar *) g_ptr_array_index (msgs, 0));
-  fail_unless (strstr (g_ptr_array_index (msgs, 0), "\"willContinue\":true")
-      != NULL);
-  fail_unless (strstr (g_ptr_array_index (msgs, 1), "\"error\":"
-          "\"service down\"") != NULL, (gchar *) g_ptr_array_index (msgs, 1));
+  fail_unless (strstr (g_ptr_array_index (msgs, 0),
+                   "\"scheduling\":"
+                   "\"SILENT\"")
+          != NULL,
+      (gchar *)g_ptr_array_index (msgs, 0));
+  fail_unless (
+      strstr (g_ptr_array_index (msgs, 0), "\"willContinue\":true") != NULL);
+  fail_unless (strstr (g_ptr_array_index (msgs, 1),
+                   "\"error\":"
+                   "\"service down\"")
+          != NULL,
+      (gchar *)g_ptr_array_index (msgs, 1));
   g_ptr_array_unref (msgs);
   g_free (seen.id);
   g_free (seen.name);
@@ -1844,12 +1882,13 @@ GST_START_TEST (test_text_sink_pad_sends_realtime_text)
   gst_harness_set_src_caps_str (text, "text/x-raw,format=utf8");
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
-  fail_unless_equals_int (gst_harness_push (text,
-          gst_buffer_new_memdup ("What time is it?", 16)), GST_FLOW_OK);
+  fail_unless_equals_int (
+      gst_harness_push (text, gst_buffer_new_memdup ("What time is it?", 16)),
+      GST_FLOW_OK);
   fail_unless (gls_sim_wait_message_kind (f.sim, "text", WAIT_MS));
   msgs = client_messages_of (&f, "text");
-  fail_unless (strstr (g_ptr_array_index (msgs, 0), "What time is it?") !=
-      NULL);
+  fail_unless (
+      strstr (g_ptr_array_index (msgs, 0), "What time is it?") != NULL);
   g_ptr_array_unref (msgs);
   fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
   gst_harness_teardown (text);
@@ -1872,17 +1911,20 @@ GST_START_TEST (test_vertex_ai_bearer_and_session_id)
   gst_harness_play (f.out);
   msg = wait_message (&f, "geminilive/setup-complete");
   /* Vertex says which session this is. */
-  fail_unless (gst_structure_get_string (gst_message_get_structure (msg),
-          "session-id") != NULL);
+  fail_unless (
+      gst_structure_get_string (gst_message_get_structure (msg), "session-id")
+      != NULL);
   gst_message_unref (msg);
   headers = gls_sim_dup_last_request_headers (f.sim);
   fail_unless (strstr (headers, "Bearer ya29.token") != NULL, headers);
   fail_unless (strstr (headers, TEST_KEY) == NULL, headers);
   setups = client_messages_of (&f, "setup");
-  fail_unless (strstr (g_ptr_array_index (setups, 0),
+  fail_unless (
+      strstr (g_ptr_array_index (setups, 0),
           "\"model\":\"projects/my-project/locations/europe-west4/publishers/"
-          "google/models/gemini-live-2.5-flash\"") != NULL,
-      (gchar *) g_ptr_array_index (setups, 0));
+          "google/models/gemini-live-2.5-flash\"")
+          != NULL,
+      (gchar *)g_ptr_array_index (setups, 0));
   g_ptr_array_unref (setups);
   g_free (headers);
   fixture_teardown (&f);
@@ -1901,10 +1943,10 @@ GST_START_TEST (test_ephemeral_token_uses_constrained_method)
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
   request = gls_sim_dup_last_request_uri (f.sim);
   headers = gls_sim_dup_last_request_headers (f.sim);
-  fail_unless (strstr (request, "BidiGenerateContentConstrained") != NULL,
-      request);
-  fail_unless (strstr (request, "access_token=auth_tokens/abc123") != NULL,
-      request);
+  fail_unless (
+      strstr (request, "BidiGenerateContentConstrained") != NULL, request);
+  fail_unless (
+      strstr (request, "access_token=auth_tokens/abc123") != NULL, request);
   /* The token travels in the URL only, never as an API key header. */
   fail_unless (strstr (headers, "abc123") == NULL, headers);
   g_free (request);
@@ -1918,6 +1960,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_text_pads_carry_timed_transcripts)
 {
+  gint64 deadline;
   Fixture f;
   GstHarness *text, *user;
   GPtrArray *audio;
@@ -1930,8 +1973,8 @@ GST_START_TEST (test_text_pads_carry_timed_transcripts)
   gchar *user_text;
   GstMapInfo map;
 
-  fixture_setup (&f, "input-transcription", TRUE, "output-transcription",
-      TRUE, NULL);
+  fixture_setup (
+      &f, "input-transcription", TRUE, "output-transcription", TRUE, NULL);
   text = gst_harness_new_with_element (f.element, NULL, "src_text");
   user = gst_harness_new_with_element (f.element, NULL, "src_input_text");
   gst_harness_play (f.out);
@@ -1942,8 +1985,8 @@ GST_START_TEST (test_text_pads_carry_timed_transcripts)
   gst_event_unref (event);
   event = gst_harness_pull_event (text);
   gst_event_parse_caps (event, &caps);
-  fail_unless (gst_structure_has_name (gst_caps_get_structure (caps, 0),
-          "text/x-raw"));
+  fail_unless (
+      gst_structure_has_name (gst_caps_get_structure (caps, 0), "text/x-raw"));
   gst_event_unref (event);
 
   speak (&f, 500);
@@ -1961,12 +2004,12 @@ GST_START_TEST (test_text_pads_carry_timed_transcripts)
   /* The model's words come out placed within its speech, in order. */
   while ((buf = gst_harness_try_pull (text)) != NULL) {
     fail_unless (GST_BUFFER_PTS_IS_VALID (buf));
-    fail_unless (GST_BUFFER_PTS (buf) >= first_audio &&
-        GST_BUFFER_PTS (buf) <= end_audio);
+    fail_unless (GST_BUFFER_PTS (buf) >= first_audio
+        && GST_BUFFER_PTS (buf) <= end_audio);
     fail_unless (GST_BUFFER_PTS (buf) >= last_pts);
     last_pts = GST_BUFFER_PTS (buf);
     gst_buffer_map (buf, &map, GST_MAP_READ);
-    g_string_append_len (said, (const gchar *) map.data, map.size);
+    g_string_append_len (said, (const gchar *)map.data, map.size);
     gst_buffer_unmap (buf, &map);
     gst_buffer_unref (buf);
     n_text++;
@@ -1975,9 +2018,18 @@ GST_START_TEST (test_text_pads_carry_timed_transcripts)
   fail_unless (strstr (said->str, "simulated answer") != NULL, said->str);
 
   /* The user's transcript arrives on its own pad. */
-  buf = gst_harness_pull (user);
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  while ((buf = gst_harness_try_pull (user)) == NULL) {
+    GstTestClock *clock = gst_harness_get_testclock (f.out);
+
+    fail_unless (g_get_monotonic_time () < deadline,
+        "no user transcript on src_input_text");
+    if (gst_test_clock_timed_wait_for_multiple_pending_ids (clock, 1, 20, NULL))
+      gst_harness_crank_single_clock_wait (f.out);
+    gst_object_unref (clock);
+  }
   gst_buffer_map (buf, &map, GST_MAP_READ);
-  user_text = g_strndup ((const gchar *) map.data, map.size);
+  user_text = g_strndup ((const gchar *)map.data, map.size);
   gst_buffer_unmap (buf, &map);
   fail_unless (strstr (user_text, "spoke") != NULL, user_text);
   gst_buffer_unref (buf);
@@ -2003,17 +2055,17 @@ make_speech (guint ms, guint seed)
   gint16 *samples = g_new (gint16, n);
 
   for (i = 0; i < n; i++)
-    samples[i] = (gint16) (8000 * sin (2 * G_PI * 440.0 * i / 16000.0)) +
-        (gint16) ((seed * 7 + i) % 13);
+    samples[i] = (gint16)(8000 * sin (2 * G_PI * 440.0 * i / 16000.0))
+        + (gint16)((seed * 7 + i) % 13);
   return g_bytes_new_take (samples, n * sizeof (gint16));
 }
 
 /* Pushes and remembers everything the user says. */
 static void
-say (Fixture * f, GByteArray * said, GBytes * audio)
+say (Fixture *f, GByteArray *said, GBytes *audio)
 {
-  g_byte_array_append (said, g_bytes_get_data (audio, NULL),
-      g_bytes_get_size (audio));
+  g_byte_array_append (
+      said, g_bytes_get_data (audio, NULL), g_bytes_get_size (audio));
   push_bytes (f, audio);
 }
 
@@ -2021,7 +2073,7 @@ say (Fixture * f, GByteArray * said, GBytes * audio)
  * each resumed handle) is exactly what was said: nothing missing, nothing
  * twice. */
 static void
-check_heard_exactly (Fixture * f, GByteArray * said)
+check_heard_exactly (Fixture *f, GByteArray *said)
 {
   GBytes *heard;
 
@@ -2029,14 +2081,15 @@ check_heard_exactly (Fixture * f, GByteArray * said)
       "the model heard less than the %u bytes said", said->len);
   heard = gls_sim_dup_conversation_audio (f->sim);
   fail_unless_equals_int (g_bytes_get_size (heard), said->len);
-  fail_unless (memcmp (g_bytes_get_data (heard, NULL), said->data,
-          said->len) == 0, "the model heard other audio than was said");
+  fail_unless (
+      memcmp (g_bytes_get_data (heard, NULL), said->data, said->len) == 0,
+      "the model heard other audio than was said");
   g_bytes_unref (heard);
 }
 
 /* Starts a session and waits for its first handle, before any input. */
 static void
-start_with_handle (Fixture * f)
+start_with_handle (Fixture *f)
 {
   gst_harness_play (f->out);
   gst_message_unref (wait_message (f, "geminilive/session-resumption-update"));
@@ -2106,8 +2159,8 @@ GST_START_TEST (test_internal_error_mid_answer_abandons_it)
 
   fixture_setup (&f, NULL);
   start_with_handle (&f);
-  gls_sim_close_at_next (f.sim, "answer-start", 1011,
-      "Internal error occurred.");
+  gls_sim_close_at_next (
+      f.sim, "answer-start", 1011, "Internal error occurred.");
   say (&f, said, make_speech (520, 4));
   say (&f, said, make_tone (600, 0));
   gst_message_unref (wait_message (&f, "geminilive/reconnected"));
@@ -2128,15 +2181,18 @@ GST_START_TEST (test_internal_error_mid_answer_abandons_it)
     g_ptr_array_unref (bufs);
     bufs = pull_audio (&f, 1);
     for (i = 0; i < bufs->len; i++)
-      if (GST_BUFFER_FLAG_IS_SET (g_ptr_array_index (bufs, i),
-              GST_BUFFER_FLAG_DISCONT))
+      if (GST_BUFFER_FLAG_IS_SET (
+              g_ptr_array_index (bufs, i), GST_BUFFER_FLAG_DISCONT))
         break;
   }
   buf = g_ptr_array_index (bufs, i);
   gst_buffer_map (buf, &map, GST_MAP_READ);
   /* The second answer is the last full answer the simulator sent. */
-  fail_unless (memcmp (map.data, (const guint8 *) g_bytes_get_data (sent,
-              NULL) + g_bytes_get_size (sent) - 1200 * 48, map.size) == 0);
+  fail_unless (memcmp (map.data,
+                   (const guint8 *)g_bytes_get_data (sent, NULL)
+                       + g_bytes_get_size (sent) - 1200 * 48,
+                   map.size)
+      == 0);
   gst_buffer_unmap (buf, &map);
   g_bytes_unref (sent);
   g_ptr_array_unref (bufs);
@@ -2186,14 +2242,15 @@ GST_START_TEST (test_slow_pongs_live_silent_death_detected)
    * timeout: a slow pong is not death. (A negative check: it watches the
    * bus for 4.5 s.) */
   gls_sim_set_pong_delay (f.sim, 2000);
-  msg = gst_bus_timed_pop_filtered (f.bus, 4500 * GST_MSECOND,
-      GST_MESSAGE_ELEMENT);
+  msg = gst_bus_timed_pop_filtered (
+      f.bus, 4500 * GST_MSECOND, GST_MESSAGE_ELEMENT);
   while (msg != NULL) {
-    fail_if (gst_structure_has_name (gst_message_get_structure (msg),
-            "geminilive/reconnecting"), "a slow pong was taken for death");
+    fail_if (gst_structure_has_name (
+                 gst_message_get_structure (msg), "geminilive/reconnecting"),
+        "a slow pong was taken for death");
     gst_message_unref (msg);
-    msg = gst_bus_timed_pop_filtered (f.bus, 100 * GST_MSECOND,
-        GST_MESSAGE_ELEMENT);
+    msg = gst_bus_timed_pop_filtered (
+        f.bus, 100 * GST_MSECOND, GST_MESSAGE_ELEMENT);
   }
   fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
   gls_sim_set_pong_delay (f.sim, 0);
@@ -2202,8 +2259,10 @@ GST_START_TEST (test_slow_pongs_live_silent_death_detected)
   gls_sim_stall (f.sim);
   msg = wait_message (&f, "geminilive/reconnecting");
   fail_unless_equals_int (message_uint (msg, "close-code"), 1006);
-  fail_unless (strstr (gst_structure_get_string (gst_message_get_structure
-              (msg), "reason"), "no data or pong") != NULL);
+  fail_unless (strstr (gst_structure_get_string (
+                           gst_message_get_structure (msg), "reason"),
+                   "no data or pong")
+      != NULL);
   gst_message_unref (msg);
   gst_message_unref (wait_message (&f, "geminilive/reconnected"));
   fixture_teardown (&f);
@@ -2215,7 +2274,7 @@ GST_END_TEST;
 
 /* Width and height from a JPEG's SOF0 marker. */
 static gboolean
-jpeg_size (const guint8 * data, gsize size, guint * width, guint * height)
+jpeg_size (const guint8 *data, gsize size, guint *width, guint *height)
 {
   gsize i;
 
@@ -2230,29 +2289,30 @@ jpeg_size (const guint8 * data, gsize size, guint * width, guint * height)
 }
 
 static void
-check_video_messages (Fixture * f, guint min_frames, guint max_side)
+check_video_messages (Fixture *f, guint min_frames, guint max_side)
 {
   GPtrArray *video = client_messages_of (f, "video");
   guint i;
 
-  fail_unless (video->len >= min_frames, "only %u video messages",
-      video->len);
+  fail_unless (video->len >= min_frames, "only %u video messages", video->len);
   for (i = 0; i < video->len; i++) {
     JsonParser *parser;
-    JsonObject *v = json_object_get_object_member
-        (json_object_get_object_member (parse_object (g_ptr_array_index (video,
-                    i), &parser), "realtimeInput"), "video");
+    JsonObject *v = json_object_get_object_member (
+        json_object_get_object_member (
+            parse_object (g_ptr_array_index (video, i), &parser),
+            "realtimeInput"),
+        "video");
     gsize len;
-    guchar *jpeg = g_base64_decode (json_object_get_string_member (v, "data"),
-        &len);
+    guchar *jpeg
+        = g_base64_decode (json_object_get_string_member (v, "data"), &len);
     guint w = 0, h = 0;
 
-    fail_unless_equals_string (json_object_get_string_member (v, "mimeType"),
-        "image/jpeg");
+    fail_unless_equals_string (
+        json_object_get_string_member (v, "mimeType"), "image/jpeg");
     fail_unless (len > 4 && jpeg[0] == 0xFF && jpeg[1] == 0xD8);
     fail_unless (jpeg_size (jpeg, len, &w, &h));
-    fail_unless (MAX (w, h) <= max_side, "%ux%u is larger than %u", w, h,
-        max_side);
+    fail_unless (
+        MAX (w, h) <= max_side, "%ux%u is larger than %u", w, h, max_side);
     fail_unless (w > 0 && h > 0);
     g_free (jpeg);
     g_object_unref (parser);
@@ -2269,8 +2329,8 @@ GST_START_TEST (test_video_raw_scaled_rate_limited_jpeg)
 
   fixture_setup (&f, "video-max-size", 320, NULL);
   video = gst_harness_new_with_element (f.element, "sink_video", NULL);
-  gst_harness_set_src_caps_str (video,
-      "video/x-raw,format=I420,width=1280,height=720,framerate=10/1");
+  gst_harness_set_src_caps_str (
+      video, "video/x-raw,format=I420,width=1280,height=720,framerate=10/1");
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
 
@@ -2306,8 +2366,10 @@ GST_START_TEST (test_video_accepts_jpeg)
   gboolean ok;
 
   /* A real JPEG made by GStreamer's encoder. */
-  pipe = gst_parse_launch ("videotestsrc num-buffers=1 ! "
-      "video/x-raw,width=640,height=480 ! jpegenc ! appsink name=s", NULL);
+  pipe = gst_parse_launch (
+      "videotestsrc num-buffers=1 ! "
+      "video/x-raw,width=640,height=480 ! jpegenc ! appsink name=s",
+      NULL);
   sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
   gst_element_set_state (pipe, GST_STATE_PLAYING);
   sample = gst_app_sink_pull_sample (GST_APP_SINK (sink));
@@ -2315,8 +2377,8 @@ GST_START_TEST (test_video_accepts_jpeg)
 
   fixture_setup (&f, NULL);
   video = gst_harness_new_with_element (f.element, "sink_video", NULL);
-  gst_harness_set_src_caps_str (video,
-      "image/jpeg,width=640,height=480,framerate=1/1");
+  gst_harness_set_src_caps_str (
+      video, "image/jpeg,width=640,height=480,framerate=1/1");
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
   {
@@ -2334,12 +2396,14 @@ GST_START_TEST (test_video_accepts_jpeg)
   {
     GPtrArray *msgs = client_messages_of (&f, "video");
     JsonParser *parser;
-    JsonObject *v = json_object_get_object_member
-        (json_object_get_object_member (parse_object (g_ptr_array_index (msgs,
-                    0), &parser), "realtimeInput"), "video");
+    JsonObject *v = json_object_get_object_member (
+        json_object_get_object_member (
+            parse_object (g_ptr_array_index (msgs, 0), &parser),
+            "realtimeInput"),
+        "video");
     gsize len;
-    guchar *sent = g_base64_decode (json_object_get_string_member (v, "data"),
-        &len);
+    guchar *sent
+        = g_base64_decode (json_object_get_string_member (v, "data"), &len);
     GstMapInfo map;
 
     gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
@@ -2372,8 +2436,8 @@ GST_START_TEST (test_replay_recorded_vertex_audio)
   gsize expected = 0;
   guint i;
 
-  frames = recording_load
-      ("live_Vertex_should_send_content_dict_in_async_session.websocket.log",
+  frames = recording_load (
+      "live_Vertex_should_send_content_dict_in_async_session.websocket.log",
       TRUE);
   fail_unless (frames != NULL && frames->len > 1);
 
@@ -2396,8 +2460,8 @@ GST_START_TEST (test_replay_recorded_vertex_audio)
     gls_sim_send_json (f.sim, frame, TRUE);
   }
   /* The recording stops mid-answer: a marker shows all was processed. */
-  gls_sim_send_json (f.sim, "{\"serverContent\": {\"turnComplete\": true}}",
-      TRUE);
+  gls_sim_send_json (
+      f.sim, "{\"serverContent\": {\"turnComplete\": true}}", TRUE);
   gst_message_unref (wait_message (&f, "geminilive/turn-complete"));
   fail_unless (expected > 0);
   bufs = pull_audio (&f, expected);
@@ -2417,9 +2481,9 @@ GST_END_TEST;
 static gint key_in_log;
 
 static void
-scan_log (GstDebugCategory * category, GstDebugLevel level,
-    const gchar * file, const gchar * function, gint line, GObject * object,
-    GstDebugMessage * message, gpointer user_data)
+scan_log (GstDebugCategory *category, GstDebugLevel level, const gchar *file,
+    const gchar *function, gint line, GObject *object, GstDebugMessage *message,
+    gpointer user_data)
 {
   const gchar *text = gst_debug_message_get (message);
 

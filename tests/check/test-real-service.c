@@ -12,7 +12,7 @@
 #define WAIT (60 * GST_SECOND)
 
 static GstMessage *
-wait_element_message (GstBus * bus, const gchar * name)
+wait_element_message (GstBus *bus, const gchar *name)
 {
   GstClockTime deadline = gst_util_get_timestamp () + WAIT;
 
@@ -25,8 +25,8 @@ wait_element_message (GstBus * bus, const gchar * name)
       gst_message_parse_error (msg, &err, NULL);
       fail ("error from the service: %s", err->message);
     }
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT &&
-        gst_structure_has_name (gst_message_get_structure (msg), name))
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+        && gst_structure_has_name (gst_message_get_structure (msg), name))
       return msg;
     gst_message_unref (msg);
   }
@@ -35,8 +35,8 @@ wait_element_message (GstBus * bus, const gchar * name)
 }
 
 static gchar *
-answer_weather (GstElement * e, const gchar * id, const gchar * name,
-    const gchar * args, gpointer user_data)
+answer_weather (GstElement *e, const gchar *id, const gchar *name,
+    const gchar *args, gpointer user_data)
 {
   return g_strdup ("{\"temperature_c\": 21, \"sky\": \"clear\"}");
 }
@@ -53,30 +53,32 @@ converse (gboolean with_tool)
 
   g_object_set (element, "output-transcription", TRUE, NULL);
   if (with_tool) {
-    g_object_set (element, "tools", "[{\"name\":\"get_weather\","
+    g_object_set (element, "tools",
+        "[{\"name\":\"get_weather\","
         "\"description\":\"Current weather in a city\",\"parameters\":"
         "{\"type\":\"OBJECT\",\"properties\":{\"city\":{\"type\":\"STRING\"}},"
-        "\"required\":[\"city\"]}}]", NULL);
-    g_signal_connect (element, "tool-call", G_CALLBACK (answer_weather),
+        "\"required\":[\"city\"]}}]",
         NULL);
+    g_signal_connect (element, "tool-call", G_CALLBACK (answer_weather), NULL);
   }
   gst_element_set_bus (element, bus);
   out = gst_harness_new_with_element (element, NULL, "src");
   in = gst_harness_new_with_element (element, "sink_audio", NULL);
   gst_harness_use_systemclock (out);
-  gst_harness_set_src_caps_str (in,
-      "audio/x-raw,format=S16LE,layout=interleaved,rate=16000,channels=1");
+  gst_harness_set_src_caps_str (
+      in, "audio/x-raw,format=S16LE,layout=interleaved,rate=16000,channels=1");
   gst_harness_play (out);
   gst_message_unref (wait_element_message (bus, "geminilive/setup-complete"));
 
-  g_signal_emit_by_name (element, "send-text", with_tool ?
-      "What is the weather in Paris? Use get_weather." :
-      "Say hello in one short sentence.", &ok);
+  g_signal_emit_by_name (element, "send-text",
+      with_tool ? "What is the weather in Paris? Use get_weather."
+                : "Say hello in one short sentence.",
+      &ok);
   fail_unless (ok);
   if (with_tool)
     gst_message_unref (wait_element_message (bus, "geminilive/tool-call"));
-  gst_message_unref (wait_element_message (bus,
-          "geminilive/generation-complete"));
+  gst_message_unref (
+      wait_element_message (bus, "geminilive/generation-complete"));
   while ((buf = gst_harness_try_pull (out)) != NULL) {
     bytes += gst_buffer_get_size (buf);
     gst_buffer_unref (buf);
@@ -126,6 +128,5 @@ main (int argc, char **argv)
     return 77;
   }
   gst_check_init (&argc, &argv);
-  return gst_check_run_suite (real_service_suite (), "real-service",
-      __FILE__);
+  return gst_check_run_suite (real_service_suite (), "real-service", __FILE__);
 }
