@@ -30,7 +30,8 @@ typedef struct
 {
   GstPad *pad;
   gboolean need_events;
-  GstClockTime position;
+  GstClockTime position; /* pushed up to here (text or GAP) */
+  GstClockTime last_pts; /* keeps text in order */
 } TextPad;
 
 struct _GstGeminiLiveOutput
@@ -178,6 +179,26 @@ stamp_audio (GstGeminiLiveOutput *output, GstBuffer *buf, GstClockTime now)
   }
 }
 
+/* Lock held. A caption lasts as long as the speech queued behind it (a
+ * transcript usually leads its audio), within sane bounds. */
+static GstClockTime
+text_duration (GstGeminiLiveOutput *output, Item *item)
+{
+  GstClockTime d = 0;
+  GList *l;
+
+  if (item->kind == GST_GEMINI_LIVE_TEXT_MODEL) {
+    for (l = output->queue.head; l != NULL; l = l->next) {
+      Item *next = l->data;
+      if (next->kind != AUDIO)
+        break;
+      d += gst_util_uint64_scale_int (
+          gst_buffer_get_size (next->buf), GST_SECOND, BYTES_PER_SECOND);
+    }
+  }
+  return CLAMP (d, GST_SECOND, 5 * GST_SECOND);
+}
+
 /* Lock held. Text sits where the audio around it plays. */
 static void
 stamp_text (GstGeminiLiveOutput *output, Item *item, GstClockTime now)
@@ -189,9 +210,10 @@ stamp_text (GstGeminiLiveOutput *output, Item *item, GstClockTime now)
     pts = output->in_turn ? output->position : MAX (now, output->position);
   else
     pts = now;
-  if (GST_CLOCK_TIME_IS_VALID (t->position))
-    pts = MAX (pts, t->position);
+  if (GST_CLOCK_TIME_IS_VALID (t->last_pts))
+    pts = MAX (pts, t->last_pts);
   GST_BUFFER_PTS (item->buf) = pts;
+  GST_BUFFER_DURATION (item->buf) = text_duration (output, item);
 }
 
 static void
@@ -217,7 +239,8 @@ push_text_unlock (GstGeminiLiveOutput *output, Item *item)
   TextPad *t = &output->text[item->kind];
   GstPad *pad = t->pad ? gst_object_ref (t->pad) : NULL;
 
-  t->position = GST_BUFFER_PTS (item->buf);
+  t->last_pts = GST_BUFFER_PTS (item->buf);
+  t->position = GST_BUFFER_PTS (item->buf) + GST_BUFFER_DURATION (item->buf);
   g_mutex_unlock (&output->lock);
   if (pad != NULL) {
     /* Downstream text flow problems never stop the audio. */
@@ -420,8 +443,10 @@ gst_gemini_live_output_activate (GstGeminiLiveOutput *output, gboolean active)
     g_mutex_lock (&output->lock);
     output->flushing = FALSE;
     output->need_events = TRUE;
-    for (i = 0; i < N_TEXT; i++)
+    for (i = 0; i < N_TEXT; i++) {
       output->text[i].need_events = TRUE;
+      output->text[i].last_pts = GST_CLOCK_TIME_NONE;
+    }
     output->eos_pending = FALSE;
     output->in_turn = FALSE;
     output->discont = FALSE;
@@ -528,6 +553,7 @@ gst_gemini_live_output_set_text_pad (
     output->text[kind].pad = gst_object_ref (pad);
   output->text[kind].need_events = TRUE;
   output->text[kind].position = GST_CLOCK_TIME_NONE;
+  output->text[kind].last_pts = GST_CLOCK_TIME_NONE;
   wake (output);
   g_mutex_unlock (&output->lock);
 }

@@ -23,6 +23,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_session_debug);
 #define MAX_BACKOFF_MS 5000
 /* A goAway switch happens at the latest this long before the deadline. */
 #define GO_AWAY_MARGIN_MS 2000
+/* After setupComplete, input waits this long at most for the first
+ * handle, so that the handle cannot be issued with our input in flight
+ * (it would not cover it, yet look as if it did). */
+#define HANDLE_WAIT_MS 300
 
 typedef struct
 {
@@ -72,6 +76,8 @@ struct _GstGeminiLiveSession
   GSource *keepalive_source;
   GSource *recycle_source;
   GSource *grace_source;
+  GSource *handle_wait_source;
+  gboolean awaiting_handle;
 
   /* Protected by lock: what other threads touch. */
   GMutex lock;
@@ -487,6 +493,32 @@ on_ready (GstGeminiLiveSession *session)
         session, session->settings.max_connection_s * 1000, recycle_timeout);
 }
 
+static gboolean
+handle_wait_over (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  g_source_unref (session->handle_wait_source);
+  session->handle_wait_source = NULL;
+  session->awaiting_handle = FALSE;
+  GST_DEBUG ("no resumption handle after setupComplete; going on");
+  on_ready (session);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_setup_complete (GstGeminiLiveSession *session)
+{
+  if (!session->config.session_resumption) {
+    on_ready (session);
+    return;
+  }
+  session->awaiting_handle = TRUE;
+  clear_source (&session->handle_wait_source);
+  session->handle_wait_source
+      = add_timeout (session, HANDLE_WAIT_MS, handle_wait_over);
+}
+
 /* ---- session thread: connection callbacks ------------------------------ */
 
 static void
@@ -520,14 +552,22 @@ on_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
     switch (event->type) {
       case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
         if (conn == session->conn)
-          on_ready (session);
+          on_setup_complete (session);
         break;
       case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
         if (event->flag && event->text != NULL) {
           /* Everything sent so far is in the state this handle resumes. */
           g_free (session->config.resumption_handle);
           session->config.resumption_handle = g_strdup (event->text);
-          replay_clear (session);
+          if (session->awaiting_handle && conn == session->conn) {
+            /* This handle predates everything still to be (re)sent: the
+             * replay goes out now and stays until a later handle. */
+            session->awaiting_handle = FALSE;
+            clear_source (&session->handle_wait_source);
+            on_ready (session);
+          } else {
+            replay_clear (session);
+          }
           session->model_busy = FALSE;
           if (session->switch_after_update)
             begin_switch (session, "goAway");
@@ -628,6 +668,8 @@ on_closed (SoupWebsocketConnection *conn, gpointer user_data)
   set_ready (session, FALSE);
   clear_source (&session->recycle_source);
   clear_source (&session->keepalive_source);
+  clear_source (&session->handle_wait_source);
+  session->awaiting_handle = FALSE;
 
   /* No close frame from the peer: the connection just went away. */
   if (code == 0)
@@ -681,6 +723,8 @@ keepalive_check (gpointer user_data)
   abort_connection (session, &session->conn);
   set_ready (session, FALSE);
   clear_source (&session->recycle_source);
+  clear_source (&session->handle_wait_source);
+  session->awaiting_handle = FALSE;
   handle_loss (session, SOUP_WEBSOCKET_CLOSE_ABNORMAL, reason, NULL, FALSE);
   g_free (reason);
   return G_SOURCE_REMOVE;
@@ -796,6 +840,7 @@ session_thread (gpointer user_data)
   clear_source (&session->keepalive_source);
   clear_source (&session->recycle_source);
   clear_source (&session->grace_source);
+  clear_source (&session->handle_wait_source);
   abort_connection (session, &session->conn);
   abort_connection (session, &session->old_conn);
   soup_session_abort (session->soup);
