@@ -116,6 +116,7 @@ enum
   PROP_MAX_MESSAGE_SIZE,
   PROP_TOOL_CALL_TIMEOUT,
   PROP_POST_SERVER_MESSAGES,
+  PROP_PROXY,
   PROP_MANUAL_ACTIVITY_SOURCE,
   PROP_ACTIVITY_THRESHOLD,
   PROP_ACTIVITY_HANGOVER,
@@ -160,6 +161,7 @@ struct _GstGeminiLive
   gchar *current_handle; /* newest resumable handle from the server */
   gchar *tools_file;
   GstGeminiLiveConnectionSettings connection;
+  gchar *proxy;
   GstGeminiLiveTools *tools;
   guint tool_call_timeout_ms;
   gboolean post_server_messages;
@@ -1035,6 +1037,7 @@ start_session (GstGeminiLive *self)
 {
   GError *error = NULL;
   GstGeminiLiveConnectionSettings connection;
+  gchar *proxy;
   guint timeout;
 
   GstGeminiLiveAudioInputSettings audio;
@@ -1048,6 +1051,8 @@ start_session (GstGeminiLive *self)
 
   GST_OBJECT_LOCK (self);
   connection = self->connection;
+  proxy = g_strdup (self->proxy);
+  connection.proxy = proxy;
   timeout = self->tool_call_timeout_ms;
   GST_OBJECT_UNLOCK (self);
   gst_gemini_live_tools_reset (self->tools, self->active.tools_json, timeout);
@@ -1056,8 +1061,10 @@ start_session (GstGeminiLive *self)
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not start the session thread"), ("%s", error->message));
     g_error_free (error);
+    g_free (proxy);
     return FALSE;
   }
+  g_free (proxy);
   return TRUE;
 }
 
@@ -1203,6 +1210,9 @@ gst_gemini_live_set_property (
       self->tool_call_timeout_ms = g_value_get_uint (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_PROXY:
+      replace_string (self, &self->proxy, value);
+      break;
     case PROP_POST_SERVER_MESSAGES:
       g_atomic_int_set (
           &self->post_server_messages, g_value_get_boolean (value));
@@ -1284,6 +1294,9 @@ gst_gemini_live_get_property (
       break;
     case PROP_TOOL_CALL_TIMEOUT:
       g_value_set_uint (value, self->tool_call_timeout_ms);
+      break;
+    case PROP_PROXY:
+      g_value_set_string (value, self->proxy);
       break;
     case PROP_POST_SERVER_MESSAGES:
       g_value_set_boolean (
@@ -1392,6 +1405,7 @@ gst_gemini_live_finalize (GObject *object)
   gst_gemini_live_config_clear (&self->active);
   g_free (self->current_handle);
   g_free (self->tools_file);
+  g_free (self->proxy);
   gst_gemini_live_tools_free (self->tools);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1612,6 +1626,19 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
       g_param_spec_uint ("activity-preroll", "Activity pre-roll",
           "Audio in ms from before an activity start that is sent after it", 0,
           2000, 300, READY_PARAM));
+
+  /**
+   * GstGeminiLive:proxy:
+   *
+   * HTTP proxy for the WebSocket connection, as `http://[user:pass@]host:port`.
+   * When unset, `https_proxy` (for wss://) or `http_proxy` and `no_proxy`
+   * from the environment apply, as with souphttpsrc. Certificates are
+   * always verified.
+   */
+  g_object_class_install_property (gobject_class, PROP_PROXY,
+      g_param_spec_string ("proxy", "Proxy",
+          "HTTP proxy URI (default: $https_proxy / $http_proxy)", NULL,
+          READY_PARAM));
 
   /**
    * GstGeminiLive::tool-call:

@@ -41,6 +41,7 @@ struct _GstGeminiLiveSession
 
   GstGeminiLiveConfig config; /* resumption_handle: the newest handle */
   GstGeminiLiveConnectionSettings settings;
+  gchar *proxy;    /* settings.proxy points here */
   gchar *endpoint; /* may carry an ephemeral token: not logged */
   gchar *auth_header;
   gchar *auth_value; /* never logged */
@@ -166,6 +167,7 @@ gst_gemini_live_session_free (GstGeminiLiveSession *session)
   gst_gemini_live_session_stop (session);
   gst_gemini_live_config_clear (&session->config);
   g_free (session->safe_uri);
+  g_free (session->proxy);
   g_free (session->endpoint);
   g_free (session->auth_header);
   g_free (session->auth_value);
@@ -823,6 +825,39 @@ start_connect (GstGeminiLiveSession *session)
       G_PRIORITY_DEFAULT, session->cancellable, on_connected, session);
 }
 
+/* Like souphttpsrc: the property, else the usual environment variables.
+ * TLS certificates are verified against the system database (libsoup's
+ * default) either way. */
+static void
+configure_proxy (GstGeminiLiveSession *session)
+{
+  const gchar *proxy = session->settings.proxy;
+  gboolean secure = g_str_has_prefix (session->endpoint, "wss:");
+  GProxyResolver *resolver;
+  gchar **ignore = NULL;
+  gchar *safe;
+
+  if (proxy == NULL || *proxy == '\0') {
+    proxy = g_getenv (secure ? "https_proxy" : "http_proxy");
+    if (proxy == NULL || *proxy == '\0')
+      proxy = g_getenv (secure ? "HTTPS_PROXY" : "HTTP_PROXY");
+    if (g_getenv ("no_proxy") != NULL)
+      ignore = g_strsplit (g_getenv ("no_proxy"), ",", -1);
+  }
+  if (proxy == NULL || *proxy == '\0') {
+    g_strfreev (ignore);
+    return;
+  }
+  /* The proxy URI may carry credentials: only its host is logged. */
+  safe = gst_gemini_live_session_safe_uri (proxy);
+  GST_INFO ("using proxy %s", safe);
+  g_free (safe);
+  resolver = g_simple_proxy_resolver_new (proxy, ignore);
+  g_object_set (session->soup, "proxy-resolver", resolver, NULL);
+  g_object_unref (resolver);
+  g_strfreev (ignore);
+}
+
 static gpointer
 session_thread (gpointer user_data)
 {
@@ -831,6 +866,7 @@ session_thread (gpointer user_data)
   g_main_context_push_thread_default (session->context);
   session->soup = soup_session_new_with_options (
       "user-agent", "gst-gemini-live/" VERSION, NULL);
+  configure_proxy (session);
   start_connect (session);
 
   g_main_loop_run (session->loop);
@@ -866,6 +902,9 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
   gst_gemini_live_config_clear (&session->config);
   gst_gemini_live_config_copy (&session->config, config);
   session->settings = *settings;
+  g_free (session->proxy);
+  session->proxy = g_strdup (settings->proxy);
+  session->settings.proxy = session->proxy;
   g_free (session->endpoint);
   g_free (session->auth_header);
   g_free (session->auth_value);

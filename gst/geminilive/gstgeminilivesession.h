@@ -25,6 +25,8 @@ typedef struct
   guint keepalive_timeout_s;  /* silence that means dead, 0: never */
   guint max_connection_s;     /* recycle the connection after this, 0: never */
   guint64 max_message_size;   /* largest server frame accepted */
+  const gchar *proxy;         /* HTTP proxy URI; NULL: $https_proxy or
+                               * $http_proxy (and $no_proxy); copied */
 } GstGeminiLiveConnectionSettings;
 
 void gst_gemini_live_connection_settings_init (

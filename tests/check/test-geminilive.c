@@ -1203,6 +1203,45 @@ GST_START_TEST (test_refused_connection)
 
 GST_END_TEST;
 
+GST_START_TEST (test_proxy_property_and_environment_are_used)
+{
+  GlsSimOptions options = default_sim_options ();
+  GlsSim *sim = gls_sim_new (&options, NULL);
+  gchar *uri = gls_sim_get_uri (sim, "v1");
+  GstElement *element = gst_element_factory_make ("geminilive", NULL);
+  GstStateChangeReturn ret;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  /* A proxy where nothing listens: the connection goes there, not to the
+   * simulator, and fails. */
+  g_object_set (element, "uri", uri, "api-key", TEST_KEY, "proxy",
+      "http://127.0.0.1:1", NULL);
+  msg = error_of_state_change (element, GST_STATE_PLAYING, &ret);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (
+      strstr (err->message, "Could not connect") != NULL, err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gls_sim_get_connection_count (sim), 0);
+
+  /* Same through the environment, when the property is unset. */
+  g_setenv ("http_proxy", "http://127.0.0.1:1", TRUE);
+  g_object_set (element, "proxy", NULL, NULL);
+  msg = error_of_state_change (element, GST_STATE_PLAYING, &ret);
+  fail_unless (msg != NULL);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gls_sim_get_connection_count (sim), 0);
+  g_unsetenv ("http_proxy");
+
+  gst_object_unref (element);
+  g_free (uri);
+  gls_sim_free (sim);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_uri_and_missing_key)
 {
   GstElement *element = gst_element_factory_make ("geminilive", NULL);
@@ -2548,6 +2587,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_wrong_key_is_not_authorized);
   tcase_add_test (tc, test_refused_connection);
   tcase_add_test (tc, test_bad_uri_and_missing_key);
+  tcase_add_test (tc, test_proxy_property_and_environment_are_used);
   tcase_add_test (tc, test_malformed_server_json_is_warning);
   tcase_add_test (tc, test_eos_sends_stream_end_then_ends_src);
   tcase_add_test (tc, test_state_cycles);
