@@ -10,6 +10,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
 #include <gst/app/gstappsink.h>
+#include <gst/audio/audio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -1995,6 +1996,96 @@ GST_START_TEST (test_ephemeral_token_uses_constrained_method)
 
 GST_END_TEST;
 
+GST_START_TEST (test_manual_activity_from_upstream_voice_activity)
+{
+  Fixture f;
+  GstBuffer *buf;
+
+  fixture_setup (&f, "automatic-activity-detection", FALSE,
+      "manual-activity-source", 2 /* voice-activity */, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  /* What webrtcdsp voice-detection=true attaches to its buffers. */
+  buf = gst_buffer_new_wrapped_bytes (make_tone (200, 8000));
+  gst_buffer_add_audio_level_meta (buf, 30, TRUE);
+  fail_unless_equals_int (gst_harness_push (f.in, buf), GST_FLOW_OK);
+  buf = gst_buffer_new_wrapped_bytes (make_tone (200, 0));
+  gst_buffer_add_audio_level_meta (buf, 127, FALSE);
+  fail_unless_equals_int (gst_harness_push (f.in, buf), GST_FLOW_OK);
+  buf = gst_buffer_new_wrapped_bytes (make_tone (80, 0));
+  gst_buffer_add_audio_level_meta (buf, 127, FALSE);
+  fail_unless_equals_int (gst_harness_push (f.in, buf), GST_FLOW_OK);
+  fail_unless (gls_sim_wait_message_kind (f.sim, "activityEnd", WAIT_MS));
+  fail_unless (
+      first_index_of (&f, "activityStart") < first_index_of (&f, "audio"));
+  fail_unless (
+      first_index_of (&f, "audio") < first_index_of (&f, "activityEnd"));
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_every_server_field_reaches_the_bus)
+{
+  Fixture f;
+  GstHarness *text;
+  GstMessage *msg;
+  GstBuffer *buf;
+  const gchar *kinds[] = { "geminilive/thought", "geminilive/executable-code",
+    "geminilive/code-execution-result", "geminilive/grounding-metadata",
+    "geminilive/url-context-metadata", "geminilive/interim-input-transcription",
+    "geminilive/waiting-for-input", "geminilive/interaction-status",
+    "geminilive/voice-activity", "geminilive/text" };
+  GHashTable *seen;
+  guint i;
+
+  fixture_setup (&f, "include-thoughts", TRUE, NULL);
+  text = gst_harness_new_with_element (f.element, NULL, "src_text");
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  gls_sim_send_json (f.sim,
+      "{\"voiceActivity\": {\"type\": \"ACTIVITY_START\", "
+      "\"audioOffset\": \"1.5s\"},\n"
+      " \"serverContent\": {\"modelTurn\": {\"parts\": ["
+      "{\"text\": \"secret plan\", \"thought\": true},"
+      "{\"executableCode\": {\"language\": \"PYTHON\", \"code\": \"1+1\"}},"
+      "{\"codeExecutionResult\": {\"outcome\": \"OUTCOME_OK\", "
+      "\"output\": \"2\"}},"
+      "{\"text\": \"The answer is 2.\"}]},"
+      "\"groundingMetadata\": {\"webSearchQueries\": [\"q\"]},"
+      "\"urlContextMetadata\": {\"urlMetadata\": []},"
+      "\"interimInputTranscription\": {\"text\": \"wha\"},"
+      "\"waitingForInput\": true, \"turnComplete\": true,"
+      "\"interactionStatus\": \"IDLE\", \"newFieldFromTheFuture\": 1}}",
+      TRUE);
+  /* Everything in that one frame, in whatever order it is posted. */
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while (!g_hash_table_contains (seen, "geminilive/turn-complete")) {
+    msg = gst_bus_timed_pop_filtered (
+        f.bus, WAIT_MS * GST_MSECOND, GST_MESSAGE_ELEMENT);
+    fail_unless (msg != NULL, "no turn-complete");
+    g_hash_table_add (seen,
+        g_strdup (gst_structure_get_name (gst_message_get_structure (msg))));
+    gst_message_unref (msg);
+  }
+  for (i = 0; i < G_N_ELEMENTS (kinds); i++)
+    fail_unless (g_hash_table_contains (seen, kinds[i]), "no %s", kinds[i]);
+  g_hash_table_unref (seen);
+  /* Thoughts never reach the answer's text. */
+  while ((buf = gst_harness_try_pull (text)) != NULL) {
+    GstMapInfo map;
+    gst_buffer_map (buf, &map, GST_MAP_READ);
+    fail_if (g_strstr_len ((const gchar *)map.data, map.size, "secret"));
+    gst_buffer_unmap (buf, &map);
+    gst_buffer_unref (buf);
+  }
+  gst_harness_teardown (text);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 /* ---- text pads --------------------------------------------------------- */
 
 GST_START_TEST (test_text_pads_carry_timed_transcripts)
@@ -2608,6 +2699,8 @@ geminilive_suite (void)
   tcase_add_test (tc, test_text_sink_pad_sends_realtime_text);
   tcase_add_test (tc, test_vertex_ai_bearer_and_session_id);
   tcase_add_test (tc, test_ephemeral_token_uses_constrained_method);
+  tcase_add_test (tc, test_manual_activity_from_upstream_voice_activity);
+  tcase_add_test (tc, test_every_server_field_reaches_the_bus);
   tcase_add_test (tc, test_text_pads_carry_timed_transcripts);
   tcase_add_test (tc, test_go_away_mid_user_speech_loses_nothing);
   tcase_add_test (tc, test_go_away_mid_answer_keeps_the_answer);
