@@ -287,41 +287,36 @@ is_valid_function_name (const gchar *name)
   return TRUE;
 }
 
+/* The protocol layer's strict parse, with the error naming the property. */
+static JsonNode *
+parse_property_json (const GstGeminiLiveConfig *config, const gchar *property,
+    const gchar *text, GError **error)
+{
+  GError *parse_error = NULL;
+  JsonNode *root = gst_gemini_live_protocol_parse_json (text, &parse_error);
+
+  if (root == NULL) {
+    set_error (
+        error, config, "Property '%s': %s", property, parse_error->message);
+    g_error_free (parse_error);
+  }
+  return root;
+}
+
 static gboolean
 validate_tools (const GstGeminiLiveConfig *config, GError **error)
 {
-  JsonParser *parser;
   JsonNode *root;
   JsonArray *array;
-  GError *parse_error = NULL;
-  gsize len;
   guint i, n;
   gboolean ok = FALSE;
 
   if (!is_set (config->tools_json))
     return TRUE;
-
-  len = strlen (config->tools_json);
-  if (!gst_gemini_live_protocol_check_depth (
-          config->tools_json, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
-    set_error (error, config,
-        "Property 'tools': not strict JSON (nested deeper than %d levels, "
-        "a comment, several values or a non-JSON escape)",
-        GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+  root = parse_property_json (config, "tools", config->tools_json, error);
+  if (root == NULL)
     return FALSE;
-  }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (
-          parser, config->tools_json, len, &parse_error)) {
-    set_error (error, config, "Property 'tools': not valid JSON: %s",
-        parse_error->message);
-    g_error_free (parse_error);
-    goto out;
-  }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root)) {
+  if (!JSON_NODE_HOLDS_ARRAY (root)) {
     set_error (error, config,
         "Property 'tools': must be a JSON array of function declarations");
     goto out;
@@ -365,51 +360,29 @@ validate_tools (const GstGeminiLiveConfig *config, GError **error)
   ok = TRUE;
 
 out:
-  g_object_unref (parser);
+  json_node_unref (root);
   return ok;
 }
 
 static gboolean
 validate_setup_extra (const GstGeminiLiveConfig *config, GError **error)
 {
-  JsonParser *parser;
   JsonNode *root;
-  GError *parse_error = NULL;
-  gsize len;
-  gboolean ok = FALSE;
+  gboolean ok = TRUE;
 
   if (!is_set (config->setup_extra_json))
     return TRUE;
-
-  len = strlen (config->setup_extra_json);
-  if (!gst_gemini_live_protocol_check_depth (
-          config->setup_extra_json, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
-    set_error (error, config,
-        "Property 'setup-extra': not strict JSON (nested deeper than %d "
-        "levels, a comment, several values or a non-JSON escape)",
-        GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+  root = parse_property_json (
+      config, "setup-extra", config->setup_extra_json, error);
+  if (root == NULL)
     return FALSE;
-  }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (
-          parser, config->setup_extra_json, len, &parse_error)) {
-    set_error (error, config, "Property 'setup-extra': not valid JSON: %s",
-        parse_error->message);
-    g_error_free (parse_error);
-    goto out;
-  }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+  if (!JSON_NODE_HOLDS_OBJECT (root)) {
     set_error (error, config,
         "Property 'setup-extra': must be a JSON object (merged into "
         "\"setup\")");
-    goto out;
+    ok = FALSE;
   }
-  ok = TRUE;
-
-out:
-  g_object_unref (parser);
+  json_node_unref (root);
   return ok;
 }
 

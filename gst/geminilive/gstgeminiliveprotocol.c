@@ -65,10 +65,8 @@ add_utf8_string_value (JsonBuilder *builder, const gchar *str)
   }
 }
 
-/* Parses JSON text from a trusted-enough source (a property, an
- * application): depth-checked, then json-glib. NULL and error on failure. */
-static JsonNode *
-parse_json_text (const gchar *text, GError **error)
+JsonNode *
+gst_gemini_live_protocol_parse_json (const gchar *text, GError **error)
 {
   JsonParser *parser;
   JsonNode *root = NULL;
@@ -504,12 +502,13 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
 
   /* Validation reports bad JSON; here it is only left out. */
   if (is_set (config->tools_json)) {
-    tools = parse_json_text (config->tools_json, NULL);
+    tools = gst_gemini_live_protocol_parse_json (config->tools_json, NULL);
     if (tools != NULL && !JSON_NODE_HOLDS_ARRAY (tools))
       g_clear_pointer (&tools, json_node_unref);
   }
   if (is_set (config->setup_extra_json)) {
-    extra = parse_json_text (config->setup_extra_json, NULL);
+    extra
+        = gst_gemini_live_protocol_parse_json (config->setup_extra_json, NULL);
     if (extra != NULL && !JSON_NODE_HOLDS_OBJECT (extra))
       g_clear_pointer (&extra, json_node_unref);
   }
@@ -733,7 +732,7 @@ error_response (const gchar *response_json)
   JsonObject *object;
 
   if (response_json != NULL)
-    parsed = parse_json_text (response_json, NULL);
+    parsed = gst_gemini_live_protocol_parse_json (response_json, NULL);
   if (parsed != NULL && JSON_NODE_HOLDS_OBJECT (parsed)
       && json_object_has_member (json_node_get_object (parsed), "error"))
     return parsed;
@@ -791,7 +790,8 @@ gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
     response = json_node_init_object (json_node_alloc (), empty);
     json_object_unref (empty);
   } else {
-    response = parse_json_text (response_json, &parse_error);
+    response
+        = gst_gemini_live_protocol_parse_json (response_json, &parse_error);
     if (response == NULL) {
       gchar *shown = g_utf8_make_valid (name, -1);
 
@@ -907,7 +907,7 @@ gst_gemini_live_protocol_build_client_content (
   if (is_set (turns_json) && looks_like_json (turns_json)) {
     GError *parse_error = NULL;
 
-    turns = parse_json_text (turns_json, &parse_error);
+    turns = gst_gemini_live_protocol_parse_json (turns_json, &parse_error);
     if (turns == NULL) {
       g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
           GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Client content: %s",
@@ -1045,7 +1045,7 @@ gst_gemini_live_protocol_build_context_update (
   if (is_set (tools_json)) {
     GError *parse_error = NULL;
 
-    tools = parse_json_text (tools_json, &parse_error);
+    tools = gst_gemini_live_protocol_parse_json (tools_json, &parse_error);
     if (tools == NULL) {
       g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
           GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Tools: %s",

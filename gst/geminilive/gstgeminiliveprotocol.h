@@ -9,6 +9,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include "gstgeminiliveconfig.h"
 
 G_BEGIN_DECLS
@@ -169,6 +170,12 @@ GPtrArray *gst_gemini_live_protocol_parse (
  * parser and its leaks; json-glib still validates the rest. */
 gboolean gst_gemini_live_protocol_check_depth (
     const gchar *data, gsize size, guint max_depth);
+
+/* Parses JSON text from a property or an application: the strict
+ * pre-scan above, then json-glib. A new reference, or NULL and an error
+ * (GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID) saying what is wrong. */
+JsonNode *gst_gemini_live_protocol_parse_json (
+    const gchar *text, GError **error);
 
 /* "50s", "9.5s" -> nanoseconds; FALSE if not a Duration. */
 gboolean gst_gemini_live_protocol_parse_duration (

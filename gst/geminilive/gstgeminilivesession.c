@@ -31,6 +31,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_session_debug);
 typedef struct
 {
   gchar *json;
+  gsize len; /* strlen (json), counted once */
   GstGeminiLiveSendKind kind;
 } Outgoing;
 
@@ -64,7 +65,7 @@ struct _GstGeminiLiveSession
   gboolean model_busy;          /* not at a consistent point to switch */
   gboolean switch_after_update; /* goAway: switch at the next handle */
   GError *conn_error;
-  GQueue replay; /* gchar*: input sent since the handle */
+  GQueue replay; /* Outgoing*: input sent since the handle */
   gsize replay_bytes;
   gboolean replay_overflow;
   gint64 outage_start; /* monotonic, 0 while connected */
@@ -228,22 +229,21 @@ conn_is_open (SoupWebsocketConnection *conn)
 static void
 replay_clear (GstGeminiLiveSession *session)
 {
-  g_queue_clear_full (&session->replay, g_free);
+  g_queue_clear_full (&session->replay, (GDestroyNotify)outgoing_free);
   session->replay_bytes = 0;
   session->replay_overflow = FALSE;
 }
 
 static void
-replay_push (GstGeminiLiveSession *session, const gchar *json)
+replay_push (GstGeminiLiveSession *session, Outgoing *out)
 {
-  gsize len = strlen (json);
-
-  g_queue_push_tail (&session->replay, g_strdup (json));
-  session->replay_bytes += len;
+  /* Takes the sent message itself: no copy per audio chunk. */
+  g_queue_push_tail (&session->replay, out);
+  session->replay_bytes += out->len;
   while (session->replay_bytes > MAX_REPLAY_BYTES) {
-    gchar *old = g_queue_pop_head (&session->replay);
-    session->replay_bytes -= strlen (old);
-    g_free (old);
+    Outgoing *old = g_queue_pop_head (&session->replay);
+    session->replay_bytes -= old->len;
+    outgoing_free (old);
     session->replay_overflow = TRUE;
   }
 }
@@ -285,7 +285,7 @@ flush_outgoing_locked_out (GstGeminiLiveSession *session)
       if (o->kind == GST_GEMINI_LIVE_SEND_INPUT) {
         g_queue_unlink (&batch, l);
         g_queue_push_tail_link (&session->outgoing, l);
-        session->outgoing_bytes += strlen (o->json);
+        session->outgoing_bytes += o->len;
       }
     }
   }
@@ -296,8 +296,9 @@ flush_outgoing_locked_out (GstGeminiLiveSession *session)
     /* Conversation input stays until a resumption handle covers it. */
     if (out->kind == GST_GEMINI_LIVE_SEND_INPUT
         && session->config.session_resumption)
-      replay_push (session, out->json);
-    outgoing_free (out);
+      replay_push (session, out);
+    else
+      outgoing_free (out);
   }
 }
 
@@ -468,7 +469,8 @@ on_ready (GstGeminiLiveSession *session)
     GST_INFO ("resending %u messages not covered by the handle",
         g_queue_get_length (&session->replay));
     for (l = session->replay.head; l != NULL; l = l->next)
-      soup_websocket_connection_send_text (session->conn, l->data);
+      soup_websocket_connection_send_text (
+          session->conn, ((Outgoing *)l->data)->json);
     if (session->replay_overflow)
       session->callbacks.warning (session,
           "Some input could not be resent after reconnecting",
@@ -1005,6 +1007,7 @@ gst_gemini_live_session_send (
   }
   out = g_new (Outgoing, 1);
   out->json = json;
+  out->len = strlen (json);
   out->kind = kind;
   /* A tool response overtakes the input held back behind its call (but
    * not earlier responses). */
@@ -1021,12 +1024,12 @@ gst_gemini_live_session_send (
   } else {
     g_queue_push_tail (&session->outgoing, out);
   }
-  session->outgoing_bytes += strlen (json);
+  session->outgoing_bytes += out->len;
   /* Bounded while nothing can be sent: oldest input goes first. */
   while ((!session->ready || session->input_held)
       && session->outgoing_bytes > MAX_PENDING_BYTES) {
     Outgoing *old = g_queue_pop_head (&session->outgoing);
-    session->outgoing_bytes -= strlen (old->json);
+    session->outgoing_bytes -= old->len;
     outgoing_free (old);
     dropped_first = session->dropped++ == 0;
   }
