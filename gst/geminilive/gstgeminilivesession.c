@@ -8,6 +8,7 @@
 
 #include <libsoup/soup.h>
 
+#include "gstgeminilivenetwork.h"
 #include "gstgeminilivesession.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_session_debug);
@@ -48,10 +49,10 @@ struct _GstGeminiLiveSession
   gchar *auth_value; /* never logged */
   gchar *safe_uri;
 
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
+  GMainContext *context; /* the shared network thread's */
   GCancellable *cancellable;
+  gboolean started;
+  gboolean finished; /* under finish_lock: teardown is over */
 
   /* Session thread only. */
   SoupSession *soup;
@@ -79,6 +80,7 @@ struct _GstGeminiLiveSession
   GSource *recycle_source;
   GSource *grace_source;
   GSource *handle_wait_source;
+  GSource *stop_source;
   gboolean awaiting_handle;
 
   /* Protected by lock: what other threads touch. */
@@ -86,12 +88,19 @@ struct _GstGeminiLiveSession
   gboolean ready;      /* setupComplete on the current connection */
   gboolean input_held; /* a blocking tool call is unanswered */
   gboolean flush_scheduled;
-  GQueue outgoing; /* Outgoing* */
+  GSource *wake_source; /* ready when outgoing has something to send */
+  GQueue outgoing;      /* Outgoing* */
   gsize outgoing_bytes;
   guint dropped;
 };
 
+/* Sessions share the network thread, so stop() waits for its own
+ * teardown there instead of joining a thread. */
+static GMutex finish_lock;
+static GCond finish_cond;
+
 static void start_connect (GstGeminiLiveSession *session);
+static void maybe_finish (GstGeminiLiveSession *session);
 static void flush_outgoing_locked_out (GstGeminiLiveSession *session);
 
 static void
@@ -256,9 +265,31 @@ flush_outgoing (gpointer user_data)
 
   g_mutex_lock (&session->lock);
   session->flush_scheduled = FALSE;
+  g_source_set_ready_time (session->wake_source, -1);
   g_mutex_unlock (&session->lock);
   flush_outgoing_locked_out (session);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wake_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  return callback (user_data);
+}
+
+/* One source per session, made ready by other threads: no allocation
+ * and no attach per message, and one wake-up per batch. */
+static GSourceFuncs wake_funcs
+    = { NULL, NULL, wake_dispatch, NULL, NULL, NULL };
+
+/* With session->lock held. */
+static void
+wake_locked (GstGeminiLiveSession *session)
+{
+  if (session->wake_source == NULL || session->flush_scheduled)
+    return;
+  session->flush_scheduled = TRUE;
+  g_source_set_ready_time (session->wake_source, 0);
 }
 
 static void
@@ -612,14 +643,6 @@ on_pong (SoupWebsocketConnection *conn, GBytes *message, gpointer user_data)
 }
 
 static gboolean
-quit_loop (gpointer user_data)
-{
-  GstGeminiLiveSession *session = user_data;
-  g_main_loop_quit (session->loop);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
 old_close_grace_over (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
@@ -655,8 +678,11 @@ on_closed (SoupWebsocketConnection *conn, gpointer user_data)
     return;
   }
   if (session->stopping) {
-    if (session->old_conn == NULL)
-      g_main_loop_quit (session->loop);
+    if (conn == session->conn) {
+      g_signal_handlers_disconnect_by_data (conn, session);
+      g_clear_object (&session->conn);
+    }
+    maybe_finish (session);
     g_free (reason);
     return;
   }
@@ -746,6 +772,11 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   conn = soup_session_websocket_connect_finish (
       SOUP_SESSION (source), result, &error);
   if (conn == NULL) {
+    if (session->stopping) {
+      g_error_free (error);
+      maybe_finish (session);
+      return;
+    }
     if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       gboolean first = !session->ever_ready && session->outage_start == 0;
       gboolean fatal = status == SOUP_STATUS_UNAUTHORIZED
@@ -765,6 +796,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   }
   if (session->stopping) {
     g_object_unref (conn);
+    maybe_finish (session);
     return;
   }
 
@@ -860,36 +892,95 @@ configure_proxy (GstGeminiLiveSession *session)
   g_strfreev (ignore);
 }
 
-static gpointer
-session_thread (gpointer user_data)
+static gboolean
+start_in_thread (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
 
-  g_main_context_push_thread_default (session->context);
   session->soup = soup_session_new_with_options (
       "user-agent", "gst-gemini-live/" VERSION, NULL);
   configure_proxy (session);
   start_connect (session);
+  return G_SOURCE_REMOVE;
+}
 
-  g_main_loop_run (session->loop);
-
+/* The last step of stop(), in the network thread: nothing of this
+ * session may run after it. */
+static void
+finish (GstGeminiLiveSession *session)
+{
   clear_source (&session->retry_source);
   clear_source (&session->switch_source);
   clear_source (&session->keepalive_source);
   clear_source (&session->recycle_source);
   clear_source (&session->grace_source);
   clear_source (&session->handle_wait_source);
+  clear_source (&session->stop_source);
   abort_connection (session, &session->conn);
   abort_connection (session, &session->old_conn);
-  soup_session_abort (session->soup);
+  if (session->soup != NULL)
+    soup_session_abort (session->soup);
   g_clear_object (&session->soup);
-  while (g_main_context_iteration (session->context, FALSE))
-    ;
   g_clear_object (&session->connect_msg);
-  g_main_context_pop_thread_default (session->context);
   g_clear_error (&session->conn_error);
   replay_clear (session);
-  return NULL;
+
+  g_mutex_lock (&session->lock);
+  clear_source (&session->wake_source);
+  g_mutex_unlock (&session->lock);
+
+  g_mutex_lock (&finish_lock);
+  session->finished = TRUE;
+  g_cond_broadcast (&finish_cond);
+  g_mutex_unlock (&finish_lock);
+}
+
+/* Teardown waits for the close handshake and for a connect in progress
+ * to report its cancellation (its callback holds the session). */
+static void
+maybe_finish (GstGeminiLiveSession *session)
+{
+  if (!session->stopping || session->finished)
+    return;
+  if (session->connect_msg != NULL || session->old_conn != NULL
+      || conn_is_open (session->conn))
+    return;
+  finish (session);
+}
+
+static gboolean
+stop_grace_over (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  g_source_unref (session->stop_source);
+  session->stop_source = NULL;
+  GST_DEBUG ("server did not answer our close frame, dropping it");
+  abort_connection (session, &session->conn);
+  maybe_finish (session);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+close_in_thread (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  session->stopping = TRUE;
+  clear_source (&session->retry_source);
+  clear_source (&session->switch_source);
+  abort_connection (session, &session->old_conn);
+  if (conn_is_open (session->conn)) {
+    soup_websocket_connection_close (
+        session->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    /* on_closed finishes; this only bounds a silent peer. */
+    session->stop_source
+        = add_timeout (session, CLOSE_GRACE_MS, stop_grace_over);
+  } else {
+    abort_connection (session, &session->conn);
+  }
+  maybe_finish (session);
+  return G_SOURCE_REMOVE;
 }
 
 /* ---- any thread -------------------------------------------------------- */
@@ -899,7 +990,9 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
     const GstGeminiLiveConfig *config,
     const GstGeminiLiveConnectionSettings *settings, GError **error)
 {
-  g_return_val_if_fail (session->thread == NULL, FALSE);
+  GSource *source;
+
+  g_return_val_if_fail (!session->started, FALSE);
 
   gst_gemini_live_config_clear (&session->config);
   gst_gemini_live_config_copy (&session->config, config);
@@ -915,6 +1008,7 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
   g_free (session->safe_uri);
   session->safe_uri = gst_gemini_live_session_safe_uri (session->endpoint);
   session->stopping = FALSE;
+  session->finished = FALSE;
   session->ever_ready = FALSE;
   session->model_busy = FALSE;
   session->switch_after_update = FALSE;
@@ -923,73 +1017,66 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
   session->input_held = FALSE;
   session->dropped = 0;
 
-  session->context = g_main_context_new ();
-  session->loop = g_main_loop_new (session->context, FALSE);
-  session->cancellable = g_cancellable_new ();
-  session->thread
-      = g_thread_try_new ("geminilive-session", session_thread, session, error);
-  if (session->thread == NULL) {
-    g_clear_pointer (&session->loop, g_main_loop_unref);
-    g_clear_pointer (&session->context, g_main_context_unref);
-    g_clear_object (&session->cancellable);
+  session->context = gst_gemini_live_network_acquire (error);
+  if (session->context == NULL)
     return FALSE;
-  }
+  session->cancellable = g_cancellable_new ();
+  session->started = TRUE;
+
+  g_mutex_lock (&session->lock);
+  session->flush_scheduled = FALSE;
+  session->wake_source = g_source_new (&wake_funcs, sizeof (GSource));
+  g_source_set_callback (session->wake_source, flush_outgoing, session, NULL);
+  g_source_set_ready_time (session->wake_source, -1);
+  g_source_attach (session->wake_source, session->context);
+  g_mutex_unlock (&session->lock);
+
+  source = g_idle_source_new ();
+  g_source_set_callback (source, start_in_thread, session, NULL);
+  g_source_attach (source, session->context);
+  g_source_unref (source);
   return TRUE;
-}
-
-static gboolean
-close_in_thread (gpointer user_data)
-{
-  GstGeminiLiveSession *session = user_data;
-  gboolean waiting = FALSE;
-
-  session->stopping = TRUE;
-  clear_source (&session->retry_source);
-  clear_source (&session->switch_source);
-  abort_connection (session, &session->old_conn);
-  if (conn_is_open (session->conn)) {
-    soup_websocket_connection_close (
-        session->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-    waiting = TRUE;
-  }
-  if (waiting) {
-    /* on_closed quits the loop; this only bounds a silent peer. */
-    GSource *timeout = g_timeout_source_new (CLOSE_GRACE_MS);
-    g_source_set_callback (timeout, quit_loop, session, NULL);
-    g_source_attach (timeout, session->context);
-    g_source_unref (timeout);
-  } else {
-    g_main_loop_quit (session->loop);
-  }
-  return G_SOURCE_REMOVE;
 }
 
 void
 gst_gemini_live_session_stop (GstGeminiLiveSession *session)
 {
-  GSource *source;
-
-  if (session->thread == NULL)
+  if (!session->started)
     return;
 
   g_cancellable_cancel (session->cancellable);
-  source = g_idle_source_new ();
-  g_source_set_callback (source, close_in_thread, session, NULL);
-  g_source_attach (source, session->context);
-  g_source_unref (source);
-  g_thread_join (session->thread);
-  session->thread = NULL;
+  if (gst_gemini_live_network_is_current ()) {
+    /* From one of our own callbacks: no close handshake to wait for, but
+     * the cancelled connect must still report before the session goes. */
+    close_in_thread (session);
+    if (!session->finished) {
+      abort_connection (session, &session->conn);
+      while (!session->finished && session->connect_msg != NULL)
+        g_main_context_iteration (session->context, TRUE);
+      maybe_finish (session);
+    }
+  } else {
+    GSource *source = g_idle_source_new ();
 
-  g_clear_pointer (&session->loop, g_main_loop_unref);
-  g_clear_pointer (&session->context, g_main_context_unref);
-  g_clear_object (&session->cancellable);
+    g_source_set_callback (source, close_in_thread, session, NULL);
+    g_source_attach (source, session->context);
+    g_source_unref (source);
+    g_mutex_lock (&finish_lock);
+    while (!session->finished)
+      g_cond_wait (&finish_cond, &finish_lock);
+    g_mutex_unlock (&finish_lock);
+  }
+  session->started = FALSE;
 
   g_mutex_lock (&session->lock);
   g_queue_clear_full (&session->outgoing, (GDestroyNotify)outgoing_free);
   session->outgoing_bytes = 0;
   session->flush_scheduled = FALSE;
   session->ready = FALSE;
+  g_clear_pointer (&session->context, g_main_context_unref);
   g_mutex_unlock (&session->lock);
+  g_clear_object (&session->cancellable);
+  gst_gemini_live_network_release ();
 }
 
 void
@@ -1000,7 +1087,7 @@ gst_gemini_live_session_send (
   Outgoing *out;
 
   g_mutex_lock (&session->lock);
-  if (session->context == NULL) {
+  if (session->wake_source == NULL) {
     g_mutex_unlock (&session->lock);
     g_free (json);
     return;
@@ -1033,17 +1120,11 @@ gst_gemini_live_session_send (
     outgoing_free (old);
     dropped_first = session->dropped++ == 0;
   }
-  if (session->ready && !session->flush_scheduled
-      && !(session->input_held && kind == GST_GEMINI_LIVE_SEND_INPUT)) {
-    /* Always a source, never g_main_context_invoke: from the session
-     * thread itself (a tool-call handler) that would run the flush here,
-     * under our lock. */
-    GSource *idle = g_idle_source_new ();
-    session->flush_scheduled = TRUE;
-    g_source_set_callback (idle, flush_outgoing, session, NULL);
-    g_source_attach (idle, session->context);
-    g_source_unref (idle);
-  }
+  /* Always through the source, never inline: from the network thread
+   * itself (a tool-call handler) that would flush under our lock. */
+  if (session->ready
+      && !(session->input_held && kind == GST_GEMINI_LIVE_SEND_INPUT))
+    wake_locked (session);
   g_mutex_unlock (&session->lock);
 
   if (dropped_first)
@@ -1060,14 +1141,8 @@ gst_gemini_live_session_hold_input (
 {
   g_mutex_lock (&session->lock);
   session->input_held = hold;
-  if (!hold && session->ready && session->context != NULL
-      && !session->flush_scheduled) {
-    GSource *idle = g_idle_source_new ();
-    session->flush_scheduled = TRUE;
-    g_source_set_callback (idle, flush_outgoing, session, NULL);
-    g_source_attach (idle, session->context);
-    g_source_unref (idle);
-  }
+  if (!hold && session->ready)
+    wake_locked (session);
   g_mutex_unlock (&session->lock);
   GST_DEBUG ("realtime input %s",
       hold ? "held: a blocking tool call waits" : "released");

@@ -1374,6 +1374,56 @@ GST_START_TEST (test_state_cycles)
 
 GST_END_TEST;
 
+/* Threads of this process whose name starts with prefix. */
+static guint
+count_threads (const gchar *prefix)
+{
+  GDir *dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const gchar *tid;
+  guint n = 0;
+
+  fail_unless (dir != NULL);
+  while ((tid = g_dir_read_name (dir)) != NULL) {
+    gchar *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+    gchar *name = NULL;
+
+    if (g_file_get_contents (path, &name, NULL, NULL)
+        && g_str_has_prefix (name, prefix))
+      n++;
+    g_free (name);
+    g_free (path);
+  }
+  g_dir_close (dir);
+  return n;
+}
+
+GST_START_TEST (test_sessions_share_one_network_thread)
+{
+  Fixture a, b;
+
+  fixture_setup (&a, NULL);
+  fixture_setup (&b, NULL);
+  gst_harness_play (a.out);
+  gst_harness_play (b.out);
+  gst_message_unref (wait_message (&a, "geminilive/setup-complete"));
+  gst_message_unref (wait_message (&b, "geminilive/setup-complete"));
+  /* Two conversations, one network thread (not one per session). */
+  fail_unless_equals_int (count_threads ("geminilive-net"), 1);
+
+  /* Stopping one leaves the other talking on the same thread. */
+  fixture_teardown (&a);
+  fail_unless_equals_int (count_threads ("geminilive-net"), 1);
+  speak (&b, 400);
+  fail_unless (gls_sim_wait_received_audio (b.sim, 16000 * 2, WAIT_MS));
+  fail_unless (gls_sim_wait_answers_sent (b.sim, 1, WAIT_MS));
+
+  /* The last session to stop takes the thread with it. */
+  fixture_teardown (&b);
+  fail_unless_equals_int (count_threads ("geminilive-net"), 0);
+}
+
+GST_END_TEST;
+
 /* ---- reconnection ------------------------------------------------------ */
 
 static gchar *
@@ -2682,6 +2732,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_malformed_server_json_is_warning);
   tcase_add_test (tc, test_eos_sends_stream_end_then_ends_src);
   tcase_add_test (tc, test_state_cycles);
+  tcase_add_test (tc, test_sessions_share_one_network_thread);
   tcase_add_test (tc, test_go_away_moves_to_a_resumed_connection);
   tcase_add_test (tc, test_drop_reconnects_and_resumes);
   tcase_add_test (tc, test_internal_error_close_is_retried);
