@@ -250,10 +250,20 @@ push_text_unlock (GstGeminiLiveOutput *output, Item *item)
   item_free (item);
 }
 
+/* Lock held. How far silence may be announced: a sync sink waits for a
+ * GAP until its start plus the latency, so GAPs end that far behind now
+ * and never hold the task (the next answer would wait behind them). */
+static GstClockTime
+gap_horizon (GstGeminiLiveOutput *output, GstClockTime now)
+{
+  return now > output->latency ? now - output->latency : 0;
+}
+
 /* Lock held; returns TRUE (lock released) if it pushed GAP events. */
 static gboolean
 push_gaps_unlock (GstGeminiLiveOutput *output, GstClockTime now)
 {
+  GstClockTime horizon = gap_horizon (output, now);
   GstEvent *gaps[N_TEXT + 1] = {
     NULL,
   };
@@ -263,19 +273,19 @@ push_gaps_unlock (GstGeminiLiveOutput *output, GstClockTime now)
   guint i, n = 0;
 
   if (g_queue_is_empty (&output->queue)
-      && now >= output->position + GAP_INTERVAL) {
-    gaps[n] = gst_event_new_gap (output->position, now - output->position);
+      && horizon >= output->position + GAP_INTERVAL) {
+    gaps[n] = gst_event_new_gap (output->position, horizon - output->position);
     pads[n++] = gst_object_ref (output->srcpad);
-    output->position = now;
+    output->position = horizon;
   }
   for (i = 0; i < N_TEXT; i++) {
     TextPad *t = &output->text[i];
     if (t->pad == NULL || !GST_CLOCK_TIME_IS_VALID (t->position)
-        || now < t->position + GAP_INTERVAL)
+        || horizon < t->position + GAP_INTERVAL)
       continue;
-    gaps[n] = gst_event_new_gap (t->position, now - t->position);
+    gaps[n] = gst_event_new_gap (t->position, horizon - t->position);
     pads[n++] = gst_object_ref (t->pad);
-    t->position = now;
+    t->position = horizon;
   }
   if (n == 0)
     return FALSE;
@@ -414,11 +424,13 @@ output_loop (gpointer user_data)
     return;
 
   /* Sleep until the next buffer is due or a pad needs a GAP. */
-  target = head ? GST_BUFFER_PTS (head->buf) : output->position + GAP_INTERVAL;
+  target = head ? GST_BUFFER_PTS (head->buf)
+                : output->position + GAP_INTERVAL + output->latency;
   for (i = 0; i < N_TEXT; i++)
     if (output->text[i].pad != NULL
         && GST_CLOCK_TIME_IS_VALID (output->text[i].position))
-      target = MIN (target, output->text[i].position + GAP_INTERVAL);
+      target = MIN (
+          target, output->text[i].position + GAP_INTERVAL + output->latency);
 
   clock = gst_element_get_clock (output->element);
   output->clock_id = gst_clock_new_single_shot_id (

@@ -34,6 +34,7 @@ typedef struct
   gchar *json;
   gsize len; /* strlen (json), counted once */
   GstGeminiLiveSendKind kind;
+  guint64 index; /* on the connection it was last sent on; setup is 0 */
 } Outgoing;
 
 struct _GstGeminiLiveSession
@@ -67,6 +68,7 @@ struct _GstGeminiLiveSession
   gboolean switch_after_update; /* goAway: switch at the next handle */
   GError *conn_error;
   GQueue replay; /* Outgoing*: input sent since the handle */
+  guint64 sent;  /* messages sent on conn, the setup included */
   gsize replay_bytes;
   gboolean replay_overflow;
   gint64 outage_start; /* monotonic, 0 while connected */
@@ -257,6 +259,37 @@ replay_push (GstGeminiLiveSession *session, Outgoing *out)
   }
 }
 
+/* Every client message goes through here: its index on the connection is
+ * what Vertex's lastConsumedClientMessageIndex refers to. */
+static guint64
+send_on_conn (GstGeminiLiveSession *session, const gchar *json)
+{
+  soup_websocket_connection_send_text (session->conn, json);
+  return session->sent++;
+}
+
+/* Drops the input the server's state covers: with Vertex's transparent
+ * resumption exactly up to the message it names; otherwise everything
+ * sent so far. */
+static void
+replay_trim (GstGeminiLiveSession *session, gint64 last_consumed)
+{
+  Outgoing *out;
+
+  if (last_consumed < 0) {
+    replay_clear (session);
+    return;
+  }
+  while ((out = g_queue_peek_head (&session->replay)) != NULL
+      && out->index <= (guint64)last_consumed) {
+    g_queue_pop_head (&session->replay);
+    session->replay_bytes -= out->len;
+    outgoing_free (out);
+  }
+  GST_LOG ("%u messages after index %" G_GINT64_FORMAT " kept for replay",
+      g_queue_get_length (&session->replay), last_consumed);
+}
+
 /* Sends what other threads queued, if the connection is ready. */
 static gboolean
 flush_outgoing (gpointer user_data)
@@ -323,7 +356,7 @@ flush_outgoing_locked_out (GstGeminiLiveSession *session)
   g_mutex_unlock (&session->lock);
 
   while ((out = g_queue_pop_head (&batch))) {
-    soup_websocket_connection_send_text (session->conn, out->json);
+    out->index = send_on_conn (session, out->json);
     /* Conversation input stays until a resumption handle covers it. */
     if (out->kind == GST_GEMINI_LIVE_SEND_INPUT
         && session->config.session_resumption)
@@ -344,7 +377,8 @@ send_setup (GstGeminiLiveSession *session)
   setup = gst_gemini_live_protocol_build_setup (&session->config);
   GST_DEBUG ("sending setup (%" G_GSIZE_FORMAT " bytes, %s)", strlen (setup),
       session->resumed_with_handle ? "resuming" : "new session");
-  soup_websocket_connection_send_text (session->conn, setup);
+  session->sent = 0;
+  send_on_conn (session, setup);
   g_free (setup);
 }
 
@@ -499,9 +533,10 @@ on_ready (GstGeminiLiveSession *session)
      * queued meanwhile. */
     GST_INFO ("resending %u messages not covered by the handle",
         g_queue_get_length (&session->replay));
-    for (l = session->replay.head; l != NULL; l = l->next)
-      soup_websocket_connection_send_text (
-          session->conn, ((Outgoing *)l->data)->json);
+    for (l = session->replay.head; l != NULL; l = l->next) {
+      Outgoing *out = l->data;
+      out->index = send_on_conn (session, out->json);
+    }
     if (session->replay_overflow)
       session->callbacks.warning (session,
           "Some input could not be resent after reconnecting",
@@ -600,8 +635,11 @@ on_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
             session->awaiting_handle = FALSE;
             clear_source (&session->handle_wait_source);
             on_ready (session);
-          } else {
-            replay_clear (session);
+          } else if (conn == session->conn || conn == session->old_conn) {
+            /* (During a switch nothing is sent on the new connection
+             * before the old one is gone: indexes still refer to it.) */
+            replay_trim (session,
+                session->config.transparent_resumption ? event->index : -1);
           }
           session->model_busy = FALSE;
           if (session->switch_after_update)

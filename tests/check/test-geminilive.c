@@ -81,9 +81,11 @@ fixture_setup_valist (Fixture *f, const GlsSimOptions *options,
   }
   fixture_endpoint = ENDPOINT_GEMINI;
 
-  /* Properties first: the harness brings the element up. */
+  /* Properties first: the harness brings the element up. The harnesses
+   * take references of their own (transfer none), so the fixture owns one. */
   f->element = gst_element_factory_make ("geminilive", NULL);
   fail_unless (f->element != NULL);
+  gst_object_ref_sink (f->element);
   g_object_set (f->element, "uri", uri, "api-key", TEST_KEY, NULL);
   if (first_property != NULL)
     g_object_set_valist (G_OBJECT (f->element), first_property, args);
@@ -153,6 +155,7 @@ fixture_teardown (Fixture *f)
   log_wire (f);
   gst_harness_teardown (f->in);
   gst_harness_teardown (f->out);
+  gst_object_unref (f->element);
   gst_bus_set_flushing (f->bus, TRUE);
   gst_object_unref (f->bus);
   gls_sim_free (f->sim);
@@ -205,12 +208,22 @@ make_tone (guint ms, gint amplitude)
   return g_bytes_new_take (samples, n * sizeof (gint16));
 }
 
-static void
-push_bytes (Fixture *f, GBytes *bytes)
+/* Takes bytes. */
+static GstBuffer *
+buffer_of (GBytes *bytes)
 {
   GstBuffer *buf = gst_buffer_new_wrapped_bytes (bytes);
 
-  fail_unless_equals_int (gst_harness_push (f->in, buf), GST_FLOW_OK);
+  g_bytes_unref (bytes); /* the buffer holds its own reference */
+  return buf;
+}
+
+/* Takes bytes. */
+static void
+push_bytes (Fixture *f, GBytes *bytes)
+{
+  fail_unless_equals_int (
+      gst_harness_push (f->in, buffer_of (bytes)), GST_FLOW_OK);
 }
 
 /* A spoken turn: speech, then enough silence for the model's VAD. */
@@ -543,6 +556,60 @@ GST_START_TEST (test_model_audio_exact_and_timed)
 
 GST_END_TEST;
 
+/* While the model is silent, GAP events keep src's timeline moving. Each
+ * one ends a latency behind the running time, so a sync sink never holds
+ * the output task on it (the next answer would wait behind it); they are
+ * contiguous, and the answer starts after the last one. */
+GST_START_TEST (test_gaps_while_idle_never_block_a_sync_sink)
+{
+  Fixture f;
+  GstTestClock *clock;
+  GstClockTime latency = 200 * GST_MSECOND, next = GST_CLOCK_TIME_NONE;
+  GPtrArray *bufs;
+  guint gaps = 0, i;
+
+  fixture_setup (&f, "latency", 200, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  clock = gst_harness_get_testclock (f.out);
+  for (i = 0; i < 12; i++) {
+    GstClockTime now;
+    GstEvent *event;
+
+    fail_unless (gst_harness_crank_single_clock_wait (f.out));
+    now = gst_clock_get_time (GST_CLOCK (clock))
+        - gst_element_get_base_time (f.element);
+    /* The task has pushed what was due and waits again. */
+    gst_test_clock_wait_for_next_pending_id (clock, NULL);
+    while ((event = gst_harness_try_pull_event (f.out)) != NULL) {
+      if (GST_EVENT_TYPE (event) == GST_EVENT_GAP) {
+        GstClockTime ts, duration;
+
+        gst_event_parse_gap (event, &ts, &duration);
+        fail_unless (ts + latency <= now,
+            "GAP at %" GST_TIME_FORMAT " pushed at %" GST_TIME_FORMAT
+            " would block a sync sink",
+            GST_TIME_ARGS (ts), GST_TIME_ARGS (now));
+        if (GST_CLOCK_TIME_IS_VALID (next))
+          fail_unless_equals_uint64 (ts, next);
+        next = ts + duration;
+        gaps++;
+      }
+      gst_event_unref (event);
+    }
+  }
+  gst_object_unref (clock);
+  fail_unless (gaps >= 5, "only %u GAP events", gaps);
+
+  speak (&f, 400);
+  bufs = pull_audio (&f, 4800);
+  fail_unless (GST_BUFFER_PTS (g_ptr_array_index (bufs, 0)) >= next);
+  g_ptr_array_unref (bufs);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_latency_query)
 {
   Fixture f;
@@ -770,6 +837,10 @@ static gchar *
 on_tool_call (GstElement *element, const gchar *id, const gchar *name,
     const gchar *args, ToolCallSeen *seen)
 {
+  /* a second call (e.g. asked again after a reconnection) replaces it */
+  g_free (seen->id);
+  g_free (seen->name);
+  g_free (seen->args);
   seen->id = g_strdup (id);
   seen->name = g_strdup (name);
   seen->args = g_strdup (args);
@@ -2056,13 +2127,13 @@ GST_START_TEST (test_manual_activity_from_upstream_voice_activity)
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
   /* What webrtcdsp voice-detection=true attaches to its buffers. */
-  buf = gst_buffer_new_wrapped_bytes (make_tone (200, 8000));
+  buf = buffer_of (make_tone (200, 8000));
   gst_buffer_add_audio_level_meta (buf, 30, TRUE);
   fail_unless_equals_int (gst_harness_push (f.in, buf), GST_FLOW_OK);
-  buf = gst_buffer_new_wrapped_bytes (make_tone (200, 0));
+  buf = buffer_of (make_tone (200, 0));
   gst_buffer_add_audio_level_meta (buf, 127, FALSE);
   fail_unless_equals_int (gst_harness_push (f.in, buf), GST_FLOW_OK);
-  buf = gst_buffer_new_wrapped_bytes (make_tone (80, 0));
+  buf = buffer_of (make_tone (80, 0));
   gst_buffer_add_audio_level_meta (buf, 127, FALSE);
   fail_unless_equals_int (gst_harness_push (f.in, buf), GST_FLOW_OK);
   fail_unless (gls_sim_wait_message_kind (f.sim, "activityEnd", WAIT_MS));
@@ -2297,6 +2368,54 @@ GST_START_TEST (test_go_away_mid_user_speech_loses_nothing)
   say (&f, said, make_speech (320, 2));
   check_heard_exactly (&f, said);
   fail_unless (gls_sim_get_resume_count (f.sim) >= 1);
+  g_byte_array_unref (said);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* Handles that cross input on the wire (the simulator delivers each one
+ * three client messages late, as a loaded network would): with Vertex's
+ * transparent resumption, lastConsumedClientMessageIndex says exactly
+ * which input the resumed state lacks, and only that is resent. */
+GST_START_TEST (test_transparent_resumption_resends_exactly)
+{
+  GlsSimOptions options = default_sim_options ();
+  Fixture f;
+  GByteArray *said = g_byte_array_new ();
+  gint64 index = -1;
+  GBytes *received;
+
+  options.resumption_update_ms = 200; /* a handle per 5 chunks heard */
+  options.update_lag_messages = 3;
+  fixture_endpoint = ENDPOINT_VERTEX;
+  fixture_setup_full (&f, &options, "backend", 1, "vertex-project", "p",
+      "vertex-location", "us-central1", "access-token", "ya29.token", "api-key",
+      NULL, "model", "gemini-live-2.5-flash", "transparent-resumption", TRUE,
+      NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  /* 25 chunks of silence below the VAD: the model stays idle, so a handle
+   * is issued after chunks 5, 10, ... and reaches us 3 chunks later. */
+  say (&f, said, make_tone (1000, 0));
+  fail_unless (gls_sim_wait_received_audio (f.sim, said->len, WAIT_MS));
+  while (index < 20) {
+    GstMessage *msg = wait_message (&f, "geminilive/session-resumption-update");
+
+    gst_structure_get_int64 (gst_message_get_structure (msg),
+        "last-consumed-client-message-index", &index);
+    gst_message_unref (msg);
+  }
+  /* The newest handle covers chunks 1-20 (the setup is index 0); 21-25
+   * were in flight when it was issued. */
+  fail_unless_equals_int64 (index, 20);
+  gls_sim_drop (f.sim);
+  gst_message_unref (wait_message (&f, "geminilive/reconnected"));
+  check_heard_exactly (&f, said);
+  /* Exactly those five chunks went out twice on the wire. */
+  received = gls_sim_dup_received_audio (f.sim);
+  fail_unless_equals_int (g_bytes_get_size (received), said->len + 5 * 1280);
+  g_bytes_unref (received);
   g_byte_array_unref (said);
   fixture_teardown (&f);
 }
@@ -2711,6 +2830,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_audio_converted_to_16k_mono);
   tcase_add_test (tc, test_model_audio_exact_and_timed);
   tcase_add_test (tc, test_latency_query);
+  tcase_add_test (tc, test_gaps_while_idle_never_block_a_sync_sink);
   tcase_add_test (tc, test_live_no_preroll);
   tcase_add_test (tc, test_sync_sink_gets_contiguous_answer);
   tcase_add_test (tc, test_interruption_drops_queued_audio);
@@ -2754,6 +2874,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_every_server_field_reaches_the_bus);
   tcase_add_test (tc, test_text_pads_carry_timed_transcripts);
   tcase_add_test (tc, test_go_away_mid_user_speech_loses_nothing);
+  tcase_add_test (tc, test_transparent_resumption_resends_exactly);
   tcase_add_test (tc, test_go_away_mid_answer_keeps_the_answer);
   tcase_add_test (tc, test_internal_error_mid_answer_abandons_it);
   tcase_add_test (tc, test_refused_reconnects_lose_nothing);

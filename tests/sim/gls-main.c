@@ -21,7 +21,7 @@ main (int argc, char **argv)
 {
   GlsSimOptions opts;
   gint port = 0, answer_ms, silence_ms, go_away_after = 0, go_away_left,
-       setup_delay, resumption_update = 0, pong_delay = 0;
+       setup_delay, resumption_update = 0, pong_delay = 0, update_lag = 0;
   gdouble speed;
   gchar *api_key = NULL;
   gboolean verbose = FALSE, strict_tools = FALSE;
@@ -58,6 +58,10 @@ main (int argc, char **argv)
           "Also send a resumption handle after this much input audio time "
           "(0: only after setupComplete and turnComplete)",
           "MS" },
+      { "update-lag-messages", 0, 0, G_OPTION_ARG_INT, &update_lag,
+          "Deliver each resumable update only after this many more client "
+          "messages (handles crossing input on the wire)",
+          "N" },
       { "pong-delay-ms", 0, 0, G_OPTION_ARG_INT, &pong_delay,
           "Hold pongs to client pings back this long", "MS" },
       { "strict-tool-gating", 0, 0, G_OPTION_ARG_NONE, &strict_tools,
@@ -76,7 +80,8 @@ main (int argc, char **argv)
   }
   if (port < 0 || port > 65535 || answer_ms < 0 || silence_ms < 0
       || go_away_after < 0 || go_away_left < 0 || setup_delay < 0
-      || resumption_update < 0 || pong_delay < 0 || speed <= 0) {
+      || resumption_update < 0 || update_lag < 0 || pong_delay < 0
+      || speed <= 0) {
     g_printerr ("invalid option value\n");
     return 2;
   }
@@ -91,6 +96,7 @@ main (int argc, char **argv)
   opts.verbose = verbose;
   opts.strict_tool_gating = strict_tools;
   opts.resumption_update_ms = resumption_update;
+  opts.update_lag_messages = update_lag;
 
   sim = gls_sim_new (&opts, &error);
   if (!sim) {

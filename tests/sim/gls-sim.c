@@ -169,10 +169,13 @@ struct _Conn
   gboolean setup_complete_sent;
   gboolean closing;
   gboolean dropped;
-  gboolean stalled;     /* its proxy link is frozen */
-  gboolean in_message;  /* handling a client message */
-  gboolean want_update; /* a resumable update waits for the message end */
-  guint16 peer_port;    /* local port of its proxy link's upstream socket */
+  gboolean stalled;          /* its proxy link is frozen */
+  gboolean in_message;       /* handling a client message */
+  gboolean want_update;      /* a resumable update waits for the message end */
+  guint64 received;          /* client messages on this connection, setup too */
+  JsonObject *lagged_update; /* update_lag_messages: not yet sent */
+  guint lag_left;
+  guint16 peer_port; /* local port of its proxy link's upstream socket */
   gushort sent_code;
   gchar *sent_reason;
   Session *session;
@@ -181,7 +184,7 @@ struct _Conn
   JsonNode *setup;
   JsonArray *tools;
   gboolean text_modality, input_tx, output_tx, resumption, manual_vad,
-      no_interrupt;
+      no_interrupt, transparent;
   guint silence_ms;
 
   GlsVad vad;
@@ -406,8 +409,25 @@ send_resumption_update (Conn *c, gboolean resumable)
     json_object_set_string_member (u, "newHandle", handle);
     g_free (handle);
     g_free (uuid);
+    if (c->transparent) {
+      /* Vertex: the index (from 0, the setup) of the last message of this
+       * connection in the state; int64, so a JSON string */
+      gchar *index = g_strdup_printf ("%" G_GUINT64_FORMAT, c->received - 1);
+
+      json_object_set_string_member (
+          u, "lastConsumedClientMessageIndex", index);
+      g_free (index);
+    }
   }
   json_object_set_boolean_member (u, "resumable", resumable);
+  if (resumable && c->sim->opts.update_lag_messages > 0) {
+    /* an older lagged update goes first, as it would on the wire */
+    if (c->lagged_update)
+      send_top (c, "sessionResumptionUpdate", c->lagged_update);
+    c->lagged_update = u;
+    c->lag_left = c->sim->opts.update_lag_messages;
+    return;
+  }
   send_top (c, "sessionResumptionUpdate", u);
 }
 
@@ -1223,6 +1243,8 @@ handle_setup (Conn *c, JsonNode *norm)
   c->input_tx = json_object_has_member (setup, "inputAudioTranscription");
   c->output_tx = json_object_has_member (setup, "outputAudioTranscription");
   c->resumption = sr != NULL;
+  c->transparent = sr
+      && json_object_get_boolean_member_with_default (sr, "transparent", FALSE);
   c->manual_vad = aad
       && json_object_get_boolean_member_with_default (aad, "disabled", FALSE);
   c->no_interrupt = ric
@@ -1330,6 +1352,7 @@ conn_free (Conn *c)
   g_free (c->sent_reason);
   g_clear_pointer (&c->setup, json_node_unref);
   g_clear_pointer (&c->tools, json_array_unref);
+  g_clear_pointer (&c->lagged_update, json_object_unref);
   g_clear_pointer (&c->ans_deltas, g_strfreev);
   g_free (c->ans_text);
   gls_vad_clear (&c->vad);
@@ -1514,8 +1537,13 @@ on_message (
 
   c->in_message = TRUE;
   c->want_update = FALSE;
+  c->received++;
   handle_message (c, message);
   c->in_message = FALSE;
+  if (c->lagged_update && !c->closing && --c->lag_left == 0) {
+    send_top (c, "sessionResumptionUpdate", c->lagged_update);
+    c->lagged_update = NULL;
+  }
   if ((c->want_update || periodic_update_due (c)) && !c->closing
       && c->setup_complete_sent && conn_idle (c))
     send_resumption_update (c, TRUE);
@@ -2186,25 +2214,51 @@ ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
 
 /* ---- thread */
 
+/* The SoupServer's own loopback port, behind the proxy. The socket is
+ * ours rather than soup_server_listen_local()'s: that one asks libsoup for
+ * the listener's address, which libsoup < 3.4.3 never frees (upstream
+ * commit c07ff61f), one GInetSocketAddress per simulator. */
+static gboolean
+listen_inner (GlsSim *sim, GError **error)
+{
+  GSocket *sock = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  GSocketAddress *addr;
+  gboolean ok;
+
+  if (!sock)
+    return FALSE;
+  addr = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  ok = g_socket_bind (sock, addr, TRUE, error) && g_socket_listen (sock, error)
+      && soup_server_listen_socket (sim->server, sock, 0, error);
+  g_object_unref (addr);
+  if (ok) {
+    addr = g_socket_get_local_address (sock, error);
+    ok = addr != NULL;
+    if (ok) {
+      sim->inner_port
+          = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (addr));
+      g_object_unref (addr);
+    }
+  }
+  g_object_unref (sock); /* the server's listener keeps its own */
+  return ok;
+}
+
 static gpointer
 server_thread (gpointer data)
 {
   GlsSim *sim = data;
   GError *error = NULL;
-  GSList *uris;
 
   g_main_context_push_thread_default (sim->ctx);
   sim->server = soup_server_new ("server-header", "gemini-live-sim", NULL);
   soup_server_add_handler (sim->server, NULL, http_cb, sim, NULL);
   soup_server_add_websocket_handler (
       sim->server, NULL, NULL, NULL, ws_cb, sim, NULL);
-  if (soup_server_listen_local (
-          sim->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error)) {
+  if (listen_inner (sim, &error)) {
     GSocketAddress *addr, *effective = NULL;
 
-    uris = soup_server_get_uris (sim->server);
-    sim->inner_port = g_uri_get_port (uris->data);
-    g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
     /* clients connect to the proxy */
     sim->listener = g_socket_listener_new ();
     sim->accept_cancel = g_cancellable_new ();

@@ -36,6 +36,10 @@ typedef struct
                                 * else also after the input message with
                                 * which this much audio time has been heard
                                 * since the last one, if the model is idle */
+  guint update_lag_messages;   /* a resumable update reaches the client only
+                                * after this many more client messages have
+                                * been handled, as if they had crossed on
+                                * the wire (0, default: at once) */
 } GlsSimOptions;
 
 void gls_sim_options_init (GlsSimOptions *options);

@@ -50,6 +50,7 @@ static gint opt_max_fd_growth = 2;
 static gint opt_flow_timeout_ms = 30000;
 static gint opt_setup_timeout_ms = 30000;
 static gboolean opt_verbose = FALSE;
+static gchar *opt_backend = NULL;
 
 static GOptionEntry entries[] = {
   { "reconnects", 'n', 0, G_OPTION_ARG_INT, &opt_reconnects,
@@ -72,6 +73,10 @@ static GOptionEntry entries[] = {
       "Longest wait for audio to reach the server (default 30000)", "MS" },
   { "setup-timeout", 0, 0, G_OPTION_ARG_INT, &opt_setup_timeout_ms,
       "Longest wait for the first setupComplete (default 30000)", "MS" },
+  { "backend", 'b', 0, G_OPTION_ARG_STRING, &opt_backend,
+      "vertex (default: transparent resumption, exact accounting) or "
+      "gemini (the Gemini API: no message index)",
+      "API" },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
       "Print every reconnection", NULL },
   { NULL }
@@ -124,6 +129,16 @@ sim_child (int fd)
         == 2) {
       fprintf (out, "%d\n",
           gls_sim_wait_received_audio (sim, (gsize)bytes, b) ? 1 : 0);
+    } else if (sscanf (line, "wait-conversation %" G_GUINT64_FORMAT " %u",
+                   &bytes, &b)
+        == 2) {
+      fprintf (out, "%d\n",
+          gls_sim_wait_conversation_audio (sim, (gsize)bytes, b) ? 1 : 0);
+    } else if (g_str_has_prefix (line, "conversation")) {
+      GBytes *heard = gls_sim_dup_conversation_audio (sim);
+
+      fprintf (out, "%" G_GSIZE_FORMAT "\n", g_bytes_get_size (heard));
+      g_bytes_unref (heard);
     } else if (g_str_has_prefix (line, "stats")) {
       GBytes *received = gls_sim_dup_received_audio (sim);
 
@@ -419,7 +434,8 @@ main (int argc, char **argv)
   GstAppSrc *src;
   GstBus *bus;
   GstPad *pad;
-  gchar *desc, *uri;
+  gchar *desc, *uri, *auth;
+  gboolean vertex;
   Metrics start = { 0, 0, 0 }, end;
   guint64 total_samples, per_slice;
   gint64 t0;
@@ -442,6 +458,11 @@ main (int argc, char **argv)
     g_printerr ("bad options\n");
     return 2;
   }
+  vertex = opt_backend == NULL || g_str_equal (opt_backend, "vertex");
+  if (!vertex && !g_str_equal (opt_backend, "gemini")) {
+    g_printerr ("--backend: vertex or gemini\n");
+    return 2;
+  }
   if (opt_warmup >= opt_reconnects)
     opt_warmup = opt_reconnects > 1 ? 1 : 0;
 
@@ -455,16 +476,26 @@ main (int argc, char **argv)
   g_mutex_init (&bus_state.lock);
   g_cond_init (&bus_state.cond);
 
-  uri = g_strdup_printf ("ws://127.0.0.1:%u/ws/google.ai.generativelanguage."
-                         "v1.GenerativeService.BidiGenerateContent",
-      sp.port);
+  if (vertex) {
+    uri = g_strdup_printf ("ws://127.0.0.1:%u/ws/google.cloud.aiplatform.v1."
+                           "LlmBidiService/BidiGenerateContent",
+        sp.port);
+    auth = g_strdup ("backend=vertex-ai vertex-project=soak "
+                     "vertex-location=us-central1 access-token=soak-token "
+                     "model=gemini-live-2.5-flash transparent-resumption=true");
+  } else {
+    uri = g_strdup_printf ("ws://127.0.0.1:%u/ws/google.ai.generativelanguage."
+                           "v1.GenerativeService.BidiGenerateContent",
+        sp.port);
+    auth = g_strdup ("api-key=soak-key");
+  }
   desc = g_strdup_printf (
       "appsrc name=src format=time block=true max-bytes=32000 "
       "caps=audio/x-raw,format=S16LE,layout=interleaved,rate=%d,channels=1 "
-      "! geminilive name=g api-key=soak-key uri=%s reconnect=true "
-      "reconnect-timeout=%d "
+      "! geminilive name=g %s uri=%s reconnect=true reconnect-timeout=%d "
       "! appsink name=sink sync=false async=false max-buffers=4 drop=true",
-      RATE, uri, opt_reconnect_timeout_ms);
+      RATE, auth, uri, opt_reconnect_timeout_ms);
+  g_free (auth);
   pipeline = gst_parse_launch (desc, &error);
   g_free (desc);
   /* A recoverable error (an unknown property, say) still returns a
@@ -558,12 +589,22 @@ main (int argc, char **argv)
     ok = FALSE;
   }
   if (ok) {
-    reply = sim_command (&sp, "wait-audio %" G_GUINT64_FORMAT " %d",
+    guint64 heard;
+
+    /* Exact accounting: the conversation the resumed state holds is the
+     * audio pushed, nothing missing, nothing twice. */
+    sim_command (&sp, "wait-conversation %" G_GUINT64_FORMAT " %d",
         samples_pushed * 2, opt_flow_timeout_ms);
-    if (atoi (reply) != 1) {
-      g_printerr ("FAIL: the server did not get all %" G_GUINT64_FORMAT
-                  " bytes of audio\n",
-          samples_pushed * 2);
+    reply = sim_command (&sp, "conversation");
+    heard = g_ascii_strtoull (reply, NULL, 10);
+    g_print ("conversation: the model heard %" G_GUINT64_FORMAT
+             " of the %" G_GUINT64_FORMAT " bytes pushed\n",
+        heard, samples_pushed * 2);
+    if (heard != samples_pushed * 2) {
+      g_printerr ("FAIL: %" G_GUINT64_FORMAT " bytes %s\n",
+          heard < samples_pushed * 2 ? samples_pushed * 2 - heard
+                                     : heard - samples_pushed * 2,
+          heard < samples_pushed * 2 ? "lost" : "doubled");
       ok = FALSE;
     }
   }
