@@ -19,11 +19,13 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_output_debug);
 #define GAP_INTERVAL (100 * GST_MSECOND)
 #define N_TEXT 2
 #define AUDIO (-1)
+/* The end of a model turn, in its place behind the turn's audio. */
+#define TURN_END (-2)
 
 typedef struct
 {
-  gint kind; /* AUDIO or a GstGeminiLiveTextKind */
-  GstBuffer *buf;
+  gint kind;      /* AUDIO, TURN_END or a GstGeminiLiveTextKind */
+  GstBuffer *buf; /* NULL for TURN_END */
 } Item;
 
 typedef struct
@@ -59,7 +61,7 @@ struct _GstGeminiLiveOutput
 static void
 item_free (Item *item)
 {
-  gst_buffer_unref (item->buf);
+  gst_clear_buffer (&item->buf);
   g_free (item);
 }
 
@@ -396,6 +398,14 @@ output_loop (gpointer user_data)
   }
 
   head = g_queue_peek_head (&output->queue);
+  if (head != NULL && head->kind == TURN_END) {
+    /* The next audio starts a new turn at "now", not a resync. */
+    g_queue_pop_head (&output->queue);
+    item_free (head);
+    output->in_turn = FALSE;
+    g_mutex_unlock (&output->lock);
+    return;
+  }
   if (head != NULL && head->kind != AUDIO) {
     g_queue_pop_head (&output->queue);
     stamp_text (output, head, now);
@@ -596,7 +606,17 @@ void
 gst_gemini_live_output_end_turn (GstGeminiLiveOutput *output)
 {
   g_mutex_lock (&output->lock);
-  output->in_turn = FALSE;
+  /* generationComplete comes right after the last chunk, which may still
+   * wait in the queue: the turn ends when the task gets there. */
+  if (g_queue_is_empty (&output->queue)) {
+    output->in_turn = FALSE;
+  } else {
+    Item *item = g_new (Item, 1);
+
+    item->kind = TURN_END;
+    item->buf = NULL;
+    g_queue_push_tail (&output->queue, item);
+  }
   g_mutex_unlock (&output->lock);
 }
 

@@ -657,7 +657,20 @@ typedef struct
   gsize bytes;
   guint buffers;
   guint disconts;
+  guint gaps;
 } SinkCount;
+
+static GstPadProbeReturn
+count_gaps (GstPad *pad, GstPadProbeInfo *info, SinkCount *c)
+{
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_GAP) {
+    g_mutex_lock (&c->lock);
+    c->gaps++;
+    g_cond_broadcast (&c->cond);
+    g_mutex_unlock (&c->lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
 
 static void
 on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, SinkCount *c)
@@ -672,7 +685,8 @@ on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, SinkCount *c)
 }
 
 /* With a synchronising sink right after the element (each push blocks
- * for the latency), an answer plays as one contiguous stream. */
+ * for the latency), an answer plays as one contiguous stream, and the
+ * next answer, after a silence, starts anew without a DISCONT. */
 GST_START_TEST (test_sync_sink_gets_contiguous_answer)
 {
   GlsSimOptions options = default_sim_options ();
@@ -700,6 +714,13 @@ GST_START_TEST (test_sync_sink_gets_contiguous_answer)
   g_mutex_init (&count.lock);
   g_cond_init (&count.cond);
   g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), &count);
+  {
+    GstPad *pad = gst_element_get_static_pad (sink, "sink");
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        (GstPadProbeCallback)count_gaps, &count, NULL);
+    gst_object_unref (pad);
+  }
   bus = gst_element_get_bus (pipeline);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   fail_unless (gls_sim_wait_received_audio (sim, 1, WAIT_MS));
@@ -714,6 +735,23 @@ GST_START_TEST (test_sync_sink_gets_contiguous_answer)
         "only %" G_GSIZE_FORMAT " bytes played", count.bytes);
   fail_unless_equals_int (count.disconts, 0);
   fail_unless (count.buffers >= 10);
+  /* A silence longer than the latency: GAP events cover it. */
+  count.gaps = 0;
+  while (count.gaps < 5)
+    fail_unless (g_cond_wait_until (&count.cond, &count.lock, deadline),
+        "only %u GAP events", count.gaps);
+  g_mutex_unlock (&count.lock);
+
+  g_bytes_unref (sent);
+  g_signal_emit_by_name (gemini, "send-text", "Again", &ok);
+  fail_unless (gls_sim_wait_answers_sent (sim, 2, WAIT_MS));
+  sent = gls_sim_dup_sent_audio (sim);
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  g_mutex_lock (&count.lock);
+  while (count.bytes < g_bytes_get_size (sent))
+    fail_unless (g_cond_wait_until (&count.cond, &count.lock, deadline),
+        "only %" G_GSIZE_FORMAT " bytes played", count.bytes);
+  fail_unless_equals_int (count.disconts, 0);
   g_mutex_unlock (&count.lock);
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
