@@ -1647,9 +1647,9 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    * @name: the function name
    * @args_json: the arguments as a JSON object
    *
-   * The model calls a declared function. Emitted from the network
-   * thread that all geminilive elements of the process share; do not
-   * block in it. Return a JSON response to send it
+   * The model calls a declared function. Emitted from a network
+   * thread that this element shares with other geminilive elements of
+   * the process; do not block in it. Return a JSON response to send it
    * at once, or %NULL and answer later with
    * #GstGeminiLive::send-tool-response.
    *

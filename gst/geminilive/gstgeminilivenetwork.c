@@ -13,11 +13,16 @@
 GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_network_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_network_debug
 
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop *loop;
+  GThread *thread;
+  guint sessions;
+} NetworkThread;
+
 static GMutex network_lock;
-static guint network_users;
-static GMainContext *network_context;
-static GMainLoop *network_loop;
-static GThread *network_thread;
+static GPtrArray *network_threads; /* NetworkThread* */
 
 static gpointer
 network_thread_main (gpointer user_data)
@@ -35,73 +40,97 @@ network_thread_main (gpointer user_data)
   return NULL;
 }
 
+static NetworkThread *
+network_thread_new (GError **error)
+{
+  NetworkThread *nt = g_new0 (NetworkThread, 1);
+
+  nt->context = g_main_context_new ();
+  nt->loop = g_main_loop_new (nt->context, FALSE);
+  nt->thread = g_thread_try_new (
+      "geminilive-net", network_thread_main, g_main_loop_ref (nt->loop), error);
+  if (nt->thread == NULL) {
+    g_main_loop_unref (nt->loop); /* the thread's reference */
+    g_main_loop_unref (nt->loop);
+    g_main_context_unref (nt->context);
+    g_free (nt);
+    return NULL;
+  }
+  GST_DEBUG ("network thread %p started", nt->thread);
+  return nt;
+}
+
 GMainContext *
 gst_gemini_live_network_acquire (GError **error)
 {
-  GMainContext *context;
+  static gsize debug_done = 0;
+  NetworkThread *nt = NULL;
+  guint i;
+
+  if (g_once_init_enter (&debug_done)) {
+    GST_DEBUG_CATEGORY_INIT (gst_gemini_live_network_debug, "geminilivenetwork",
+        0, "Gemini Live network threads");
+    g_once_init_leave (&debug_done, 1);
+  }
 
   g_mutex_lock (&network_lock);
-  if (network_users == 0) {
-    static gsize debug_done = 0;
-
-    if (g_once_init_enter (&debug_done)) {
-      GST_DEBUG_CATEGORY_INIT (gst_gemini_live_network_debug,
-          "geminilivenetwork", 0, "Gemini Live shared network thread");
-      g_once_init_leave (&debug_done, 1);
-    }
-    network_context = g_main_context_new ();
-    network_loop = g_main_loop_new (network_context, FALSE);
-    network_thread = g_thread_try_new ("geminilive-net", network_thread_main,
-        g_main_loop_ref (network_loop), error);
-    if (network_thread == NULL) {
-      g_main_loop_unref (network_loop); /* the thread's reference */
-      g_clear_pointer (&network_loop, g_main_loop_unref);
-      g_clear_pointer (&network_context, g_main_context_unref);
+  if (network_threads == NULL)
+    network_threads = g_ptr_array_new ();
+  /* Fill the first thread with room: the fewest threads. */
+  for (i = 0; i < network_threads->len && nt == NULL; i++) {
+    NetworkThread *candidate = g_ptr_array_index (network_threads, i);
+    if (candidate->sessions < GST_GEMINI_LIVE_SESSIONS_PER_THREAD)
+      nt = candidate;
+  }
+  if (nt == NULL) {
+    nt = network_thread_new (error);
+    if (nt == NULL) {
       g_mutex_unlock (&network_lock);
       return NULL;
     }
-    GST_DEBUG ("network thread started");
+    g_ptr_array_add (network_threads, nt);
   }
-  network_users++;
-  context = g_main_context_ref (network_context);
+  nt->sessions++;
   g_mutex_unlock (&network_lock);
-  return context;
+  return g_main_context_ref (nt->context);
 }
 
 void
-gst_gemini_live_network_release (void)
+gst_gemini_live_network_release (GMainContext *context)
 {
-  GThread *thread = NULL;
+  NetworkThread *nt = NULL;
+  guint i;
 
   g_mutex_lock (&network_lock);
-  g_return_if_fail (network_users > 0);
-  if (--network_users == 0) {
-    g_main_loop_quit (network_loop);
-    g_clear_pointer (&network_loop, g_main_loop_unref);
-    g_clear_pointer (&network_context, g_main_context_unref);
-    thread = network_thread;
-    network_thread = NULL;
+  for (i = 0; network_threads != NULL && i < network_threads->len; i++) {
+    NetworkThread *candidate = g_ptr_array_index (network_threads, i);
+    if (candidate->context == context) {
+      nt = candidate;
+      break;
+    }
+  }
+  g_return_if_fail (nt != NULL);
+  if (--nt->sessions > 0) {
+    nt = NULL;
+  } else {
+    g_ptr_array_remove_index (network_threads, i);
+    if (network_threads->len == 0)
+      g_clear_pointer (&network_threads, g_ptr_array_unref);
   }
   g_mutex_unlock (&network_lock);
+  g_main_context_unref (context);
 
-  if (thread == NULL)
+  if (nt == NULL)
     return;
+  g_main_loop_quit (nt->loop);
   /* Released from a callback in the thread itself: it ends on its own
    * once that callback returns. */
-  if (thread == g_thread_self ())
-    g_thread_unref (thread);
+  if (nt->thread == g_thread_self ())
+    g_thread_unref (nt->thread);
   else
-    g_thread_join (thread);
+    g_thread_join (nt->thread);
   GST_DEBUG ("network thread stopped");
-}
-
-gboolean
-gst_gemini_live_network_is_current (void)
-{
-  gboolean current;
-
-  g_mutex_lock (&network_lock);
-  current = network_thread != NULL && network_thread == g_thread_self ();
-  g_mutex_unlock (&network_lock);
-  return current;
+  g_main_loop_unref (nt->loop);
+  g_main_context_unref (nt->context);
+  g_free (nt);
 }

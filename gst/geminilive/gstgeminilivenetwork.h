@@ -8,18 +8,22 @@
 
 G_BEGIN_DECLS
 
-/* One network thread, running its own GMainContext, shared by every
- * session of the process: libsoup lives there, and a few hundred
- * conversations cost one thread and one poll instead of one each. */
+/* Network threads, each running its own GMainContext, shared by the
+ * sessions of the process: libsoup lives there. Up to
+ * GST_GEMINI_LIVE_SESSIONS_PER_THREAD sessions share one thread. Not all
+ * of them in one: every wake-up (one per outgoing chunk) makes GLib
+ * prepare, poll and check every source and socket of the context, so one
+ * thread for 50 sessions cost more CPU than one per session; groups of 4
+ * cost as little as one per session with a quarter of the threads
+ * (docs/benchmarks.md). */
+#define GST_GEMINI_LIVE_SESSIONS_PER_THREAD 4
 
-/* Returns the network thread's context (a new reference), starting the
- * thread on first use. */
+/* Returns the context (a new reference) of a network thread with room
+ * for one more session, starting one if none has. */
 GMainContext *gst_gemini_live_network_acquire (GError **error);
 
-/* Drops a reference taken by acquire; the last one stops the thread. */
-void gst_gemini_live_network_release (void);
-
-/* TRUE when called from the network thread itself. */
-gboolean gst_gemini_live_network_is_current (void);
+/* Gives back a context from acquire; a thread whose last session leaves
+ * stops. */
+void gst_gemini_live_network_release (GMainContext *context);
 
 G_END_DECLS

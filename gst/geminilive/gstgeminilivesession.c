@@ -1079,11 +1079,13 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
 void
 gst_gemini_live_session_stop (GstGeminiLiveSession *session)
 {
+  GMainContext *context;
+
   if (!session->started)
     return;
 
   g_cancellable_cancel (session->cancellable);
-  if (gst_gemini_live_network_is_current ()) {
+  if (g_main_context_is_owner (session->context)) {
     /* From one of our own callbacks: no close handshake to wait for, but
      * the cancelled connect must still report before the session goes. */
     close_in_thread (session);
@@ -1111,10 +1113,11 @@ gst_gemini_live_session_stop (GstGeminiLiveSession *session)
   session->outgoing_bytes = 0;
   session->flush_scheduled = FALSE;
   session->ready = FALSE;
-  g_clear_pointer (&session->context, g_main_context_unref);
+  context = session->context;
+  session->context = NULL;
   g_mutex_unlock (&session->lock);
   g_clear_object (&session->cancellable);
-  gst_gemini_live_network_release ();
+  gst_gemini_live_network_release (context);
 }
 
 void

@@ -5,7 +5,7 @@
 #
 #   bash tests/bench/profile.sh [N] [SECONDS]
 #
-# Writes tests/bench/results/profile-N<N>-{dso,symbols,callers}.txt.
+# Writes tests/bench/results/profile-N<N>-{dso,threads,symbols,callers}.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD_DIR:-/tmp/b-bench}
@@ -48,8 +48,14 @@ report() {
   perf report -i /tmp/profile.$$.data --stdio "$@" 2>/dev/null | grep -v '^$' | grep -v '^#' || true
 }
 report --no-children --sort dso -g none | head -40 > "$out/profile-N$n-dso.txt"
+# per thread: threads are named after their role (geminilive-net, the src
+# task "g<i>:src", the sources' "audiotestsrc<i>:src")
+report --no-children --sort comm -g none \
+  | awk '{n = $2; gsub(/[0-9]+/, "", n); a[n] += $1} END {for (k in a) printf "%6.2f%%  %s\n", a[k], k}' \
+  | sort -rn > "$out/profile-N$n-threads.txt"
 report --no-children --sort dso,sym -g none | head -80 > "$out/profile-N$n-symbols.txt"
 # inclusive cost (self + callees) of every function, e.g. the element's own
 report --children --sort sym -g none | head -150 > "$out/profile-N$n-callers.txt"
+[ -z "${KEEP_PERF_DATA:-}" ] || cp /tmp/profile.$$.data "$KEEP_PERF_DATA"
 rm -f /tmp/profile.$$.data /tmp/profile-sim.$$
 echo "profile written to $out/profile-N$n-*.txt"
