@@ -810,6 +810,28 @@ build_session (Session *s, guint idx)
   return TRUE;
 }
 
+static guint started;
+static gboolean start_failed;
+
+/* Starts the next session; hundreds connecting in the same instant time
+ * out against one simulator (and would against a real server's limits). */
+static gboolean
+start_next (gpointer data)
+{
+  guint i = started++;
+
+  if (gst_element_set_state (sessions[i].pipeline, GST_STATE_PLAYING)
+      == GST_STATE_CHANGE_FAILURE) {
+    g_printerr ("session %u cannot start\n", i);
+    start_failed = TRUE;
+    g_main_loop_quit (loop);
+    return G_SOURCE_REMOVE;
+  }
+  if (opt.baseline)
+    session_ready ();
+  return started < opt.n ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -817,7 +839,7 @@ main (int argc, char **argv)
   GOptionContext *ctx;
   gchar *mode = NULL;
   gint n = 1, chunk = 40, buffer = 20, on = 2000, off = 2000;
-  gint setup_timeout_s = 120;
+  gint setup_timeout_s = 120, ramp_ms = 0;
   gboolean no_latency = FALSE;
   GlsSim *sim = NULL;
   glong rss_kb, hwm_kb;
@@ -840,6 +862,8 @@ main (int argc, char **argv)
     { "off-ms", 0, 0, G_OPTION_ARG_INT, &off, "Tone off (silence)", "MS" },
     { "setup-timeout", 0, 0, G_OPTION_ARG_INT, &setup_timeout_s,
         "Give up if not every session is set up by then", "S" },
+    { "ramp-ms", 0, 0, G_OPTION_ARG_INT, &ramp_ms,
+        "Start one session every MS (0: all at once)", "MS" },
     { "sink-queue", 0, 0, G_OPTION_ARG_NONE, &opt.queue,
         "Put a queue before fakesink", NULL },
     { "check", 0, 0, G_OPTION_ARG_NONE, &opt.check,
@@ -860,7 +884,8 @@ main (int argc, char **argv)
   }
   g_option_context_free (ctx);
   if (n < 1 || chunk < 20 || chunk > 100 || buffer < 1 || on < 1 || off < 0
-      || opt.seconds <= 0 || opt.warmup < 0 || setup_timeout_s < 1) {
+      || opt.seconds <= 0 || opt.warmup < 0 || setup_timeout_s < 1
+      || ramp_ms < 0) {
     g_printerr ("invalid option value\n");
     return 2;
   }
@@ -901,16 +926,16 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGTERM, on_signal, NULL);
   g_timeout_add_seconds (opt.setup_timeout_s, setup_timeout, NULL);
   t_launch = t0 = now_ns ();
-  for (guint i = 0; i < opt.n; i++) {
-    if (gst_element_set_state (sessions[i].pipeline, GST_STATE_PLAYING)
-        == GST_STATE_CHANGE_FAILURE) {
-      g_printerr ("session %u cannot start\n", i);
-      return 1;
-    }
-    if (opt.baseline)
-      session_ready ();
+  if (ramp_ms == 0) {
+    while (start_next (NULL))
+      ;
+  } else {
+    start_next (NULL);
+    g_timeout_add (ramp_ms, start_next, NULL);
   }
   g_main_loop_run (loop);
+  if (start_failed)
+    return 1;
 
   rss_kb = status_kb ("VmRSS:");
   hwm_kb = status_kb ("VmHWM:");
@@ -923,6 +948,13 @@ main (int argc, char **argv)
     gst_element_set_state (sessions[i].pipeline, GST_STATE_NULL);
   g_printerr ("setup+run %.2f s, teardown %.2f s\n", (t1 - t0) / 1e9,
       (now_ns () - t1) / 1e9);
+  /* The in-process simulator's proxy calls send() too, forwarding the
+   * element's requests, so its sockets map to sessions as well: stop its
+   * thread before the sessions go away. */
+  if (sim) {
+    g_free (opt.uri);
+    gls_sim_free (sim);
+  }
   for (guint i = 0; i < opt.n; i++) {
     gst_object_unref (sessions[i].pipeline);
     g_array_unref (sessions[i].in_ev);
@@ -933,9 +965,5 @@ main (int argc, char **argv)
   g_free (sessions);
   sessions = NULL;
   g_main_loop_unref (loop);
-  if (sim) {
-    g_free (opt.uri);
-    gls_sim_free (sim);
-  }
   return failed || t_end == 0 ? 1 : 0;
 }

@@ -119,7 +119,9 @@ def stop_sim(p):
 
 
 def contender_argv(args, kind, n, uri, extra):
-    common = ["--seconds", str(args.seconds), "--warmup", str(args.warmup)]
+    common = ["--seconds", str(args.seconds), "--warmup", str(args.warmup),
+              "--setup-timeout", str(int(args.setup_timeout)),
+              "--ramp-ms", str(args.ramp_ms)]
     if kind in ("geminilive", "per-process"):
         return [args.bench, "--sessions", str(n), "--uri", uri] + common + extra
     if kind == "baseline":
@@ -167,7 +169,8 @@ def run_one(args, kind, n, variant="", sim_extra=(), extra=()):
     else:
         argv = contender_argv(args, kind, n, sim_uri if kind != "sdk" else uri, list(extra))
         procs.append(Proc(argv, env, on_line))
-    timeout = args.setup_timeout + args.warmup + args.seconds + 0.3 * n + 120
+    timeout = (args.setup_timeout + args.warmup + args.seconds + 0.3 * n
+               + args.ramp_ms * n / 1000 + 120)
     rcs = [p.wait(timeout) for p in procs]
     sim_stats = stop_sim(sim)
     elapsed = time.monotonic() - t0
@@ -423,6 +426,8 @@ def main():
     ap.add_argument("--contenders", default="geminilive,baseline,sdk,sdk-baseline,per-process")
     ap.add_argument("--no-variants", action="store_true", help="skip the latency variants")
     ap.add_argument("--setup-timeout", type=float, default=120)
+    ap.add_argument("--ramp-ms", type=int, default=10,
+                    help="start one session every MS, for every contender (default 10)")
     ap.add_argument("--build", default="/tmp/b-bench")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ap.add_argument("--plot", default=os.path.join(ROOT, "docs", "benchmarks", "cpu.png"))

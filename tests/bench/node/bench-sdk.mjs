@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 const opt = {
   sessions: 1, seconds: 10, warmup: 2, uri: null, mode: 'sdk',
   chunkMs: 40, onMs: 2000, offMs: 2000, volume: 0.5,
-  model: 'gemini-3.1-flash-live-preview', setupTimeout: 120,
+  model: 'gemini-3.1-flash-live-preview', setupTimeout: 120, rampMs: 0,
 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -31,6 +31,7 @@ for (let i = 2; i < process.argv.length; i++) {
     case '--on-ms': opt.onMs = num(); break;
     case '--off-ms': opt.offMs = num(); break;
     case '--setup-timeout': opt.setupTimeout = num(); break;
+    case '--ramp-ms': opt.rampMs = num(); break;
     default:
       console.error(`unknown option ${a}`);
       process.exit(2);
@@ -144,7 +145,10 @@ async function main() {
   }, opt.setupTimeout * 1000);
   // Each session connects (connect() resolves after setupComplete) and
   // then starts its microphone, as an application would.
-  await Promise.all(sessions.map(async (s) => {
+  // With --ramp-ms, session i starts i * rampMs after the first.
+  await Promise.all(sessions.map(async (s, i) => {
+    if (opt.rampMs > 0)
+      await new Promise((r) => setTimeout(r, i * opt.rampMs));
     if (ai)
       await connect(ai, s);
     s.t0 = nowNs();
