@@ -136,11 +136,13 @@ pad_query (GstPad *pad, GstObject *parent, GstQuery *query)
     }
     case GST_QUERY_CAPS: {
       GstCaps *filter, *raw, *all;
+      GstProxyPad *internal;
 
       /* What the converter takes, plus JPEG. */
       gst_query_parse_caps (query, &filter);
-      raw = gst_pad_peer_query_caps (
-          GST_PAD (gst_proxy_pad_get_internal (GST_PROXY_PAD (pad))), NULL);
+      internal = gst_proxy_pad_get_internal (GST_PROXY_PAD (pad));
+      raw = gst_pad_peer_query_caps (GST_PAD (internal), NULL);
+      gst_object_unref (internal);
       all = gst_caps_merge (raw, gst_caps_new_empty_simple ("image/jpeg"));
       if (filter != NULL) {
         GstCaps *tmp
