@@ -309,7 +309,11 @@ send_node (Conn *c, JsonNode *node)
 {
   gchar *text;
 
-  if (c->closing)
+  /* nothing can be sent once the peer has begun the close handshake or
+   * the socket has failed, before libsoup reports the close */
+  if (c->closing
+      || soup_websocket_connection_get_state (c->ws)
+          != SOUP_WEBSOCKET_STATE_OPEN)
     return;
   text = gls_json_pretty (node);
   if (c->sim->opts.verbose)
@@ -2705,6 +2709,8 @@ do_send (Conn *c, gpointer data)
 {
   SendArgs *a = data;
 
+  if (soup_websocket_connection_get_state (c->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
   if (a->binary)
     soup_websocket_connection_send_binary (c->ws, a->json, strlen (a->json));
   else
