@@ -929,8 +929,7 @@ main (int argc, char **argv)
   if (ramp_ms == 0) {
     while (start_next (NULL))
       ;
-  } else {
-    start_next (NULL);
+  } else if (start_next (NULL)) {
     g_timeout_add (ramp_ms, start_next, NULL);
   }
   g_main_loop_run (loop);
