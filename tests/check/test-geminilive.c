@@ -1799,9 +1799,10 @@ GST_START_TEST (test_pending_tool_call_cancelled_on_drop)
 {
   Fixture f;
   ToolCallSeen seen = { NULL, NULL, NULL, FALSE };
-  gchar *cancelled = NULL, *first_id;
+  gchar *cancelled = NULL, *first_id, *second_id;
   gboolean ok = TRUE;
   GPtrArray *responses;
+  GstMessage *msg;
 
   fixture_setup (&f, "tools", TOOLS, NULL);
   g_signal_connect (f.element, "tool-call", G_CALLBACK (on_tool_call), &seen);
@@ -1823,11 +1824,15 @@ GST_START_TEST (test_pending_tool_call_cancelled_on_drop)
   gst_message_unref (wait_message (&f, "geminilive/reconnected"));
 
   /* The request was not covered by the handle, so it is resent and the
-   * model asks again; that call is answered normally. */
-  g_free (seen.id);
-  seen.id = NULL;
-  gst_message_unref (wait_message (&f, "geminilive/tool-call"));
-  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+   * model asks again; that call is answered normally. (Its id comes from
+   * its own message: the handler may have run before the wait above
+   * returned.) */
+  msg = wait_message (&f, "geminilive/tool-call");
+  second_id = g_strdup (
+      gst_structure_get_string (gst_message_get_structure (msg), "id"));
+  gst_message_unref (msg);
+  fail_if (g_strcmp0 (second_id, first_id) == 0);
+  g_signal_emit_by_name (f.element, "send-tool-response", second_id,
       "get_weather", "{\"temp_c\": 1}", &ok);
   fail_unless (ok);
   fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
@@ -1841,6 +1846,7 @@ GST_START_TEST (test_pending_tool_call_cancelled_on_drop)
   fail_if (ok);
 
   g_free (first_id);
+  g_free (second_id);
   g_free (cancelled);
   g_free (seen.id);
   g_free (seen.name);
