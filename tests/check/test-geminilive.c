@@ -737,6 +737,20 @@ on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, SinkCount *c)
   g_mutex_unlock (&c->lock);
 }
 
+/* Waits (with the lock held on return) until the sink played that much;
+ * returns the deadline, for further waits. */
+static gint64
+wait_played (SinkCount *c, gsize bytes)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+
+  g_mutex_lock (&c->lock);
+  while (c->bytes < bytes)
+    fail_unless (g_cond_wait_until (&c->cond, &c->lock, deadline),
+        "only %" G_GSIZE_FORMAT " bytes played", c->bytes);
+  return deadline;
+}
+
 /* With a synchronising sink right after the element (each push blocks
  * for the latency), an answer plays as one contiguous stream, and the
  * next answer, after a silence, starts anew without a DISCONT. */
@@ -781,11 +795,7 @@ GST_START_TEST (test_sync_sink_gets_contiguous_answer)
   fail_unless (gls_sim_wait_answers_sent (sim, 1, WAIT_MS));
   sent = gls_sim_dup_sent_audio (sim);
 
-  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
-  g_mutex_lock (&count.lock);
-  while (count.bytes < g_bytes_get_size (sent))
-    fail_unless (g_cond_wait_until (&count.cond, &count.lock, deadline),
-        "only %" G_GSIZE_FORMAT " bytes played", count.bytes);
+  deadline = wait_played (&count, g_bytes_get_size (sent));
   fail_unless_equals_int (count.disconts, 0);
   fail_unless (count.buffers >= 10);
   /* A silence longer than the latency: GAP events cover it. */
@@ -799,11 +809,7 @@ GST_START_TEST (test_sync_sink_gets_contiguous_answer)
   g_signal_emit_by_name (gemini, "send-text", "Again", &ok);
   fail_unless (gls_sim_wait_answers_sent (sim, 2, WAIT_MS));
   sent = gls_sim_dup_sent_audio (sim);
-  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
-  g_mutex_lock (&count.lock);
-  while (count.bytes < g_bytes_get_size (sent))
-    fail_unless (g_cond_wait_until (&count.cond, &count.lock, deadline),
-        "only %" G_GSIZE_FORMAT " bytes played", count.bytes);
+  wait_played (&count, g_bytes_get_size (sent));
   fail_unless_equals_int (count.disconts, 0);
   g_mutex_unlock (&count.lock);
 
