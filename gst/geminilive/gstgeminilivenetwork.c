@@ -109,7 +109,11 @@ gst_gemini_live_network_release (GMainContext *context)
       break;
     }
   }
-  g_return_if_fail (nt != NULL);
+  if (nt == NULL) {
+    g_mutex_unlock (&network_lock);
+    g_critical ("geminilive: releasing a network thread twice");
+    return;
+  }
   if (--nt->sessions > 0) {
     nt = NULL;
   } else {

@@ -1594,6 +1594,62 @@ GST_START_TEST (test_sessions_share_network_threads)
 
 GST_END_TEST;
 
+static gchar *
+stop_from_handler (GstElement *element, const gchar *id, const gchar *name,
+    const gchar *args, gint *stopped)
+{
+  /* In the network thread: stopping must not wait for itself. */
+  g_atomic_int_set (stopped,
+      gst_element_set_state (element, GST_STATE_NULL)
+          == GST_STATE_CHANGE_SUCCESS);
+  return NULL;
+}
+
+/* An application may stop the element from one of its own handlers,
+ * which run in the network thread the element's session lives on. */
+GST_START_TEST (test_stop_from_a_tool_call_handler)
+{
+  GlsSimOptions options = default_sim_options ();
+  GlsSim *sim = gls_sim_new (&options, NULL);
+  gchar *uri = gls_sim_get_uri (sim, "v1");
+  GstElement *element = gst_element_factory_make ("geminilive", NULL);
+  GstHarness *h;
+  gint stopped = 0;
+  gboolean ok = FALSE;
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  g_object_set (element, "uri", uri, "api-key", TEST_KEY, "tools", TOOLS, NULL);
+  gst_element_set_bus (element, bus);
+  g_signal_connect (
+      element, "tool-call", G_CALLBACK (stop_from_handler), &stopped);
+  h = gst_harness_new_with_element (element, NULL, "src");
+  gst_harness_play (h);
+  do {
+    msg = gst_bus_timed_pop_filtered (
+        bus, WAIT_MS * GST_MSECOND, GST_MESSAGE_ELEMENT);
+    fail_unless (msg != NULL, "no setup-complete");
+    ok = gst_structure_has_name (
+        gst_message_get_structure (msg), "geminilive/setup-complete");
+    gst_message_unref (msg);
+  } while (!ok);
+  g_signal_emit_by_name (element, "send-text", "call get_weather", &ok);
+  fail_unless (ok);
+  fail_unless (gls_sim_wait_all_closed (sim, WAIT_MS));
+  fail_unless (g_atomic_int_get (&stopped));
+  /* Closed like any stop: a normal closure. */
+  fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1000);
+
+  gst_harness_teardown (h);
+  gst_object_unref (element);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  g_free (uri);
+  gls_sim_free (sim);
+}
+
+GST_END_TEST;
+
 /* ---- reconnection ------------------------------------------------------ */
 
 static gchar *
@@ -2959,6 +3015,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_eos_sends_stream_end_then_ends_src);
   tcase_add_test (tc, test_state_cycles);
   tcase_add_test (tc, test_sessions_share_network_threads);
+  tcase_add_test (tc, test_stop_from_a_tool_call_handler);
   tcase_add_test (tc, test_go_away_moves_to_a_resumed_connection);
   tcase_add_test (tc, test_drop_reconnects_and_resumes);
   tcase_add_test (tc, test_internal_error_close_is_retried);
