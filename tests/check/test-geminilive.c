@@ -2613,6 +2613,52 @@ GST_START_TEST (test_go_away_mid_answer_keeps_the_answer)
 
 GST_END_TEST;
 
+/* goAway while a tool call waits for its answer: the switch waits for a
+ * consistent point, so the answer goes on the connection that asked, the
+ * model finishes, and only then the session moves, resumed. Nothing is
+ * cancelled and the response is sent once. */
+GST_START_TEST (test_go_away_during_a_tool_call)
+{
+  Fixture f;
+  ToolCallSeen seen = { NULL, NULL, NULL, FALSE };
+  gchar *cancelled = NULL;
+  gboolean ok = FALSE;
+  GPtrArray *responses;
+  GstMessage *msg;
+
+  fixture_setup (&f, "tools", TOOLS, NULL);
+  g_signal_connect (f.element, "tool-call", G_CALLBACK (on_tool_call), &seen);
+  g_signal_connect (f.element, "tool-call-cancellation",
+      G_CALLBACK (on_cancellation), &cancelled);
+  start_with_handle (&f);
+  gls_sim_go_away_at_next (f.sim, "tool-call", 5000);
+  g_signal_emit_by_name (f.element, "send-text", "call get_weather", &ok);
+  fail_unless (ok);
+  gst_message_unref (wait_message (&f, "geminilive/tool-call"));
+  gst_message_unref (wait_message (&f, "geminilive/go-away"));
+  /* Still on the first connection: the call is pending there. */
+  fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
+  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+      "get_weather", "{\"temp_c\": 3}", &ok);
+  fail_unless (ok);
+  msg = wait_message (&f, "geminilive/reconnected");
+  gst_message_unref (msg);
+  fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
+  fail_unless (gls_sim_get_resume_count (f.sim) >= 1);
+  fail_unless (cancelled == NULL, "call %s was cancelled", cancelled);
+  responses = client_messages_of (&f, "toolResponse");
+  fail_unless_equals_int (responses->len, 1);
+  g_ptr_array_unref (responses);
+
+  g_free (cancelled);
+  g_free (seen.id);
+  g_free (seen.name);
+  g_free (seen.args);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_internal_error_mid_answer_abandons_it)
 {
   Fixture f;
@@ -3039,6 +3085,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_go_away_mid_user_speech_loses_nothing);
   tcase_add_test (tc, test_transparent_resumption_resends_exactly);
   tcase_add_test (tc, test_go_away_mid_answer_keeps_the_answer);
+  tcase_add_test (tc, test_go_away_during_a_tool_call);
   tcase_add_test (tc, test_internal_error_mid_answer_abandons_it);
   tcase_add_test (tc, test_refused_reconnects_lose_nothing);
   tcase_add_test (tc, test_slow_pongs_live_silent_death_detected);
