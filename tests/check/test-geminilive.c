@@ -1594,14 +1594,25 @@ GST_START_TEST (test_sessions_share_network_threads)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gint result; /* 0: not yet, 1: stopped, -1: failed */
+} StopSeen;
+
 static gchar *
 stop_from_handler (GstElement *element, const gchar *id, const gchar *name,
-    const gchar *args, gint *stopped)
+    const gchar *args, StopSeen *seen)
 {
   /* In the network thread: stopping must not wait for itself. */
-  g_atomic_int_set (stopped,
-      gst_element_set_state (element, GST_STATE_NULL)
-          == GST_STATE_CHANGE_SUCCESS);
+  gboolean ok = gst_element_set_state (element, GST_STATE_NULL)
+      == GST_STATE_CHANGE_SUCCESS;
+
+  g_mutex_lock (&seen->lock);
+  seen->result = ok ? 1 : -1;
+  g_cond_broadcast (&seen->cond);
+  g_mutex_unlock (&seen->lock);
   return NULL;
 }
 
@@ -1614,13 +1625,17 @@ GST_START_TEST (test_stop_from_a_tool_call_handler)
   gchar *uri = gls_sim_get_uri (sim, "v1");
   GstElement *element = gst_element_factory_make ("geminilive", NULL);
   GstHarness *h;
-  gint stopped = 0;
+  StopSeen stopped;
+  gint64 deadline;
   gboolean ok = FALSE;
   GstBus *bus = gst_bus_new ();
   GstMessage *msg;
 
   g_object_set (element, "uri", uri, "api-key", TEST_KEY, "tools", TOOLS, NULL);
   gst_element_set_bus (element, bus);
+  g_mutex_init (&stopped.lock);
+  g_cond_init (&stopped.cond);
+  stopped.result = 0;
   g_signal_connect (
       element, "tool-call", G_CALLBACK (stop_from_handler), &stopped);
   h = gst_harness_new_with_element (element, NULL, "src");
@@ -1635,8 +1650,14 @@ GST_START_TEST (test_stop_from_a_tool_call_handler)
   } while (!ok);
   g_signal_emit_by_name (element, "send-text", "call get_weather", &ok);
   fail_unless (ok);
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  g_mutex_lock (&stopped.lock);
+  while (stopped.result == 0)
+    fail_unless (g_cond_wait_until (&stopped.cond, &stopped.lock, deadline),
+        "set_state from the handler did not return");
+  fail_unless_equals_int (stopped.result, 1);
+  g_mutex_unlock (&stopped.lock);
   fail_unless (gls_sim_wait_all_closed (sim, WAIT_MS));
-  fail_unless (g_atomic_int_get (&stopped));
   /* Closed like any stop: a normal closure. */
   fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1000);
 
@@ -1644,6 +1665,8 @@ GST_START_TEST (test_stop_from_a_tool_call_handler)
   gst_object_unref (element);
   gst_bus_set_flushing (bus, TRUE);
   gst_object_unref (bus);
+  g_mutex_clear (&stopped.lock);
+  g_cond_clear (&stopped.cond);
   g_free (uri);
   gls_sim_free (sim);
 }
