@@ -40,6 +40,16 @@ node_to_compact_json (JsonNode *node)
   return g_string_free (out, FALSE);
 }
 
+static gchar *
+object_to_compact_json (JsonObject *object)
+{
+  JsonNode *node = json_node_init_object (json_node_alloc (), object);
+  gchar *json = node_to_compact_json (node);
+
+  json_node_unref (node);
+  return json;
+}
+
 /* Takes ownership of root. */
 static gchar *
 finish_message (JsonNode *root)
@@ -1857,9 +1867,8 @@ parse_tool_call_cancellation (ParseContext *ctx, JsonObject *cancellation)
 }
 
 static void
-parse_usage (ParseContext *ctx, JsonNode *node)
+parse_usage (ParseContext *ctx, JsonObject *usage)
 {
-  JsonObject *usage = json_node_get_object (node);
   GstGeminiLiveEvent *event;
   gint64 prompt, response, total;
 
@@ -1873,7 +1882,7 @@ parse_usage (ParseContext *ctx, JsonNode *node)
 
   event = add_event (ctx, GST_GEMINI_LIVE_EVENT_USAGE);
   /* Per-modality details stay in the JSON. */
-  event->json = node_to_compact_json (node);
+  event->json = object_to_compact_json (usage);
   event->prompt_tokens = prompt;
   event->response_tokens = response;
   event->total_tokens = total;
@@ -1883,6 +1892,21 @@ parse_usage (ParseContext *ctx, JsonNode *node)
       = get_int64 (ctx, usage, "usageMetadata", "cachedContentTokenCount");
   event->tool_use_prompt_tokens
       = get_int64 (ctx, usage, "usageMetadata", "toolUsePromptTokenCount");
+}
+
+static void
+parse_setup_complete (ParseContext *ctx, JsonObject *setup_complete)
+{
+  /* Vertex adds a sessionId; the Gemini API sends {}. */
+  const gchar *session_id
+      = get_string (ctx, setup_complete, "setupComplete", "sessionId");
+  GstGeminiLiveEvent *event
+      = add_event (ctx, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE);
+
+  event->text = is_set (session_id) ? g_strdup (session_id) : NULL;
+  /* Anything beyond sessionId (voiceConsentSignature, ...). */
+  if (json_object_get_size (setup_complete) > (session_id != NULL ? 1u : 0u))
+    event->json = object_to_compact_json (setup_complete);
 }
 
 static void
@@ -2052,6 +2076,22 @@ set_malformed (
   g_free (reason);
 }
 
+static const struct
+{
+  const gchar *name;
+  void (*parse) (ParseContext *ctx, JsonObject *object);
+} top_level_members[] = {
+  { "setupComplete", parse_setup_complete },
+  { "voiceActivity", parse_voice_activity },
+  { "voiceActivityDetectionSignal", parse_vad_signal },
+  { "serverContent", parse_server_content },
+  { "toolCall", parse_tool_call },
+  { "toolCallCancellation", parse_tool_call_cancellation },
+  { "usageMetadata", parse_usage },
+  { "sessionResumptionUpdate", parse_resumption_update },
+  { "goAway", parse_go_away },
+};
+
 GPtrArray *
 gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
 {
@@ -2062,6 +2102,7 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
   GError *parse_error = NULL;
   const gchar *invalid;
   ParseContext ctx;
+  guint i;
 
   g_return_val_if_fail (data != NULL || size == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -2110,53 +2151,11 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
 
   /* Every top-level member independently, in the documented order;
    * usageMetadata in particular rides along with serverContent. */
-  object = get_object (&ctx, message, "", "setupComplete");
-  if (object != NULL) {
-    /* Vertex adds a sessionId; the Gemini API sends {}. */
-    const gchar *session_id
-        = get_string (&ctx, object, "setupComplete", "sessionId");
-
-    GstGeminiLiveEvent *event
-        = add_event (&ctx, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE);
-
-    event->text = is_set (session_id) ? g_strdup (session_id) : NULL;
-    /* Anything beyond sessionId (voiceConsentSignature, ...). */
-    if (json_object_get_size (object) > (session_id != NULL ? 1u : 0u))
-      event->json = node_to_compact_json (
-          json_object_get_member (message, "setupComplete"));
+  for (i = 0; i < G_N_ELEMENTS (top_level_members); i++) {
+    object = get_object (&ctx, message, "", top_level_members[i].name);
+    if (object != NULL)
+      top_level_members[i].parse (&ctx, object);
   }
-
-  object = get_object (&ctx, message, "", "voiceActivity");
-  if (object != NULL)
-    parse_voice_activity (&ctx, object);
-
-  object = get_object (&ctx, message, "", "voiceActivityDetectionSignal");
-  if (object != NULL)
-    parse_vad_signal (&ctx, object);
-
-  object = get_object (&ctx, message, "", "serverContent");
-  if (object != NULL)
-    parse_server_content (&ctx, object);
-
-  object = get_object (&ctx, message, "", "toolCall");
-  if (object != NULL)
-    parse_tool_call (&ctx, object);
-
-  object = get_object (&ctx, message, "", "toolCallCancellation");
-  if (object != NULL)
-    parse_tool_call_cancellation (&ctx, object);
-
-  node = get_member (&ctx, message, "", "usageMetadata", KIND_OBJECT);
-  if (node != NULL)
-    parse_usage (&ctx, node);
-
-  object = get_object (&ctx, message, "", "sessionResumptionUpdate");
-  if (object != NULL)
-    parse_resumption_update (&ctx, object);
-
-  object = get_object (&ctx, message, "", "goAway");
-  if (object != NULL)
-    parse_go_away (&ctx, object);
 
   /* Some peers report errors in-band rather than as a close frame. */
   node = json_object_get_member (message, "error");
