@@ -2657,28 +2657,22 @@ gls_sim_wait_interrupted (GlsSim *sim, guint n, guint timeout_ms)
 
 /* ---- scripting: run in the server thread and wait for it */
 
-typedef void (*ConnFunc) (Conn *c, gpointer data);
+typedef void (*SimFunc) (GlsSim *sim, gpointer data);
 
 typedef struct
 {
   GlsSim *sim;
-  ConnFunc func;
+  SimFunc func;
   gpointer data;
   gboolean done;
-} Call;
+} SimCall;
 
 static gboolean
-call_cb (gpointer data)
+sim_call_cb (gpointer data)
 {
-  Call *call = data;
-  GList *copy = g_list_copy (call->sim->conns);
+  SimCall *call = data;
 
-  /* func may close (never free) connections; freeing happens in
-   * on_closed, which runs later from the main loop */
-  for (GList *l = copy; l; l = l->next)
-    if (!((Conn *)l->data)->closing)
-      call->func (l->data, call->data);
-  g_list_free (copy);
+  call->func (call->sim, call->data);
   g_mutex_lock (&call->sim->lock);
   call->done = TRUE;
   notify (call->sim);
@@ -2686,16 +2680,48 @@ call_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Runs func in the server thread and waits for it. */
 static void
-for_each_conn (GlsSim *sim, ConnFunc func, gpointer data)
+run_in_server (GlsSim *sim, SimFunc func, gpointer data)
 {
-  Call call = { sim, func, data, FALSE };
+  SimCall call = { sim, func, data, FALSE };
 
-  g_main_context_invoke (sim->ctx, call_cb, &call);
+  g_main_context_invoke (sim->ctx, sim_call_cb, &call);
   g_mutex_lock (&sim->lock);
   while (!call.done)
     g_cond_wait (&sim->cond, &sim->lock);
   g_mutex_unlock (&sim->lock);
+}
+
+typedef void (*ConnFunc) (Conn *c, gpointer data);
+
+typedef struct
+{
+  ConnFunc func;
+  gpointer data;
+} EachConn;
+
+static void
+each_conn (GlsSim *sim, gpointer data)
+{
+  EachConn *each = data;
+  GList *copy = g_list_copy (sim->conns);
+
+  /* func may close (never free) connections; freeing happens in
+   * on_closed, which runs later from the main loop */
+  for (GList *l = copy; l; l = l->next)
+    if (!((Conn *)l->data)->closing)
+      each->func (l->data, each->data);
+  g_list_free (copy);
+}
+
+/* Runs func on every open connection, in the server thread. */
+static void
+for_each_conn (GlsSim *sim, ConnFunc func, gpointer data)
+{
+  EachConn each = { func, data };
+
+  run_in_server (sim, each_conn, &each);
 }
 
 typedef struct
@@ -2885,42 +2911,6 @@ gls_sim_wait_conversation_audio (GlsSim *sim, gsize bytes, guint timeout_ms)
 }
 
 /* ---- faults */
-
-typedef void (*SimFunc) (GlsSim *sim, gpointer data);
-
-typedef struct
-{
-  GlsSim *sim;
-  SimFunc func;
-  gpointer data;
-  gboolean done;
-} SimCall;
-
-static gboolean
-sim_call_cb (gpointer data)
-{
-  SimCall *call = data;
-
-  call->func (call->sim, call->data);
-  g_mutex_lock (&call->sim->lock);
-  call->done = TRUE;
-  notify (call->sim);
-  g_mutex_unlock (&call->sim->lock);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs func in the server thread and waits for it. */
-static void
-run_in_server (GlsSim *sim, SimFunc func, gpointer data)
-{
-  SimCall call = { sim, func, data, FALSE };
-
-  g_main_context_invoke (sim->ctx, sim_call_cb, &call);
-  g_mutex_lock (&sim->lock);
-  while (!call.done)
-    g_cond_wait (&sim->cond, &sim->lock);
-  g_mutex_unlock (&sim->lock);
-}
 
 static void
 do_stall (GlsSim *sim, gpointer data)
