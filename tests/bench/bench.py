@@ -96,7 +96,7 @@ class Proc:
 
 
 def start_sim(args, extra):
-    argv = [args.sim, "--port", "0"] + extra
+    argv = [args.sim, "--port", "0", "--stats"] + extra
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     line = p.stdout.readline()
     if "listening on" not in line:
@@ -440,7 +440,7 @@ def main():
     args.seconds = args.seconds or (4.0 if q else 20.0)
     args.warmup = args.warmup if args.warmup is not None else (1.0 if q else 4.0)
     args.bench = os.path.join(args.build, "tests", "bench", "bench-geminilive")
-    args.sim = os.path.join(args.build, "tests", "bench", "bench-sim")
+    args.sim = os.path.join(args.build, "tests", "sim", "gemini-live-sim")
     args.plugin_path = os.path.join(args.build, "gst", "geminilive")
     kinds = args.contenders.split(",")
 

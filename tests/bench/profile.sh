@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A first profile of the element: N sessions (default 50) in one process
-# against bench-sim, sampled by perf (cpu-clock, DWARF call graphs) during
+# against gemini-live-sim, sampled by perf (cpu-clock, DWARF call graphs) during
 # the measured window. Run after run.sh has built the programs:
 #
 #   bash tests/bench/profile.sh [N] [SECONDS]
@@ -16,7 +16,7 @@ mkdir -p "$out"
 command -v perf >/dev/null || { echo "perf missing: apt-get install linux-perf"; exit 1; }
 export GST_PLUGIN_PATH_1_0="$build/gst/geminilive"
 
-"$build/tests/bench/bench-sim" --port 0 > /tmp/profile-sim.$$ &
+"$build/tests/sim/gemini-live-sim" --port 0 > /tmp/profile-sim.$$ &
 sim=$!
 trap 'kill $sim 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q listening /tmp/profile-sim.$$ && break; sleep 0.1; done

@@ -35,18 +35,6 @@ fi
 
 [ -f "$build/build.ninja" ] || meson setup "$build" "$root" >/dev/null
 ninja -C "$build" >/dev/null
-# Until tests/meson.build has subdir('bench'), build the two programs here.
-if [ ! -x "$build/tests/bench/bench-geminilive" ] || ! grep -q "bench-geminilive" "$build/build.ninja"; then
-  mkdir -p "$build/tests/bench"
-  flags="-O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter -D_GNU_SOURCE -I$root/tests/sim"
-  pc="gstreamer-1.0 libsoup-3.0 json-glib-1.0 gio-2.0"
-  # shellcheck disable=SC2046
-  gcc $flags -o "$build/tests/bench/bench-geminilive" "$here/bench-geminilive.c" \
-    "$build/tests/sim/libglssim.a" $(pkg-config --cflags --libs $pc) -lm -ldl -rdynamic
-  # shellcheck disable=SC2046
-  gcc $flags -o "$build/tests/bench/bench-sim" "$here/bench-sim.c" \
-    "$build/tests/sim/libglssim.a" $(pkg-config --cflags --libs $pc) -lm
-fi
 
 # The harness runs under Debian's python3 (for python3-matplotlib).
 py=/usr/bin/python3; [ -x "$py" ] || py=python3

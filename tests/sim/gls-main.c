@@ -24,7 +24,7 @@ main (int argc, char **argv)
        setup_delay, resumption_update = 0, pong_delay = 0, update_lag = 0;
   gdouble speed;
   gchar *api_key = NULL;
-  gboolean verbose = FALSE, strict_tools = FALSE;
+  gboolean verbose = FALSE, strict_tools = FALSE, stats = FALSE;
   GError *error = NULL;
   GOptionContext *ctx;
   GlsSim *sim;
@@ -58,6 +58,10 @@ main (int argc, char **argv)
           "Also send a resumption handle after this much input audio time "
           "(0: only after setupComplete and turnComplete)",
           "MS" },
+      { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
+          "On SIGTERM or SIGINT, print one JSON line of counters "
+          "(connections, audio received, answers, barge-ins) before exiting",
+          NULL },
       { "update-lag-messages", 0, 0, G_OPTION_ARG_INT, &update_lag,
           "Deliver each resumable update only after this many more client "
           "messages (handles crossing input on the wire)",
@@ -112,6 +116,19 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGTERM, on_signal, loop);
   g_main_loop_run (loop);
   g_main_loop_unref (loop);
+  if (stats) {
+    /* tests/bench checks delivery against these */
+    printf ("{\"connections\": %u, \"open_connections\": %u, "
+            "\"received_audio_bytes\": %" G_GSIZE_FORMAT ", "
+            "\"answers_sent\": %u, \"interrupted\": %u, "
+            "\"early_messages\": %u}\n",
+        gls_sim_get_connection_count (sim),
+        gls_sim_get_open_connection_count (sim),
+        gls_sim_get_received_audio_size (sim), gls_sim_get_answers_sent (sim),
+        gls_sim_get_interrupted_count (sim),
+        gls_sim_get_early_message_count (sim));
+    fflush (stdout);
+  }
   gls_sim_free (sim);
   g_free (api_key);
   return 0;

@@ -2465,6 +2465,17 @@ gls_sim_dup_received_audio (GlsSim *sim)
   return dup_bytes (sim, sim->received_audio);
 }
 
+gsize
+gls_sim_get_received_audio_size (GlsSim *sim)
+{
+  gsize size;
+
+  g_mutex_lock (&sim->lock);
+  size = sim->received_audio->len;
+  g_mutex_unlock (&sim->lock);
+  return size;
+}
+
 GBytes *
 gls_sim_dup_sent_audio (GlsSim *sim)
 {

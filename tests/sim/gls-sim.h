@@ -67,6 +67,8 @@ gchar *gls_sim_dup_last_request_headers (GlsSim *sim);
 gchar *gls_sim_dup_last_request_uri (GlsSim *sim);
 /* All PCM decoded from realtimeInput.audio, over all connections, in order. */
 GBytes *gls_sim_dup_received_audio (GlsSim *sim);
+/* Its size, without the copy. */
+gsize gls_sim_get_received_audio_size (GlsSim *sim);
 /* All PCM the simulator sent in modelTurn inlineData parts, in order. */
 GBytes *gls_sim_dup_sent_audio (GlsSim *sim);
 guint gls_sim_get_connection_count (GlsSim *sim); /* accepted upgrades */
