@@ -253,6 +253,13 @@ add_string_member (JsonBuilder *builder, const gchar *name, const gchar *value)
 }
 
 static void
+add_boolean_member (JsonBuilder *builder, const gchar *name, gboolean value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+static void
 add_text_content (JsonBuilder *builder, const gchar *text)
 {
   /* The shape the SDKs send for a plain-string instruction. */
@@ -377,15 +384,13 @@ build_generation_config (
       json_builder_add_int_value (builder, config->thinking_budget);
     }
     if (config->include_thoughts) {
-      json_builder_set_member_name (builder, "includeThoughts");
-      json_builder_add_boolean_value (builder, TRUE);
+      add_boolean_member (builder, "includeThoughts", TRUE);
     }
     json_builder_end_object (builder);
   }
 
   if (config->affective_dialog) {
-    json_builder_set_member_name (builder, "enableAffectiveDialog");
-    json_builder_add_boolean_value (builder, TRUE);
+    add_boolean_member (builder, "enableAffectiveDialog", TRUE);
   }
 
   if (is_set (config->translation_target_language)) {
@@ -393,8 +398,8 @@ build_generation_config (
     add_string_member (
         builder, "targetLanguageCode", config->translation_target_language);
     /* Sent either way: the translate model's documented setup has it. */
-    json_builder_set_member_name (builder, "echoTargetLanguage");
-    json_builder_add_boolean_value (builder, config->translation_echo_target);
+    add_boolean_member (
+        builder, "echoTargetLanguage", config->translation_echo_target);
     json_builder_end_object (builder);
   }
   json_builder_end_object (builder);
@@ -422,8 +427,7 @@ build_realtime_input_config (
   if (detection) {
     begin_member_object (builder, "automaticActivityDetection");
     if (!config->automatic_activity_detection) {
-      json_builder_set_member_name (builder, "disabled");
-      json_builder_add_boolean_value (builder, TRUE);
+      add_boolean_member (builder, "disabled", TRUE);
     }
     if (start != NULL)
       add_string_member (builder, "startOfSpeechSensitivity", start);
@@ -573,8 +577,7 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
     if (is_set (config->resumption_handle))
       add_string_member (builder, "handle", config->resumption_handle);
     if (config->transparent_resumption) {
-      json_builder_set_member_name (builder, "transparent");
-      json_builder_add_boolean_value (builder, TRUE);
+      add_boolean_member (builder, "transparent", TRUE);
     }
     json_builder_end_object (builder);
   }
@@ -603,14 +606,12 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
 
   if (config->proactive_audio) {
     begin_member_object (builder, "proactivity");
-    json_builder_set_member_name (builder, "proactiveAudio");
-    json_builder_add_boolean_value (builder, TRUE);
+    add_boolean_member (builder, "proactiveAudio", TRUE);
     json_builder_end_object (builder);
   }
   if (config->initial_history_in_client_content) {
     begin_member_object (builder, "historyConfig");
-    json_builder_set_member_name (builder, "initialHistoryInClientContent");
-    json_builder_add_boolean_value (builder, TRUE);
+    add_boolean_member (builder, "initialHistoryInClientContent", TRUE);
     json_builder_end_object (builder);
   }
 
@@ -839,8 +840,7 @@ gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
   if (scheduling_name != NULL)
     add_string_member (builder, "scheduling", scheduling_name);
   if (will_continue) {
-    json_builder_set_member_name (builder, "willContinue");
-    json_builder_add_boolean_value (builder, TRUE);
+    add_boolean_member (builder, "willContinue", TRUE);
   }
   json_builder_end_object (builder);
   json_builder_end_array (builder);
@@ -969,8 +969,7 @@ gst_gemini_live_protocol_build_client_content (
     json_builder_end_array (builder);
   }
   if (turn_complete) {
-    json_builder_set_member_name (builder, "turnComplete");
-    json_builder_add_boolean_value (builder, TRUE);
+    add_boolean_member (builder, "turnComplete", TRUE);
   }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
