@@ -1620,55 +1620,35 @@ stop_from_handler (GstElement *element, const gchar *id, const gchar *name,
  * which run in the network thread the element's session lives on. */
 GST_START_TEST (test_stop_from_a_tool_call_handler)
 {
-  GlsSimOptions options = default_sim_options ();
-  GlsSim *sim = gls_sim_new (&options, NULL);
-  gchar *uri = gls_sim_get_uri (sim, "v1");
-  GstElement *element = gst_element_factory_make ("geminilive", NULL);
-  GstHarness *h;
+  Fixture f;
   StopSeen stopped;
-  gint64 deadline;
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
   gboolean ok = FALSE;
-  GstBus *bus = gst_bus_new ();
-  GstMessage *msg;
 
-  g_object_set (element, "uri", uri, "api-key", TEST_KEY, "tools", TOOLS, NULL);
-  gst_element_set_bus (element, bus);
   g_mutex_init (&stopped.lock);
   g_cond_init (&stopped.cond);
   stopped.result = 0;
+  fixture_setup (&f, "tools", TOOLS, NULL);
   g_signal_connect (
-      element, "tool-call", G_CALLBACK (stop_from_handler), &stopped);
-  h = gst_harness_new_with_element (element, NULL, "src");
-  gst_harness_play (h);
-  do {
-    msg = gst_bus_timed_pop_filtered (
-        bus, WAIT_MS * GST_MSECOND, GST_MESSAGE_ELEMENT);
-    fail_unless (msg != NULL, "no setup-complete");
-    ok = gst_structure_has_name (
-        gst_message_get_structure (msg), "geminilive/setup-complete");
-    gst_message_unref (msg);
-  } while (!ok);
-  g_signal_emit_by_name (element, "send-text", "call get_weather", &ok);
+      f.element, "tool-call", G_CALLBACK (stop_from_handler), &stopped);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  g_signal_emit_by_name (f.element, "send-text", "call get_weather", &ok);
   fail_unless (ok);
-  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+
   g_mutex_lock (&stopped.lock);
   while (stopped.result == 0)
     fail_unless (g_cond_wait_until (&stopped.cond, &stopped.lock, deadline),
         "set_state from the handler did not return");
   fail_unless_equals_int (stopped.result, 1);
   g_mutex_unlock (&stopped.lock);
-  fail_unless (gls_sim_wait_all_closed (sim, WAIT_MS));
+  fail_unless (gls_sim_wait_all_closed (f.sim, WAIT_MS));
   /* Closed like any stop: a normal closure. */
-  fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1000);
+  fail_unless_equals_int (gls_sim_get_last_close_code (f.sim), 1000);
 
-  gst_harness_teardown (h);
-  gst_object_unref (element);
-  gst_bus_set_flushing (bus, TRUE);
-  gst_object_unref (bus);
+  fixture_teardown (&f);
   g_mutex_clear (&stopped.lock);
   g_cond_clear (&stopped.cond);
-  g_free (uri);
-  gls_sim_free (sim);
 }
 
 GST_END_TEST;
