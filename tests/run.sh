@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, builds, runs every test and
-# ends with one line "N passed, N failed, N skipped" counted per test case.
+# ends with the line "N passed, N failed", counted per test case (the line
+# before counts skipped tests).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

@@ -24,5 +24,8 @@ with open(sys.argv[1]) as log:
             passed += 1
         else:
             failed += 1
-print(f"{passed} passed, {failed} failed, {skipped} skipped")
+# Skipped tests (the real-service suite without a key) on their own line,
+# so that the last line is exactly "N passed, N failed".
+print(f"{skipped} skipped")
+print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
