@@ -19,8 +19,13 @@ G_BEGIN_DECLS
 #define GST_GEMINI_LIVE_SESSIONS_PER_THREAD 4
 
 /* Returns the context (a new reference) of a network thread with room
- * for one more session, starting one if none has. */
-GMainContext *gst_gemini_live_network_acquire (GError **error);
+ * for one more session, starting one if none has, and that thread's
+ * io_lock. The thread holds its io_lock at all times except while it
+ * sleeps in poll(): whoever takes it (only ever with g_mutex_trylock())
+ * may touch the sockets of that thread's sessions meanwhile, and the
+ * thread waits for it before it looks at what poll() found. */
+GMainContext *gst_gemini_live_network_acquire (
+    GMutex **io_lock, GError **error);
 
 /* Gives back a context from acquire; a thread whose last session leaves
  * stops. */

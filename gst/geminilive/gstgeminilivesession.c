@@ -10,6 +10,7 @@
 
 #include "gstgeminilivenetwork.h"
 #include "gstgeminilivesession.h"
+#include "gstgeminilivewsframe.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_session_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_session_debug
@@ -51,6 +52,7 @@ struct _GstGeminiLiveSession
   gchar *safe_uri;
 
   GMainContext *context; /* the shared network thread's */
+  GMutex *io_lock;       /* that thread's: see gstgeminilivenetwork.h */
   GCancellable *cancellable;
   gboolean started;
   gboolean finished; /* under finish_lock: teardown is over */
@@ -85,6 +87,15 @@ struct _GstGeminiLiveSession
   GSource *stop_source;
   gboolean awaiting_handle;
 
+  /* Network thread, or a thread holding io_lock: the frames of conn that
+   * the socket did not take at once, in order (we write data frames
+   * ourselves; libsoup only reads, answers pings and closes). */
+  GQueue unsent;            /* GBytes*, whole frames */
+  gsize unsent_offset;      /* bytes of the head already written */
+  GError *write_error;      /* the socket failed: conn is dropped */
+  GSource *writable_source; /* network thread: waits for room */
+  gint64 last_ping;
+
   /* Protected by lock: what other threads touch. */
   GMutex lock;
   gboolean ready;      /* setupComplete on the current connection */
@@ -104,6 +115,9 @@ static GCond finish_cond;
 static void start_connect (GstGeminiLiveSession *session);
 static void maybe_finish (GstGeminiLiveSession *session);
 static void flush_outgoing_locked_out (GstGeminiLiveSession *session);
+static void writer_service (GstGeminiLiveSession *session);
+static void drop_connection (
+    GstGeminiLiveSession *session, const gchar *reason);
 
 static void
 debug_init (void)
@@ -168,6 +182,7 @@ gst_gemini_live_session_new (
   g_mutex_init (&session->lock);
   g_queue_init (&session->outgoing);
   g_queue_init (&session->replay);
+  g_queue_init (&session->unsent);
   return session;
 }
 
@@ -217,10 +232,22 @@ set_ready (GstGeminiLiveSession *session, gboolean ready)
   g_mutex_unlock (&session->lock);
 }
 
+/* Forgets the frames of a connection that is going away. */
+static void
+writer_reset (GstGeminiLiveSession *session)
+{
+  clear_source (&session->writable_source);
+  g_queue_clear_full (&session->unsent, (GDestroyNotify)g_bytes_unref);
+  session->unsent_offset = 0;
+  g_clear_error (&session->write_error);
+}
+
 /* Drops a connection at once, without a close handshake. */
 static void
 abort_connection (GstGeminiLiveSession *session, SoupWebsocketConnection **conn)
 {
+  if (conn == &session->conn)
+    writer_reset (session);
   if (*conn == NULL)
     return;
   g_signal_handlers_disconnect_by_data (*conn, session);
@@ -259,12 +286,71 @@ replay_push (GstGeminiLiveSession *session, Outgoing *out)
   }
 }
 
+/* Writes what the socket takes of the unsent frames, without blocking. */
+static void
+writer_flush (GstGeminiLiveSession *session)
+{
+  GOutputStream *os;
+  GBytes *head;
+
+  if (session->write_error != NULL || session->conn == NULL)
+    return;
+  os = g_io_stream_get_output_stream (
+      soup_websocket_connection_get_io_stream (session->conn));
+  while ((head = g_queue_peek_head (&session->unsent)) != NULL) {
+    gsize size;
+    const guint8 *data = g_bytes_get_data (head, &size);
+    gssize n = g_pollable_output_stream_write_nonblocking (
+        G_POLLABLE_OUTPUT_STREAM (os), data + session->unsent_offset,
+        size - session->unsent_offset, NULL, &session->write_error);
+
+    if (n < 0) {
+      if (g_error_matches (
+              session->write_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        g_clear_error (&session->write_error);
+      return;
+    }
+    session->unsent_offset += n;
+    if (session->unsent_offset < size)
+      continue;
+    g_bytes_unref (g_queue_pop_head (&session->unsent));
+    session->unsent_offset = 0;
+  }
+}
+
+/* Whether a blocked or failed socket needs the network thread. */
+static gboolean
+writer_needs_attention (GstGeminiLiveSession *session)
+{
+  return session->write_error != NULL
+      || (!g_queue_is_empty (&session->unsent)
+          && session->writable_source == NULL);
+}
+
+/* Network thread or io_lock. The frame goes on the wire behind anything
+ * still unsent; a frame is never interleaved with another. Like libsoup,
+ * nothing is written once the connection closes. */
+static void
+writer_write (GstGeminiLiveSession *session, guint8 opcode,
+    const gchar *payload, gsize len)
+{
+  gsize frame_len;
+  guint8 *frame;
+
+  if (!conn_is_open (session->conn) || session->write_error != NULL)
+    return;
+  frame = gst_gemini_live_ws_frame_build (
+      opcode, (const guint8 *)payload, len, g_random_int (), &frame_len);
+  g_queue_push_tail (&session->unsent, g_bytes_new_take (frame, frame_len));
+  writer_flush (session);
+}
+
 /* Every client message goes through here: its index on the connection is
  * what Vertex's lastConsumedClientMessageIndex refers to. */
 static guint64
-send_on_conn (GstGeminiLiveSession *session, const gchar *json)
+send_on_conn (GstGeminiLiveSession *session, const gchar *json, gsize len)
 {
-  soup_websocket_connection_send_text (session->conn, json);
+  writer_write (session, GST_GEMINI_LIVE_WS_OPCODE_TEXT, json, len);
   return session->sent++;
 }
 
@@ -290,6 +376,47 @@ replay_trim (GstGeminiLiveSession *session, gint64 last_consumed)
       g_queue_get_length (&session->replay), last_consumed);
 }
 
+static gboolean
+on_writable (GObject *stream, gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  g_source_unref (session->writable_source);
+  session->writable_source = NULL;
+  writer_flush (session);
+  writer_service (session);
+  return G_SOURCE_REMOVE;
+}
+
+/* Network thread, outside libsoup's callbacks: waits for room in a full
+ * socket, or drops a connection whose socket failed. */
+static void
+writer_service (GstGeminiLiveSession *session)
+{
+  if (session->write_error != NULL) {
+    gchar *reason = g_strdup_printf (
+        "writing to the server failed: %s", session->write_error->message);
+
+    GST_INFO ("%s", reason);
+    drop_connection (session, reason);
+    g_free (reason);
+    return;
+  }
+  if (!g_queue_is_empty (&session->unsent)
+      && session->writable_source == NULL) {
+    GOutputStream *os = g_io_stream_get_output_stream (
+        soup_websocket_connection_get_io_stream (session->conn));
+
+    GST_DEBUG ("socket full: %u frames wait for room",
+        g_queue_get_length (&session->unsent));
+    session->writable_source = g_pollable_output_stream_create_source (
+        G_POLLABLE_OUTPUT_STREAM (os), NULL);
+    g_source_set_callback (
+        session->writable_source, G_SOURCE_FUNC (on_writable), session, NULL);
+    g_source_attach (session->writable_source, session->context);
+  }
+}
+
 /* Sends what other threads queued, if the connection is ready. */
 static gboolean
 flush_outgoing (gpointer user_data)
@@ -300,7 +427,10 @@ flush_outgoing (gpointer user_data)
   session->flush_scheduled = FALSE;
   g_source_set_ready_time (session->wake_source, -1);
   g_mutex_unlock (&session->lock);
-  flush_outgoing_locked_out (session);
+  writer_flush (session);
+  if (session->write_error == NULL)
+    flush_outgoing_locked_out (session);
+  writer_service (session);
   return G_SOURCE_CONTINUE;
 }
 
@@ -323,6 +453,19 @@ wake_locked (GstGeminiLiveSession *session)
     return;
   session->flush_scheduled = TRUE;
   g_source_set_ready_time (session->wake_source, 0);
+}
+
+/* After writing from anywhere but flush_outgoing (possibly inside a
+ * libsoup callback, where the connection must not be dropped): leaves a
+ * full or failed socket to flush_outgoing. */
+static void
+writer_kick (GstGeminiLiveSession *session)
+{
+  if (!writer_needs_attention (session))
+    return;
+  g_mutex_lock (&session->lock);
+  wake_locked (session);
+  g_mutex_unlock (&session->lock);
 }
 
 static void
@@ -356,7 +499,7 @@ flush_outgoing_locked_out (GstGeminiLiveSession *session)
   g_mutex_unlock (&session->lock);
 
   while ((out = g_queue_pop_head (&batch))) {
-    out->index = send_on_conn (session, out->json);
+    out->index = send_on_conn (session, out->json, out->len);
     /* Conversation input stays until a resumption handle covers it. */
     if (out->kind == GST_GEMINI_LIVE_SEND_INPUT
         && session->config.session_resumption)
@@ -378,8 +521,9 @@ send_setup (GstGeminiLiveSession *session)
   GST_DEBUG ("sending setup (%" G_GSIZE_FORMAT " bytes, %s)", strlen (setup),
       session->resumed_with_handle ? "resuming" : "new session");
   session->sent = 0;
-  send_on_conn (session, setup);
+  send_on_conn (session, setup, strlen (setup));
   g_free (setup);
+  writer_kick (session);
 }
 
 /* ---- session thread: losing and regaining the connection --------------- */
@@ -535,7 +679,7 @@ on_ready (GstGeminiLiveSession *session)
         g_queue_get_length (&session->replay));
     for (l = session->replay.head; l != NULL; l = l->next) {
       Outgoing *out = l->data;
-      out->index = send_on_conn (session, out->json);
+      out->index = send_on_conn (session, out->json, out->len);
     }
     if (session->replay_overflow)
       session->callbacks.warning (session,
@@ -547,6 +691,7 @@ on_ready (GstGeminiLiveSession *session)
   session->ever_ready = TRUE;
   set_ready (session, TRUE);
   flush_outgoing_locked_out (session);
+  writer_kick (session);
 
   if (reconnected) {
     GstClockTimeDiff downtime
@@ -718,6 +863,7 @@ on_closed (SoupWebsocketConnection *conn, gpointer user_data)
   if (session->stopping) {
     if (conn == session->conn) {
       g_signal_handlers_disconnect_by_data (conn, session);
+      writer_reset (session);
       g_clear_object (&session->conn);
     }
     maybe_finish (session);
@@ -732,6 +878,7 @@ on_closed (SoupWebsocketConnection *conn, gpointer user_data)
   rejected_resume = !g_atomic_int_get (&session->ready)
       && session->resumed_with_handle && code == SOUP_WEBSOCKET_CLOSE_BAD_DATA;
   g_signal_handlers_disconnect_by_data (conn, session);
+  writer_reset (session);
   g_clear_object (&session->conn);
   set_ready (session, FALSE);
   clear_source (&session->recycle_source);
@@ -770,15 +917,46 @@ on_error (SoupWebsocketConnection *conn, GError *error, gpointer user_data)
     session->conn_error = g_error_copy (error);
 }
 
+/* The connection is unusable (dead peer, failed socket): drop it without
+ * a close handshake and reconnect. */
+static void
+drop_connection (GstGeminiLiveSession *session, const gchar *reason)
+{
+  abort_connection (session, &session->conn);
+  if (session->stopping) {
+    maybe_finish (session);
+    return;
+  }
+  set_ready (session, FALSE);
+  clear_source (&session->keepalive_source);
+  clear_source (&session->recycle_source);
+  clear_source (&session->handle_wait_source);
+  session->awaiting_handle = FALSE;
+  handle_loss (session, SOUP_WEBSOCKET_CLOSE_ABNORMAL, reason, NULL, FALSE);
+}
+
+/* Once a second: our own pings (libsoup's would share the socket with
+ * our frames unsynchronised) and the silence check. */
 static gboolean
 keepalive_check (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
-  gint64 silent = g_get_monotonic_time () - session->last_rx;
+  gint64 now = g_get_monotonic_time ();
   gchar *reason;
 
-  if (session->conn == NULL
-      || silent
+  if (session->conn == NULL)
+    return G_SOURCE_CONTINUE;
+  if (session->settings.keepalive_interval_s > 0
+      && now - session->last_ping
+          >= (gint64)session->settings.keepalive_interval_s * G_USEC_PER_SEC) {
+    session->last_ping = now;
+    writer_write (session, GST_GEMINI_LIVE_WS_OPCODE_PING, "", 0);
+    writer_service (session);
+    if (session->keepalive_source == NULL)
+      return G_SOURCE_REMOVE; /* the write failed: dropped */
+  }
+  if (session->settings.keepalive_timeout_s == 0
+      || now - session->last_rx
           < (gint64)session->settings.keepalive_timeout_s * G_USEC_PER_SEC)
     return G_SOURCE_CONTINUE;
 
@@ -788,12 +966,7 @@ keepalive_check (gpointer user_data)
   GST_INFO ("%s", reason);
   g_source_unref (session->keepalive_source);
   session->keepalive_source = NULL;
-  abort_connection (session, &session->conn);
-  set_ready (session, FALSE);
-  clear_source (&session->recycle_source);
-  clear_source (&session->handle_wait_source);
-  session->awaiting_handle = FALSE;
-  handle_loss (session, SOUP_WEBSOCKET_CLOSE_ABNORMAL, reason, NULL, FALSE);
+  drop_connection (session, reason);
   g_free (reason);
   return G_SOURCE_REMOVE;
 }
@@ -840,26 +1013,36 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 
   GST_INFO ("connected to %s", session->safe_uri);
   g_object_set (conn, "max-incoming-payload-size",
-      session->settings.max_message_size, "keepalive-interval",
-      session->settings.keepalive_interval_s, NULL);
+      session->settings.max_message_size, NULL);
   g_signal_connect (conn, "message", G_CALLBACK (on_message), session);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), session);
   g_signal_connect (conn, "error", G_CALLBACK (on_error), session);
   g_signal_connect (conn, "pong", G_CALLBACK (on_pong), session);
-  session->last_rx = g_get_monotonic_time ();
+  session->last_rx = session->last_ping = g_get_monotonic_time ();
   clear_source (&session->keepalive_source);
-  if (session->settings.keepalive_timeout_s > 0) {
+  if (session->settings.keepalive_timeout_s > 0
+      || session->settings.keepalive_interval_s > 0) {
     session->keepalive_source = add_timeout (session, 1000, keepalive_check);
   }
 
   if (conn_is_open (session->conn)) {
     /* A switch: the old socket closes first, then the resumed setup goes
      * on the new one (the service refuses a resume while the old one is
-     * open). Input waits in the queue meanwhile. */
+     * open). Input waits in the queue meanwhile. A close frame cannot
+     * follow half a frame: a full socket is just dropped. */
+    gboolean clean
+        = g_queue_is_empty (&session->unsent) && session->write_error == NULL;
+
     set_ready (session, FALSE);
+    writer_reset (session);
     session->old_conn = session->conn;
     session->conn = conn;
     session->setup_pending = TRUE;
+    if (!clean) {
+      abort_connection (session, &session->old_conn);
+      send_setup (session);
+      return;
+    }
     soup_websocket_connection_close (
         session->old_conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     clear_source (&session->grace_source);
@@ -867,6 +1050,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
         = add_timeout (session, CLOSE_GRACE_MS, old_close_grace_over);
     return;
   }
+  writer_reset (session);
   g_clear_object (&session->conn);
   session->conn = conn;
   send_setup (session);
@@ -1008,7 +1192,8 @@ close_in_thread (gpointer user_data)
   clear_source (&session->retry_source);
   clear_source (&session->switch_source);
   abort_connection (session, &session->old_conn);
-  if (conn_is_open (session->conn)) {
+  if (conn_is_open (session->conn) && g_queue_is_empty (&session->unsent)
+      && session->write_error == NULL) {
     soup_websocket_connection_close (
         session->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     /* on_closed finishes; this only bounds a silent peer. */
@@ -1055,7 +1240,7 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
   session->input_held = FALSE;
   session->dropped = 0;
 
-  session->context = gst_gemini_live_network_acquire (error);
+  session->context = gst_gemini_live_network_acquire (&session->io_lock, error);
   if (session->context == NULL)
     return FALSE;
   session->cancellable = g_cancellable_new ();
@@ -1115,9 +1300,38 @@ gst_gemini_live_session_stop (GstGeminiLiveSession *session)
   session->ready = FALSE;
   context = session->context;
   session->context = NULL;
+  session->io_lock = NULL;
   g_mutex_unlock (&session->lock);
   g_clear_object (&session->cancellable);
   gst_gemini_live_network_release (context);
+}
+
+/* The fast path for input: written to the socket by the calling thread
+ * while the network thread sleeps in poll() (its io_lock is free), so an
+ * audio chunk costs no wake-up of that thread. Only when nothing waits
+ * before it; never blocks. With io_lock and session->lock held. */
+static gboolean
+send_directly_locked (GstGeminiLiveSession *session, gchar *json)
+{
+  Outgoing *out;
+
+  if (session->wake_source == NULL || !session->ready || session->input_held
+      || !g_queue_is_empty (&session->outgoing) || session->flush_scheduled
+      || !g_queue_is_empty (&session->unsent) || !conn_is_open (session->conn))
+    return FALSE;
+  out = g_new (Outgoing, 1);
+  out->json = json;
+  out->len = strlen (json);
+  out->kind = GST_GEMINI_LIVE_SEND_INPUT;
+  out->index = send_on_conn (session, out->json, out->len);
+  if (session->config.session_resumption)
+    replay_push (session, out);
+  else
+    outgoing_free (out);
+  /* A full or failed socket is the network thread's to handle. */
+  if (writer_needs_attention (session))
+    wake_locked (session);
+  return TRUE;
 }
 
 void
@@ -1126,6 +1340,18 @@ gst_gemini_live_session_send (
 {
   gboolean dropped_first = FALSE;
   Outgoing *out;
+
+  if (kind == GST_GEMINI_LIVE_SEND_INPUT && session->io_lock != NULL
+      && g_mutex_trylock (session->io_lock)) {
+    gboolean sent;
+
+    g_mutex_lock (&session->lock);
+    sent = send_directly_locked (session, json);
+    g_mutex_unlock (&session->lock);
+    g_mutex_unlock (session->io_lock);
+    if (sent)
+      return;
+  }
 
   g_mutex_lock (&session->lock);
   if (session->wake_source == NULL) {

@@ -2538,6 +2538,69 @@ GST_START_TEST (test_go_away_mid_user_speech_loses_nothing)
 
 GST_END_TEST;
 
+/* A congested link: the server stops reading, the client's socket fills
+ * up mid-frame, and the frames it could not take wait, whole and in
+ * order, until it drains (the session writes its frames itself). */
+static GMutex full_lock;
+static GCond full_cond;
+static gboolean socket_was_full;
+
+static void
+watch_socket_full (GstDebugCategory *category, GstDebugLevel level,
+    const gchar *file, const gchar *function, gint line, GObject *object,
+    GstDebugMessage *message, gpointer user_data)
+{
+  const gchar *text = gst_debug_message_get (message);
+
+  if (text == NULL || !g_str_has_prefix (text, "socket full"))
+    return;
+  g_mutex_lock (&full_lock);
+  socket_was_full = TRUE;
+  g_cond_broadcast (&full_cond);
+  g_mutex_unlock (&full_lock);
+}
+
+GST_START_TEST (test_full_socket_loses_nothing)
+{
+  Fixture f;
+  GByteArray *said = g_byte_array_new ();
+  gint64 deadline;
+  guint i;
+
+  socket_was_full = FALSE;
+  gst_debug_add_log_function (watch_socket_full, NULL, NULL);
+  gst_debug_set_threshold_for_name ("geminilivesession", GST_LEVEL_DEBUG);
+  gst_debug_set_active (TRUE);
+  fixture_setup (&f, NULL);
+  start_with_handle (&f);
+  gls_sim_pause_reading (f.sim, TRUE);
+  /* Faster than real time, until the socket refuses part of a frame. */
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  g_mutex_lock (&full_lock);
+  for (i = 0; !socket_was_full && i < 2000; i++) {
+    g_mutex_unlock (&full_lock);
+    say (&f, said, make_speech (400, i));
+    g_mutex_lock (&full_lock);
+  }
+  while (!socket_was_full)
+    if (!g_cond_wait_until (&full_cond, &full_lock, deadline))
+      break;
+  g_mutex_unlock (&full_lock);
+  fail_unless (
+      socket_was_full, "the socket never filled up (%u bytes said)", said->len);
+  /* More input while it is full queues behind the waiting frames. */
+  say (&f, said, make_speech (400, 9999));
+  gls_sim_pause_reading (f.sim, FALSE);
+  check_heard_exactly (&f, said);
+  fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
+  gst_debug_remove_log_function (watch_socket_full);
+  gst_debug_set_threshold_for_name ("geminilivesession", GST_LEVEL_NONE);
+  g_byte_array_unref (said);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 /* Handles that cross input on the wire (the simulator delivers each one
  * three client messages late, as a loaded network would): with Vertex's
  * transparent resumption, lastConsumedClientMessageIndex says exactly
@@ -3087,6 +3150,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_text_pads_carry_timed_transcripts);
   tcase_add_test (tc, test_go_away_mid_user_speech_loses_nothing);
   tcase_add_test (tc, test_transparent_resumption_resends_exactly);
+  tcase_add_test (tc, test_full_socket_loses_nothing);
   tcase_add_test (tc, test_go_away_mid_answer_keeps_the_answer);
   tcase_add_test (tc, test_go_away_during_a_tool_call);
   tcase_add_test (tc, test_internal_error_mid_answer_abandons_it);

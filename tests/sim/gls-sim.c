@@ -1579,6 +1579,8 @@ typedef struct
   GSocket *out_socket;
   guint8 buf[16384];
   gboolean eof;      /* nothing more to read */
+  gboolean reading;  /* a read is pending */
+  gboolean paused;   /* no new read until resumed (backpressure) */
   gboolean shut;     /* FIN passed on */
   gboolean writing;  /* a write of the queue head is pending */
   GQueue outq;       /* GBytes */
@@ -1891,6 +1893,7 @@ read_cb (GObject *src, GAsyncResult *res, gpointer data)
   Link *l = p->link;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (src), res, NULL);
 
+  p->reading = FALSE;
   if (!l->dead) {
     if (n > 0) {
       /* a stalled link reads on (to notice the client leaving) but what
@@ -1915,8 +1918,9 @@ read_cb (GObject *src, GAsyncResult *res, gpointer data)
 static void
 pipe_read (Pipe *p)
 {
-  if (p->link->dead || p->eof)
+  if (p->link->dead || p->eof || p->paused || p->reading)
     return;
+  p->reading = TRUE;
   link_ref (p->link);
   g_input_stream_read_async (p->in, p->buf, sizeof p->buf, G_PRIORITY_DEFAULT,
       p->link->cancel, read_cb, p);
@@ -2936,6 +2940,31 @@ void
 gls_sim_stall (GlsSim *sim)
 {
   run_in_server (sim, do_stall, NULL);
+}
+
+static void
+do_pause_reading (GlsSim *sim, gpointer data)
+{
+  gboolean pause = GPOINTER_TO_INT (data);
+
+  for (GList *l = sim->links; l; l = l->next) {
+    Link *link = l->data;
+    GSocket *s = g_socket_connection_get_socket (link->down);
+
+    /* a small window, so that the client's socket fills up soon; a
+     * large one again after, so that it drains at once */
+    g_socket_set_option (
+        s, SOL_SOCKET, SO_RCVBUF, pause ? 4096 : 4 * 1024 * 1024, NULL);
+    link->c2s.paused = pause;
+    if (!pause)
+      pipe_read (&link->c2s);
+  }
+}
+
+void
+gls_sim_pause_reading (GlsSim *sim, gboolean pause)
+{
+  run_in_server (sim, do_pause_reading, GINT_TO_POINTER (pause));
 }
 
 void

@@ -199,6 +199,10 @@ gboolean gls_sim_send_resumption_update (GlsSim *sim);
  * connection is dropped on the server side (resuming while a healthy old
  * connection is open is still refused with 1011). */
 void gls_sim_stall (GlsSim *sim);
+/* The open connections stop reading what clients send (with a small
+ * receive window) until resumed: TCP backpressure, as from a congested
+ * link. Nothing is lost; the clients' sockets fill up. */
+void gls_sim_pause_reading (GlsSim *sim, gboolean pause);
 /* Pongs to client pings are held back ms (0: none) while everything else
  * flows; applies to pongs the server emits from now on. */
 void gls_sim_set_pong_delay (GlsSim *sim, guint ms);
