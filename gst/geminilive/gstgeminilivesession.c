@@ -341,8 +341,28 @@ writer_write (GstGeminiLiveSession *session, guint8 opcode,
     return;
   frame = gst_gemini_live_ws_frame_build (
       opcode, (const guint8 *)payload, len, g_random_int (), &frame_len);
+  if (g_queue_is_empty (&session->unsent)) {
+    /* The usual case: the socket takes it all at once. */
+    GOutputStream *os = g_io_stream_get_output_stream (
+        soup_websocket_connection_get_io_stream (session->conn));
+    gssize n = g_pollable_output_stream_write_nonblocking (
+        G_POLLABLE_OUTPUT_STREAM (os), frame, frame_len, NULL,
+        &session->write_error);
+
+    if (n == (gssize)frame_len) {
+      g_free (frame);
+      return;
+    }
+    if (n < 0
+        && !g_error_matches (
+            session->write_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+      g_free (frame);
+      return;
+    }
+    g_clear_error (&session->write_error);
+    session->unsent_offset = MAX (n, 0);
+  }
   g_queue_push_tail (&session->unsent, g_bytes_new_take (frame, frame_len));
-  writer_flush (session);
 }
 
 /* Every client message goes through here: its index on the connection is

@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * One Live API connection: a SoupSession and its SoupWebsocketConnection,
- * owned by one dedicated thread running its own GMainContext. libsoup 3 is
- * not thread-safe, so every other thread only enqueues messages here.
+ * owned by a shared network thread running its own GMainContext. libsoup 3
+ * is not thread-safe: other threads never call it. They enqueue messages,
+ * or, for input while that thread sleeps in poll(), write the frame to the
+ * socket themselves (see gstgeminilivenetwork.h).
  */
 #pragma once
 
