@@ -1233,6 +1233,7 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
     const GstGeminiLiveConfig *config,
     const GstGeminiLiveConnectionSettings *settings, GError **error)
 {
+  GMutex *io_lock;
   GSource *source;
 
   g_return_val_if_fail (!session->started, FALSE);
@@ -1260,13 +1261,14 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
   session->input_held = FALSE;
   session->dropped = 0;
 
-  session->context = gst_gemini_live_network_acquire (&session->io_lock, error);
+  session->context = gst_gemini_live_network_acquire (&io_lock, error);
   if (session->context == NULL)
     return FALSE;
   session->cancellable = g_cancellable_new ();
   session->started = TRUE;
 
   g_mutex_lock (&session->lock);
+  session->io_lock = io_lock;
   session->flush_scheduled = FALSE;
   session->wake_source = g_source_new (&wake_funcs, sizeof (GSource));
   g_source_set_callback (session->wake_source, flush_outgoing, session, NULL);
@@ -1329,7 +1331,7 @@ gst_gemini_live_session_stop (GstGeminiLiveSession *session)
 /* The fast path for input: written to the socket by the calling thread
  * while the network thread sleeps in poll() (its io_lock is free), so an
  * audio chunk costs no wake-up of that thread. Only when nothing waits
- * before it; never blocks. With io_lock and session->lock held. */
+ * before it; never blocks. With session->lock and io_lock held. */
 static gboolean
 send_directly_locked (GstGeminiLiveSession *session, gchar *json)
 {
@@ -1361,19 +1363,22 @@ gst_gemini_live_session_send (
   gboolean dropped_first = FALSE;
   Outgoing *out;
 
+  g_mutex_lock (&session->lock);
+  /* io_lock is read under our lock: stop() clears it there before the
+   * network thread (and its io_lock) may go. Only ever tried, never
+   * waited for, so taking it inside our lock cannot deadlock with the
+   * network thread, which takes ours inside it. */
   if (kind == GST_GEMINI_LIVE_SEND_INPUT && session->io_lock != NULL
       && g_mutex_trylock (session->io_lock)) {
-    gboolean sent;
+    gboolean sent = send_directly_locked (session, json);
 
-    g_mutex_lock (&session->lock);
-    sent = send_directly_locked (session, json);
-    g_mutex_unlock (&session->lock);
     g_mutex_unlock (session->io_lock);
-    if (sent)
+    if (sent) {
+      g_mutex_unlock (&session->lock);
       return;
+    }
   }
 
-  g_mutex_lock (&session->lock);
   if (session->wake_source == NULL) {
     g_mutex_unlock (&session->lock);
     g_free (json);
