@@ -174,8 +174,10 @@ def render(cache, blocks):
                     flags.append("construct-only")
                 if p["controllable"]:
                     flags.append("controllable")
-                line = f"`{p['type']}` · {', '.join(flags)} · changeable up to `{p['mutable']}` state"
-                if p.get("default") is not None:
+                line = f"`{p['type']}` · {', '.join(flags)}"
+                if p["writable"]:
+                    line += f" · changeable up to `{p['mutable']}` state"
+                if p.get("default") is not None and p["writable"]:
                     line += f" · default `{p['default']}`"
                 if "min" in p:
                     line += f" · range `{p['min']}` – `{p['max']}`"

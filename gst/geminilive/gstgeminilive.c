@@ -121,6 +121,7 @@ enum
   PROP_ACTIVITY_THRESHOLD,
   PROP_ACTIVITY_HANGOVER,
   PROP_ACTIVITY_PREROLL,
+  PROP_STATS,
 };
 
 enum
@@ -1258,6 +1259,21 @@ gst_gemini_live_get_property (
     case PROP_RESUMPTION_HANDLE:
       g_value_set_string (value, self->current_handle);
       break;
+    case PROP_STATS: {
+      GstGeminiLiveSessionStats st;
+
+      gst_gemini_live_session_get_stats (self->session, &st);
+      g_value_take_boxed (value,
+          gst_structure_new ("application/x-geminilive-stats", "connections",
+              G_TYPE_UINT, st.connections, "messages-sent", G_TYPE_UINT64,
+              st.messages_sent, "messages-sent-directly", G_TYPE_UINT64,
+              st.messages_sent_directly, "messages-resent", G_TYPE_UINT64,
+              st.messages_resent, "bytes-sent", G_TYPE_UINT64, st.bytes_sent,
+              "messages-received", G_TYPE_UINT64, st.messages_received,
+              "bytes-received", G_TYPE_UINT64, st.bytes_received, "socket-full",
+              G_TYPE_UINT64, st.socket_full, NULL));
+      break;
+    }
     case PROP_TOOLS_FILE:
       g_value_set_string (value, self->tools_file);
       break;
@@ -1437,6 +1453,33 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
       g_param_spec_string ("resumption-handle", "Resumption handle",
           "Handle to resume on start; reads back the newest handle", NULL,
           READY_PARAM));
+
+  /**
+   * GstGeminiLive:stats:
+   *
+   * Counters of the connection since the element was created, as an
+   * `application/x-geminilive-stats` structure:
+   *
+   * * `connections` (uint): WebSocket connections opened (reconnections
+   *   included);
+   * * `messages-sent` (uint64): client messages written, the setups and
+   *   the input resent after a resumption included;
+   * * `messages-sent-directly` (uint64): of those, input written to the
+   *   socket by the streaming thread itself while the network thread
+   *   slept (the fast path; the others went through the network thread);
+   * * `messages-resent` (uint64): input resent after a resumption;
+   * * `bytes-sent` (uint64): WebSocket frame bytes written, pings
+   *   included;
+   * * `messages-received`, `bytes-received` (uint64): server messages and
+   *   their payload bytes;
+   * * `socket-full` (uint64): times the socket took only part of a frame
+   *   (a congested link) and frames waited for room.
+   */
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Counters of the connection: messages and bytes each way, "
+          "connections, resends",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
    * GstGeminiLive:tools-file:

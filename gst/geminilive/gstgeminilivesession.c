@@ -96,6 +96,10 @@ struct _GstGeminiLiveSession
   GSource *writable_source; /* network thread: waits for room */
   gint64 last_ping;
 
+  /* Protected by stats_lock: counters for the element's stats. */
+  GMutex stats_lock;
+  GstGeminiLiveSessionStats stats;
+
   /* Protected by lock: what other threads touch. */
   GMutex lock;
   gboolean ready;      /* setupComplete on the current connection */
@@ -180,6 +184,7 @@ gst_gemini_live_session_new (
   gst_gemini_live_config_init (&session->config);
   gst_gemini_live_connection_settings_init (&session->settings);
   g_mutex_init (&session->lock);
+  g_mutex_init (&session->stats_lock);
   g_queue_init (&session->outgoing);
   g_queue_init (&session->replay);
   g_queue_init (&session->unsent);
@@ -199,6 +204,7 @@ gst_gemini_live_session_free (GstGeminiLiveSession *session)
   g_free (session->auth_header);
   g_free (session->auth_value);
   g_mutex_clear (&session->lock);
+  g_mutex_clear (&session->stats_lock);
   g_free (session);
 }
 
@@ -341,6 +347,9 @@ writer_write (GstGeminiLiveSession *session, guint8 opcode,
     return;
   frame = gst_gemini_live_ws_frame_build (
       opcode, (const guint8 *)payload, len, g_random_int (), &frame_len);
+  g_mutex_lock (&session->stats_lock);
+  session->stats.bytes_sent += frame_len;
+  g_mutex_unlock (&session->stats_lock);
   if (g_queue_is_empty (&session->unsent)) {
     /* The usual case: the socket takes it all at once. */
     GOutputStream *os = g_io_stream_get_output_stream (
@@ -371,6 +380,9 @@ static guint64
 send_on_conn (GstGeminiLiveSession *session, const gchar *json, gsize len)
 {
   writer_write (session, GST_GEMINI_LIVE_WS_OPCODE_TEXT, json, len);
+  g_mutex_lock (&session->stats_lock);
+  session->stats.messages_sent++;
+  g_mutex_unlock (&session->stats_lock);
   return session->sent++;
 }
 
@@ -429,6 +441,9 @@ writer_service (GstGeminiLiveSession *session)
 
     GST_DEBUG ("socket full: %u frames wait for room",
         g_queue_get_length (&session->unsent));
+    g_mutex_lock (&session->stats_lock);
+    session->stats.socket_full++;
+    g_mutex_unlock (&session->stats_lock);
     session->writable_source = g_pollable_output_stream_create_source (
         G_POLLABLE_OUTPUT_STREAM (os), NULL);
     g_source_set_callback (
@@ -701,6 +716,9 @@ on_ready (GstGeminiLiveSession *session)
       Outgoing *out = l->data;
       out->index = send_on_conn (session, out->json, out->len);
     }
+    g_mutex_lock (&session->stats_lock);
+    session->stats.messages_resent += g_queue_get_length (&session->replay);
+    g_mutex_unlock (&session->stats_lock);
     if (session->replay_overflow)
       session->callbacks.warning (session,
           "Some input could not be resent after reconnecting",
@@ -768,6 +786,10 @@ on_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
   guint i;
 
   session->last_rx = g_get_monotonic_time ();
+  g_mutex_lock (&session->stats_lock);
+  session->stats.messages_received++;
+  session->stats.bytes_received += size;
+  g_mutex_unlock (&session->stats_lock);
   GST_LOG ("%s frame of %" G_GSIZE_FORMAT " bytes",
       type == SOUP_WEBSOCKET_DATA_TEXT ? "text" : "binary", size);
   if (session->callbacks.raw_message != NULL)
@@ -1032,6 +1054,9 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   }
 
   GST_INFO ("connected to %s", session->safe_uri);
+  g_mutex_lock (&session->stats_lock);
+  session->stats.connections++;
+  g_mutex_unlock (&session->stats_lock);
   g_object_set (conn, "max-incoming-payload-size",
       session->settings.max_message_size, NULL);
   g_signal_connect (conn, "message", G_CALLBACK (on_message), session);
@@ -1346,6 +1371,9 @@ send_directly_locked (GstGeminiLiveSession *session, gchar *json)
   out->len = strlen (json);
   out->kind = GST_GEMINI_LIVE_SEND_INPUT;
   out->index = send_on_conn (session, out->json, out->len);
+  g_mutex_lock (&session->stats_lock);
+  session->stats.messages_sent_directly++;
+  g_mutex_unlock (&session->stats_lock);
   if (session->config.session_resumption)
     replay_push (session, out);
   else
@@ -1438,4 +1466,13 @@ gst_gemini_live_session_hold_input (
   g_mutex_unlock (&session->lock);
   GST_DEBUG ("realtime input %s",
       hold ? "held: a blocking tool call waits" : "released");
+}
+
+void
+gst_gemini_live_session_get_stats (
+    GstGeminiLiveSession *session, GstGeminiLiveSessionStats *stats)
+{
+  g_mutex_lock (&session->stats_lock);
+  *stats = session->stats;
+  g_mutex_unlock (&session->stats_lock);
 }

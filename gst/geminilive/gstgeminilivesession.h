@@ -99,4 +99,20 @@ void gst_gemini_live_session_hold_input (
 /* Redacts a URI for logs and errors: drops the query and user info. */
 gchar *gst_gemini_live_session_safe_uri (const gchar *uri);
 
+/* Counters since the session was created (they survive stop and start). */
+typedef struct
+{
+  guint connections;              /* WebSocket connections opened */
+  guint64 messages_sent;          /* client messages, setup and resends incl. */
+  guint64 messages_sent_directly; /* written by the sending thread itself */
+  guint64 messages_resent;        /* replayed after a resumption */
+  guint64 bytes_sent;             /* WebSocket frames, pings incl. */
+  guint64 messages_received;      /* server messages */
+  guint64 bytes_received;         /* their payloads */
+  guint64 socket_full;            /* times frames waited for room */
+} GstGeminiLiveSessionStats;
+
+void gst_gemini_live_session_get_stats (
+    GstGeminiLiveSession *session, GstGeminiLiveSessionStats *stats);
+
 G_END_DECLS

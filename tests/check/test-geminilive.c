@@ -2538,6 +2538,56 @@ GST_START_TEST (test_go_away_mid_user_speech_loses_nothing)
 
 GST_END_TEST;
 
+/* A counter of the element's stats property. */
+static guint64
+stat_u64 (Fixture *f, const gchar *name)
+{
+  GstStructure *stats;
+  guint64 v = 0;
+  guint u;
+
+  g_object_get (f->element, "stats", &stats, NULL);
+  fail_unless (stats != NULL);
+  if (!gst_structure_get_uint64 (stats, name, &v)) {
+    fail_unless (gst_structure_get_uint (stats, name, &u), "no %s", name);
+    v = u;
+  }
+  gst_structure_free (stats);
+  return v;
+}
+
+/* While the network thread sleeps, input goes out from the streaming
+ * thread itself, and the counters add up with what the server got. */
+GST_START_TEST (test_input_written_by_the_streaming_thread)
+{
+  Fixture f;
+  GByteArray *said = g_byte_array_new ();
+  guint chunks;
+
+  fixture_setup (&f, NULL);
+  start_with_handle (&f);
+  /* 2 s of silence below the VAD in 40 ms chunks: no answer, so the
+   * network thread has nothing to do but sleep. */
+  say (&f, said, make_tone (2000, 0));
+  fail_unless (gls_sim_wait_received_audio (f.sim, said->len, WAIT_MS));
+  chunks = said->len / 1280;
+  fail_unless_equals_int (chunks, 50);
+  /* The setup plus the 50 chunks, each once. */
+  fail_unless_equals_uint64 (stat_u64 (&f, "messages-sent"), 1 + chunks);
+  fail_unless (stat_u64 (&f, "messages-sent-directly") >= 1,
+      "no chunk was written by the streaming thread");
+  fail_unless (stat_u64 (&f, "messages-sent-directly") <= chunks);
+  fail_unless_equals_uint64 (stat_u64 (&f, "messages-resent"), 0);
+  fail_unless_equals_int (stat_u64 (&f, "connections"), 1);
+  fail_unless (stat_u64 (&f, "bytes-sent") > said->len);
+  /* setupComplete and at least one resumption update */
+  fail_unless (stat_u64 (&f, "messages-received") >= 2);
+  g_byte_array_unref (said);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 /* A congested link: the server stops reading, the client's socket fills
  * up mid-frame, and the frames it could not take wait, whole and in
  * order, until it drains (the session writes its frames itself). */
@@ -2593,6 +2643,7 @@ GST_START_TEST (test_full_socket_loses_nothing)
   gls_sim_pause_reading (f.sim, FALSE);
   check_heard_exactly (&f, said);
   fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
+  fail_unless (stat_u64 (&f, "socket-full") >= 1);
   gst_debug_remove_log_function (watch_socket_full);
   gst_debug_set_threshold_for_name ("geminilivesession", GST_LEVEL_NONE);
   g_byte_array_unref (said);
@@ -2643,6 +2694,9 @@ GST_START_TEST (test_transparent_resumption_resends_exactly)
   received = gls_sim_dup_received_audio (f.sim);
   fail_unless_equals_int (g_bytes_get_size (received), said->len + 5 * 1280);
   g_bytes_unref (received);
+  /* The element counts them too. */
+  fail_unless_equals_uint64 (stat_u64 (&f, "messages-resent"), 5);
+  fail_unless_equals_int (stat_u64 (&f, "connections"), 2);
   g_byte_array_unref (said);
   fixture_teardown (&f);
 }
@@ -3151,6 +3205,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_go_away_mid_user_speech_loses_nothing);
   tcase_add_test (tc, test_transparent_resumption_resends_exactly);
   tcase_add_test (tc, test_full_socket_loses_nothing);
+  tcase_add_test (tc, test_input_written_by_the_streaming_thread);
   tcase_add_test (tc, test_go_away_mid_answer_keeps_the_answer);
   tcase_add_test (tc, test_go_away_during_a_tool_call);
   tcase_add_test (tc, test_internal_error_mid_answer_abandons_it);
