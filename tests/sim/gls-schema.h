@@ -56,10 +56,20 @@ typedef struct
 JsonNode *gls_schema_validate (const gchar *data, gsize len, GlsApi api,
     const gchar *api_version, GlsMsgKind *kind, GlsViolation *violation);
 
+/* TRUE if data is a realtimeInput audio message of the plain shape that
+ * gls_schema_validate accepts (see gls-schema.c); then mime holds its MIME
+ * type and b64 points at its base64 data (b64_len bytes, in data). FALSE
+ * says nothing: validate it. */
+gboolean gls_schema_fast_audio (const gchar *data, gsize len, gchar mime[32],
+    const gchar **b64, gsize *b64_len);
+
 /* Strict base64 (standard or URL-safe alphabet, canonical padding). */
 gboolean gls_base64_check (const gchar *text);
+gboolean gls_base64_check_len (const gchar *text, gsize len);
 /* Decodes text accepted by gls_base64_check. */
 GBytes *gls_base64_decode (const gchar *text);
+/* The same into out (room for len / 4 * 3 + 3 bytes); returns the size. */
+gsize gls_base64_decode_into (const gchar *text, gsize len, guint8 *out);
 
 /* Serialises like the real server: 2-space indent, "key": value, trailing
  * newline. */
