@@ -21,10 +21,11 @@ main (int argc, char **argv)
 {
   GlsSimOptions opts;
   gint port = 0, answer_ms, silence_ms, go_away_after = 0, go_away_left,
-       setup_delay, resumption_update = 0, pong_delay = 0, update_lag = 0;
+       setup_delay, resumption_update = 0, pong_delay = 0, update_lag = 0,
+       batch_us = 1000;
   gdouble speed;
   gchar *api_key = NULL;
-  gboolean verbose = FALSE, strict_tools = FALSE, stats = FALSE;
+  gboolean verbose = FALSE, strict_tools = FALSE, stats = FALSE, proxy = FALSE;
   GError *error = NULL;
   GOptionContext *ctx;
   GlsSim *sim;
@@ -67,7 +68,15 @@ main (int argc, char **argv)
           "messages (handles crossing input on the wire)",
           "N" },
       { "pong-delay-ms", 0, 0, G_OPTION_ARG_INT, &pong_delay,
-          "Hold pongs to client pings back this long", "MS" },
+          "Hold pongs to client pings back this long (implies --proxy)", "MS" },
+      { "proxy", 0, 0, G_OPTION_ARG_NONE, &proxy,
+          "Put the loopback byte proxy in front of the server even without "
+          "--pong-delay-ms (default: clients connect to it directly)",
+          NULL },
+      { "batch-us", 0, 0, G_OPTION_ARG_INT, &batch_us,
+          "Wait this long (microseconds) between two polls of the sockets, "
+          "so that one poll serves many connections (0: poll at once)",
+          "US" },
       { "strict-tool-gating", 0, 0, G_OPTION_ARG_NONE, &strict_tools,
           "Close 1008 on realtime input during a blocking tool call", NULL },
       { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log frames", NULL },
@@ -85,7 +94,7 @@ main (int argc, char **argv)
   if (port < 0 || port > 65535 || answer_ms < 0 || silence_ms < 0
       || go_away_after < 0 || go_away_left < 0 || setup_delay < 0
       || resumption_update < 0 || update_lag < 0 || pong_delay < 0
-      || speed <= 0) {
+      || batch_us < 0 || batch_us > 100000 || speed <= 0) {
     g_printerr ("invalid option value\n");
     return 2;
   }
@@ -101,6 +110,11 @@ main (int argc, char **argv)
   opts.strict_tool_gating = strict_tools;
   opts.resumption_update_ms = resumption_update;
   opts.update_lag_messages = update_lag;
+  /* nothing here reads the copies of messages and audio: keep counts only */
+  opts.record = FALSE;
+  /* the proxy is needed only for byte-level faults */
+  opts.direct = !proxy && pong_delay == 0;
+  opts.batch_us = batch_us;
 
   sim = gls_sim_new (&opts, &error);
   if (!sim) {

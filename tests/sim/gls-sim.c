@@ -17,6 +17,9 @@
 #include <string.h>
 
 #define MAX_INCOMING (16 * 1024 * 1024)
+/* hundreds of clients may connect at once (tests/bench); GIO's default of
+ * 10 pending connections would drop their SYNs while the thread is busy */
+#define LISTEN_BACKLOG 1024
 
 typedef struct _Session Session;
 typedef struct _Conn Conn;
@@ -29,7 +32,9 @@ struct _Session
   guint answers;      /* answers started in the conversation */
   guint call_seq;     /* function-call-<n> ids */
   Conn *conn;         /* its open connection, if any */
-  GByteArray *audio;  /* PCM the model has heard, in arrival order */
+  GByteArray *audio;  /* PCM the model has heard, in arrival order (only
+                       * with GlsSimOptions.record) */
+  gsize audio_len;    /* its length (kept without record too) */
   guint inputs;       /* realtimeInput/clientContent messages heard */
   guint user_turns;   /* user turns ended */
   guint resumes;      /* accepted resumes of this session */
@@ -149,6 +154,7 @@ trigger_free (gpointer p)
 }
 
 typedef struct _Link Link;
+typedef struct _AudioChunk AudioChunk;
 
 typedef struct
 {
@@ -231,10 +237,14 @@ struct _GlsSim
 
   GMutex lock;
   GCond cond;
-  GPtrArray *client_messages;
+  GByteArray *pcm;            /* handle_audio's, server thread only */
+  GPtrArray *audio_chunks;    /* AudioChunk by index, server thread only */
+  GPtrArray *client_messages; /* with opts.record only, as the two below */
   GHashTable *kinds_seen;
-  gchar *last_headers, *last_uri;
   GByteArray *received_audio, *sent_audio;
+  guint client_message_count; /* these are kept without record too */
+  gsize received_audio_bytes;
+  gchar *last_headers, *last_uri;
   guint connections, open_connections, closed_connections;
   gushort last_close_code;
   gchar *last_close_reason;
@@ -246,6 +256,7 @@ struct _GlsSim
   Session *current;    /* of the latest accepted setup */
   guint fresh_sessions, resumes;
   guint pong_delay_ms;
+  gint64 last_poll;    /* server thread: when the last poll returned */
   GPtrArray *triggers; /* Trigger, in arming order */
 };
 
@@ -265,6 +276,7 @@ gls_sim_options_init (GlsSimOptions *options)
   options->answer_speed = 4.0;
   options->silence_ms = 400;
   options->go_away_time_left_ms = 5000;
+  options->record = TRUE;
 }
 
 /* ---- small helpers */
@@ -304,22 +316,37 @@ obj_member (JsonObject *o, const gchar *name)
       : NULL;
 }
 
+static gboolean
+can_send (Conn *c)
+{
+  /* nothing can be sent once the peer has begun the close handshake or
+   * the socket has failed, before libsoup reports the close */
+  return !c->closing
+      && soup_websocket_connection_get_state (c->ws)
+      == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+/* text: a message as gls_json_pretty writes it */
+static void
+send_text (Conn *c, const gchar *text)
+{
+  if (!can_send (c))
+    return;
+  if (c->sim->opts.verbose)
+    g_message ("sim < %s", text);
+  /* the Gemini API sends JSON in binary frames */
+  soup_websocket_connection_send_binary (c->ws, text, strlen (text));
+}
+
 static void
 send_node (Conn *c, JsonNode *node)
 {
   gchar *text;
 
-  /* nothing can be sent once the peer has begun the close handshake or
-   * the socket has failed, before libsoup reports the close */
-  if (c->closing
-      || soup_websocket_connection_get_state (c->ws)
-          != SOUP_WEBSOCKET_STATE_OPEN)
+  if (!can_send (c))
     return;
   text = gls_json_pretty (node);
-  if (c->sim->opts.verbose)
-    g_message ("sim < %s", text);
-  /* the Gemini API sends JSON in binary frames */
-  soup_websocket_connection_send_binary (c->ws, text, strlen (text));
+  send_text (c, text);
   g_free (text);
 }
 
@@ -375,11 +402,11 @@ checkpoint_new (Conn *c)
   g_mutex_lock (&sim->lock);
   cp->session = s;
   cp->seq = ++s->cp_seq;
-  cp->audio_len = s->audio->len;
+  cp->audio_len = s->audio_len;
   cp->inputs = s->inputs;
   cp->user_turns = s->user_turns;
   cp->answers = s->answers;
-  s->update_audio = s->audio->len;
+  s->update_audio = s->audio_len;
   g_mutex_unlock (&sim->lock);
   gls_vad_copy (&cp->vad, &c->vad);
   cp->activity_open = c->activity_open;
@@ -477,6 +504,74 @@ fire_event (Conn *c, SimEvent ev)
 
 /* ---- answers */
 
+/* The n-th audio chunk of every answer is the same (the synthesis depends
+ * on the offset only, the answer length is an option), and so is its
+ * frame on each API: made once, sent many times. */
+struct _AudioChunk
+{
+  guint8 *pcm;
+  gsize pcm_len;
+  gchar *frame[2]; /* per GlsApi, as send_top would write it */
+};
+
+static void
+audio_chunk_free (gpointer p)
+{
+  AudioChunk *ac = p;
+
+  g_free (ac->pcm);
+  g_free (ac->frame[0]);
+  g_free (ac->frame[1]);
+  g_free (ac);
+}
+
+static AudioChunk *
+audio_chunk (Conn *c, guint n)
+{
+  GlsSim *sim = c->sim;
+  AudioChunk *ac;
+
+  if (n < sim->audio_chunks->len && sim->audio_chunks->pdata[n])
+    return sim->audio_chunks->pdata[n];
+  if (n >= sim->audio_chunks->len)
+    g_ptr_array_set_size (sim->audio_chunks, n + 1);
+  ac = g_new0 (AudioChunk, 1);
+  {
+    gsize off = (gsize)n * GLS_CHUNK_BYTES;
+    gchar *b64;
+
+    ac->pcm_len = MIN (GLS_CHUNK_BYTES, c->ans_bytes - off);
+    ac->pcm = g_malloc (ac->pcm_len);
+    gls_model_synth (ac->pcm, ac->pcm_len, off);
+    b64 = g_base64_encode (ac->pcm, ac->pcm_len);
+    for (guint api = 0; api < 2; api++) {
+      JsonObject *root = json_object_new (), *sc = json_object_new (),
+                 *mt = json_object_new (), *part = json_object_new (),
+                 *blob = json_object_new ();
+      JsonArray *parts = json_array_new ();
+      JsonNode *node;
+
+      json_object_set_string_member (blob, "mimeType",
+          api == GLS_API_VERTEX ? "audio/pcm" : "audio/pcm;rate=24000");
+      json_object_set_string_member (blob, "data", b64);
+      json_object_set_object_member (part, "inlineData", blob);
+      json_array_add_object_element (parts, part);
+      if (api == GLS_API_VERTEX)
+        json_object_set_string_member (mt, "role", "model");
+      json_object_set_array_member (mt, "parts", parts);
+      json_object_set_object_member (sc, "modelTurn", mt);
+      json_object_set_object_member (root, "serverContent", sc);
+      node = json_node_init_object (json_node_alloc (), root);
+      ac->frame[api] = gls_json_pretty (node);
+      json_node_unref (node);
+      json_object_unref (root);
+    }
+    g_free (b64);
+  }
+  sim->audio_chunks->pdata[n] = ac;
+  return ac;
+}
+
 static void
 stop_answer_timers (Conn *c)
 {
@@ -563,41 +658,30 @@ chunk_timer_cb (gpointer data)
 {
   Conn *c = data;
   GlsSim *sim = c->sim;
-  JsonObject *sc, *mt, *part;
-  JsonArray *parts;
 
   if (c->chunk < c->n_chunks) {
-    sc = json_object_new ();
-    mt = json_object_new ();
-    parts = json_array_new ();
-    part = json_object_new ();
-    if (c->text_modality)
-      json_object_set_string_member (part, "text", c->ans_deltas[c->chunk]);
-    else {
-      gsize off = (gsize)c->chunk * GLS_CHUNK_BYTES;
-      gsize len = MIN (GLS_CHUNK_BYTES, c->ans_bytes - off);
-      guint8 *pcm = g_malloc (len);
-      gchar *b64;
-      JsonObject *blob = json_object_new ();
+    if (c->text_modality) {
+      JsonObject *sc = json_object_new (), *mt = json_object_new (),
+                 *part = json_object_new ();
+      JsonArray *parts = json_array_new ();
 
-      gls_model_synth (pcm, len, off);
-      b64 = g_base64_encode (pcm, len);
-      json_object_set_string_member (blob, "mimeType",
-          c->api == GLS_API_VERTEX ? "audio/pcm" : "audio/pcm;rate=24000");
-      json_object_set_string_member (blob, "data", b64);
-      json_object_set_object_member (part, "inlineData", blob);
-      g_mutex_lock (&sim->lock);
-      g_byte_array_append (sim->sent_audio, pcm, len);
-      g_mutex_unlock (&sim->lock);
-      g_free (b64);
-      g_free (pcm);
+      json_object_set_string_member (part, "text", c->ans_deltas[c->chunk]);
+      json_array_add_object_element (parts, part);
+      if (c->api == GLS_API_VERTEX)
+        json_object_set_string_member (mt, "role", "model");
+      json_object_set_array_member (mt, "parts", parts);
+      json_object_set_object_member (sc, "modelTurn", mt);
+      send_top (c, "serverContent", sc);
+    } else {
+      AudioChunk *ac = audio_chunk (c, c->chunk);
+
+      if (sim->opts.record) {
+        g_mutex_lock (&sim->lock);
+        g_byte_array_append (sim->sent_audio, ac->pcm, ac->pcm_len);
+        g_mutex_unlock (&sim->lock);
+      }
+      send_text (c, ac->frame[c->api]);
     }
-    json_array_add_object_element (parts, part);
-    if (c->api == GLS_API_VERTEX)
-      json_object_set_string_member (mt, "role", "model");
-    json_object_set_array_member (mt, "parts", parts);
-    json_object_set_object_member (sc, "modelTurn", mt);
-    send_top (c, "serverContent", sc);
     if (c->chunk == 0)
       c->first_chunk_us = g_get_monotonic_time ();
     /* transcript deltas go with every other audio chunk */
@@ -856,44 +940,58 @@ gate_tool_input (Conn *c)
   return TRUE;
 }
 
+/* realtimeInput.audio, validated; b64 is its data */
+static void
+handle_audio (Conn *c, const gchar *mime, const gchar *b64, gsize b64_len)
+{
+  GlsSim *sim = c->sim;
+  gsize len;
+  const guint8 *d;
+
+  /* decoded into a buffer of the server thread's, reused */
+  g_byte_array_set_size (sim->pcm, b64_len / 4 * 3 + 3);
+  len = gls_base64_decode_into (b64, b64_len, sim->pcm->data);
+  d = sim->pcm->data;
+  g_mutex_lock (&sim->lock);
+  if (sim->opts.record)
+    g_byte_array_append (sim->received_audio, d, len);
+  sim->received_audio_bytes += len;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+  if (c->manual_vad && !c->activity_open) {
+    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
+  } else if (gate_tool_input (c)) {
+    guint rate = mime_rate (mime);
+
+    /* the model has heard it */
+    g_mutex_lock (&sim->lock);
+    if (sim->opts.record)
+      g_byte_array_append (c->session->audio, d, len);
+    c->session->audio_len += len;
+    notify (sim);
+    g_mutex_unlock (&sim->lock);
+
+    if (rate != c->vad.rate) {
+      gls_vad_clear (&c->vad);
+      gls_vad_init (&c->vad, rate, c->silence_ms);
+    }
+    if (c->manual_vad)
+      c->activity_samples += len / 2;
+    else
+      gls_vad_feed (&c->vad, d, len, vad_event, c);
+  }
+}
+
 static void
 handle_realtime_input (Conn *c, JsonObject *ri)
 {
-  GlsSim *sim = c->sim;
-
   if (json_object_has_member (ri, "audio")) {
     JsonObject *blob = json_object_get_object_member (ri, "audio");
-    const gchar *mime = json_object_get_string_member (blob, "mimeType");
-    GBytes *pcm = gls_base64_decode (
-        json_object_get_string_member_with_default (blob, "data", ""));
-    gsize len;
-    const guint8 *d = g_bytes_get_data (pcm, &len);
+    const gchar *data
+        = json_object_get_string_member_with_default (blob, "data", "");
 
-    g_mutex_lock (&sim->lock);
-    g_byte_array_append (sim->received_audio, d, len);
-    notify (sim);
-    g_mutex_unlock (&sim->lock);
-    if (c->manual_vad && !c->activity_open) {
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    } else if (gate_tool_input (c)) {
-      guint rate = mime_rate (mime);
-
-      /* the model has heard it */
-      g_mutex_lock (&sim->lock);
-      g_byte_array_append (c->session->audio, d, len);
-      notify (sim);
-      g_mutex_unlock (&sim->lock);
-
-      if (rate != c->vad.rate) {
-        gls_vad_clear (&c->vad);
-        gls_vad_init (&c->vad, rate, c->silence_ms);
-      }
-      if (c->manual_vad)
-        c->activity_samples += len / 2;
-      else
-        gls_vad_feed (&c->vad, d, len, vad_event, c);
-    }
-    g_bytes_unref (pcm);
+    handle_audio (c, json_object_get_string_member (blob, "mimeType"), data,
+        strlen (data));
   } else if (json_object_has_member (ri, "video"))
     gate_tool_input (c);
   else if (json_object_has_member (ri, "text")) {
@@ -1190,7 +1288,9 @@ rewind_session (GlsSim *sim, Checkpoint *cp)
 {
   Session *s = cp->session;
 
-  g_byte_array_set_size (s->audio, cp->audio_len);
+  if (sim->opts.record)
+    g_byte_array_set_size (s->audio, cp->audio_len);
+  s->audio_len = cp->audio_len;
   s->inputs = cp->inputs;
   s->user_turns = cp->user_turns;
   s->answers = cp->answers;
@@ -1448,8 +1548,11 @@ handle_message (Conn *c, GBytes *message)
   JsonObject *body;
 
   g_mutex_lock (&sim->lock);
-  g_ptr_array_add (sim->client_messages, g_strndup (bytes, len));
-  record_kinds (sim, bytes, len);
+  sim->client_message_count++;
+  if (sim->opts.record) {
+    g_ptr_array_add (sim->client_messages, g_strndup (bytes, len));
+    record_kinds (sim, bytes, len);
+  }
   notify (sim);
   g_mutex_unlock (&sim->lock);
   if (sim->opts.verbose)
@@ -1461,6 +1564,23 @@ handle_message (Conn *c, GBytes *message)
   if (!c->setup_received && !c->auth_ok) {
     close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_API_KEY);
     return;
+  }
+  if (c->setup_complete_sent) {
+    gchar mime[32];
+    const gchar *b64;
+    gsize b64_len;
+
+    /* the common case: audio of the plain shape, as valid as
+     * gls_schema_validate would find it, without building a tree; what
+     * follows is the else branch below for realtimeInput.audio */
+    if (gls_schema_fast_audio (bytes, len, mime, &b64, &b64_len)) {
+      g_mutex_lock (&sim->lock);
+      c->session->inputs++;
+      notify (sim);
+      g_mutex_unlock (&sim->lock);
+      handle_audio (c, mime, b64, b64_len);
+      return;
+    }
   }
   norm = gls_schema_validate (bytes, len, c->api, c->version, &kind, &v);
   if (!norm) {
@@ -1528,8 +1648,8 @@ periodic_update_due (Conn *c)
 
   if (!ms || !c->session)
     return FALSE;
-  heard = c->session->audio->len
-      - MIN (c->session->update_audio, c->session->audio->len);
+  heard = c->session->audio_len
+      - MIN (c->session->update_audio, c->session->audio_len);
   return heard >= (gsize)ms * c->vad.rate / 1000 * 2;
 }
 
@@ -2141,6 +2261,13 @@ http_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
   Upgrade *u;
   gboolean refuse;
 
+  if (sim->opts.direct) {
+    /* as the proxy does on its sockets: frames go out at once */
+    GSocket *s = soup_server_message_get_socket (msg);
+
+    if (s)
+      g_socket_set_option (s, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  }
   soup_message_headers_iter_init (&it, h);
   while (soup_message_headers_iter_next (&it, &name, &value))
     g_string_append_printf (lines, "%s: %s\n", name, value);
@@ -2222,12 +2349,39 @@ ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
 
 /* ---- thread */
 
-/* The SoupServer's own loopback port, behind the proxy. The socket is
- * ours rather than soup_server_listen_local()'s: that one asks libsoup for
- * the listener's address, which libsoup < 3.4.3 never frees (upstream
- * commit c07ff61f), one GInetSocketAddress per simulator. */
+static GPrivate thread_sim; /* the GlsSim of a server thread */
+
+/* GlsSimOptions.batch_us: the server thread's poll. Each poll looks at
+ * every socket, so with hundreds of busy connections polling for each
+ * message in turn costs more than the messages. Waiting a little first
+ * lets one poll find many of them ready. No wait when something is due
+ * now (timeout 0), never past the next timer. */
+static gint
+batch_poll (GPollFD *fds, guint n, gint timeout)
+{
+  GlsSim *sim = g_private_get (&thread_sim);
+  gint64 wait = sim->last_poll + sim->opts.batch_us - g_get_monotonic_time ();
+  gint r;
+
+  if (wait > 0 && timeout != 0) {
+    if (timeout > 0)
+      wait = MIN (wait, (gint64)timeout * 1000);
+    g_usleep (wait);
+    if (timeout > 0)
+      timeout = MAX (0, timeout - (gint)((wait + 999) / 1000));
+  }
+  r = g_poll (fds, n, timeout);
+  sim->last_poll = g_get_monotonic_time ();
+  return r;
+}
+
+/* The SoupServer's own loopback port, behind the proxy (or, direct, the
+ * public port itself). The socket is ours rather than
+ * soup_server_listen_local()'s: that one asks libsoup for the listener's
+ * address, which libsoup < 3.4.3 never frees (upstream commit c07ff61f),
+ * one GInetSocketAddress per simulator. */
 static gboolean
-listen_inner (GlsSim *sim, GError **error)
+listen_inner (GlsSim *sim, guint port, GError **error)
 {
   GSocket *sock = g_socket_new (
       G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
@@ -2236,7 +2390,8 @@ listen_inner (GlsSim *sim, GError **error)
 
   if (!sock)
     return FALSE;
-  addr = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  addr = g_inet_socket_address_new_from_string ("127.0.0.1", port);
+  g_socket_set_listen_backlog (sock, LISTEN_BACKLOG);
   ok = g_socket_bind (sock, addr, TRUE, error) && g_socket_listen (sock, error)
       && soup_server_listen_socket (sim->server, sock, 0, error);
   g_object_unref (addr);
@@ -2260,15 +2415,24 @@ server_thread (gpointer data)
   GError *error = NULL;
 
   g_main_context_push_thread_default (sim->ctx);
+  if (sim->opts.batch_us) {
+    g_private_set (&thread_sim, sim);
+    g_main_context_set_poll_func (sim->ctx, batch_poll);
+  }
   sim->server = soup_server_new ("server-header", "gemini-live-sim", NULL);
   soup_server_add_handler (sim->server, NULL, http_cb, sim, NULL);
   soup_server_add_websocket_handler (
       sim->server, NULL, NULL, NULL, ws_cb, sim, NULL);
-  if (listen_inner (sim, &error)) {
+  if (sim->opts.direct) {
+    /* clients connect to the SoupServer itself */
+    if (listen_inner (sim, sim->opts.port, &error))
+      sim->port = sim->inner_port;
+  } else if (listen_inner (sim, 0, &error)) {
     GSocketAddress *addr, *effective = NULL;
 
     /* clients connect to the proxy */
     sim->listener = g_socket_listener_new ();
+    g_socket_listener_set_backlog (sim->listener, LISTEN_BACKLOG);
     sim->accept_cancel = g_cancellable_new ();
     addr = g_inet_socket_address_new_from_string ("127.0.0.1", sim->opts.port);
     if (g_socket_listener_add_address (sim->listener, addr,
@@ -2335,6 +2499,8 @@ gls_sim_new (const GlsSimOptions *options, GError **error)
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sim->received_audio = g_byte_array_new ();
   sim->sent_audio = g_byte_array_new ();
+  sim->pcm = g_byte_array_new ();
+  sim->audio_chunks = g_ptr_array_new_with_free_func (audio_chunk_free);
   sim->handles = g_hash_table_new_full (
       g_str_hash, g_str_equal, g_free, checkpoint_free);
   sim->sessions = g_ptr_array_new_with_free_func (session_free);
@@ -2381,6 +2547,8 @@ gls_sim_free (GlsSim *sim)
   g_hash_table_unref (sim->kinds_seen);
   g_byte_array_unref (sim->received_audio);
   g_byte_array_unref (sim->sent_audio);
+  g_byte_array_unref (sim->pcm);
+  g_ptr_array_unref (sim->audio_chunks);
   g_free (sim->last_headers);
   g_free (sim->last_uri);
   g_free (sim->last_close_reason);
@@ -2475,7 +2643,7 @@ gls_sim_get_received_audio_size (GlsSim *sim)
   gsize size;
 
   g_mutex_lock (&sim->lock);
-  size = sim->received_audio->len;
+  size = sim->received_audio_bytes;
   g_mutex_unlock (&sim->lock);
   return size;
 }
@@ -2558,13 +2726,13 @@ wait_for (GlsSim *sim, Pred pred, gconstpointer arg, gsize n, guint timeout_ms)
 static gboolean
 p_messages (GlsSim *sim, gconstpointer arg, gsize n)
 {
-  return sim->client_messages->len >= n;
+  return sim->client_message_count >= n;
 }
 
 static gboolean
 p_audio (GlsSim *sim, gconstpointer arg, gsize n)
 {
-  return sim->received_audio->len >= n;
+  return sim->received_audio_bytes >= n;
 }
 
 static gboolean
@@ -2873,7 +3041,7 @@ gls_sim_get_conversation (GlsSim *sim, GlsSimConversation *conv)
   s = sim->current;
   if (s) {
     conv->index = s->index;
-    conv->audio_bytes = s->audio->len;
+    conv->audio_bytes = s->audio_len;
     conv->inputs = s->inputs;
     conv->user_turns = s->user_turns;
     conv->answers = s->answers;
@@ -2910,7 +3078,7 @@ p_resumes (GlsSim *sim, gconstpointer arg, gsize n)
 static gboolean
 p_conversation_audio (GlsSim *sim, gconstpointer arg, gsize n)
 {
-  return sim->current && sim->current->audio->len >= n;
+  return sim->current && sim->current->audio_len >= n;
 }
 
 gboolean
@@ -2927,6 +3095,18 @@ gls_sim_wait_conversation_audio (GlsSim *sim, gsize bytes, guint timeout_ms)
 
 /* ---- faults */
 
+/* The byte-level faults act in the proxy. */
+static gboolean
+need_proxy (GlsSim *sim, const gchar *what)
+{
+  if (!sim->opts.direct)
+    return TRUE;
+  g_critical ("gemini-live-sim: %s needs the proxy (GlsSimOptions.direct is "
+              "set)",
+      what);
+  return FALSE;
+}
+
 static void
 do_stall (GlsSim *sim, gpointer data)
 {
@@ -2939,6 +3119,8 @@ do_stall (GlsSim *sim, gpointer data)
 void
 gls_sim_stall (GlsSim *sim)
 {
+  if (!need_proxy (sim, "gls_sim_stall"))
+    return;
   run_in_server (sim, do_stall, NULL);
 }
 
@@ -2964,12 +3146,16 @@ do_pause_reading (GlsSim *sim, gpointer data)
 void
 gls_sim_pause_reading (GlsSim *sim, gboolean pause)
 {
+  if (!need_proxy (sim, "gls_sim_pause_reading"))
+    return;
   run_in_server (sim, do_pause_reading, GINT_TO_POINTER (pause));
 }
 
 void
 gls_sim_set_pong_delay (GlsSim *sim, guint ms)
 {
+  if (ms > 0 && !need_proxy (sim, "gls_sim_set_pong_delay"))
+    return;
   g_mutex_lock (&sim->lock);
   sim->pong_delay_ms = ms;
   g_mutex_unlock (&sim->lock);

@@ -40,6 +40,28 @@ typedef struct
                                 * after this many more client messages have
                                 * been handled, as if they had crossed on
                                 * the wire (0, default: at once) */
+  gboolean record;             /* keep copies of what crosses the wire
+                                * (TRUE, default): client messages and the
+                                * kinds seen in them, received, sent and
+                                * conversation audio. FALSE keeps only the
+                                * counts (sizes, message and connection
+                                * counts stay exact): the gls_sim_dup_*
+                                * copies of messages and audio are then
+                                * empty and gls_sim_wait_message_kind never
+                                * succeeds. For long runs (the CLI). */
+  gboolean direct;             /* clients connect straight to the HTTP
+                                * server, without the loopback proxy in
+                                * front of it (default FALSE). Cheaper, but
+                                * the byte-level faults (gls_sim_stall,
+                                * gls_sim_pause_reading,
+                                * gls_sim_set_pong_delay) need the proxy and
+                                * are refused with a critical warning. */
+  guint batch_us;              /* the server thread waits this long (µs)
+                                * after a poll before the next one, unless
+                                * a timer is due, so that one poll finds
+                                * many connections ready: cheaper with
+                                * hundreds of busy connections, for up to
+                                * this much delay (0, default: no wait) */
 } GlsSimOptions;
 
 void gls_sim_options_init (GlsSimOptions *options);
@@ -48,6 +70,8 @@ void gls_sim_options_init (GlsSimOptions *options);
 GlsSim *gls_sim_new (const GlsSimOptions *options, GError **error);
 void gls_sim_free (GlsSim *sim);
 
+/* The port clients connect to: the proxy's, or with GlsSimOptions.direct
+ * the HTTP server's own. */
 guint gls_sim_get_port (GlsSim *sim);
 /* ws://127.0.0.1:PORT/ws/google.ai.generativelanguage.<version>.
  *   GenerativeService.BidiGenerateContent */
@@ -187,7 +211,8 @@ gboolean gls_sim_send_resumption_update (GlsSim *sim);
 /* ---- network faults
  *
  * Clients reach the simulator through a loopback TCP proxy inside it (the
- * port of gls_sim_get_port); these act on the bytes there. */
+ * port of gls_sim_get_port); these act on the bytes there. Not available
+ * with GlsSimOptions.direct (a critical warning; nothing happens). */
 
 /* Every open connection goes silent and dead without closing: nothing the
  * client sends reaches the server any more (it is read and lost), nothing

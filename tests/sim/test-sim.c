@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "gls-schema.h"
 #include "gls-sim.h"
 
 #define TIMEOUT 5000
@@ -1753,6 +1754,219 @@ GST_START_TEST (test_pong_delay)
 }
 GST_END_TEST;
 
+/* ---- the audio fast path and the counts-only, direct mode */
+
+/* gls_schema_fast_audio accepts a message only if gls_schema_validate
+ * accepts it as the same realtimeInput.audio. */
+static void
+check_fast_audio (const gchar *json, gboolean expect_fast)
+{
+  gchar mime[32];
+  const gchar *b64 = NULL;
+  gsize b64_len = 0;
+  gboolean fast
+      = gls_schema_fast_audio (json, strlen (json), mime, &b64, &b64_len);
+  GlsMsgKind kind;
+  GlsViolation v;
+  JsonNode *norm = gls_schema_validate (
+      json, strlen (json), GLS_API_GEMINI, "v1beta", &kind, &v);
+
+  fail_unless (fast == expect_fast, "%s: fast %d", json, fast);
+  if (fast) {
+    gchar *data = g_strndup (b64, b64_len);
+
+    fail_unless (norm != NULL, "fast, but invalid: %s", json);
+    fail_unless_equals_int (kind, GLS_MSG_REALTIME_INPUT);
+    fail_unless_equals_string (
+        json_node_get_string (lookup (norm, "realtimeInput.audio.mimeType")),
+        mime);
+    fail_unless_equals_string (
+        json_node_get_string (lookup (norm, "realtimeInput.audio.data")), data);
+    g_free (data);
+  }
+  if (norm)
+    json_node_unref (norm);
+  else
+    g_free (v.reason);
+}
+
+GST_START_TEST (test_fast_audio)
+{
+  static const struct
+  {
+    const gchar *json;
+    gboolean fast;
+  } cases[] = {
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm;rate=16000\","
+      "\"data\":\"AAECAw==\"}}}",
+        TRUE },
+    { " {\n \"realtimeInput\" : {\t\"audio\": {\"data\": \"AAECAw==\",\r\n"
+      "\"mimeType\": \"audio/pcm\"} } }\n",
+        TRUE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"\"}}}",
+        TRUE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"-_8=\"}}}",
+        TRUE },
+    /* left to the validator: other spellings, escapes, extra members,
+     * violations */
+    { "{\"realtime_input\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"AAAA\"}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mime_type\":\"audio/pcm\","
+      "\"data\":\"AAAA\"}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio\\/pcm\","
+      "\"data\":\"AAAA\"}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"mimeType\":\"audio/pcm\"}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"AAAA\",\"x\":1}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\"}}}", FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"AAAA\"}},\"x\":1}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"AAAA\"}}}x",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"AAAA\"}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/wav\","
+      "\"data\":\"AAAA\"}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm;rate=0\","
+      "\"data\":\"AAAA\"}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"AAA\"}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"AA$A\"}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"+-AA\"}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":null}}}",
+        FALSE },
+    { "{\"realtimeInput\":{\"video\":{\"mimeType\":\"image/jpeg\","
+      "\"data\":\"AAAA\"}}}",
+        FALSE },
+  };
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_fast_audio (cases[i].json, cases[i].fast);
+
+  /* the table decoder decodes as g_base64_decode does */
+  for (guint n = 0; n < 200; n++) {
+    guint8 in[64], out[64 / 3 * 3 + 6];
+    gsize len = g_rand_int_range (rand, 0, 64), ref_len, got;
+    gchar *b64;
+    guchar *ref;
+
+    for (gsize i = 0; i < len; i++)
+      in[i] = g_rand_int_range (rand, 0, 256);
+    b64 = g_base64_encode (in, len);
+    if (n % 2) {
+      /* URL-safe, without padding (which only text recognisably
+       * URL-safe may leave out) */
+      g_strdelimit (b64, "+", '-');
+      g_strdelimit (b64, "/", '_');
+      if (strpbrk (b64, "-_"))
+        g_strdelimit (b64, "=", '\0');
+    }
+    fail_unless (gls_base64_check (b64), "%s", b64);
+    got = gls_base64_decode_into (b64, strlen (b64), out);
+    g_free (b64);
+    b64 = g_base64_encode (in, len);
+    ref = g_base64_decode (b64, &ref_len);
+    fail_unless_equals_int (got, ref_len);
+    fail_unless_equals_int (got, len);
+    fail_unless (memcmp (out, ref, got) == 0);
+    fail_unless (memcmp (out, in, got) == 0);
+    g_free (ref);
+    g_free (b64);
+  }
+  g_rand_free (rand);
+}
+GST_END_TEST;
+
+static void
+count_critical (const gchar *domain, GLogLevelFlags level, const gchar *message,
+    gpointer data)
+{
+  (*(guint *)data)++;
+}
+
+GST_START_TEST (test_counts_only_direct)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *c;
+  GlsSimConversation conv;
+  GPtrArray *msgs;
+  GBytes *b;
+  guint criticals = 0, handler;
+
+  fast_options (&o);
+  o.record = FALSE;
+  o.direct = TRUE;
+  sim = sim_new (&o);
+  c = client_setup (sim, "{\"setup\":{\"model\":\"" MODEL "\"}}");
+  send_audio (c, 200, FALSE);
+  send_audio (c, 600, TRUE);
+  send_audio (c, 300, FALSE);
+  /* the counts are exact */
+  fail_unless (gls_sim_wait_client_messages (sim, 1 + 55, TIMEOUT));
+  fail_unless (gls_sim_wait_received_audio (sim, 1100 * 32, TIMEOUT));
+  fail_unless (gls_sim_wait_conversation_audio (sim, 1100 * 32, TIMEOUT));
+  fail_unless (gls_sim_wait_answers_sent (sim, 1, TIMEOUT));
+  fail_unless (client_wait_frame (c, "serverContent.turnComplete") > 0);
+  fail_unless_equals_int (gls_sim_get_received_audio_size (sim), 1100 * 32);
+  fail_unless (gls_sim_get_conversation (sim, &conv));
+  fail_unless_equals_int (conv.audio_bytes, 1100 * 32);
+  fail_unless_equals_int (conv.inputs, 55);
+  fail_unless_equals_int (conv.user_turns, 1);
+  /* no copies */
+  msgs = gls_sim_dup_client_messages (sim);
+  fail_unless_equals_int (msgs->len, 0);
+  g_ptr_array_unref (msgs);
+  b = gls_sim_dup_received_audio (sim);
+  fail_unless_equals_int (g_bytes_get_size (b), 0);
+  g_bytes_unref (b);
+  b = gls_sim_dup_sent_audio (sim);
+  fail_unless_equals_int (g_bytes_get_size (b), 0);
+  g_bytes_unref (b);
+  fail_unless (!gls_sim_wait_message_kind (sim, "audio", 10));
+  /* the faults that need the proxy are refused */
+  handler = g_log_set_handler (
+      "gls-sim", G_LOG_LEVEL_CRITICAL, count_critical, &criticals);
+  gls_sim_stall (sim);
+  gls_sim_pause_reading (sim, TRUE);
+  gls_sim_set_pong_delay (sim, 100);
+  gls_sim_set_pong_delay (sim, 0);
+  g_log_remove_handler ("gls-sim", handler);
+  fail_unless_equals_int (criticals, 3);
+  /* still strict: a violation closes as before */
+  client_send (c,
+      "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm\","
+      "\"data\":\"AAA\"}}}");
+  assert_closed (c, 1007,
+      "Invalid value at 'realtime_input.audio.data' (TYPE_BYTES), "
+      "Base64 decoding failed for \"AAA\"");
+  fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+  fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1007);
+  client_free (c);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
 static Suite *
 sim_suite (void)
 {
@@ -1787,6 +2001,8 @@ sim_suite (void)
   tcase_add_test (tc, test_refuse_count);
   tcase_add_test (tc, test_stall);
   tcase_add_test (tc, test_pong_delay);
+  tcase_add_test (tc, test_fast_audio);
+  tcase_add_test (tc, test_counts_only_direct);
   return s;
 }
 
