@@ -122,10 +122,13 @@ def contender_argv(args, kind, n, uri, extra):
     common = ["--seconds", str(args.seconds), "--warmup", str(args.warmup),
               "--setup-timeout", str(int(args.setup_timeout)),
               "--ramp-ms", str(args.ramp_ms)]
+    # The input buffer duration is a property of the GStreamer source;
+    # node's timer always ticks per 40 ms chunk.
+    gst = ["--buffer-ms", str(args.buffer_ms)]
     if kind in ("geminilive", "per-process"):
-        return [args.bench, "--sessions", str(n), "--uri", uri] + common + extra
+        return [args.bench, "--sessions", str(n), "--uri", uri] + common + gst + extra
     if kind == "baseline":
-        return [args.bench, "--mode", "baseline", "--sessions", str(n)] + common + extra
+        return [args.bench, "--mode", "baseline", "--sessions", str(n)] + common + gst + extra
     if kind == "sdk":
         return [args.node, os.path.join(HERE, "node", "bench-sdk.mjs"),
                 "--sessions", str(n), "--uri", uri] + common + extra
@@ -428,6 +431,9 @@ def main():
     ap.add_argument("--setup-timeout", type=float, default=120)
     ap.add_argument("--ramp-ms", type=int, default=10,
                     help="start one session every MS, for every contender (default 10)")
+    ap.add_argument("--buffer-ms", type=int, default=40,
+                    help="duration of audiotestsrc's buffers (default 40: one buffer per "
+                         "40 ms chunk, as node's timer ticks once per chunk)")
     ap.add_argument("--build", default="/tmp/b-bench")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ap.add_argument("--plot", default=os.path.join(ROOT, "docs", "benchmarks", "cpu.png"))

@@ -4,6 +4,7 @@
 # the measured window. Run after run.sh has built the programs:
 #
 #   bash tests/bench/profile.sh [N] [SECONDS]
+#   BENCH_ARGS="--buffer-ms 40 --ramp-ms 10" bash tests/bench/profile.sh 500 10
 #
 # Writes tests/bench/results/profile-N<N>-{dso,threads,symbols,callers}.txt.
 set -euo pipefail
@@ -26,7 +27,7 @@ uri="ws://127.0.0.1:$port/ws/google.ai.generativelanguage.v1.GenerativeService.B
 fifo=/tmp/profile-fifo.$$
 mkfifo "$fifo"
 "$build/tests/bench/bench-geminilive" --sessions "$n" --seconds "$secs" --warmup 3 \
-  --uri "$uri" --no-latency > "$fifo" &
+  --uri "$uri" --no-latency ${BENCH_ARGS:-} > "$fifo" &
 bench=$!
 perf_pid=
 while read -r line; do
