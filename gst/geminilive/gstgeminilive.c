@@ -122,6 +122,7 @@ enum
   PROP_ACTIVITY_HANGOVER,
   PROP_ACTIVITY_PREROLL,
   PROP_STATS,
+  PROP_SSL_CA_FILE,
 };
 
 enum
@@ -163,6 +164,7 @@ struct _GstGeminiLive
   gchar *tools_file;
   GstGeminiLiveConnectionSettings connection;
   gchar *proxy;
+  gchar *ssl_ca_file;
   GstGeminiLiveTools *tools;
   guint tool_call_timeout_ms;
   gboolean post_server_messages;
@@ -1038,8 +1040,9 @@ start_session (GstGeminiLive *self)
 {
   GError *error = NULL;
   GstGeminiLiveConnectionSettings connection;
-  gchar *proxy;
+  gchar *proxy, *ca_file;
   guint timeout;
+  gboolean started;
 
   GstGeminiLiveAudioInputSettings audio;
 
@@ -1054,18 +1057,33 @@ start_session (GstGeminiLive *self)
   connection = self->connection;
   proxy = g_strdup (self->proxy);
   connection.proxy = proxy;
+  ca_file = g_strdup (self->ssl_ca_file);
   timeout = self->tool_call_timeout_ms;
   GST_OBJECT_UNLOCK (self);
+  if (ca_file != NULL && *ca_file != '\0') {
+    connection.tls_database = g_tls_file_database_new (ca_file, &error);
+    if (connection.tls_database == NULL) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Could not read the CA certificates of ssl-ca-file '%s'", ca_file),
+          ("%s", error->message));
+      g_error_free (error);
+      g_free (proxy);
+      g_free (ca_file);
+      return FALSE;
+    }
+  }
   gst_gemini_live_tools_reset (self->tools, self->active.tools_json, timeout);
-  if (!gst_gemini_live_session_start (
-          self->session, &self->active, &connection, &error)) {
+  started = gst_gemini_live_session_start (
+      self->session, &self->active, &connection, &error);
+  g_clear_object (&connection.tls_database);
+  g_free (proxy);
+  g_free (ca_file);
+  if (!started) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not start the session thread"), ("%s", error->message));
     g_error_free (error);
-    g_free (proxy);
     return FALSE;
   }
-  g_free (proxy);
   return TRUE;
 }
 
@@ -1214,6 +1232,9 @@ gst_gemini_live_set_property (
     case PROP_PROXY:
       replace_string (self, &self->proxy, value);
       break;
+    case PROP_SSL_CA_FILE:
+      replace_string (self, &self->ssl_ca_file, value);
+      break;
     case PROP_POST_SERVER_MESSAGES:
       g_atomic_int_set (
           &self->post_server_messages, g_value_get_boolean (value));
@@ -1313,6 +1334,9 @@ gst_gemini_live_get_property (
       break;
     case PROP_PROXY:
       g_value_set_string (value, self->proxy);
+      break;
+    case PROP_SSL_CA_FILE:
+      g_value_set_string (value, self->ssl_ca_file);
       break;
     case PROP_POST_SERVER_MESSAGES:
       g_value_set_boolean (
@@ -1422,6 +1446,7 @@ gst_gemini_live_finalize (GObject *object)
   g_free (self->current_handle);
   g_free (self->tools_file);
   g_free (self->proxy);
+  g_free (self->ssl_ca_file);
   gst_gemini_live_tools_free (self->tools);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1681,6 +1706,20 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
   g_object_class_install_property (gobject_class, PROP_PROXY,
       g_param_spec_string ("proxy", "Proxy",
           "HTTP proxy URI (default: $https_proxy / $http_proxy)", NULL,
+          READY_PARAM));
+
+  /**
+   * GstGeminiLive:ssl-ca-file:
+   *
+   * A PEM file of CA certificates to trust for wss:// instead of the
+   * system's, as souphttpsrc's property of the same name: for a TLS-
+   * inspecting corporate proxy, or a test server with its own
+   * certificate. Certificates are still verified. Read when the session
+   * starts; a file that cannot be read is an error.
+   */
+  g_object_class_install_property (gobject_class, PROP_SSL_CA_FILE,
+      g_param_spec_string ("ssl-ca-file", "SSL CA file",
+          "PEM file of CA certificates to trust instead of the system's", NULL,
           READY_PARAM));
 
   /**

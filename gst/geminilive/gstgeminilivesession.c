@@ -145,6 +145,8 @@ gst_gemini_live_connection_settings_init (
   settings->keepalive_timeout_s = 90;
   settings->max_connection_s = 0;
   settings->max_message_size = 16 * 1024 * 1024;
+  settings->proxy = NULL;
+  settings->tls_database = NULL;
 }
 
 gchar *
@@ -1166,6 +1168,9 @@ start_in_thread (gpointer user_data)
 
   session->soup = soup_session_new_with_options (
       "user-agent", "gst-gemini-live/" VERSION, NULL);
+  if (session->settings.tls_database != NULL)
+    g_object_set (
+        session->soup, "tls-database", session->settings.tls_database, NULL);
   configure_proxy (session);
   start_connect (session);
   return G_SOURCE_REMOVE;
@@ -1269,6 +1274,9 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
   g_free (session->proxy);
   session->proxy = g_strdup (settings->proxy);
   session->settings.proxy = session->proxy;
+  /* Ours until stop(). */
+  if (settings->tls_database != NULL)
+    g_object_ref (settings->tls_database);
   g_free (session->endpoint);
   g_free (session->auth_header);
   g_free (session->auth_value);
@@ -1350,6 +1358,7 @@ gst_gemini_live_session_stop (GstGeminiLiveSession *session)
   session->io_lock = NULL;
   g_mutex_unlock (&session->lock);
   g_clear_object (&session->cancellable);
+  g_clear_object (&session->settings.tls_database);
   gst_gemini_live_network_release (context);
 }
 

@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <gst/gst.h>
 #include "gstgeminiliveconfig.h"
 #include "gstgeminiliveprotocol.h"
@@ -29,6 +30,8 @@ typedef struct
   guint64 max_message_size;   /* largest server frame accepted */
   const gchar *proxy;         /* HTTP proxy URI; NULL: $https_proxy or
                                * $http_proxy (and $no_proxy); copied */
+  GTlsDatabase *tls_database; /* certificates to trust; NULL: the system's
+                               * (a reference is taken) */
 } GstGeminiLiveConnectionSettings;
 
 void gst_gemini_live_connection_settings_init (

@@ -2612,9 +2612,11 @@ watch_socket_full (GstDebugCategory *category, GstDebugLevel level,
   g_mutex_unlock (&full_lock);
 }
 
-GST_START_TEST (test_full_socket_loses_nothing)
+/* Fills the client's socket (the server stops reading), then lets it
+ * drain: the conversation must arrive exact. */
+static void
+check_full_socket_loses_nothing (Fixture *f)
 {
-  Fixture f;
   GByteArray *said = g_byte_array_new ();
   gint64 deadline;
   guint i;
@@ -2623,33 +2625,125 @@ GST_START_TEST (test_full_socket_loses_nothing)
   gst_debug_add_log_function (watch_socket_full, NULL, NULL);
   gst_debug_set_threshold_for_name ("geminilivesession", GST_LEVEL_DEBUG);
   gst_debug_set_active (TRUE);
-  fixture_setup (&f, NULL);
-  start_with_handle (&f);
-  gls_sim_pause_reading (f.sim, TRUE);
+  start_with_handle (f);
+  gls_sim_pause_reading (f->sim, TRUE);
   /* Faster than real time, until the socket refuses part of a frame. */
   deadline = g_get_monotonic_time () + WAIT_MS * 1000;
   g_mutex_lock (&full_lock);
   for (i = 0; !socket_was_full && i < 2000; i++) {
     g_mutex_unlock (&full_lock);
-    say (&f, said, make_speech (400, i));
+    say (f, said, make_speech (400, i));
     g_mutex_lock (&full_lock);
   }
   while (!socket_was_full)
     if (!g_cond_wait_until (&full_cond, &full_lock, deadline))
       break;
   g_mutex_unlock (&full_lock);
+  gst_debug_remove_log_function (watch_socket_full);
+  gst_debug_set_threshold_for_name ("geminilivesession", GST_LEVEL_NONE);
   fail_unless (
       socket_was_full, "the socket never filled up (%u bytes said)", said->len);
   /* More input while it is full queues behind the waiting frames. */
-  say (&f, said, make_speech (400, 9999));
-  gls_sim_pause_reading (f.sim, FALSE);
-  check_heard_exactly (&f, said);
-  fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
-  fail_unless (stat_u64 (&f, "socket-full") >= 1);
-  gst_debug_remove_log_function (watch_socket_full);
-  gst_debug_set_threshold_for_name ("geminilivesession", GST_LEVEL_NONE);
+  say (f, said, make_speech (400, 9999));
+  gls_sim_pause_reading (f->sim, FALSE);
+  check_heard_exactly (f, said);
+  fail_unless_equals_int (gls_sim_get_connection_count (f->sim), 1);
+  fail_unless (stat_u64 (f, "socket-full") >= 1);
+  fail_unless (stat_u64 (f, "messages-sent-directly") >= 1);
   g_byte_array_unref (said);
+}
+
+GST_START_TEST (test_full_socket_loses_nothing)
+{
+  Fixture f;
+
+  fixture_setup (&f, NULL);
+  check_full_socket_loses_nothing (&f);
   fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+#define TLS_CERT GEMINI_LIVE_TEST_DATA_DIR "/tls/sim-cert.pem"
+#define TLS_KEY GEMINI_LIVE_TEST_DATA_DIR "/tls/sim-key.pem"
+
+static GlsSimOptions
+tls_sim_options (void)
+{
+  GlsSimOptions options = default_sim_options ();
+
+  options.tls_cert_file = TLS_CERT;
+  options.tls_key_file = TLS_KEY;
+  return options;
+}
+
+/* The same over wss://: frames written by the streaming thread and the
+ * rest of a frame the socket did not take go through GLib's TLS stream,
+ * which must see the same bytes again after a partial write. */
+GST_START_TEST (test_tls_full_socket_loses_nothing)
+{
+  GlsSimOptions options = tls_sim_options ();
+  Fixture f;
+  gchar *uri;
+
+  fixture_setup_full (&f, &options, "ssl-ca-file", TLS_CERT, NULL);
+  g_object_get (f.element, "uri", &uri, NULL);
+  fail_unless (g_str_has_prefix (uri, "wss://"), "%s", uri);
+  g_free (uri);
+  check_full_socket_loses_nothing (&f);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* Certificates are verified: the simulator's own is not trusted unless
+ * ssl-ca-file says so. */
+GST_START_TEST (test_tls_untrusted_certificate_is_an_error)
+{
+  GlsSimOptions options = tls_sim_options ();
+  Fixture f;
+  GstMessage *msg;
+  GError *err;
+  gchar *dbg;
+
+  fixture_setup_full (&f, &options, NULL);
+  gst_harness_play (f.out);
+  msg = wait_message (&f, "error");
+  gst_message_parse_error (msg, &err, &dbg);
+  fail_unless (strstr (dbg, "certificate") != NULL
+          || strstr (err->message, "certificate") != NULL,
+      "%s (%s)", err->message, dbg);
+  fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 0);
+  g_error_free (err);
+  g_free (dbg);
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* A CA file that cannot be read is an error that names the property. */
+GST_START_TEST (test_tls_bad_ca_file_is_an_error)
+{
+  GstElement *element = gst_element_factory_make ("geminilive", NULL);
+  GstStateChangeReturn ret;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  g_object_set (element, "uri", "wss://127.0.0.1:9/ws", "api-key", TEST_KEY,
+      "ssl-ca-file", "/nonexistent/ca.pem", NULL);
+  msg = error_of_state_change (element, GST_STATE_PLAYING, &ret);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS),
+      err->message);
+  fail_unless (
+      strstr (err->message, "ssl-ca-file") != NULL, "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_object_unref (element);
 }
 
 GST_END_TEST;
@@ -3207,6 +3301,9 @@ geminilive_suite (void)
   tcase_add_test (tc, test_go_away_mid_user_speech_loses_nothing);
   tcase_add_test (tc, test_transparent_resumption_resends_exactly);
   tcase_add_test (tc, test_full_socket_loses_nothing);
+  tcase_add_test (tc, test_tls_full_socket_loses_nothing);
+  tcase_add_test (tc, test_tls_untrusted_certificate_is_an_error);
+  tcase_add_test (tc, test_tls_bad_ca_file_is_an_error);
   tcase_add_test (tc, test_input_written_by_the_streaming_thread);
   tcase_add_test (tc, test_go_away_mid_answer_keeps_the_answer);
   tcase_add_test (tc, test_go_away_during_a_tool_call);

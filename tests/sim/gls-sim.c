@@ -2122,7 +2122,8 @@ link_new (GlsSim *sim, GSocketConnection *down)
   l->s2c.out_socket = g_socket_connection_get_socket (down);
   g_queue_init (&l->s2c.outq);
   l->s2c.parse = g_byte_array_new ();
-  l->s2c.mode = MODE_HEADERS;
+  /* encrypted bytes cannot be cut into frames: passed on as they are */
+  l->s2c.mode = sim->opts.tls_cert_file ? MODE_RAW : MODE_HEADERS;
   sim->links = g_list_prepend (sim->links, l);
   pipe_read (&l->c2s);
   pipe_read (&l->s2c);
@@ -2393,7 +2394,8 @@ listen_inner (GlsSim *sim, guint port, GError **error)
   addr = g_inet_socket_address_new_from_string ("127.0.0.1", port);
   g_socket_set_listen_backlog (sock, LISTEN_BACKLOG);
   ok = g_socket_bind (sock, addr, TRUE, error) && g_socket_listen (sock, error)
-      && soup_server_listen_socket (sim->server, sock, 0, error);
+      && soup_server_listen_socket (sim->server, sock,
+          sim->opts.tls_cert_file ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
   g_object_unref (addr);
   if (ok) {
     addr = g_socket_get_local_address (sock, error);
@@ -2420,10 +2422,21 @@ server_thread (gpointer data)
     g_main_context_set_poll_func (sim->ctx, batch_poll);
   }
   sim->server = soup_server_new ("server-header", "gemini-live-sim", NULL);
+  if (sim->opts.tls_cert_file) {
+    GTlsCertificate *cert = g_tls_certificate_new_from_files (
+        sim->opts.tls_cert_file, sim->opts.tls_key_file, &error);
+
+    if (cert) {
+      soup_server_set_tls_certificate (sim->server, cert);
+      g_object_unref (cert);
+    }
+  }
   soup_server_add_handler (sim->server, NULL, http_cb, sim, NULL);
   soup_server_add_websocket_handler (
       sim->server, NULL, NULL, NULL, ws_cb, sim, NULL);
-  if (sim->opts.direct) {
+  if (error) {
+    /* the certificate did not load: reported below */
+  } else if (sim->opts.direct) {
     /* clients connect to the SoupServer itself */
     if (listen_inner (sim, sim->opts.port, &error))
       sim->port = sim->inner_port;
@@ -2564,21 +2577,27 @@ gls_sim_get_port (GlsSim *sim)
   return sim->port;
 }
 
+static const gchar *
+scheme (GlsSim *sim)
+{
+  return sim->opts.tls_cert_file ? "wss" : "ws";
+}
+
 gchar *
 gls_sim_get_uri (GlsSim *sim, const gchar *api_version)
 {
-  return g_strdup_printf ("ws://127.0.0.1:%u/ws/"
+  return g_strdup_printf ("%s://127.0.0.1:%u/ws/"
                           "google.ai.generativelanguage.%s.GenerativeService."
                           "BidiGenerateContent",
-      sim->port, api_version ? api_version : "v1");
+      scheme (sim), sim->port, api_version ? api_version : "v1");
 }
 
 gchar *
 gls_sim_get_vertex_uri (GlsSim *sim, const gchar *api_version)
 {
-  return g_strdup_printf ("ws://127.0.0.1:%u/ws/google.cloud.aiplatform.%s."
+  return g_strdup_printf ("%s://127.0.0.1:%u/ws/google.cloud.aiplatform.%s."
                           "LlmBidiService/BidiGenerateContent",
-      sim->port, api_version ? api_version : "v1beta1");
+      scheme (sim), sim->port, api_version ? api_version : "v1beta1");
 }
 
 /* ---- observation */

@@ -62,6 +62,13 @@ typedef struct
                                 * many connections ready: cheaper with
                                 * hundreds of busy connections, for up to
                                 * this much delay (0, default: no wait) */
+  /* PEM certificate and key (paths that outlive the simulator): serve
+   * wss:// (the URIs say so); NULL: ws:// (default). The proxy then passes
+   * the encrypted bytes on as they are: gls_sim_stall and
+   * gls_sim_pause_reading work, a pong delay does not (it cannot see
+   * frames). */
+  const gchar *tls_cert_file;
+  const gchar *tls_key_file;
 } GlsSimOptions;
 
 void gls_sim_options_init (GlsSimOptions *options);
