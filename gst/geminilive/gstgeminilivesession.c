@@ -57,7 +57,8 @@ struct _GstGeminiLiveSession
   gboolean started;
   gboolean finished; /* under finish_lock: teardown is over */
 
-  /* Session thread only. */
+  /* Network thread only; conn, sent and replay also by a thread that
+   * holds io_lock (the network thread then sleeps in poll()). */
   SoupSession *soup;
   SoupWebsocketConnection *conn;     /* the connection in use */
   SoupWebsocketConnection *old_conn; /* closing during a switch */
