@@ -3333,6 +3333,44 @@ GST_START_TEST (test_parse_new_wrong_types)
 
 GST_END_TEST;
 
+/* The audio's base64 is GLib's, byte for byte, at every length remainder. */
+GST_START_TEST (test_build_audio_base64_matches_glib)
+{
+  static const gsize sizes[]
+      = { 0, 1, 2, 3, 4, 5, 6, 7, 63, 64, 65, 1280, 1281 };
+  GRand *rand = g_rand_new_with_seed (42);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    gsize n = sizes[i], k;
+    guint8 *pcm = g_malloc (n + 1);
+    gchar *json, *expected;
+    JsonParser *parser = json_parser_new ();
+    JsonObject *audio;
+
+    for (k = 0; k < n; k++)
+      pcm[k] = g_rand_int_range (rand, 0, 256);
+    json = gst_gemini_live_protocol_build_audio (pcm, n, 16000);
+    fail_unless (
+        json_parser_load_from_data (parser, json, -1, NULL), "%s", json);
+    audio = json_object_get_object_member (
+        json_object_get_object_member (
+            json_node_get_object (json_parser_get_root (parser)),
+            "realtimeInput"),
+        "audio");
+    expected = g_base64_encode (pcm, n);
+    fail_unless_equals_string (
+        json_object_get_string_member (audio, "data"), expected);
+    g_free (expected);
+    g_object_unref (parser);
+    g_free (json);
+    g_free (pcm);
+  }
+  g_rand_free (rand);
+}
+
+GST_END_TEST;
+
 /* ---- WebSocket frames ---------------------------------------------------- */
 
 GST_START_TEST (test_ws_frame_rfc6455_example)
@@ -3465,6 +3503,7 @@ protocol_suite (void)
   tcase_add_test (tc_config, test_config_copy_new_fields);
   tcase_add_test (tc_client, test_ws_frame_rfc6455_example);
   tcase_add_test (tc_client, test_ws_frame_lengths);
+  tcase_add_test (tc_client, test_build_audio_base64_matches_glib);
 
   return s;
 }
