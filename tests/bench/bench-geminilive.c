@@ -78,10 +78,10 @@ typedef struct
   guint8 tail[TAIL]; /* end of the last recv(), session thread */
   guint tail_len;
 
-  /* bus (main thread) */
-  gboolean setup_complete;
-  guint turns, turns_at_start, interrupted;
-  guint errors;
+  /* bus: the posting thread (sync handler), atomics */
+  gint setup_complete;
+  gint turns, turns_at_start, interrupted;
+  gint errors;
   guint64 dropped_at_start, rendered_at_start;
 
   /* events recorded inside the window */
@@ -119,7 +119,7 @@ static Session *sessions;
 static GMainLoop *loop;
 static gint recording;          /* atomic */
 static gint fd_session[MAX_FD]; /* atomic; session index + 1 */
-static guint n_ready;
+static gint n_ready;
 static gint64 t_launch, t_ready, t_start, t_end;
 static struct rusage ru_start, ru_end;
 static gboolean failed;
@@ -557,11 +557,15 @@ report (GlsSim *sim, glong rss_kb, glong hwm_kb)
     in_samples += s->in_samples;
     out_bytes += ob;
     min_out = MIN (min_out, ob);
-    turns += s->turns - s->turns_at_start;
-    min_turns = MIN (min_turns, s->turns - s->turns_at_start);
+    {
+      guint t = (guint)(g_atomic_int_get (&s->turns) - s->turns_at_start);
+
+      turns += t;
+      min_turns = MIN (min_turns, t);
+    }
     discont += s->discont;
-    errors += s->errors;
-    interrupted += s->interrupted;
+    errors += g_atomic_int_get (&s->errors);
+    interrupted += g_atomic_int_get (&s->interrupted);
     max_in_late = MAX (max_in_late, s->max_in_late);
     max_out_late = MAX (max_out_late, s->max_out_late);
     if (opt.latency && !opt.baseline) {
@@ -654,7 +658,7 @@ window_start (gpointer data)
 
     s->dropped_at_start = sink_stat (s, "dropped");
     s->rendered_at_start = sink_stat (s, "rendered");
-    s->turns_at_start = s->turns;
+    s->turns_at_start = g_atomic_int_get (&s->turns);
     s->out_bytes_at_start = s->out_bytes;
   }
   t_start = now_ns ();
@@ -666,10 +670,11 @@ window_start (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Any thread (the bus sync handler, or the main thread in baseline). */
 static void
 session_ready (void)
 {
-  if (++n_ready < opt.n)
+  if ((guint)g_atomic_int_add (&n_ready, 1) + 1 < opt.n)
     return;
   t_ready = now_ns ();
   printf ("READY %.3f sessions=%u\n", t_ready / 1e9, opt.n);
@@ -680,16 +685,21 @@ session_ready (void)
 static gboolean
 setup_timeout (gpointer data)
 {
-  if (n_ready < opt.n) {
-    g_printerr ("only %u of %u sessions set up after %u s\n", n_ready, opt.n,
-        opt.setup_timeout_s);
+  if ((guint)g_atomic_int_get (&n_ready) < opt.n) {
+    g_printerr ("only %d of %u sessions set up after %u s\n",
+        g_atomic_int_get (&n_ready), opt.n, opt.setup_timeout_s);
     failed = TRUE;
     g_main_loop_quit (loop);
   }
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
+/* A sync handler: messages are counted in the thread that posts them, as
+ * the SDK's callbacks run in its one thread. A bus watch per pipeline
+ * would make the main loop poll N bus descriptors per message, a cost of
+ * this program (it grew to 10 % of the process at N = 500), not of the
+ * element. */
+static GstBusSyncReply
 on_bus (GstBus *bus, GstMessage *msg, gpointer data)
 {
   Session *s = data;
@@ -701,7 +711,7 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
       gst_message_parse_error (msg, &err, NULL);
       g_printerr ("session %u: error: %s\n", s->idx, err->message);
       g_error_free (err);
-      s->errors++;
+      g_atomic_int_inc (&s->errors);
       failed = TRUE;
       break;
     }
@@ -712,19 +722,19 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
       if (!g_str_has_prefix (name, "geminilive/"))
         break;
       name += strlen ("geminilive/");
-      if (!strcmp (name, "setup-complete") && !s->setup_complete) {
-        s->setup_complete = TRUE;
-        session_ready ();
+      if (!strcmp (name, "setup-complete")) {
+        if (g_atomic_int_compare_and_exchange (&s->setup_complete, 0, 1))
+          session_ready ();
       } else if (!strcmp (name, "turn-complete"))
-        s->turns++;
+        g_atomic_int_inc (&s->turns);
       else if (!strcmp (name, "interrupted"))
-        s->interrupted++;
+        g_atomic_int_inc (&s->interrupted);
       break;
     }
     default:
       break;
   }
-  return G_SOURCE_CONTINUE;
+  return GST_BUS_DROP;
 }
 
 static gboolean
@@ -805,7 +815,7 @@ build_session (Session *s, guint idx)
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, source_probe, s, NULL);
   gst_object_unref (pad);
   bus = gst_pipeline_get_bus (GST_PIPELINE (s->pipeline));
-  gst_bus_add_watch (bus, on_bus, s);
+  gst_bus_set_sync_handler (bus, on_bus, s, NULL);
   gst_object_unref (bus);
   return TRUE;
 }
