@@ -295,30 +295,46 @@ replay_push (GstGeminiLiveSession *session, Outgoing *out)
   }
 }
 
-/* Writes what the socket takes of the unsent frames, without blocking. */
+static GPollableOutputStream *
+conn_output (GstGeminiLiveSession *session)
+{
+  return G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (
+      soup_websocket_connection_get_io_stream (session->conn)));
+}
+
+/* Writes what the socket takes of data, without blocking: the bytes
+ * written (0 when it is full), or -1 with write_error set. */
+static gssize
+write_some (GstGeminiLiveSession *session, const guint8 *data, gsize len)
+{
+  gssize n = g_pollable_output_stream_write_nonblocking (
+      conn_output (session), data, len, NULL, &session->write_error);
+
+  if (n < 0
+      && g_error_matches (
+          session->write_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+    g_clear_error (&session->write_error);
+    return 0;
+  }
+  return n;
+}
+
+/* Writes what the socket takes of the unsent frames. */
 static void
 writer_flush (GstGeminiLiveSession *session)
 {
-  GOutputStream *os;
   GBytes *head;
 
   if (session->write_error != NULL || session->conn == NULL)
     return;
-  os = g_io_stream_get_output_stream (
-      soup_websocket_connection_get_io_stream (session->conn));
   while ((head = g_queue_peek_head (&session->unsent)) != NULL) {
     gsize size;
     const guint8 *data = g_bytes_get_data (head, &size);
-    gssize n = g_pollable_output_stream_write_nonblocking (
-        G_POLLABLE_OUTPUT_STREAM (os), data + session->unsent_offset,
-        size - session->unsent_offset, NULL, &session->write_error);
+    gssize n = write_some (
+        session, data + session->unsent_offset, size - session->unsent_offset);
 
-    if (n < 0) {
-      if (g_error_matches (
-              session->write_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        g_clear_error (&session->write_error);
+    if (n <= 0)
       return;
-    }
     session->unsent_offset += n;
     if (session->unsent_offset < size)
       continue;
@@ -338,53 +354,47 @@ writer_needs_attention (GstGeminiLiveSession *session)
 
 /* Network thread or io_lock. The frame goes on the wire behind anything
  * still unsent; a frame is never interleaved with another. Like libsoup,
- * nothing is written once the connection closes. */
-static void
+ * nothing is written once the connection closes. Returns the frame's
+ * size (0: not written). */
+static gsize
 writer_write (GstGeminiLiveSession *session, guint8 opcode,
     const gchar *payload, gsize len)
 {
   gsize frame_len;
   guint8 *frame;
+  gssize n = 0;
 
   if (!conn_is_open (session->conn) || session->write_error != NULL)
-    return;
+    return 0;
   frame = gst_gemini_live_ws_frame_build (
       opcode, (const guint8 *)payload, len, g_random_int (), &frame_len);
-  g_mutex_lock (&session->stats_lock);
-  session->stats.bytes_sent += frame_len;
-  g_mutex_unlock (&session->stats_lock);
+  /* The usual case: nothing waits and the socket takes it all at once. */
   if (g_queue_is_empty (&session->unsent)) {
-    /* The usual case: the socket takes it all at once. */
-    GOutputStream *os = g_io_stream_get_output_stream (
-        soup_websocket_connection_get_io_stream (session->conn));
-    gssize n = g_pollable_output_stream_write_nonblocking (
-        G_POLLABLE_OUTPUT_STREAM (os), frame, frame_len, NULL,
-        &session->write_error);
-
-    if (n == (gssize)frame_len) {
+    n = write_some (session, frame, frame_len);
+    if (n < 0 || n == (gssize)frame_len) {
       g_free (frame);
-      return;
+      return frame_len;
     }
-    if (n < 0
-        && !g_error_matches (
-            session->write_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
-      g_free (frame);
-      return;
-    }
-    g_clear_error (&session->write_error);
-    session->unsent_offset = MAX (n, 0);
+    session->unsent_offset = n;
   }
   g_queue_push_tail (&session->unsent, g_bytes_new_take (frame, frame_len));
+  return frame_len;
 }
 
 /* Every client message goes through here: its index on the connection is
  * what Vertex's lastConsumedClientMessageIndex refers to. */
 static guint64
-send_on_conn (GstGeminiLiveSession *session, const gchar *json, gsize len)
+send_on_conn (GstGeminiLiveSession *session, const gchar *json, gsize len,
+    gboolean directly)
 {
-  writer_write (session, GST_GEMINI_LIVE_WS_OPCODE_TEXT, json, len);
+  gsize frame_len
+      = writer_write (session, GST_GEMINI_LIVE_WS_OPCODE_TEXT, json, len);
+
   g_mutex_lock (&session->stats_lock);
+  session->stats.bytes_sent += frame_len;
   session->stats.messages_sent++;
+  if (directly)
+    session->stats.messages_sent_directly++;
   g_mutex_unlock (&session->stats_lock);
   return session->sent++;
 }
@@ -439,16 +449,13 @@ writer_service (GstGeminiLiveSession *session)
   }
   if (!g_queue_is_empty (&session->unsent)
       && session->writable_source == NULL) {
-    GOutputStream *os = g_io_stream_get_output_stream (
-        soup_websocket_connection_get_io_stream (session->conn));
-
     GST_DEBUG ("socket full: %u frames wait for room",
         g_queue_get_length (&session->unsent));
     g_mutex_lock (&session->stats_lock);
     session->stats.socket_full++;
     g_mutex_unlock (&session->stats_lock);
-    session->writable_source = g_pollable_output_stream_create_source (
-        G_POLLABLE_OUTPUT_STREAM (os), NULL);
+    session->writable_source
+        = g_pollable_output_stream_create_source (conn_output (session), NULL);
     g_source_set_callback (
         session->writable_source, G_SOURCE_FUNC (on_writable), session, NULL);
     g_source_attach (session->writable_source, session->context);
@@ -537,7 +544,7 @@ flush_outgoing_locked_out (GstGeminiLiveSession *session)
   g_mutex_unlock (&session->lock);
 
   while ((out = g_queue_pop_head (&batch))) {
-    out->index = send_on_conn (session, out->json, out->len);
+    out->index = send_on_conn (session, out->json, out->len, FALSE);
     /* Conversation input stays until a resumption handle covers it. */
     if (out->kind == GST_GEMINI_LIVE_SEND_INPUT
         && session->config.session_resumption)
@@ -559,7 +566,7 @@ send_setup (GstGeminiLiveSession *session)
   GST_DEBUG ("sending setup (%" G_GSIZE_FORMAT " bytes, %s)", strlen (setup),
       session->resumed_with_handle ? "resuming" : "new session");
   session->sent = 0;
-  send_on_conn (session, setup, strlen (setup));
+  send_on_conn (session, setup, strlen (setup), FALSE);
   g_free (setup);
   writer_kick (session);
 }
@@ -717,7 +724,7 @@ on_ready (GstGeminiLiveSession *session)
         g_queue_get_length (&session->replay));
     for (l = session->replay.head; l != NULL; l = l->next) {
       Outgoing *out = l->data;
-      out->index = send_on_conn (session, out->json, out->len);
+      out->index = send_on_conn (session, out->json, out->len, FALSE);
     }
     g_mutex_lock (&session->stats_lock);
     session->stats.messages_resent += g_queue_get_length (&session->replay);
@@ -994,8 +1001,13 @@ keepalive_check (gpointer user_data)
   if (session->settings.keepalive_interval_s > 0
       && now - session->last_ping
           >= (gint64)session->settings.keepalive_interval_s * G_USEC_PER_SEC) {
+    gsize frame_len
+        = writer_write (session, GST_GEMINI_LIVE_WS_OPCODE_PING, "", 0);
+
     session->last_ping = now;
-    writer_write (session, GST_GEMINI_LIVE_WS_OPCODE_PING, "", 0);
+    g_mutex_lock (&session->stats_lock);
+    session->stats.bytes_sent += frame_len;
+    g_mutex_unlock (&session->stats_lock);
     writer_service (session);
     if (session->keepalive_source == NULL)
       return G_SOURCE_REMOVE; /* the write failed: dropped */
@@ -1380,10 +1392,7 @@ send_directly_locked (GstGeminiLiveSession *session, gchar *json)
   out->json = json;
   out->len = strlen (json);
   out->kind = GST_GEMINI_LIVE_SEND_INPUT;
-  out->index = send_on_conn (session, out->json, out->len);
-  g_mutex_lock (&session->stats_lock);
-  session->stats.messages_sent_directly++;
-  g_mutex_unlock (&session->stats_lock);
+  out->index = send_on_conn (session, out->json, out->len, TRUE);
   if (session->config.session_resumption)
     replay_push (session, out);
   else
