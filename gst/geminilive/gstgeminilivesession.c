@@ -343,6 +343,13 @@ writer_flush (GstGeminiLiveSession *session)
   }
 }
 
+/* Whether a close frame may follow: no frame of ours half written. */
+static gboolean
+writer_clean (GstGeminiLiveSession *session)
+{
+  return g_queue_is_empty (&session->unsent) && session->write_error == NULL;
+}
+
 /* Whether a blocked or failed socket needs the network thread. */
 static gboolean
 writer_needs_attention (GstGeminiLiveSession *session)
@@ -1090,8 +1097,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
      * on the new one (the service refuses a resume while the old one is
      * open). Input waits in the queue meanwhile. A close frame cannot
      * follow half a frame: a full socket is just dropped. */
-    gboolean clean
-        = g_queue_is_empty (&session->unsent) && session->write_error == NULL;
+    gboolean clean = writer_clean (session);
 
     set_ready (session, FALSE);
     writer_reset (session);
@@ -1255,8 +1261,7 @@ close_in_thread (gpointer user_data)
   clear_source (&session->retry_source);
   clear_source (&session->switch_source);
   abort_connection (session, &session->old_conn);
-  if (conn_is_open (session->conn) && g_queue_is_empty (&session->unsent)
-      && session->write_error == NULL) {
+  if (conn_is_open (session->conn) && writer_clean (session)) {
     soup_websocket_connection_close (
         session->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     /* on_closed finishes; this only bounds a silent peer. */
