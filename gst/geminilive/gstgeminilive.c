@@ -180,6 +180,7 @@ struct _GstGeminiLive
   GstGeminiLiveAudioInputSettings audio_settings; /* object lock */
   /* Set when sink_audio got EOS: the next finished answer ends src. */
   gint audio_eos;
+  gboolean audio_native; /* object lock: sink_audio caps are the API's */
 };
 
 static GstStaticPadTemplate sink_audio_template
@@ -598,17 +599,71 @@ on_audio_eos (GstAppSink *sink, gpointer user_data)
 
 /* Upstream voice activity (webrtcdsp voice-detection=true) rides on the
  * buffers as GstAudioLevelMeta; read it before conversion drops it. */
-static GstPadProbeReturn
-voice_activity_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+static void
+read_voice_activity (GstGeminiLive *self, GstBuffer *buffer)
 {
-  GstGeminiLive *self = user_data;
-  GstAudioLevelMeta *meta
-      = gst_buffer_get_audio_level_meta (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstAudioLevelMeta *meta = gst_buffer_get_audio_level_meta (buffer);
 
   if (meta != NULL)
     gst_gemini_live_audio_input_voice_activity (
         self->audio_input, meta->voice_activity);
-  return GST_PAD_PROBE_OK;
+}
+
+/* Input already in the API's format skips the converters and the appsink,
+ * which would pass it through unchanged at the cost of four elements per
+ * buffer (docs/benchmarks.md, change H). Outside PLAYING it takes them
+ * too: appsink holds a paused stream's buffer, as any sink would. */
+static GstFlowReturn
+audio_sink_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (parent);
+  gboolean direct;
+
+  read_voice_activity (self, buffer);
+  GST_OBJECT_LOCK (self);
+  direct = self->audio_native && GST_STATE (self) == GST_STATE_PLAYING;
+  GST_OBJECT_UNLOCK (self);
+  if (!direct)
+    return gst_proxy_pad_chain_default (pad, parent, buffer);
+  gst_gemini_live_audio_input_push (self->audio_input, buffer);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+is_native_audio (GstCaps *caps)
+{
+  GstAudioInfo info;
+
+  return gst_audio_info_from_caps (&info, caps)
+      && GST_AUDIO_INFO_FORMAT (&info) == GST_AUDIO_FORMAT_S16LE
+      && GST_AUDIO_INFO_LAYOUT (&info) == GST_AUDIO_LAYOUT_INTERLEAVED
+      && GST_AUDIO_INFO_RATE (&info) == GST_GEMINI_LIVE_INPUT_RATE
+      && GST_AUDIO_INFO_CHANNELS (&info) == 1;
+}
+
+static gboolean
+audio_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (parent);
+  gboolean caps = GST_EVENT_TYPE (event) == GST_EVENT_CAPS;
+  gboolean native = FALSE;
+  gboolean ok;
+
+  if (caps) {
+    GstCaps *c;
+
+    gst_event_parse_caps (event, &c);
+    native = is_native_audio (c);
+  }
+  /* The converters see every event, so they are ready when input changes
+   * to a format that needs them. */
+  ok = gst_pad_event_default (pad, parent, event);
+  if (caps) {
+    GST_OBJECT_LOCK (self);
+    self->audio_native = ok && native;
+    GST_OBJECT_UNLOCK (self);
+  }
+  return ok;
 }
 
 static void
@@ -1412,11 +1467,13 @@ gst_gemini_live_init (GstGeminiLive *self)
     gst_bin_add_many (GST_BIN (self), convert, resample, filter, sink, NULL);
     gst_element_link_many (convert, resample, filter, sink, NULL);
     target = gst_element_get_static_pad (convert, "sink");
-    gst_pad_add_probe (
-        target, GST_PAD_PROBE_TYPE_BUFFER, voice_activity_probe, self, NULL);
     templ = gst_static_pad_template_get (&sink_audio_template);
     self->audio_sinkpad
         = gst_ghost_pad_new_from_template ("sink_audio", target, templ);
+    gst_pad_set_chain_function (
+        self->audio_sinkpad, GST_DEBUG_FUNCPTR (audio_sink_chain));
+    gst_pad_set_event_function (
+        self->audio_sinkpad, GST_DEBUG_FUNCPTR (audio_sink_event));
     gst_object_unref (templ);
     gst_object_unref (target);
   } else {

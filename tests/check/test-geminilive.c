@@ -533,6 +533,61 @@ GST_START_TEST (test_audio_converted_to_16k_mono)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  g_atomic_int_inc ((gint *)user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+GST_START_TEST (test_native_audio_bypasses_the_converters)
+{
+  Fixture f;
+  GstElement *convert;
+  GstPad *pad;
+  GBytes *sent, *received;
+  GstBuffer *buf;
+  gint converted = 0;
+
+  fixture_setup (&f, NULL);
+  convert = gst_bin_get_by_name (GST_BIN (f.element), "audio-convert");
+  fail_unless (convert != NULL);
+  pad = gst_element_get_static_pad (convert, "sink");
+  gst_pad_add_probe (
+      pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer, &converted, NULL);
+  gst_harness_play (f.out);
+
+  /* 16 kHz mono S16LE goes to the wire as it is, past the converters. */
+  sent = make_tone (400, 3000);
+  push_bytes (&f, g_bytes_ref (sent));
+  fail_unless (gls_sim_wait_received_audio (f.sim, 12800, WAIT_MS));
+  received = gls_sim_dup_received_audio (f.sim);
+  fail_unless (g_bytes_equal (sent, received));
+  fail_unless_equals_int (g_atomic_int_get (&converted), 0);
+  g_bytes_unref (received);
+  g_bytes_unref (sent);
+
+  /* Other input, later in the same stream, takes them again. */
+  gst_harness_set_src_caps_str (f.in,
+      "audio/x-raw,format=F32LE,layout=interleaved,rate=48000,channels=2");
+  buf = gst_buffer_new_allocate (NULL, 48000 * 2 * 4, NULL);
+  gst_buffer_memset (buf, 0, 0, 48000 * 2 * 4);
+  fail_unless_equals_int (gst_harness_push (f.in, buf), GST_FLOW_OK);
+  gst_harness_push_event (f.in, gst_event_new_eos ());
+  fail_unless (gls_sim_wait_message_kind (f.sim, "audioStreamEnd", WAIT_MS));
+  fail_unless_equals_int (g_atomic_int_get (&converted), 1);
+  received = gls_sim_dup_received_audio (f.sim);
+  fail_unless (g_bytes_get_size (received) > 12800 + 31000,
+      "got %" G_GSIZE_FORMAT, g_bytes_get_size (received));
+  g_bytes_unref (received);
+
+  gst_object_unref (pad);
+  gst_object_unref (convert);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 /* ---- model audio ------------------------------------------------------- */
 
 static void
@@ -3252,6 +3307,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_audio_held_until_setup_complete_then_exact);
   tcase_add_test (tc, test_audio_chunk_duration);
   tcase_add_test (tc, test_audio_converted_to_16k_mono);
+  tcase_add_test (tc, test_native_audio_bypasses_the_converters);
   tcase_add_test (tc, test_model_audio_exact_and_timed);
   tcase_add_test (tc, test_latency_query);
   tcase_add_test (tc, test_gaps_while_idle_never_block_a_sync_sink);
