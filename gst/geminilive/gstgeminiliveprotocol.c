@@ -2153,9 +2153,115 @@ static const struct
   { "goAway", parse_go_away },
 };
 
+/* -- the common audio chunk, without a JSON tree -- */
+
+typedef struct
+{
+  const gchar *p, *end;
+} Cursor;
+
+static void
+skip_space (Cursor *c)
+{
+  while (c->p < c->end
+      && (*c->p == ' ' || *c->p == '\n' || *c->p == '\r' || *c->p == '\t'))
+    c->p++;
+}
+
+/* Whitespace, then this punctuation. */
+static gboolean
+take_char (Cursor *c, gchar ch)
+{
+  skip_space (c);
+  if (c->p >= c->end || *c->p != ch)
+    return FALSE;
+  c->p++;
+  return TRUE;
+}
+
+/* A string of printable ASCII without escapes; its bytes between the
+ * quotes. */
+static gboolean
+take_plain_string (Cursor *c, const gchar **start, gsize *len)
+{
+  const gchar *q;
+
+  if (!take_char (c, '"'))
+    return FALSE;
+  for (q = c->p; q < c->end && *q != '"'; q++)
+    if (*q == '\\' || (guchar)*q < 0x20 || (guchar)*q > 0x7e)
+      return FALSE;
+  if (q >= c->end)
+    return FALSE;
+  *start = c->p;
+  *len = (gsize)(q - c->p);
+  c->p = q + 1;
+  return TRUE;
+}
+
+/* "name": */
+static gboolean
+take_key (Cursor *c, const gchar *name)
+{
+  const gchar *key;
+  gsize len;
+
+  return take_plain_string (c, &key, &len) && len == strlen (name)
+      && memcmp (key, name, len) == 0 && take_char (c, ':');
+}
+
+GPtrArray *
+gst_gemini_live_protocol_parse_plain_audio (const gchar *data, gsize size)
+{
+  Cursor c = { data, data + size };
+  const gchar *mime, *b64, *role;
+  gsize mime_len, b64_len, role_len, pcm_size = 0;
+  guint8 *pcm;
+  gchar *problem = NULL;
+  GPtrArray *events;
+  ParseContext ctx;
+
+  if (!(take_char (&c, '{') && take_key (&c, "serverContent")
+          && take_char (&c, '{') && take_key (&c, "modelTurn")
+          && take_char (&c, '{')))
+    return NULL;
+  /* Vertex names the role first. */
+  skip_space (&c);
+  if (c.end - c.p > 6 && memcmp (c.p, "\"role\"", 6) == 0
+      && !(take_key (&c, "role") && take_plain_string (&c, &role, &role_len)
+          && take_char (&c, ',')))
+    return NULL;
+  if (!(take_key (&c, "parts") && take_char (&c, '[') && take_char (&c, '{')
+          && take_key (&c, "inlineData") && take_char (&c, '{')
+          && take_key (&c, "mimeType")
+          && take_plain_string (&c, &mime, &mime_len) && take_char (&c, ',')
+          && take_key (&c, "data") && take_plain_string (&c, &b64, &b64_len)
+          && take_char (&c, '}') && take_char (&c, '}') && take_char (&c, ']')
+          && take_char (&c, '}') && take_char (&c, '}') && take_char (&c, '}')))
+    return NULL;
+  skip_space (&c);
+  if (c.p != c.end || mime_len < 9 || memcmp (mime, "audio/pcm", 9) != 0)
+    return NULL;
+
+  /* Bad or odd-sized audio gets the full parse's warning. */
+  pcm = base64_decode_strict (b64, b64_len, &pcm_size, &problem);
+  if (pcm == NULL || pcm_size == 0 || pcm_size % 2 != 0) {
+    g_free (problem);
+    g_free (pcm);
+    return NULL;
+  }
+  events = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)gst_gemini_live_event_free);
+  ctx.events = events;
+  add_event (&ctx, GST_GEMINI_LIVE_EVENT_AUDIO)->audio
+      = g_bytes_new_take (pcm, pcm_size);
+  return events;
+}
+
 GPtrArray *
 gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
 {
+  GPtrArray *events;
   JsonParser *parser;
   JsonNode *root;
   JsonObject *message, *object;
@@ -2176,6 +2282,9 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
     set_malformed (error, data, size, "too large");
     return NULL;
   }
+  events = gst_gemini_live_protocol_parse_plain_audio (data, size);
+  if (events != NULL)
+    return events;
   /* Also refuses NUL bytes, which json-glib would treat as the end. */
   if (!g_utf8_validate_len (data, size, &invalid)) {
     set_malformed (error, data, size,

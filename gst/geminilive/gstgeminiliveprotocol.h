@@ -161,6 +161,14 @@ const gchar *gst_gemini_live_event_type_nick (GstGeminiLiveEventType type);
 GPtrArray *gst_gemini_live_protocol_parse (
     const gchar *data, gsize size, GError **error);
 
+/* The same events for the one shape most server frames have, an answer's
+ * audio chunk ({"serverContent":{"modelTurn":{["role":..,]"parts":
+ * [{"inlineData":{"mimeType":"audio/pcm..","data":..}}]}}}, any
+ * whitespace), read without a JSON tree. NULL for anything else, which
+ * gst_gemini_live_protocol_parse() then parses in full. */
+GPtrArray *gst_gemini_live_protocol_parse_plain_audio (
+    const gchar *data, gsize size);
+
 /* Deepest nesting of arrays/objects accepted in any JSON handled here. */
 #define GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH 64
 

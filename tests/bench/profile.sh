@@ -33,7 +33,7 @@ perf_pid=
 while read -r line; do
   case "$line" in
     WINDOW-START*)
-      perf record -q -e cpu-clock -F 499 --call-graph dwarf,16384 -p "$bench" \
+      perf record -q -e cpu-clock -F ${PERF_FREQ:-499} --call-graph dwarf,16384 -p "$bench" \
         -o /tmp/profile.$$.data &
       perf_pid=$! ;;
     WINDOW-END*)

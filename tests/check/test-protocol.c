@@ -289,6 +289,133 @@ GST_START_TEST (test_recording_text_session)
 
 GST_END_TEST;
 
+/* The audio-chunk shape read without a JSON tree gives exactly what the
+ * full parse gives; every other shape is left to the full parse. */
+static GBytes *
+audio_of (GPtrArray *events)
+{
+  assert_types (events, GST_GEMINI_LIVE_EVENT_AUDIO, -1);
+  return ev (events, 0)->audio;
+}
+
+GST_START_TEST (test_plain_audio_read_without_a_tree)
+{
+  GPtrArray *frames = load_server_frames (REC_VERTEX_AUDIO);
+  /* 0x0102 0x0304 0x0506 */
+  static const gchar compact[]
+      = "{\"serverContent\":{\"modelTurn\":{\"parts\":[{\"inlineData\":"
+        "{\"mimeType\":\"audio/pcm;rate=24000\",\"data\":\"AgEEAwYF\"}}]}}}";
+  /* The same chunk with its members in another order: full parse only. */
+  static const gchar reordered[]
+      = "{\"serverContent\":{\"modelTurn\":{\"parts\":[{\"inlineData\":"
+        "{\"data\":\"AgEEAwYF\",\"mimeType\":\"audio/pcm;rate=24000\"}}]}}}";
+  static const struct
+  {
+    const gchar *json;
+    gint types[3];
+  } others[] = {
+    /* other members alongside */
+    { "{\"serverContent\":{\"modelTurn\":{\"parts\":[{\"inlineData\":{"
+      "\"mimeType\":\"audio/pcm\",\"data\":\"AgEEAwYF\"}}]}},"
+      "\"usageMetadata\":{\"totalTokenCount\":3}}",
+        { GST_GEMINI_LIVE_EVENT_AUDIO, GST_GEMINI_LIVE_EVENT_USAGE, -1 } },
+    { "{\"serverContent\":{\"interrupted\":true,\"modelTurn\":{\"parts\":[{"
+      "\"inlineData\":{\"mimeType\":\"audio/pcm\",\"data\":\"AgEEAwYF\"}}]}}}",
+        { GST_GEMINI_LIVE_EVENT_INTERRUPTED, -1 } },
+    /* two parts */
+    { "{\"serverContent\":{\"modelTurn\":{\"parts\":[{\"inlineData\":{"
+      "\"mimeType\":\"audio/pcm\",\"data\":\"AgEEAwYF\"}},{\"inlineData\":{"
+      "\"mimeType\":\"audio/pcm\",\"data\":\"AgE=\"}}]}}}",
+        { GST_GEMINI_LIVE_EVENT_AUDIO, GST_GEMINI_LIVE_EVENT_AUDIO, -1 } },
+    /* an escape in a key */
+    { "{\"serverContent\":{\"modelTurn\":{\"parts\":[{\"inlineData\":{"
+      "\"mime\\u0054ype\":\"audio/pcm\",\"data\":\"AgEEAwYF\"}}]}}}",
+        { GST_GEMINI_LIVE_EVENT_AUDIO, -1 } },
+    /* not audio */
+    { "{\"serverContent\":{\"modelTurn\":{\"parts\":[{\"inlineData\":{"
+      "\"mimeType\":\"image/png\",\"data\":\"AgEEAwYF\"}}]}}}",
+        { -1 } },
+    /* bad base64, an odd size, no audio: the full parse's warning */
+    { "{\"serverContent\":{\"modelTurn\":{\"parts\":[{\"inlineData\":{"
+      "\"mimeType\":\"audio/pcm\",\"data\":\"AgE*\"}}]}}}",
+        { GST_GEMINI_LIVE_EVENT_WARNING, -1 } },
+    { "{\"serverContent\":{\"modelTurn\":{\"parts\":[{\"inlineData\":{"
+      "\"mimeType\":\"audio/pcm\",\"data\":\"AgEE\"}}]}}}",
+        { GST_GEMINI_LIVE_EVENT_WARNING, GST_GEMINI_LIVE_EVENT_AUDIO, -1 } },
+    { "{\"serverContent\":{\"modelTurn\":{\"parts\":[{\"inlineData\":{"
+      "\"mimeType\":\"audio/pcm\",\"data\":\"\"}}]}}}",
+        { -1 } },
+  };
+  static const guint8 pcm[] = { 2, 1, 4, 3, 6, 5 };
+  GPtrArray *fast, *full;
+  const gchar *recorded;
+  gchar *copy;
+  guint i, j;
+
+  /* The recorded Vertex chunk (pretty-printed, with "role"). */
+  recorded = g_ptr_array_index (frames, 1);
+  fast = gst_gemini_live_protocol_parse_plain_audio (
+      recorded, strlen (recorded));
+  fail_unless (fast != NULL);
+  fail_unless_equals_int (g_bytes_get_size (audio_of (fast)), 9600);
+  /* The full parse of the same text, made to skip the fast path by one
+   * trailing member the parse ignores. */
+  copy = g_strdup (recorded);
+  *strrchr (copy, '}') = '\0';
+  {
+    gchar *longer = g_strconcat (copy, ",\"unknownField\":1}", NULL);
+
+    full = parse_ok (longer);
+    fail_unless (
+        gst_gemini_live_protocol_parse_plain_audio (longer, strlen (longer))
+        == NULL);
+    g_free (longer);
+  }
+  fail_unless (g_bytes_equal (audio_of (fast), audio_of (full)));
+  g_ptr_array_unref (fast);
+  g_ptr_array_unref (full);
+  g_free (copy);
+
+  fast = gst_gemini_live_protocol_parse_plain_audio (compact, strlen (compact));
+  fail_unless (fast != NULL);
+  fail_unless (
+      gst_gemini_live_protocol_parse_plain_audio (reordered, strlen (reordered))
+      == NULL);
+  full = parse_ok (reordered);
+  fail_unless (g_bytes_equal (audio_of (fast), audio_of (full)));
+  fail_unless_equals_int (g_bytes_get_size (audio_of (fast)), sizeof pcm);
+  fail_unless (
+      memcmp (g_bytes_get_data (audio_of (fast), NULL), pcm, sizeof pcm) == 0);
+  g_ptr_array_unref (fast);
+  g_ptr_array_unref (full);
+
+  /* Trailing text after the object is the full parse's error. */
+  copy = g_strconcat (compact, "x", NULL);
+  fail_unless (
+      gst_gemini_live_protocol_parse_plain_audio (copy, strlen (copy)) == NULL);
+  parse_fails (copy, strlen (copy), "trailing text");
+  g_free (copy);
+
+  for (i = 0; i < G_N_ELEMENTS (others); i++) {
+    const gchar *json = others[i].json;
+
+    fail_unless (
+        gst_gemini_live_protocol_parse_plain_audio (json, strlen (json))
+            == NULL,
+        "read without a tree: %s", json);
+    full = parse_ok (json);
+    for (j = 0; others[i].types[j] >= 0; j++)
+      fail_unless_equals_string (
+          gst_gemini_live_event_type_nick (ev (full, j)->type),
+          gst_gemini_live_event_type_nick (others[i].types[j]));
+    fail_unless_equals_int (full->len, j);
+    g_ptr_array_unref (full);
+  }
+  g_ptr_array_unref (frames);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_recording_vertex_audio)
 {
   GPtrArray *frames = load_server_frames (REC_VERTEX_AUDIO);
@@ -3449,6 +3576,7 @@ protocol_suite (void)
   tcase_add_test (tc_rec, test_recording_tool_call);
   tcase_add_test (tc_rec, test_recording_text_session);
   tcase_add_test (tc_rec, test_recording_vertex_audio);
+  tcase_add_test (tc_rec, test_plain_audio_read_without_a_tree);
   tcase_add_test (tc_rec, test_recording_transcription);
   tcase_add_test (tc_rec, test_recording_realtime_text);
   tcase_add_test (tc_rec, test_recorded_client_frames);
