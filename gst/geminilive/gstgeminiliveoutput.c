@@ -15,8 +15,12 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_output_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_output_debug
 
 #define BYTES_PER_SECOND (GST_GEMINI_LIVE_OUTPUT_RATE * 2)
-/* How often silence is announced downstream with GAP events. */
-#define GAP_INTERVAL (100 * GST_MSECOND)
+/* How often silence is announced downstream with GAP events. Each GAP
+ * costs the task a wake-up; a live consumer of src (a sink, a mixer) does
+ * not wait for them, so src gets few. The text pads get them often: a
+ * text overlay holds its video until the text's timeline has passed it. */
+#define SRC_GAP_INTERVAL (500 * GST_MSECOND)
+#define TEXT_GAP_INTERVAL (100 * GST_MSECOND)
 #define N_TEXT 2
 #define AUDIO (-1)
 /* The end of a model turn, in its place behind the turn's audio. */
@@ -275,7 +279,7 @@ push_gaps_unlock (GstGeminiLiveOutput *output, GstClockTime now)
   guint i, n = 0;
 
   if (g_queue_is_empty (&output->queue)
-      && horizon >= output->position + GAP_INTERVAL) {
+      && horizon >= output->position + SRC_GAP_INTERVAL) {
     gaps[n] = gst_event_new_gap (output->position, horizon - output->position);
     pads[n++] = gst_object_ref (output->srcpad);
     output->position = horizon;
@@ -283,7 +287,7 @@ push_gaps_unlock (GstGeminiLiveOutput *output, GstClockTime now)
   for (i = 0; i < N_TEXT; i++) {
     TextPad *t = &output->text[i];
     if (t->pad == NULL || !GST_CLOCK_TIME_IS_VALID (t->position)
-        || horizon < t->position + GAP_INTERVAL)
+        || horizon < t->position + TEXT_GAP_INTERVAL)
       continue;
     gaps[n] = gst_event_new_gap (t->position, horizon - t->position);
     pads[n++] = gst_object_ref (t->pad);
@@ -435,12 +439,12 @@ output_loop (gpointer user_data)
 
   /* Sleep until the next buffer is due or a pad needs a GAP. */
   target = head ? GST_BUFFER_PTS (head->buf)
-                : output->position + GAP_INTERVAL + output->latency;
+                : output->position + SRC_GAP_INTERVAL + output->latency;
   for (i = 0; i < N_TEXT; i++)
     if (output->text[i].pad != NULL
         && GST_CLOCK_TIME_IS_VALID (output->text[i].position))
-      target = MIN (
-          target, output->text[i].position + GAP_INTERVAL + output->latency);
+      target = MIN (target,
+          output->text[i].position + TEXT_GAP_INTERVAL + output->latency);
 
   clock = gst_element_get_clock (output->element);
   output->clock_id = gst_clock_new_single_shot_id (

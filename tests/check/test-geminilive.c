@@ -667,7 +667,8 @@ GST_END_TEST;
 /* While the model is silent, GAP events keep src's timeline moving. Each
  * one ends a latency behind the running time, so a sync sink never holds
  * the output task on it (the next answer would wait behind it); they are
- * contiguous, and the answer starts after the last one. */
+ * contiguous, at least 500 ms long, and the answer starts after the last
+ * one. */
 GST_START_TEST (test_gaps_while_idle_never_block_a_sync_sink)
 {
   Fixture f;
@@ -700,6 +701,9 @@ GST_START_TEST (test_gaps_while_idle_never_block_a_sync_sink)
             GST_TIME_ARGS (ts), GST_TIME_ARGS (now));
         if (GST_CLOCK_TIME_IS_VALID (next))
           fail_unless_equals_uint64 (ts, next);
+        /* Few and long: each one costs the task a wake-up. */
+        fail_unless (duration >= 500 * GST_MSECOND,
+            "a GAP of %" GST_TIME_FORMAT, GST_TIME_ARGS (duration));
         next = ts + duration;
         gaps++;
       }
@@ -855,7 +859,7 @@ GST_START_TEST (test_sync_sink_gets_contiguous_answer)
   fail_unless (count.buffers >= 10);
   /* A silence longer than the latency: GAP events cover it. */
   count.gaps = 0;
-  while (count.gaps < 5)
+  while (count.gaps < 2)
     fail_unless (g_cond_wait_until (&count.cond, &count.lock, deadline),
         "only %u GAP events", count.gaps);
   g_mutex_unlock (&count.lock);
@@ -2428,6 +2432,51 @@ GST_END_TEST;
 
 /* ---- text pads --------------------------------------------------------- */
 
+/* The text pads get GAPs often (a text overlay holds its video until the
+ * text's timeline has passed it); src few. */
+GST_START_TEST (test_text_pads_get_frequent_gaps)
+{
+  Fixture f;
+  GstHarness *text;
+  GstEvent *event;
+  guint text_gaps = 0, src_gaps = 0, i;
+
+  fixture_setup (&f, "latency", 200, "output-transcription", TRUE, NULL);
+  text = gst_harness_new_with_element (f.element, NULL, "src_text");
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  for (i = 0; i < 10; i++)
+    fail_unless (gst_harness_crank_single_clock_wait (f.out));
+  {
+    GstTestClock *clock = gst_harness_get_testclock (f.out);
+
+    gst_test_clock_wait_for_next_pending_id (clock, NULL);
+    gst_object_unref (clock);
+  }
+  while ((event = gst_harness_try_pull_event (text)) != NULL) {
+    if (GST_EVENT_TYPE (event) == GST_EVENT_GAP) {
+      GstClockTime ts, duration;
+
+      gst_event_parse_gap (event, &ts, &duration);
+      fail_unless (duration < 200 * GST_MSECOND,
+          "a text GAP of %" GST_TIME_FORMAT, GST_TIME_ARGS (duration));
+      text_gaps++;
+    }
+    gst_event_unref (event);
+  }
+  while ((event = gst_harness_try_pull_event (f.out)) != NULL) {
+    if (GST_EVENT_TYPE (event) == GST_EVENT_GAP)
+      src_gaps++;
+    gst_event_unref (event);
+  }
+  fail_unless (text_gaps >= 5, "only %u text GAP events", text_gaps);
+  fail_unless (src_gaps <= 2, "%u GAP events on src", src_gaps);
+  gst_harness_teardown (text);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_text_pads_carry_timed_transcripts)
 {
   gint64 deadline;
@@ -3311,6 +3360,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_model_audio_exact_and_timed);
   tcase_add_test (tc, test_latency_query);
   tcase_add_test (tc, test_gaps_while_idle_never_block_a_sync_sink);
+  tcase_add_test (tc, test_text_pads_get_frequent_gaps);
   tcase_add_test (tc, test_live_no_preroll);
   tcase_add_test (tc, test_sync_sink_gets_contiguous_answer);
   tcase_add_test (tc, test_interruption_drops_queued_audio);
