@@ -179,9 +179,21 @@ void
 gst_gemini_live_audio_input_push (
     GstGeminiLiveAudioInput *input, GstBuffer *buffer)
 {
+  GstMapInfo map;
+
   g_mutex_lock (&input->lock);
-  gst_adapter_push (input->adapter, buffer);
-  drain (input, input->chunk_bytes);
+  /* A buffer of exactly one chunk with nothing before it, the usual case
+   * when the source's buffers match chunk-duration: no adapter. */
+  if (input->chunk_bytes > 0 && gst_adapter_available (input->adapter) == 0
+      && gst_buffer_get_size (buffer) == input->chunk_bytes
+      && gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    handle_chunk (input, map.data, map.size);
+    gst_buffer_unmap (buffer, &map);
+    gst_buffer_unref (buffer);
+  } else {
+    gst_adapter_push (input->adapter, buffer);
+    drain (input, input->chunk_bytes);
+  }
   g_mutex_unlock (&input->lock);
 }
 

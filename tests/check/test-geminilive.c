@@ -483,6 +483,37 @@ GST_START_TEST (test_audio_held_until_setup_complete_then_exact)
 
 GST_END_TEST;
 
+/* Buffers of exactly one chunk skip the adapter; mixed with other sizes
+ * the audio still goes out whole and in order. */
+GST_START_TEST (test_input_buffers_of_any_size_arrive_exact)
+{
+  static const gsize sizes[] = { 1280, 1000, 1560, 1280, 1280, 7, 1273, 1280 };
+  Fixture f;
+  GBytes *sent, *received;
+  const guint8 *data;
+  gsize total = 0, off = 0, i;
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++)
+    total += sizes[i];
+  fail_unless_equals_int (total % 1280, 0);
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  sent = make_tone (total / 32, 3000);
+  data = g_bytes_get_data (sent, NULL);
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    push_bytes (&f, g_bytes_new (data + off, sizes[i]));
+    off += sizes[i];
+  }
+  fail_unless (gls_sim_wait_received_audio (f.sim, total, WAIT_MS));
+  received = gls_sim_dup_received_audio (f.sim);
+  fail_unless (g_bytes_equal (sent, received));
+  g_bytes_unref (received);
+  g_bytes_unref (sent);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_audio_chunk_duration)
 {
   Fixture f;
@@ -3355,6 +3386,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_setup_first_and_from_properties);
   tcase_add_test (tc, test_audio_held_until_setup_complete_then_exact);
   tcase_add_test (tc, test_audio_chunk_duration);
+  tcase_add_test (tc, test_input_buffers_of_any_size_arrive_exact);
   tcase_add_test (tc, test_audio_converted_to_16k_mono);
   tcase_add_test (tc, test_native_audio_bypasses_the_converters);
   tcase_add_test (tc, test_model_audio_exact_and_timed);
