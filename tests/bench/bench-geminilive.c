@@ -106,7 +106,7 @@ static struct
   .n = 1,
   .seconds = 10,
   .warmup = 2,
-  .buffer_ms = 20,
+  .buffer_ms = 40,
   .chunk_ms = 40,
   .on_ms = 2000,
   .off_ms = 2000,

@@ -5,6 +5,7 @@
 #
 #   bash tests/bench/profile.sh [N] [SECONDS]
 #   BENCH_ARGS="--buffer-ms 40 --ramp-ms 10" bash tests/bench/profile.sh 500 10
+#   PERF_FREQ=1999 bash tests/bench/profile.sh 100 12   # more samples
 #
 # Writes tests/bench/results/profile-N<N>-{dso,threads,symbols,callers}.txt.
 set -euo pipefail

@@ -43,7 +43,8 @@ PY
 fifo="$tmp/fifo"
 mkfifo "$fifo"
 "$build/tests/bench/bench-geminilive" --sessions "$n" --seconds "$secs" \
-  --warmup 3 --ramp-ms 10 --uri "$uri" --no-latency "$@" > "$fifo" &
+  --warmup 3 --ramp-ms 10 --buffer-ms 40 --uri "$uri" --no-latency "$@" \
+  > "$fifo" &
 bench=$!
 while read -r line; do
   case "$line" in
