@@ -2179,8 +2179,20 @@ take_char (Cursor *c, gchar ch)
   return TRUE;
 }
 
-/* A string of printable ASCII without escapes; its bytes between the
- * quotes. */
+/* Past the string whose closing quote is at quote (NULL: none); its
+ * bytes between the quotes. */
+static gboolean
+close_string (Cursor *c, const gchar *quote, const gchar **start, gsize *len)
+{
+  if (quote == NULL || quote >= c->end)
+    return FALSE;
+  *start = c->p;
+  *len = (gsize)(quote - c->p);
+  c->p = quote + 1;
+  return TRUE;
+}
+
+/* A string of printable ASCII without escapes. */
 static gboolean
 take_plain_string (Cursor *c, const gchar **start, gsize *len)
 {
@@ -2191,12 +2203,7 @@ take_plain_string (Cursor *c, const gchar **start, gsize *len)
   for (q = c->p; q < c->end && *q != '"'; q++)
     if (*q == '\\' || (guchar)*q < 0x20 || (guchar)*q > 0x7e)
       return FALSE;
-  if (q >= c->end)
-    return FALSE;
-  *start = c->p;
-  *len = (gsize)(q - c->p);
-  c->p = q + 1;
-  return TRUE;
+  return close_string (c, q, start, len);
 }
 
 /* The base64 data: up to the closing quote, found with memchr (SIMD);
@@ -2205,17 +2212,9 @@ take_plain_string (Cursor *c, const gchar **start, gsize *len)
 static gboolean
 take_base64_string (Cursor *c, const gchar **start, gsize *len)
 {
-  const gchar *q;
-
-  if (!take_char (c, '"'))
-    return FALSE;
-  q = memchr (c->p, '"', (gsize)(c->end - c->p));
-  if (q == NULL)
-    return FALSE;
-  *start = c->p;
-  *len = (gsize)(q - c->p);
-  c->p = q + 1;
-  return TRUE;
+  return take_char (c, '"')
+      && close_string (
+          c, memchr (c->p, '"', (gsize)(c->end - c->p)), start, len);
 }
 
 /* "name": */
