@@ -444,7 +444,10 @@ collect_send (Session *s, GArray *out)
 static void
 collect_recv (Session *s, GArray *first, GArray *intr, guint *stale)
 {
-  gboolean idle = TRUE;
+  /* A turn under way when the window opened is not measured: its audio
+   * received in the window is a later chunk, held on purpose until its
+   * time, not the first of a turn. Turns count from the first end. */
+  gboolean idle = FALSE;
   guint o = 0;
 
   for (guint i = 0; i < s->recv_ev->len; i++) {
