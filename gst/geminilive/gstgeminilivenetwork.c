@@ -88,10 +88,7 @@ network_thread_new (GError **error)
       = g_thread_try_new ("geminilive-net", network_thread_main, nt, error);
   if (nt->thread == NULL) {
     g_main_loop_unref (nt->loop); /* the thread's reference */
-    g_main_loop_unref (nt->loop);
-    g_main_context_unref (nt->context);
-    g_mutex_clear (&nt->io_lock);
-    g_free (nt);
+    network_thread_free (nt);
     return NULL;
   }
   GST_DEBUG ("network thread %p started", nt->thread);

@@ -265,6 +265,15 @@ gap_horizon (GstGeminiLiveOutput *output, GstClockTime now)
   return now > output->latency ? now - output->latency : 0;
 }
 
+/* When a pad announced up to position needs its next GAP: once the
+ * horizon is an interval past it. */
+static GstClockTime
+gap_due (
+    GstGeminiLiveOutput *output, GstClockTime position, GstClockTime interval)
+{
+  return position + interval + output->latency;
+}
+
 /* Lock held; returns TRUE (lock released) if it pushed GAP events. */
 static gboolean
 push_gaps_unlock (GstGeminiLiveOutput *output, GstClockTime now)
@@ -279,7 +288,7 @@ push_gaps_unlock (GstGeminiLiveOutput *output, GstClockTime now)
   guint i, n = 0;
 
   if (g_queue_is_empty (&output->queue)
-      && horizon >= output->position + SRC_GAP_INTERVAL) {
+      && now >= gap_due (output, output->position, SRC_GAP_INTERVAL)) {
     gaps[n] = gst_event_new_gap (output->position, horizon - output->position);
     pads[n++] = gst_object_ref (output->srcpad);
     output->position = horizon;
@@ -287,7 +296,7 @@ push_gaps_unlock (GstGeminiLiveOutput *output, GstClockTime now)
   for (i = 0; i < N_TEXT; i++) {
     TextPad *t = &output->text[i];
     if (t->pad == NULL || !GST_CLOCK_TIME_IS_VALID (t->position)
-        || horizon < t->position + TEXT_GAP_INTERVAL)
+        || now < gap_due (output, t->position, TEXT_GAP_INTERVAL))
       continue;
     gaps[n] = gst_event_new_gap (t->position, horizon - t->position);
     pads[n++] = gst_object_ref (t->pad);
@@ -439,12 +448,12 @@ output_loop (gpointer user_data)
 
   /* Sleep until the next buffer is due or a pad needs a GAP. */
   target = head ? GST_BUFFER_PTS (head->buf)
-                : output->position + SRC_GAP_INTERVAL + output->latency;
+                : gap_due (output, output->position, SRC_GAP_INTERVAL);
   for (i = 0; i < N_TEXT; i++)
     if (output->text[i].pad != NULL
         && GST_CLOCK_TIME_IS_VALID (output->text[i].position))
       target = MIN (target,
-          output->text[i].position + TEXT_GAP_INTERVAL + output->latency);
+          gap_due (output, output->text[i].position, TEXT_GAP_INTERVAL));
 
   clock = gst_element_get_clock (output->element);
   output->clock_id = gst_clock_new_single_shot_id (

@@ -1559,14 +1559,10 @@ base64_values_init (void)
     gint c;
 
     memset (base64_values, -1, sizeof base64_values);
-    for (c = 'A'; c <= 'Z'; c++)
-      base64_values[c] = c - 'A';
-    for (c = 'a'; c <= 'z'; c++)
-      base64_values[c] = c - 'a' + 26;
-    for (c = '0'; c <= '9'; c++)
-      base64_values[c] = c - '0' + 52;
-    base64_values['+'] = base64_values['-'] = 62;
-    base64_values['/'] = base64_values['_'] = 63;
+    for (c = 0; c < 64; c++)
+      base64_values[(guchar)base64_alphabet[c]] = c;
+    base64_values['-'] = 62;
+    base64_values['_'] = 63;
     g_once_init_leave (&done, 1);
   }
 }

@@ -168,6 +168,18 @@ gst_gemini_live_session_safe_uri (const gchar *uri)
   return safe;
 }
 
+/* Takes json. */
+static Outgoing *
+outgoing_new (gchar *json, GstGeminiLiveSendKind kind)
+{
+  Outgoing *out = g_new (Outgoing, 1);
+
+  out->json = json;
+  out->len = strlen (json);
+  out->kind = kind;
+  return out;
+}
+
 static void
 outgoing_free (Outgoing *out)
 {
@@ -1393,10 +1405,7 @@ send_directly_locked (GstGeminiLiveSession *session, gchar *json)
       || !g_queue_is_empty (&session->outgoing) || session->flush_scheduled
       || !g_queue_is_empty (&session->unsent) || !conn_is_open (session->conn))
     return FALSE;
-  out = g_new (Outgoing, 1);
-  out->json = json;
-  out->len = strlen (json);
-  out->kind = GST_GEMINI_LIVE_SEND_INPUT;
+  out = outgoing_new (json, GST_GEMINI_LIVE_SEND_INPUT);
   out->index = send_on_conn (session, out->json, out->len, TRUE);
   if (session->config.session_resumption)
     replay_push (session, out);
@@ -1436,10 +1445,7 @@ gst_gemini_live_session_send (
     g_free (json);
     return;
   }
-  out = g_new (Outgoing, 1);
-  out->json = json;
-  out->len = strlen (json);
-  out->kind = kind;
+  out = outgoing_new (json, kind);
   /* A tool response overtakes the input held back behind its call (but
    * not earlier responses). */
   if (session->input_held && kind == GST_GEMINI_LIVE_SEND_ONCE) {
