@@ -1434,12 +1434,30 @@ error_of_state_change (
   return msg;
 }
 
+/* The error a state change to `state` posts, which must name `names` in
+ * its message; with `refused`, the change itself must fail too. The
+ * caller frees it. */
+static GError *
+state_change_error (
+    GstElement *element, GstState state, gboolean refused, const gchar *names)
+{
+  GstStateChangeReturn ret;
+  GstMessage *msg = error_of_state_change (element, state, &ret);
+  GError *err = NULL;
+
+  fail_unless (msg != NULL, "no error naming %s", names);
+  if (refused)
+    fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
+  gst_message_parse_error (msg, &err, NULL);
+  gst_message_unref (msg);
+  fail_unless (strstr (err->message, names) != NULL, "%s", err->message);
+  return err;
+}
+
 GST_START_TEST (test_refused_connection)
 {
   GstElement *element = gst_element_factory_make ("geminilive", NULL);
-  GstStateChangeReturn ret;
-  GstMessage *msg;
-  GError *err = NULL;
+  GError *err;
   GlsSimOptions options = default_sim_options ();
   GlsSim *sim = gls_sim_new (&options, NULL);
   gchar *uri = gls_sim_get_uri (sim, "v1");
@@ -1447,15 +1465,12 @@ GST_START_TEST (test_refused_connection)
   /* A port where nothing listens any more. */
   gls_sim_free (sim);
   g_object_set (element, "uri", uri, "api-key", TEST_KEY, NULL);
-  msg = error_of_state_change (element, GST_STATE_PLAYING, &ret);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &err, NULL);
+  err = state_change_error (
+      element, GST_STATE_PLAYING, FALSE, "Could not connect");
   fail_unless (g_error_matches (
                    err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE),
       err->message);
-  fail_unless (strstr (err->message, "Could not connect") != NULL);
   g_error_free (err);
-  gst_message_unref (msg);
   gst_object_unref (element);
   g_free (uri);
 }
@@ -1468,29 +1483,19 @@ GST_START_TEST (test_proxy_property_and_environment_are_used)
   GlsSim *sim = gls_sim_new (&options, NULL);
   gchar *uri = gls_sim_get_uri (sim, "v1");
   GstElement *element = gst_element_factory_make ("geminilive", NULL);
-  GstStateChangeReturn ret;
-  GstMessage *msg;
-  GError *err = NULL;
 
   /* A proxy where nothing listens: the connection goes there, not to the
    * simulator, and fails. */
   g_object_set (element, "uri", uri, "api-key", TEST_KEY, "proxy",
       "http://127.0.0.1:1", NULL);
-  msg = error_of_state_change (element, GST_STATE_PLAYING, &ret);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (
-      strstr (err->message, "Could not connect") != NULL, err->message);
-  g_clear_error (&err);
-  gst_message_unref (msg);
+  g_error_free (state_change_error (
+      element, GST_STATE_PLAYING, FALSE, "Could not connect"));
   fail_unless_equals_int (gls_sim_get_connection_count (sim), 0);
 
   /* Same through the environment, when the property is unset. */
   g_setenv ("http_proxy", "http://127.0.0.1:1", TRUE);
   g_object_set (element, "proxy", NULL, NULL);
-  msg = error_of_state_change (element, GST_STATE_PLAYING, &ret);
-  fail_unless (msg != NULL);
-  gst_message_unref (msg);
+  g_error_free (state_change_error (element, GST_STATE_PLAYING, FALSE, ""));
   fail_unless_equals_int (gls_sim_get_connection_count (sim), 0);
   g_unsetenv ("http_proxy");
 
@@ -1504,29 +1509,18 @@ GST_END_TEST;
 GST_START_TEST (test_bad_uri_and_missing_key)
 {
   GstElement *element = gst_element_factory_make ("geminilive", NULL);
-  GstStateChangeReturn ret;
-  GstMessage *msg;
-  GError *err = NULL;
+  GError *err;
 
   g_object_set (
       element, "uri", "http://example.com/x", "api-key", TEST_KEY, NULL);
-  msg = error_of_state_change (element, GST_STATE_READY, &ret);
-  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (strstr (err->message, "uri") != NULL, err->message);
-  g_clear_error (&err);
-  gst_message_unref (msg);
+  g_error_free (state_change_error (element, GST_STATE_READY, TRUE, "uri"));
 
   /* No key anywhere (meson clears the environment variables). */
   g_object_set (element, "uri", "ws://127.0.0.1:9/x", "api-key", NULL, NULL);
-  msg = error_of_state_change (element, GST_STATE_READY, &ret);
-  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
-  gst_message_parse_error (msg, &err, NULL);
+  err = state_change_error (element, GST_STATE_READY, TRUE, "GEMINI_API_KEY");
   fail_unless (g_error_matches (
       err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED));
-  fail_unless (strstr (err->message, "GEMINI_API_KEY") != NULL);
-  g_clear_error (&err);
-  gst_message_unref (msg);
+  g_error_free (err);
   gst_object_unref (element);
 }
 
@@ -2191,39 +2185,25 @@ GST_END_TEST;
 GST_START_TEST (test_contradictory_settings_refused_at_ready)
 {
   GstElement *element = gst_element_factory_make ("geminilive", NULL);
-  GstStateChangeReturn ret;
-  GstMessage *msg;
-  GError *err = NULL;
+  GError *err;
 
   g_object_set (element, "api-key", TEST_KEY, "uri", "ws://127.0.0.1:9/x",
       "automatic-activity-detection", FALSE, "start-sensitivity", 1, NULL);
-  msg = error_of_state_change (element, GST_STATE_READY, &ret);
-  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (
-      strstr (err->message, "start-sensitivity") != NULL, err->message);
+  err = state_change_error (
+      element, GST_STATE_READY, TRUE, "start-sensitivity");
   fail_unless (strstr (err->message, "automatic-activity-detection") != NULL,
       err->message);
-  g_clear_error (&err);
-  gst_message_unref (msg);
+  g_error_free (err);
 
   g_object_set (element, "automatic-activity-detection", TRUE,
       "start-sensitivity", 0, "setup-extra", "[1, 2]", NULL);
-  msg = error_of_state_change (element, GST_STATE_READY, &ret);
-  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (strstr (err->message, "setup-extra") != NULL, err->message);
-  g_clear_error (&err);
-  gst_message_unref (msg);
+  g_error_free (
+      state_change_error (element, GST_STATE_READY, TRUE, "setup-extra"));
 
   g_object_set (element, "setup-extra", NULL, "tools-file",
       "/nonexistent/tools.json", NULL);
-  msg = error_of_state_change (element, GST_STATE_READY, &ret);
-  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (strstr (err->message, "tools-file") != NULL, err->message);
-  g_clear_error (&err);
-  gst_message_unref (msg);
+  g_error_free (
+      state_change_error (element, GST_STATE_READY, TRUE, "tools-file"));
   gst_object_unref (element);
 }
 
@@ -2861,23 +2841,15 @@ GST_END_TEST;
 GST_START_TEST (test_tls_bad_ca_file_is_an_error)
 {
   GstElement *element = gst_element_factory_make ("geminilive", NULL);
-  GstStateChangeReturn ret;
-  GstMessage *msg;
-  GError *err = NULL;
+  GError *err;
 
   g_object_set (element, "uri", "wss://127.0.0.1:9/ws", "api-key", TEST_KEY,
       "ssl-ca-file", "/nonexistent/ca.pem", NULL);
-  msg = error_of_state_change (element, GST_STATE_PLAYING, &ret);
-  fail_unless (msg != NULL);
-  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
-  gst_message_parse_error (msg, &err, NULL);
+  err = state_change_error (element, GST_STATE_PLAYING, TRUE, "ssl-ca-file");
   fail_unless (
       g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS),
       err->message);
-  fail_unless (
-      strstr (err->message, "ssl-ca-file") != NULL, "%s", err->message);
   g_error_free (err);
-  gst_message_unref (msg);
   gst_object_unref (element);
 }
 
