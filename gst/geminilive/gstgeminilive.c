@@ -8,10 +8,13 @@
  *
  * `geminilive` holds a spoken conversation with Google's Gemini Live API
  * (the BidiGenerateContent WebSocket protocol). Audio on `sink_audio` is
- * converted to 16 kHz mono S16LE and streamed to the model; the model's
- * spoken answers leave `src` as a live 24 kHz mono S16LE stream, stamped
- * in pipeline running time. An optional `sink_video` request pad sends
- * camera frames (scaled, rate-limited and JPEG-encoded inside).
+ * converted to 16 kHz mono S16LE (audio already in that format goes
+ * through untouched) and streamed to the model; the model's spoken
+ * answers leave `src` as a live 24 kHz mono S16LE stream, stamped in
+ * pipeline running time, with a GAP event every 500 ms while the model is
+ * silent (every 100 ms on the text pads). An optional `sink_video`
+ * request pad sends camera frames (scaled, rate-limited and JPEG-encoded
+ * inside).
  *
  * The API key comes from #GstGeminiLive:api-key or the `GEMINI_API_KEY`
  * (or `GOOGLE_API_KEY`) environment variable; it is sent as the
