@@ -9,6 +9,7 @@ packages=(
   libsoup-3.0-dev libjson-glib-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad
+  gstreamer1.0-x  # textoverlay (pango), for examples/camera-captions
   espeak-ng valgrind python3-gi gir1.2-gstreamer-1.0 clang clang-format git
 )
 
