@@ -11,6 +11,7 @@ packages=(
   gstreamer1.0-plugins-bad
   gstreamer1.0-x  # textoverlay (pango), for examples/camera-captions
   espeak-ng valgrind python3-gi gir1.2-gstreamer-1.0 clang clang-format git
+  libclang-rt-dev  # libFuzzer and UBSan runtimes, for the fuzz test
 )
 
 missing=()
