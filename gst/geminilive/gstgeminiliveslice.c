@@ -1,0 +1,142 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 The gst-gemini-live authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstgeminiliveslice.h"
+
+#ifdef __linux__
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_slice_debug);
+#define GST_CAT_DEFAULT gst_gemini_live_slice_debug
+
+#if defined(__linux__) && defined(SYS_sched_setattr)                           \
+    && defined(SYS_sched_getattr)
+#define HAVE_SCHED_ATTR 1
+
+/* struct sched_attr, first version (SCHED_ATTR_SIZE_VER0): glibc 2.36
+ * has no wrapper, and <linux/sched/types.h> clashes with <sched.h>. */
+typedef struct
+{
+  guint32 size;
+  guint32 policy;
+  guint64 flags;
+  gint32 nice;
+  guint32 priority;
+  guint64 runtime; /* for the normal policy: the slice, in ns (6.12+) */
+  guint64 deadline;
+  guint64 period;
+} SchedAttr;
+
+#define POLICY_NORMAL 0
+#define FLAG_RESET_ON_FORK 0x01
+
+/* What the thread had before it entered the task. */
+typedef struct
+{
+  SchedAttr saved;
+} Entered;
+
+static GPrivate entered = G_PRIVATE_INIT (g_free);
+
+static gboolean
+get_attr (SchedAttr *attr)
+{
+  memset (attr, 0, sizeof *attr);
+  if (syscall (SYS_sched_getattr, 0, attr, sizeof *attr, 0) != 0)
+    return FALSE;
+  /* Only what this version of the struct carries can be given back. */
+  attr->size = sizeof *attr;
+  attr->flags &= FLAG_RESET_ON_FORK;
+  return TRUE;
+}
+
+static gboolean
+set_attr (const SchedAttr *attr)
+{
+  return syscall (SYS_sched_setattr, 0, attr, 0) == 0;
+}
+
+static void
+on_enter (GstTask *task, GThread *thread, gpointer user_data)
+{
+  guint slice_us = GPOINTER_TO_UINT (user_data);
+  Entered *e;
+  SchedAttr attr;
+
+  if (!get_attr (&attr)) {
+    GST_DEBUG_OBJECT (task, "sched_getattr: %s", g_strerror (errno));
+    return;
+  }
+  if (attr.policy != POLICY_NORMAL) {
+    GST_DEBUG_OBJECT (task, "policy %u: left as it is", attr.policy);
+    return;
+  }
+  e = g_new (Entered, 1);
+  e->saved = attr;
+  attr.runtime = (guint64)slice_us * 1000;
+  if (!set_attr (&attr)) {
+    GST_DEBUG_OBJECT (task, "sched_setattr: %s", g_strerror (errno));
+    g_free (e);
+    return;
+  }
+  g_private_replace (&entered, e);
+  GST_DEBUG_OBJECT (task, "slice %u us", slice_us);
+}
+
+static void
+on_leave (GstTask *task, GThread *thread, gpointer user_data)
+{
+  Entered *e = g_private_get (&entered);
+
+  if (e == NULL)
+    return;
+  /* The thread goes back to its pool as it came. */
+  if (!set_attr (&e->saved))
+    GST_DEBUG_OBJECT (task, "restoring: %s", g_strerror (errno));
+  g_private_replace (&entered, NULL);
+}
+#endif
+
+void
+gst_gemini_live_slice_attach (GstTask *task, guint slice_us)
+{
+  static gsize debug_done = 0;
+
+  if (g_once_init_enter (&debug_done)) {
+    GST_DEBUG_CATEGORY_INIT (gst_gemini_live_slice_debug, "geminiliveslice", 0,
+        "Gemini Live streaming thread scheduler slice");
+    g_once_init_leave (&debug_done, 1);
+  }
+  if (slice_us == 0)
+    return;
+  slice_us = CLAMP (
+      slice_us, GST_GEMINI_LIVE_SLICE_MIN_US, GST_GEMINI_LIVE_SLICE_MAX_US);
+#ifdef HAVE_SCHED_ATTR
+  gst_task_set_enter_callback (
+      task, on_enter, GUINT_TO_POINTER (slice_us), NULL);
+  gst_task_set_leave_callback (task, on_leave, NULL, NULL);
+#else
+  GST_DEBUG_OBJECT (task, "no per-thread slices here");
+#endif
+}
+
+guint
+gst_gemini_live_slice_get_current (void)
+{
+#ifdef HAVE_SCHED_ATTR
+  SchedAttr attr;
+
+  if (get_attr (&attr) && attr.policy == POLICY_NORMAL)
+    return (guint)(attr.runtime / 1000);
+#endif
+  return 0;
+}
