@@ -1269,6 +1269,12 @@ close_in_thread (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
 
+  /* Cancelled here, in the thread that owns every source made with it:
+   * GLib 2.74 leaks a cancellable's source that this thread disposes
+   * while another thread is in g_cancellable_cancel() (its dispose
+   * resurrects the source for a "cancelled" handler it then disconnects
+   * before that handler runs; seen under valgrind). */
+  g_cancellable_cancel (session->cancellable);
   session->stopping = TRUE;
   clear_source (&session->retry_source);
   clear_source (&session->switch_source);
@@ -1354,7 +1360,6 @@ gst_gemini_live_session_stop (GstGeminiLiveSession *session)
   if (!session->started)
     return;
 
-  g_cancellable_cancel (session->cancellable);
   if (g_main_context_is_owner (session->context)) {
     /* From one of our own callbacks: no close handshake to wait for, but
      * the cancelled connect must still report before the session goes. */
