@@ -39,13 +39,8 @@ typedef struct
 #define POLICY_NORMAL 0
 #define FLAG_RESET_ON_FORK 0x01
 
-/* What the thread had before it entered the task. */
-typedef struct
-{
-  SchedAttr saved;
-} Entered;
-
-static GPrivate entered = G_PRIVATE_INIT (g_free);
+/* What the thread had before it entered the task (SchedAttr *). */
+static GPrivate saved_attr = G_PRIVATE_INIT (g_free);
 
 static gboolean
 get_attr (SchedAttr *attr)
@@ -69,8 +64,7 @@ static void
 on_enter (GstTask *task, GThread *thread, gpointer user_data)
 {
   guint slice_us = GPOINTER_TO_UINT (user_data);
-  Entered *e;
-  SchedAttr attr;
+  SchedAttr attr, saved;
 
   if (!get_attr (&attr)) {
     GST_DEBUG_OBJECT (task, "sched_getattr: %s", g_strerror (errno));
@@ -80,29 +74,27 @@ on_enter (GstTask *task, GThread *thread, gpointer user_data)
     GST_DEBUG_OBJECT (task, "policy %u: left as it is", attr.policy);
     return;
   }
-  e = g_new (Entered, 1);
-  e->saved = attr;
+  saved = attr;
   attr.runtime = (guint64)slice_us * 1000;
   if (!set_attr (&attr)) {
     GST_DEBUG_OBJECT (task, "sched_setattr: %s", g_strerror (errno));
-    g_free (e);
     return;
   }
-  g_private_replace (&entered, e);
+  g_private_replace (&saved_attr, g_memdup2 (&saved, sizeof saved));
   GST_DEBUG_OBJECT (task, "slice %u us", slice_us);
 }
 
 static void
 on_leave (GstTask *task, GThread *thread, gpointer user_data)
 {
-  Entered *e = g_private_get (&entered);
+  SchedAttr *saved = g_private_get (&saved_attr);
 
-  if (e == NULL)
+  if (saved == NULL)
     return;
   /* The thread goes back to its pool as it came. */
-  if (!set_attr (&e->saved))
+  if (!set_attr (saved))
     GST_DEBUG_OBJECT (task, "restoring: %s", g_strerror (errno));
-  g_private_replace (&entered, NULL);
+  g_private_replace (&saved_attr, NULL);
 }
 #endif
 
