@@ -729,28 +729,29 @@ src_activate_mode (
   return gst_gemini_live_output_activate (self->output, active);
 }
 
-/* The src task is announced (CREATE) before its thread starts: the time
- * to ask for a short slice for that thread. An application that sets its
- * own enter or leave callback on the task replaces this. */
+/* The src task's thread announces itself (ENTER) and its end (LEAVE)
+ * with messages it posts itself, from that thread: the place to ask for a
+ * short scheduler slice and give it back. The messages go on to the bus
+ * afterwards, so an application's own handler (real-time priority) comes
+ * last and wins. */
 static gboolean
 gst_gemini_live_post_message (GstElement *element, GstMessage *message)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (element);
   GstStreamStatusType type;
   GstElement *owner;
-  const GValue *task;
   guint slice_us;
 
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_STREAM_STATUS
       && GST_MESSAGE_SRC (message) == GST_OBJECT (self->srcpad)) {
     gst_message_parse_stream_status (message, &type, &owner);
-    task = gst_message_get_stream_status_object (message);
-    if (type == GST_STREAM_STATUS_TYPE_CREATE && task != NULL
-        && G_VALUE_HOLDS (task, GST_TYPE_TASK)) {
+    if (type == GST_STREAM_STATUS_TYPE_ENTER) {
       GST_OBJECT_LOCK (self);
       slice_us = self->src_thread_slice_us;
       GST_OBJECT_UNLOCK (self);
-      gst_gemini_live_slice_attach (g_value_get_object (task), slice_us);
+      gst_gemini_live_slice_enter (slice_us);
+    } else if (type == GST_STREAM_STATUS_TYPE_LEAVE) {
+      gst_gemini_live_slice_leave ();
     }
   }
   return GST_ELEMENT_CLASS (parent_class)->post_message (element, message);
@@ -1834,8 +1835,11 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    * thread's share of the CPU is unchanged; real-time, batch and idle
    * threads (an application's own task pool) are left as they are, and
    * the thread's previous attributes come back when it leaves the task.
-   * Values under 100 count as 100, the kernel's shortest; 0 leaves the
-   * thread alone. Read when the element goes to PAUSED.
+   * It is done as the thread posts its `stream-status` ENTER message, before
+   * the application sees that message, so a handler that sets its own
+   * scheduling there has the last word. Values under 100 count as 100, the
+   * kernel's shortest; 0 leaves the thread alone. Read when the thread
+   * enters the task (at READY to PAUSED).
    */
   g_object_class_install_property (gobject_class, PROP_SRC_THREAD_SLICE,
       g_param_spec_uint ("src-thread-slice", "src thread slice",

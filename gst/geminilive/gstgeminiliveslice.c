@@ -15,12 +15,12 @@
 #include <unistd.h>
 #endif
 
-GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_slice_debug);
-#define GST_CAT_DEFAULT gst_gemini_live_slice_debug
-
 #if defined(__linux__) && defined(SYS_sched_setattr)                           \
     && defined(SYS_sched_getattr)
 #define HAVE_SCHED_ATTR 1
+
+GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_slice_debug);
+#define GST_CAT_DEFAULT gst_gemini_live_slice_debug
 
 /* struct sched_attr, first version (SCHED_ATTR_SIZE_VER0): glibc 2.36
  * has no wrapper, and <linux/sched/types.h> clashes with <sched.h>. */
@@ -61,45 +61,7 @@ set_attr (const SchedAttr *attr)
 }
 
 static void
-on_enter (GstTask *task, GThread *thread, gpointer user_data)
-{
-  guint slice_us = GPOINTER_TO_UINT (user_data);
-  SchedAttr attr, saved;
-
-  if (!get_attr (&attr)) {
-    GST_DEBUG_OBJECT (task, "sched_getattr: %s", g_strerror (errno));
-    return;
-  }
-  if (attr.policy != POLICY_NORMAL) {
-    GST_DEBUG_OBJECT (task, "policy %u: left as it is", attr.policy);
-    return;
-  }
-  saved = attr;
-  attr.runtime = (guint64)slice_us * 1000;
-  if (!set_attr (&attr)) {
-    GST_DEBUG_OBJECT (task, "sched_setattr: %s", g_strerror (errno));
-    return;
-  }
-  g_private_replace (&saved_attr, g_memdup2 (&saved, sizeof saved));
-  GST_DEBUG_OBJECT (task, "slice %u us", slice_us);
-}
-
-static void
-on_leave (GstTask *task, GThread *thread, gpointer user_data)
-{
-  SchedAttr *saved = g_private_get (&saved_attr);
-
-  if (saved == NULL)
-    return;
-  /* The thread goes back to its pool as it came. */
-  if (!set_attr (saved))
-    GST_DEBUG_OBJECT (task, "restoring: %s", g_strerror (errno));
-  g_private_replace (&saved_attr, NULL);
-}
-#endif
-
-void
-gst_gemini_live_slice_attach (GstTask *task, guint slice_us)
+init_debug (void)
 {
   static gsize debug_done = 0;
 
@@ -108,27 +70,50 @@ gst_gemini_live_slice_attach (GstTask *task, guint slice_us)
         "Gemini Live streaming thread scheduler slice");
     g_once_init_leave (&debug_done, 1);
   }
+}
+#endif
+
+void
+gst_gemini_live_slice_enter (guint slice_us)
+{
+#ifdef HAVE_SCHED_ATTR
+  SchedAttr attr, saved;
+
+  init_debug ();
   if (slice_us == 0)
     return;
-  slice_us = CLAMP (
-      slice_us, GST_GEMINI_LIVE_SLICE_MIN_US, GST_GEMINI_LIVE_SLICE_MAX_US);
-#ifdef HAVE_SCHED_ATTR
-  gst_task_set_enter_callback (
-      task, on_enter, GUINT_TO_POINTER (slice_us), NULL);
-  gst_task_set_leave_callback (task, on_leave, NULL, NULL);
-#else
-  GST_DEBUG_OBJECT (task, "no per-thread slices here");
+  if (!get_attr (&attr)) {
+    GST_DEBUG ("sched_getattr: %s", g_strerror (errno));
+    return;
+  }
+  if (attr.policy != POLICY_NORMAL) {
+    GST_DEBUG ("policy %u: left as it is", attr.policy);
+    return;
+  }
+  saved = attr;
+  attr.runtime = (guint64)CLAMP (slice_us, GST_GEMINI_LIVE_SLICE_MIN_US,
+                     GST_GEMINI_LIVE_SLICE_MAX_US)
+      * 1000;
+  if (!set_attr (&attr)) {
+    GST_DEBUG ("sched_setattr: %s", g_strerror (errno));
+    return;
+  }
+  g_private_replace (&saved_attr, g_memdup2 (&saved, sizeof saved));
+  GST_DEBUG ("slice %u us", slice_us);
 #endif
 }
 
-guint
-gst_gemini_live_slice_get_current (void)
+void
+gst_gemini_live_slice_leave (void)
 {
 #ifdef HAVE_SCHED_ATTR
-  SchedAttr attr;
+  SchedAttr *saved = g_private_get (&saved_attr);
 
-  if (get_attr (&attr) && attr.policy == POLICY_NORMAL)
-    return (guint)(attr.runtime / 1000);
+  if (saved == NULL)
+    return;
+  /* The thread goes back to its pool as it came. */
+  if (!set_attr (saved))
+    GST_DEBUG ("restoring: %s", g_strerror (errno));
+  g_private_replace (&saved_attr, NULL);
 #endif
-  return 0;
 }

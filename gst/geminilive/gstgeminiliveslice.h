@@ -17,15 +17,12 @@ G_BEGIN_DECLS
 #define GST_GEMINI_LIVE_SLICE_MIN_US 100
 #define GST_GEMINI_LIVE_SLICE_MAX_US 100000
 
-/* Every thread that runs task asks for slice_us from when it enters the
- * task until it leaves it, when its previous attributes come back. Only
- * threads of the normal policy are changed (real-time, batch and idle
- * threads are left as they are). 0 does nothing. Call when the task is
- * created (GST_STREAM_STATUS_TYPE_CREATE), before it starts. */
-void gst_gemini_live_slice_attach (GstTask *task, guint slice_us);
-
-/* The calling thread's slice in microseconds as the kernel reports it, or
- * 0 where it reports none (before Linux 6.12, or not Linux). */
-guint gst_gemini_live_slice_get_current (void);
+/* In a streaming thread that enters a task: asks for slice_us (values
+ * under the kernel's shortest, 100, count as 100), keeping what the
+ * thread had. Only a thread of the normal policy is changed (real-time,
+ * batch and idle threads are left as they are). 0 does nothing. */
+void gst_gemini_live_slice_enter (guint slice_us);
+/* In the same thread as it leaves the task: gives back what enter took. */
+void gst_gemini_live_slice_leave (void);
 
 G_END_DECLS
