@@ -945,8 +945,8 @@ element_running_time (GstElement *element)
   return now - gst_element_get_base_time (element);
 }
 
-/* The kernel's report of the calling thread's slice in us (Linux 6.12+),
- * 0 where it reports none. */
+/* The kernel's report of thread tid's slice in us (0: the calling
+ * thread; Linux 6.12+), 0 where it reports none. */
 static guint
 thread_slice_us (gint tid)
 {
