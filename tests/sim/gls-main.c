@@ -25,7 +25,8 @@ main (int argc, char **argv)
        batch_us = 1000;
   gdouble speed;
   gchar *api_key = NULL;
-  gboolean verbose = FALSE, strict_tools = FALSE, stats = FALSE, proxy = FALSE;
+  gboolean verbose = FALSE, strict_tools = FALSE, stats = FALSE, proxy = FALSE,
+           deflate = FALSE;
   GError *error = NULL;
   GOptionContext *ctx;
   GlsSim *sim;
@@ -73,6 +74,10 @@ main (int argc, char **argv)
           "Put the loopback byte proxy in front of the server even without "
           "--pong-delay-ms (default: clients connect to it directly)",
           NULL },
+      { "permessage-deflate", 0, 0, G_OPTION_ARG_NONE, &deflate,
+          "Negotiate permessage-deflate with clients that offer it (default: "
+          "not, as it is not known whether the service does)",
+          NULL },
       { "batch-us", 0, 0, G_OPTION_ARG_INT, &batch_us,
           "Wait this long (microseconds) between two polls of the sockets, "
           "so that one poll serves many connections (0: poll at once)",
@@ -115,6 +120,7 @@ main (int argc, char **argv)
   /* the proxy is needed only for byte-level faults */
   opts.direct = !proxy && pong_delay == 0;
   opts.batch_us = batch_us;
+  opts.permessage_deflate = deflate;
 
   sim = gls_sim_new (&opts, &error);
   if (!sim) {

@@ -2431,6 +2431,9 @@ server_thread (gpointer data)
       g_object_unref (cert);
     }
   }
+  if (!sim->opts.permessage_deflate)
+    soup_server_remove_websocket_extension (
+        sim->server, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_handler (sim->server, NULL, http_cb, sim, NULL);
   soup_server_add_websocket_handler (
       sim->server, NULL, NULL, NULL, ws_cb, sim, NULL);

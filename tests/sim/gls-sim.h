@@ -62,6 +62,10 @@ typedef struct
                                 * many connections ready: cheaper with
                                 * hundreds of busy connections, for up to
                                 * this much delay (0, default: no wait) */
+  gboolean permessage_deflate; /* negotiate permessage-deflate when the
+                                * client offers it (default FALSE: whether
+                                * the service does is not known, and a
+                                * client must work without it) */
   /* PEM certificate and key (paths that outlive the simulator): serve
    * wss:// (the URIs say so); NULL: ws:// (default). The proxy then passes
    * the encrypted bytes on as they are: gls_sim_stall and

@@ -88,6 +88,9 @@ client_thread (gpointer data)
 
   g_main_context_push_thread_default (c->ctx);
   c->session = soup_session_new ();
+  /* Offer permessage-deflate, as the SDKs' clients do. */
+  soup_session_add_feature_by_type (
+      c->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
   soup_session_websocket_connect_async (c->session, c->msg, NULL, NULL,
       G_PRIORITY_DEFAULT, NULL, connected_cb, c);
   g_main_loop_run (c->loop);
@@ -428,6 +431,48 @@ GST_START_TEST (test_setup_complete_binary_pretty)
   fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1000);
   client_free (c);
   gls_sim_free (sim);
+}
+GST_END_TEST;
+
+/* The simulator takes the permessage-deflate its clients offer only when
+ * asked to. */
+static gboolean
+client_has_deflate (Client *c)
+{
+  GList *l;
+  gboolean found = FALSE;
+
+  g_mutex_lock (&c->lock);
+  for (l = soup_websocket_connection_get_extensions (c->ws); l; l = l->next)
+    found |= SOUP_IS_WEBSOCKET_EXTENSION_DEFLATE (l->data);
+  g_mutex_unlock (&c->lock);
+  return found;
+}
+
+GST_START_TEST (test_permessage_deflate_only_on_request)
+{
+  GlsSimOptions opts;
+  gboolean deflate;
+
+  for (deflate = FALSE; deflate <= TRUE; deflate++) {
+    GlsSim *sim;
+    Client *c;
+
+    gls_sim_options_init (&opts);
+    opts.setup_delay_ms = 1;
+    opts.permessage_deflate = deflate;
+    sim = sim_new (&opts);
+    c = client_open (sim, "v1beta");
+    client_wait_open (c);
+    fail_unless_equals_int (client_has_deflate (c), deflate);
+    /* Messages still cross either way. */
+    client_send (c, "{\"setup\":{\"model\":\"" MODEL "\"}}");
+    fail_unless (client_wait (c, p_frames, GUINT_TO_POINTER (1)));
+    client_close (c, 1000);
+    fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+    client_free (c);
+    gls_sim_free (sim);
+  }
 }
 GST_END_TEST;
 
@@ -1975,6 +2020,7 @@ sim_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_setup_complete_binary_pretty);
+  tcase_add_test (tc, test_permessage_deflate_only_on_request);
   tcase_add_test (tc, test_paths_and_refusal);
   tcase_add_test (tc, test_unknown_field);
   tcase_add_test (tc, test_bad_enum_and_type);
