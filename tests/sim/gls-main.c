@@ -20,9 +20,9 @@ int
 main (int argc, char **argv)
 {
   GlsSimOptions opts;
-  gint port = 0, answer_ms, silence_ms, go_away_after = 0, go_away_left,
-       setup_delay, resumption_update = 0, pong_delay = 0, update_lag = 0,
-       batch_us = 1000;
+  gint port = 0, answer_ms, answer_chunk_ms, silence_ms, go_away_after = 0,
+       go_away_left, setup_delay, resumption_update = 0, pong_delay = 0,
+       update_lag = 0, batch_us = 1000;
   gdouble speed;
   gchar *api_key = NULL;
   gboolean verbose = FALSE, strict_tools = FALSE, stats = FALSE, proxy = FALSE,
@@ -34,6 +34,7 @@ main (int argc, char **argv)
 
   gls_sim_options_init (&opts);
   answer_ms = opts.answer_ms;
+  answer_chunk_ms = opts.answer_chunk_ms;
   silence_ms = opts.silence_ms;
   go_away_left = opts.go_away_time_left_ms;
   setup_delay = opts.setup_delay_ms;
@@ -46,6 +47,8 @@ main (int argc, char **argv)
           "Expected API key (default: accept any)", "KEY" },
       { "answer-ms", 0, 0, G_OPTION_ARG_INT, &answer_ms,
           "Length of each spoken answer", "MS" },
+      { "answer-chunk-ms", 0, 0, G_OPTION_ARG_INT, &answer_chunk_ms,
+          "Audio per answer message", "MS" },
       { "answer-speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed,
           "Send answers this much faster than real time", "X" },
       { "silence-ms", 0, 0, G_OPTION_ARG_INT, &silence_ms,
@@ -96,16 +99,18 @@ main (int argc, char **argv)
     }
     g_option_context_free (ctx);
   }
-  if (port < 0 || port > 65535 || answer_ms < 0 || silence_ms < 0
-      || go_away_after < 0 || go_away_left < 0 || setup_delay < 0
-      || resumption_update < 0 || update_lag < 0 || pong_delay < 0
-      || batch_us < 0 || batch_us > 100000 || speed <= 0) {
+  if (port < 0 || port > 65535 || answer_ms < 0 || answer_chunk_ms < 10
+      || answer_chunk_ms > 5000 || silence_ms < 0 || go_away_after < 0
+      || go_away_left < 0 || setup_delay < 0 || resumption_update < 0
+      || update_lag < 0 || pong_delay < 0 || batch_us < 0 || batch_us > 100000
+      || speed <= 0) {
     g_printerr ("invalid option value\n");
     return 2;
   }
   opts.port = port;
   opts.api_key = api_key;
   opts.answer_ms = answer_ms;
+  opts.answer_chunk_ms = answer_chunk_ms;
   opts.answer_speed = speed;
   opts.silence_ms = silence_ms;
   opts.setup_delay_ms = setup_delay;

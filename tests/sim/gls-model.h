@@ -10,8 +10,6 @@
 G_BEGIN_DECLS
 
 #define GLS_OUT_RATE 24000
-#define GLS_CHUNK_MS 100
-#define GLS_CHUNK_BYTES (GLS_OUT_RATE / 1000 * GLS_CHUNK_MS * 2)
 #define GLS_VAD_RMS 500.0
 
 typedef enum

@@ -273,6 +273,7 @@ gls_sim_options_init (GlsSimOptions *options)
   memset (options, 0, sizeof *options);
   options->setup_delay_ms = 20;
   options->answer_ms = 1200;
+  options->answer_chunk_ms = 100;
   options->answer_speed = 4.0;
   options->silence_ms = 400;
   options->go_away_time_left_ms = 5000;
@@ -537,10 +538,12 @@ audio_chunk (Conn *c, guint n)
     g_ptr_array_set_size (sim->audio_chunks, n + 1);
   ac = g_new0 (AudioChunk, 1);
   {
-    gsize off = (gsize)n * GLS_CHUNK_BYTES;
+    gsize chunk_bytes
+        = (gsize)GLS_OUT_RATE / 1000 * sim->opts.answer_chunk_ms * 2;
+    gsize off = (gsize)n * chunk_bytes;
     gchar *b64;
 
-    ac->pcm_len = MIN (GLS_CHUNK_BYTES, c->ans_bytes - off);
+    ac->pcm_len = MIN (chunk_bytes, c->ans_bytes - off);
     ac->pcm = g_malloc (ac->pcm_len);
     gls_model_synth (ac->pcm, ac->pcm_len, off);
     b64 = g_base64_encode (ac->pcm, ac->pcm_len);
@@ -744,7 +747,8 @@ start_answer (Conn *c, const gchar *about, guint prompt_tokens,
   c->prompt_tokens = prompt_tokens;
   c->prompt_modality = prompt_modality;
   c->ans_bytes = (gsize)sim->opts.answer_ms * GLS_OUT_RATE / 1000 * 2;
-  c->n_chunks = (sim->opts.answer_ms + GLS_CHUNK_MS - 1) / GLS_CHUNK_MS;
+  c->n_chunks = (sim->opts.answer_ms + sim->opts.answer_chunk_ms - 1)
+      / sim->opts.answer_chunk_ms;
   if (c->n_chunks == 0)
     c->n_chunks = 1;
   g_clear_pointer (&c->ans_deltas, g_strfreev);
@@ -759,7 +763,8 @@ start_answer (Conn *c, const gchar *about, guint prompt_tokens,
   c->chunk = 0;
   c->delta = 0;
   c->turn = TURN_SENDING;
-  interval = (guint)(GLS_CHUNK_MS / MAX (sim->opts.answer_speed, 0.01));
+  interval
+      = (guint)(sim->opts.answer_chunk_ms / MAX (sim->opts.answer_speed, 0.01));
   chunk_timer_cb (c);
   if (c->turn == TURN_SENDING && !c->closing)
     c->chunk_timer = add_timeout (sim, MAX (interval, 1), chunk_timer_cb, c);
@@ -2508,6 +2513,8 @@ gls_sim_new (const GlsSimOptions *options, GError **error)
   sim->opts.api_key = sim->api_key;
   if (sim->opts.answer_speed <= 0)
     sim->opts.answer_speed = 1.0;
+  if (sim->opts.answer_chunk_ms == 0)
+    sim->opts.answer_chunk_ms = 100;
   g_mutex_init (&sim->lock);
   g_cond_init (&sim->cond);
   sim->client_messages = g_ptr_array_new_with_free_func (g_free);

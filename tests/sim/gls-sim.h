@@ -21,6 +21,7 @@ typedef struct
   const gchar *api_key;       /* expected key; NULL accepts any non-empty key */
   guint setup_delay_ms;       /* delay before setupComplete (default 20) */
   guint answer_ms;            /* length of each spoken answer (default 1200) */
+  guint answer_chunk_ms;      /* audio per answer message (default 100) */
   gdouble answer_speed;       /* answer chunks are sent this much faster
                                * than real time (default 4.0) */
   guint silence_ms;           /* trailing input silence that ends a user
