@@ -103,6 +103,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_debug);
 #define DEFAULT_VIDEO_MAX_SIZE 768
 #define DEFAULT_VIDEO_FPS 1.0
 #define DEFAULT_SRC_THREAD_SLICE_US 100
+#define DEFAULT_EOS_TIMEOUT_MS 5000
+#define DEFAULT_CONNECT_TIMEOUT_MS 10000
 
 enum
 {
@@ -129,6 +131,8 @@ enum
   PROP_STATS,
   PROP_SSL_CA_FILE,
   PROP_SRC_THREAD_SLICE,
+  PROP_EOS_TIMEOUT,
+  PROP_CONNECT_TIMEOUT,
 };
 
 enum
@@ -185,9 +189,8 @@ struct _GstGeminiLive
 
   GstGeminiLiveAudioInput *audio_input;
   GstGeminiLiveAudioInputSettings audio_settings; /* object lock */
-  /* Set when sink_audio got EOS: the next finished answer ends src. */
-  gint audio_eos;
   gboolean audio_native; /* object lock: sink_audio caps are the API's */
+  gint input_live;       /* atomic: sink_audio's upstream is live */
 };
 
 static GstStaticPadTemplate sink_audio_template
@@ -261,6 +264,7 @@ answer_tool_call (GstGeminiLive *self, const GstGeminiLiveEvent *event)
   GError *error = NULL;
 
   gst_gemini_live_tools_call_started (self->tools, event->id, event->text);
+  gst_gemini_live_output_answer_progress (self->output);
   /* Signal first, so the bus message means the handler has run. */
   g_signal_emit (self, signals[SIGNAL_TOOL_CALL], 0, event->id, event->text,
       event->json, &response);
@@ -288,13 +292,6 @@ answer_tool_call (GstGeminiLive *self, const GstGeminiLiveEvent *event)
     g_error_free (error);
   }
   g_free (response);
-}
-
-static void
-maybe_finish_after_eos (GstGeminiLive *self)
-{
-  if (g_atomic_int_get (&self->audio_eos))
-    gst_gemini_live_output_drain_and_eos (self->output);
 }
 
 static void
@@ -349,13 +346,11 @@ on_session_event (GstGeminiLiveSession *session,
        * audio is complete now. */
       gst_gemini_live_output_end_turn (self->output);
       post_event_message (self, kind, NULL);
-      maybe_finish_after_eos (self);
       break;
     case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
       gst_gemini_live_output_end_turn (self->output);
       post_event_message (
           self, kind, "reason", G_TYPE_STRING, event->text, NULL);
-      maybe_finish_after_eos (self);
       break;
     case GST_GEMINI_LIVE_EVENT_USAGE:
       post_event_message (self, kind, "prompt-token-count", G_TYPE_INT64,
@@ -388,16 +383,21 @@ on_session_event (GstGeminiLiveSession *session,
       break;
     case GST_GEMINI_LIVE_EVENT_THOUGHT:
       /* Never played or put on src_text: only here, on request. */
+      gst_gemini_live_output_answer_progress (self->output);
+      post_event_message (self, kind, "text", G_TYPE_STRING, event->text, NULL);
+      break;
     case GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION:
     case GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS:
     case GST_GEMINI_LIVE_EVENT_VAD_SIGNAL:
       post_event_message (self, kind, "text", G_TYPE_STRING, event->text, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE:
+      gst_gemini_live_output_answer_progress (self->output);
       post_event_message (self, kind, "language", G_TYPE_STRING, event->id,
           "code", G_TYPE_STRING, event->text, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT:
+      gst_gemini_live_output_answer_progress (self->output);
       post_event_message (self, kind, "outcome", G_TYPE_STRING, event->id,
           "output", G_TYPE_STRING, event->text, NULL);
       break;
@@ -406,6 +406,8 @@ on_session_event (GstGeminiLiveSession *session,
       post_event_message (self, kind, "json", G_TYPE_STRING, event->json, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT:
+      /* The model waits for the user to go on: it owes nothing now. */
+      gst_gemini_live_output_answer_done (self->output, FALSE);
       post_event_message (self, kind, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY:
@@ -421,34 +423,77 @@ on_session_event (GstGeminiLiveSession *session,
 }
 
 static void
-on_session_closed (GstGeminiLiveSession *session, gushort code,
-    const gchar *reason, const GError *error, gpointer user_data)
+on_session_failed (GstGeminiLiveSession *session,
+    const GstGeminiLiveFailure *failure, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
   gchar *endpoint = gst_gemini_live_config_endpoint (&self->active, NULL, NULL);
   gchar *uri = gst_gemini_live_session_safe_uri (endpoint);
+  gchar *what;
 
-  if (code == 0) {
+  switch (failure->kind) {
+    case GST_GEMINI_LIVE_FAILURE_CONNECT:
+      what = g_strdup_printf ("could not connect: %s", failure->text);
+      break;
+    case GST_GEMINI_LIVE_FAILURE_CLOSED:
+      what = g_strdup_printf ("the server closed the connection with code %u: "
+                              "%s",
+          failure->code, *failure->text ? failure->text : "(no reason given)");
+      break;
+    default:
+      what = g_strdup_printf ("the connection was lost: %s", failure->text);
+      break;
+  }
+
+  if (failure->exhausted) {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
+        ("Lost the Gemini Live API at %s and could not reconnect within "
+         "reconnect-timeout (%u ms); last, %s",
+            uri, self->connection.reconnect_timeout_ms, what),
+        ("%s", what),
+        ("uri", G_TYPE_STRING, uri, "close-code", G_TYPE_UINT,
+            (guint)failure->code, "close-reason", G_TYPE_STRING, failure->text,
+            NULL));
+  } else if (failure->kind == GST_GEMINI_LIVE_FAILURE_CONNECT
+      && (failure->http_status == 401 || failure->http_status == 403)) {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
+        ("The Gemini Live API at %s refused the credentials: %s", uri,
+            failure->text),
+        ("%s", failure->text),
+        ("uri", G_TYPE_STRING, uri, "http-status", G_TYPE_UINT,
+            failure->http_status, NULL));
+  } else if (failure->kind == GST_GEMINI_LIVE_FAILURE_CONNECT) {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
         ("Could not connect to the Gemini Live API at %s: %s", uri,
-            error ? error->message : "unknown error"),
-        ("%s", error ? error->message : "unknown error"),
-        ("uri", G_TYPE_STRING, uri, NULL));
-  } else if (reason != NULL && g_strstr_len (reason, -1, "API key") != NULL) {
+            failure->text),
+        ("%s", failure->text),
+        ("uri", G_TYPE_STRING, uri, "http-status", G_TYPE_UINT,
+            failure->http_status, NULL));
+  } else if (failure->kind == GST_GEMINI_LIVE_FAILURE_CLOSED
+      && g_strstr_len (failure->text, -1, "API key") != NULL) {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
         ("The Gemini Live server refused the credentials (close code %u): %s",
-            code, reason),
+            failure->code, failure->text),
         ("uri: %s", uri),
-        ("close-code", G_TYPE_UINT, (guint)code, "close-reason", G_TYPE_STRING,
-            reason, NULL));
+        ("close-code", G_TYPE_UINT, (guint)failure->code, "close-reason",
+            G_TYPE_STRING, failure->text, NULL));
+  } else if (failure->kind == GST_GEMINI_LIVE_FAILURE_CLOSED) {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
+        ("The Gemini Live server closed the connection with code %u: %s",
+            failure->code,
+            *failure->text ? failure->text : "(no reason given)"),
+        ("uri: %s", uri),
+        ("close-code", G_TYPE_UINT, (guint)failure->code, "close-reason",
+            G_TYPE_STRING, failure->text, NULL));
   } else {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
-        ("The Gemini Live server closed the connection with code %u: %s", code,
-            reason && *reason ? reason : "(no reason given)"),
-        ("uri: %s%s%s", uri, error ? ", " : "", error ? error->message : ""),
-        ("close-code", G_TYPE_UINT, (guint)code, "close-reason", G_TYPE_STRING,
-            reason ? reason : "", NULL));
+        ("Lost the connection to the Gemini Live API at %s: %s", uri,
+            failure->text),
+        ("uri: %s", uri),
+        ("close-code", G_TYPE_UINT, (guint)failure->code, "close-reason",
+            G_TYPE_STRING, failure->text, NULL));
   }
+  g_free (what);
   g_free (uri);
   g_free (endpoint);
 }
@@ -481,18 +526,27 @@ cancel_pending_calls (GstGeminiLive *self)
 
 static void
 on_session_reconnecting (GstGeminiLiveSession *session, guint attempt,
-    gushort code, const gchar *reason, guint delay_ms, gpointer user_data)
+    gboolean planned, const GstGeminiLiveFailure *failure, guint delay_ms,
+    gpointer user_data)
 {
   GstGeminiLive *self = user_data;
 
   /* A lost connection abandons the model's answer in progress; a planned
    * switch keeps the old connection until the new one is ready. */
-  if (code != 0)
+  if (!planned) {
     gst_gemini_live_output_interrupt (self->output);
+    gst_gemini_live_output_set_reconnecting (self->output, TRUE);
+    /* Once per outage, so that a plain gst-launch-1.0 shows it. */
+    if (attempt == 1)
+      GST_ELEMENT_WARNING (self, RESOURCE, READ,
+          ("The conversation was interrupted: reconnecting"),
+          ("%s (close code %u)", failure->text, (guint)failure->code));
+  }
   cancel_pending_calls (self);
   post_event_message (self, "reconnecting", "attempt", G_TYPE_UINT, attempt,
-      "close-code", G_TYPE_UINT, (guint)code, "reason", G_TYPE_STRING, reason,
-      "delay", G_TYPE_UINT64, (guint64)delay_ms * GST_MSECOND, NULL);
+      "planned", G_TYPE_BOOLEAN, planned, "close-code", G_TYPE_UINT,
+      (guint)failure->code, "reason", G_TYPE_STRING, failure->text, "delay",
+      G_TYPE_UINT64, (guint64)delay_ms * GST_MSECOND, NULL);
 }
 
 static void
@@ -501,11 +555,17 @@ on_session_reconnected (GstGeminiLiveSession *session, gboolean resumed,
 {
   GstGeminiLive *self = user_data;
 
+  gst_gemini_live_output_set_reconnecting (self->output, FALSE);
   if (!resumed)
     GST_ELEMENT_WARNING (self, RESOURCE, READ,
         ("Reconnected with a fresh session: the conversation so far is lost "
          "to the model"),
         ("no usable resumption handle"));
+  else
+    GST_ELEMENT_INFO (self, RESOURCE, READ,
+        ("Reconnected after %.1f s: the conversation goes on",
+            (gdouble)downtime / GST_SECOND),
+        (NULL));
   post_event_message (self, "reconnected", "resumed", G_TYPE_BOOLEAN, resumed,
       "downtime", G_TYPE_UINT64, (guint64)downtime, NULL);
 }
@@ -527,7 +587,7 @@ on_session_raw_message (GstGeminiLiveSession *session, const gchar *data,
 
 static const GstGeminiLiveSessionCallbacks session_callbacks = {
   on_session_event,
-  on_session_closed,
+  on_session_failed,
   on_session_reconnecting,
   on_session_reconnected,
   on_session_raw_message,
@@ -540,6 +600,7 @@ on_tools_hold_input (gboolean hold, gpointer user_data)
   GstGeminiLive *self = user_data;
 
   gst_gemini_live_session_hold_input (self->session, hold);
+  gst_gemini_live_output_set_tool_pending (self->output, hold);
 }
 
 /* An unanswered call must not wedge the conversation: the model gets an
@@ -571,14 +632,32 @@ static const GstGeminiLiveToolsCallbacks tools_callbacks = {
 
 /* ---- input (streaming threads) ----------------------------------------- */
 
+/* Audio from a live source (a microphone) never waits: past the queue's
+ * bound the oldest goes. Audio from a file waits for room instead. */
 static void
-send_input (gchar *json, gpointer user_data)
+send_audio_input (gchar *json, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
 
-  gst_gemini_live_session_send (
-      self->session, json, GST_GEMINI_LIVE_SEND_INPUT);
+  if (g_atomic_int_get (&self->input_live))
+    gst_gemini_live_session_send (
+        self->session, json, GST_GEMINI_LIVE_SEND_INPUT);
+  else
+    gst_gemini_live_session_send_input_waiting (self->session, json);
 }
+
+static void
+on_speech_sent (gpointer user_data)
+{
+  GstGeminiLive *self = user_data;
+
+  gst_gemini_live_output_input_heard (self->output);
+}
+
+static const GstGeminiLiveAudioInputCallbacks audio_input_callbacks = {
+  send_audio_input,
+  on_speech_sent,
+};
 
 static GstFlowReturn
 on_audio_sample (GstAppSink *sink, gpointer user_data)
@@ -601,7 +680,7 @@ on_audio_eos (GstAppSink *sink, gpointer user_data)
 
   GST_DEBUG_OBJECT (self, "EOS on sink_audio: ending the audio stream");
   gst_gemini_live_audio_input_eos (self->audio_input);
-  g_atomic_int_set (&self->audio_eos, 1);
+  gst_gemini_live_output_end_of_input (self->output);
 }
 
 /* Upstream voice activity (webrtcdsp voice-detection=true) rides on the
@@ -658,9 +737,15 @@ audio_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
 
   if (caps) {
     GstCaps *c;
+    GstQuery *query = gst_query_new_latency ();
+    gboolean live = TRUE;
 
     gst_event_parse_caps (event, &c);
     native = is_native_audio (c);
+    if (gst_pad_peer_query (pad, query))
+      gst_query_parse_latency (query, &live, NULL, NULL);
+    gst_query_unref (query);
+    g_atomic_int_set (&self->input_live, live);
   }
   /* The converters see every event, so they are ready when input changes
    * to a format that needs them. */
@@ -972,6 +1057,7 @@ gst_gemini_live_send_text (GstGeminiLive *self, const gchar *text)
   gst_gemini_live_session_send (self->session,
       gst_gemini_live_protocol_build_realtime_text (text),
       GST_GEMINI_LIVE_SEND_INPUT);
+  gst_gemini_live_output_input_heard (self->output);
   return TRUE;
 }
 
@@ -992,6 +1078,8 @@ gst_gemini_live_send_client_content (
   }
   gst_gemini_live_session_send (
       self->session, json, GST_GEMINI_LIVE_SEND_INPUT);
+  if (turn_complete)
+    gst_gemini_live_output_input_heard (self->output);
   return TRUE;
 }
 
@@ -1136,7 +1224,6 @@ start_session (GstGeminiLive *self)
 
   GstGeminiLiveAudioInputSettings audio;
 
-  g_atomic_int_set (&self->audio_eos, 0);
   GST_OBJECT_LOCK (self);
   audio = self->audio_settings;
   GST_OBJECT_UNLOCK (self);
@@ -1217,6 +1304,8 @@ gst_gemini_live_change_state (GstElement *element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_gemini_live_session_stop (self->session);
+      /* Pending calls' timeouts go with the session. */
+      gst_gemini_live_tools_reset (self->tools, NULL, 0);
       break;
     default:
       break;
@@ -1314,6 +1403,15 @@ gst_gemini_live_set_property (
       self->connection.max_message_size = g_value_get_uint64 (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_CONNECT_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      self->connection.connect_timeout_ms = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_EOS_TIMEOUT:
+      gst_gemini_live_output_set_eos_timeout (
+          self->output, g_value_get_uint (value) * GST_MSECOND);
+      break;
     case PROP_TOOL_CALL_TIMEOUT:
       GST_OBJECT_LOCK (self);
       self->tool_call_timeout_ms = g_value_get_uint (value);
@@ -1380,12 +1478,12 @@ gst_gemini_live_get_property (
       g_value_take_boxed (value,
           gst_structure_new ("application/x-geminilive-stats", "connections",
               G_TYPE_UINT, st.connections, "messages-sent", G_TYPE_UINT64,
-              st.messages_sent, "messages-sent-directly", G_TYPE_UINT64,
-              st.messages_sent_directly, "messages-resent", G_TYPE_UINT64,
+              st.messages_sent, "messages-resent", G_TYPE_UINT64,
               st.messages_resent, "bytes-sent", G_TYPE_UINT64, st.bytes_sent,
               "messages-received", G_TYPE_UINT64, st.messages_received,
               "bytes-received", G_TYPE_UINT64, st.bytes_received, "socket-full",
-              G_TYPE_UINT64, st.socket_full, NULL));
+              G_TYPE_UINT64, st.socket_full, "messages-dropped", G_TYPE_UINT64,
+              st.messages_dropped, NULL));
       break;
     }
     case PROP_TOOLS_FILE:
@@ -1421,6 +1519,13 @@ gst_gemini_live_get_property (
       break;
     case PROP_MAX_MESSAGE_SIZE:
       g_value_set_uint64 (value, self->connection.max_message_size);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      g_value_set_uint (value, self->connection.connect_timeout_ms);
+      break;
+    case PROP_EOS_TIMEOUT:
+      g_value_set_uint (value,
+          gst_gemini_live_output_get_eos_timeout (self->output) / GST_MSECOND);
       break;
     case PROP_TOOL_CALL_TIMEOUT:
       g_value_set_uint (value, self->tool_call_timeout_ms);
@@ -1475,20 +1580,25 @@ gst_gemini_live_init (GstGeminiLive *self)
   self->src_thread_slice_us = DEFAULT_SRC_THREAD_SLICE_US;
   gst_gemini_live_connection_settings_init (&self->connection);
   self->tool_call_timeout_ms = 30000;
-  self->tools = gst_gemini_live_tools_new (&tools_callbacks, self);
-  self->audio_input = gst_gemini_live_audio_input_new (send_input, self);
+  self->tools = gst_gemini_live_tools_new (&tools_callbacks, GST_OBJECT (self));
+  self->audio_input
+      = gst_gemini_live_audio_input_new (&audio_input_callbacks, self);
+  self->input_live = TRUE;
   self->audio_settings.chunk_ms = DEFAULT_CHUNK_MS;
   self->audio_settings.source = GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS;
   self->audio_settings.threshold_db = -45;
   self->audio_settings.hangover_ms = 600;
   self->audio_settings.preroll_ms = 300;
-  self->session = gst_gemini_live_session_new (&session_callbacks, self);
+  self->session
+      = gst_gemini_live_session_new (&session_callbacks, GST_OBJECT (self));
 
   /* Model audio: a plain src pad driven by the output timing task. */
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
   self->output = gst_gemini_live_output_new (GST_ELEMENT (self), self->srcpad);
   gst_gemini_live_output_set_latency (
       self->output, DEFAULT_LATENCY_MS * GST_MSECOND);
+  gst_gemini_live_output_set_eos_timeout (
+      self->output, DEFAULT_EOS_TIMEOUT_MS * GST_MSECOND);
   gst_pad_set_activatemode_function (
       self->srcpad, GST_DEBUG_FUNCPTR (src_activate_mode));
   gst_pad_set_query_function (self->srcpad, GST_DEBUG_FUNCPTR (src_query));
@@ -1532,6 +1642,17 @@ gst_gemini_live_init (GstGeminiLive *self)
   gst_element_add_pad (GST_ELEMENT (self), self->audio_sinkpad);
 }
 
+/* The session stops while the element can still be referenced: its
+ * network thread holds the element during each callback. */
+static void
+gst_gemini_live_dispose (GObject *object)
+{
+  GstGeminiLive *self = GST_GEMINI_LIVE (object);
+
+  gst_gemini_live_session_stop (self->session);
+  G_OBJECT_CLASS (parent_class)->dispose (object);
+}
+
 static void
 gst_gemini_live_finalize (GObject *object)
 {
@@ -1561,6 +1682,7 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
 
   gobject_class->set_property = gst_gemini_live_set_property;
   gobject_class->get_property = gst_gemini_live_get_property;
+  gobject_class->dispose = gst_gemini_live_dispose;
   gobject_class->finalize = gst_gemini_live_finalize;
 
   /* The setup: model, voice, generation, activity detection, session,
@@ -1586,18 +1708,16 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    *
    * * `connections` (uint): WebSocket connections opened (reconnections
    *   included);
-   * * `messages-sent` (uint64): client messages written, the setups and
+   * * `messages-sent` (uint64): client messages sent, the setups and
    *   the input resent after a resumption included;
-   * * `messages-sent-directly` (uint64): of those, input written to the
-   *   socket by the streaming thread itself while the network thread
-   *   slept (the fast path; the others went through the network thread);
    * * `messages-resent` (uint64): input resent after a resumption;
-   * * `bytes-sent` (uint64): WebSocket frame bytes written, pings
-   *   included;
+   * * `bytes-sent` (uint64): WebSocket frame bytes of those messages;
    * * `messages-received`, `bytes-received` (uint64): server messages and
    *   their payload bytes;
-   * * `socket-full` (uint64): times the socket took only part of a frame
-   *   (a congested link) and frames waited for room.
+   * * `socket-full` (uint64): times the socket was full (a congested
+   *   link) and messages waited for room;
+   * * `messages-dropped` (uint64): input dropped because more than 8 MiB
+   *   waited (live input only; input from a file waits instead).
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
@@ -1728,12 +1848,50 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    * GstGeminiLive:max-message-size:
    *
    * The largest server message accepted, in bytes; a larger one closes
-   * the connection (1009) rather than growing memory without bound.
+   * the connection (1009) and ends the conversation with an error that
+   * names this property. libsoup refuses a larger frame before reading
+   * it; a message split into many smaller frames is refused once whole.
    */
   g_object_class_install_property (gobject_class, PROP_MAX_MESSAGE_SIZE,
       g_param_spec_uint64 ("max-message-size", "Max message size",
           "Largest server message accepted, in bytes", 65536, G_MAXUINT32,
           16 * 1024 * 1024, READY_PARAM));
+
+  /**
+   * GstGeminiLive:connect-timeout:
+   *
+   * Opening a connection (name lookup, TCP, TLS, the WebSocket upgrade)
+   * and getting `setupComplete` must take less than this many ms (0: no
+   * limit). A first connection that does not is an error naming the step
+   * that stalled; during a reconnection it counts as one failed attempt.
+   */
+  g_object_class_install_property (gobject_class, PROP_CONNECT_TIMEOUT,
+      g_param_spec_uint ("connect-timeout", "Connect timeout",
+          "Give up a connection attempt (connect, TLS, upgrade, setup) after "
+          "this many ms (0: never)",
+          0, G_MAXUINT, DEFAULT_CONNECT_TIMEOUT_MS, READY_PARAM));
+
+  /**
+   * GstGeminiLive:eos-timeout:
+   *
+   * After EOS on `sink_audio` the element sends the end of the user's
+   * input and ends `src` (and the text pads) with EOS once the model owes
+   * nothing more: at once when nothing was said since its last answer
+   * (only input louder than #GstGeminiLive:activity-threshold, text, or
+   * a manual activity counts as saying something), after the answer
+   * under way or owed has been played whole, or when the model has been
+   * silent this many ms (running time) waiting for one. A blocking tool
+   * call, bounded by #GstGeminiLive:tool-call-timeout, and a
+   * reconnection, bounded by #GstGeminiLive:reconnect-timeout, stop that
+   * clock.
+   */
+  g_object_class_install_property (gobject_class, PROP_EOS_TIMEOUT,
+      g_param_spec_uint ("eos-timeout", "EOS timeout",
+          "After EOS on sink_audio, end src once the model has said nothing "
+          "for this many ms while an answer is owed",
+          0, 600000, DEFAULT_EOS_TIMEOUT_MS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_PLAYING));
 
   /**
    * GstGeminiLive:tool-call-timeout:
@@ -1779,11 +1937,18 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
           "detection is off",
           GST_TYPE_GEMINI_LIVE_ACTIVITY_SOURCE,
           GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS, READY_PARAM));
+  /**
+   * GstGeminiLive:activity-threshold:
+   *
+   * Input level in dBFS above which the user is taken to speak: it starts
+   * an activity with manual-activity-source=energy, and, with the
+   * server's activity detection, marks input the model owes an answer to
+   * (see #GstGeminiLive:eos-timeout).
+   */
   g_object_class_install_property (gobject_class, PROP_ACTIVITY_THRESHOLD,
       g_param_spec_double ("activity-threshold", "Activity threshold",
-          "Input level in dBFS above which the user speaks "
-          "(manual-activity-source=energy)",
-          -120, 0, -45, READY_PARAM));
+          "Input level in dBFS above which the user speaks", -120, 0, -45,
+          READY_PARAM));
   g_object_class_install_property (gobject_class, PROP_ACTIVITY_HANGOVER,
       g_param_spec_uint ("activity-hangover", "Activity hangover",
           "Silence in ms that ends the user's activity "

@@ -19,7 +19,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_audio_input_debug);
 
 struct _GstGeminiLiveAudioInput
 {
-  GstGeminiLiveAudioSendFunc send;
+  GstGeminiLiveAudioInputCallbacks callbacks;
   gpointer user_data;
 
   /* The lock orders activity changes from other threads (signals) with
@@ -36,14 +36,14 @@ struct _GstGeminiLiveAudioInput
 
 GstGeminiLiveAudioInput *
 gst_gemini_live_audio_input_new (
-    GstGeminiLiveAudioSendFunc send, gpointer user_data)
+    const GstGeminiLiveAudioInputCallbacks *callbacks, gpointer user_data)
 {
   GstGeminiLiveAudioInput *input = g_new0 (GstGeminiLiveAudioInput, 1);
 
   if (gst_gemini_live_audio_input_debug == NULL)
     GST_DEBUG_CATEGORY_INIT (gst_gemini_live_audio_input_debug,
         "geminiliveaudioinput", 0, "Gemini Live audio input");
-  input->send = send;
+  input->callbacks = *callbacks;
   input->user_data = user_data;
   input->adapter = gst_adapter_new ();
   g_mutex_init (&input->lock);
@@ -98,11 +98,12 @@ start_activity (GstGeminiLiveAudioInput *input)
       g_queue_get_length (&input->preroll));
   input->active = TRUE;
   input->quiet_ms = 0;
-  input->send (
+  input->callbacks.heard (input->user_data);
+  input->callbacks.send (
       gst_gemini_live_protocol_build_activity_start (), input->user_data);
   /* The start of the speech, which came before the decision. */
   while ((json = g_queue_pop_head (&input->preroll)))
-    input->send (json, input->user_data);
+    input->callbacks.send (json, input->user_data);
 }
 
 /* Lock held. */
@@ -111,7 +112,7 @@ end_activity (GstGeminiLiveAudioInput *input)
 {
   GST_DEBUG ("activity ends");
   input->active = FALSE;
-  input->send (
+  input->callbacks.send (
       gst_gemini_live_protocol_build_activity_end (), input->user_data);
 }
 
@@ -137,7 +138,9 @@ handle_chunk (GstGeminiLiveAudioInput *input, const guint8 *data, gsize size)
       data, size, GST_GEMINI_LIVE_INPUT_RATE);
 
   if (!input->settings.manual) {
-    input->send (json, input->user_data);
+    if (level_db (data, size) > input->settings.threshold_db)
+      input->callbacks.heard (input->user_data);
+    input->callbacks.send (json, input->user_data);
     return;
   }
   if (input->settings.source == GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY) {
@@ -151,7 +154,7 @@ handle_chunk (GstGeminiLiveAudioInput *input, const guint8 *data, gsize size)
       input->quiet_ms += size / BYTES_PER_MS;
   }
   if (input->active) {
-    input->send (json, input->user_data);
+    input->callbacks.send (json, input->user_data);
     if (input->settings.source == GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY
         && input->quiet_ms >= input->settings.hangover_ms)
       end_activity (input);
@@ -204,7 +207,7 @@ gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput *input)
   drain (input, gst_adapter_available (input->adapter) & ~(gsize)1);
   gst_adapter_clear (input->adapter);
   if (!input->settings.manual)
-    input->send (
+    input->callbacks.send (
         gst_gemini_live_protocol_build_audio_stream_end (), input->user_data);
   else if (input->active)
     end_activity (input);

@@ -25,21 +25,28 @@ typedef enum
 
 typedef struct _GstGeminiLiveAudioInput GstGeminiLiveAudioInput;
 
-/* Takes the JSON message. Called from the thread that fed the input. */
-typedef void (*GstGeminiLiveAudioSendFunc) (gchar *json, gpointer user_data);
+/* Called from the thread that fed the input (or emitted the signal). */
+typedef struct
+{
+  /* Takes the JSON message. */
+  void (*send) (gchar *json, gpointer user_data);
+  /* Speech went to the model: a chunk louder than the threshold, or (with
+   * manual activity) an activity started. */
+  void (*heard) (gpointer user_data);
+} GstGeminiLiveAudioInputCallbacks;
 
 typedef struct
 {
   guint chunk_ms;
   gboolean manual; /* automatic activity detection is off */
   GstGeminiLiveActivitySource source;
-  gdouble threshold_db; /* ENERGY: speech above this level */
+  gdouble threshold_db; /* speech above this level (ENERGY: activity) */
   guint hangover_ms;    /* ENERGY: silence that ends activity */
   guint preroll_ms;     /* audio kept from before a start */
 } GstGeminiLiveAudioInputSettings;
 
 GstGeminiLiveAudioInput *gst_gemini_live_audio_input_new (
-    GstGeminiLiveAudioSendFunc send, gpointer user_data);
+    const GstGeminiLiveAudioInputCallbacks *callbacks, gpointer user_data);
 void gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput *input);
 
 void gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput *input,

@@ -19,35 +19,17 @@ typedef struct
   GMainLoop *loop;
   GThread *thread;
   guint sessions;
-  GMutex io_lock;    /* held by the thread except while it sleeps in poll() */
   gboolean detached; /* released from inside: the thread frees this */
 } NetworkThread;
 
 static GMutex network_lock;
 static GPtrArray *network_threads; /* NetworkThread* */
-static GPrivate current_io_lock;   /* the calling network thread's io_lock */
-
-/* The context's poll function: the only time the thread lets go of its
- * io_lock, so that a streaming thread can write to a socket of this
- * thread's sessions without waking it. */
-static gint
-network_poll (GPollFD *fds, guint nfds, gint timeout)
-{
-  GMutex *io_lock = g_private_get (&current_io_lock);
-  gint ret;
-
-  g_mutex_unlock (io_lock);
-  ret = g_poll (fds, nfds, timeout);
-  g_mutex_lock (io_lock);
-  return ret;
-}
 
 static void
 network_thread_free (NetworkThread *nt)
 {
   g_main_loop_unref (nt->loop);
   g_main_context_unref (nt->context);
-  g_mutex_clear (&nt->io_lock);
   g_free (nt);
 }
 
@@ -58,16 +40,12 @@ network_thread_main (gpointer user_data)
   GMainLoop *loop = nt->loop;
   GMainContext *context = nt->context;
 
-  g_mutex_lock (&nt->io_lock);
-  g_private_set (&current_io_lock, &nt->io_lock);
   g_main_context_push_thread_default (context);
   g_main_loop_run (loop);
   /* Whatever the sessions left behind (cancelled operations) ends here. */
   while (g_main_context_iteration (context, FALSE))
     ;
   g_main_context_pop_thread_default (context);
-  g_private_set (&current_io_lock, NULL);
-  g_mutex_unlock (&nt->io_lock);
   g_main_loop_unref (loop);
   if (nt->detached)
     network_thread_free (nt);
@@ -80,8 +58,6 @@ network_thread_new (GError **error)
   NetworkThread *nt = g_new0 (NetworkThread, 1);
 
   nt->context = g_main_context_new ();
-  g_mutex_init (&nt->io_lock);
-  g_main_context_set_poll_func (nt->context, network_poll);
   nt->loop = g_main_loop_new (nt->context, FALSE);
   g_main_loop_ref (nt->loop); /* the thread's */
   nt->thread
@@ -96,7 +72,7 @@ network_thread_new (GError **error)
 }
 
 GMainContext *
-gst_gemini_live_network_acquire (GMutex **io_lock, GError **error)
+gst_gemini_live_network_acquire (GError **error)
 {
   static gsize debug_done = 0;
   NetworkThread *nt = NULL;
@@ -126,7 +102,6 @@ gst_gemini_live_network_acquire (GMutex **io_lock, GError **error)
     g_ptr_array_add (network_threads, nt);
   }
   nt->sessions++;
-  *io_lock = &nt->io_lock;
   g_mutex_unlock (&network_lock);
   return g_main_context_ref (nt->context);
 }

@@ -14,18 +14,12 @@ G_BEGIN_DECLS
  * of them in one: every wake-up makes GLib prepare, poll and check every
  * source and socket of the context, so one thread for 50 sessions cost
  * more CPU than one per session; groups of 4 cost as little as one per
- * session with a quarter of the threads, and 16 were no better once input
- * stopped waking the thread (docs/benchmarks.md). */
+ * session with a quarter of the threads (docs/benchmarks.md). */
 #define GST_GEMINI_LIVE_SESSIONS_PER_THREAD 4
 
 /* Returns the context (a new reference) of a network thread with room
- * for one more session, starting one if none has, and that thread's
- * io_lock. The thread holds its io_lock at all times except while it
- * sleeps in poll(): whoever takes it (only ever with g_mutex_trylock())
- * may touch the sockets of that thread's sessions meanwhile, and the
- * thread waits for it before it looks at what poll() found. */
-GMainContext *gst_gemini_live_network_acquire (
-    GMutex **io_lock, GError **error);
+ * for one more session, starting one if none has. */
+GMainContext *gst_gemini_live_network_acquire (GError **error);
 
 /* Gives back a context from acquire; a thread whose last session leaves
  * stops. */

@@ -54,12 +54,23 @@ struct _GstGeminiLiveOutput
   gboolean flushing;
   gboolean playing;
   gboolean need_events;
-  gboolean eos_pending;
   gboolean in_turn;
   gboolean discont;
   GstClockTime position; /* running time up to which we pushed */
   GstClockTime latency;
   gchar stream_id_base[17];
+
+  /* The end of the conversation, after the end of input: src ends once
+   * the model owes nothing, or has been silent for eos_timeout. */
+  gboolean input_ended;     /* end of input; cleared by the EOS pushed */
+  gboolean answer_owed;     /* the user spoke or typed since the model's
+                               * last answer began */
+  gboolean answering;       /* an answer has begun and not ended */
+  gboolean tool_pending;    /* a blocking tool call waits for its answer */
+  gboolean reconnecting;    /* no connection carries the conversation */
+  GstClockTime quiet_since; /* running time the model's silence counts
+                               * from; NONE: from the task's next look */
+  GstClockTime eos_timeout;
 };
 
 static void
@@ -82,6 +93,8 @@ gst_gemini_live_output_new (GstElement *element, GstPad *srcpad)
   output->flushing = TRUE;
   output->position = GST_CLOCK_TIME_NONE;
   output->latency = 200 * GST_MSECOND;
+  output->eos_timeout = 5 * GST_SECOND;
+  output->quiet_since = GST_CLOCK_TIME_NONE;
   g_snprintf (output->stream_id_base, sizeof (output->stream_id_base),
       "%08x%08x", g_random_int (), g_random_int ());
   g_mutex_init (&output->lock);
@@ -360,7 +373,7 @@ push_eos_unlock (GstGeminiLiveOutput *output)
   GstPad *pads[N_TEXT];
   guint i;
 
-  output->eos_pending = FALSE;
+  output->input_ended = FALSE;
   for (i = 0; i < N_TEXT; i++)
     pads[i] = output->text[i].pad ? gst_object_ref (output->text[i].pad) : NULL;
   g_mutex_unlock (&output->lock);
@@ -373,6 +386,22 @@ push_eos_unlock (GstGeminiLiveOutput *output)
   }
   gst_pad_push_event (output->srcpad, gst_event_new_eos ());
   gst_pad_pause_task (output->srcpad);
+}
+
+/* Lock held, input ended and nothing queued. When src may end: 0 at
+ * once (nothing is owed), a running time (the model has been silent
+ * for eos_timeout by then), or NONE (no deadline: a reconnection or a
+ * tool call bounds the wait with its own timeout). */
+static GstClockTime
+eos_deadline (GstGeminiLiveOutput *output, GstClockTime now)
+{
+  if (output->reconnecting || output->tool_pending)
+    return GST_CLOCK_TIME_NONE;
+  if (!output->answering && !output->answer_owed)
+    return 0;
+  if (!GST_CLOCK_TIME_IS_VALID (output->quiet_since))
+    output->quiet_since = now;
+  return output->quiet_since + output->eos_timeout;
 }
 
 /* Whether the clock waits as GstSystemClock does (its subclasses, such as
@@ -413,7 +442,7 @@ static void
 output_loop (gpointer user_data)
 {
   GstGeminiLiveOutput *output = user_data;
-  GstClockTime now, target;
+  GstClockTime now, target, eos_at = GST_CLOCK_TIME_NONE;
   GstClock *clock;
   Item *head;
   guint i;
@@ -481,16 +510,27 @@ output_loop (gpointer user_data)
       handle_flow (output, gst_pad_push (output->srcpad, buf));
       return;
     }
-  } else if (output->eos_pending) {
-    push_eos_unlock (output);
-    return;
+  } else if (output->input_ended) {
+    eos_at = eos_deadline (output, now);
+    if (eos_at != GST_CLOCK_TIME_NONE && now >= eos_at) {
+      if (eos_at > 0)
+        GST_INFO_OBJECT (output->srcpad,
+            "the model said nothing for %" GST_TIME_FORMAT
+            " after the end of input: ending",
+            GST_TIME_ARGS (output->eos_timeout));
+      push_eos_unlock (output);
+      return;
+    }
   }
   if (push_gaps_unlock (output, now))
     return;
 
-  /* Sleep until the next buffer is due or a pad needs a GAP. */
+  /* Sleep until the next buffer is due, a pad needs a GAP or src may
+   * end. */
   target = head ? GST_BUFFER_PTS (head->buf)
                 : gap_due (output, output->position, SRC_GAP_INTERVAL);
+  if (eos_at != GST_CLOCK_TIME_NONE)
+    target = MIN (target, eos_at);
   for (i = 0; i < N_TEXT; i++)
     if (output->text[i].pad != NULL
         && GST_CLOCK_TIME_IS_VALID (output->text[i].position))
@@ -516,12 +556,53 @@ output_loop (gpointer user_data)
   g_mutex_unlock (&output->lock);
 }
 
+static void
+task_done (GstGeminiLiveOutput *output)
+{
+  gst_object_unref (output->element);
+}
+
+/* Stops the pad's task. From the task's own thread (an application that
+ * stops the pipeline from a probe or a sync handler on src) it cannot be
+ * joined: it is told to stop and runs out when the push returns, still
+ * holding the element. */
+static void
+stop_task (GstPad *pad)
+{
+  GstTask *task;
+  gboolean own_thread;
+
+  GST_OBJECT_LOCK (pad);
+  task = GST_PAD_TASK (pad) ? gst_object_ref (GST_PAD_TASK (pad)) : NULL;
+  GST_OBJECT_UNLOCK (pad);
+  if (task == NULL)
+    return;
+  GST_OBJECT_LOCK (task);
+  own_thread = task->thread == g_thread_self ();
+  GST_OBJECT_UNLOCK (task);
+  if (!own_thread) {
+    gst_object_unref (task);
+    gst_pad_stop_task (pad);
+    return;
+  }
+  GST_DEBUG_OBJECT (pad, "stopped from its own thread: not joined");
+  GST_OBJECT_LOCK (pad);
+  if (GST_PAD_TASK (pad) == task) {
+    GST_PAD_TASK (pad) = NULL;
+    gst_object_unref (task); /* the pad's */
+  }
+  GST_OBJECT_UNLOCK (pad);
+  gst_task_stop (task);
+  gst_object_unref (task);
+}
+
 gboolean
 gst_gemini_live_output_activate (GstGeminiLiveOutput *output, gboolean active)
 {
   guint i;
 
   if (active) {
+    gst_object_ref (output->element);
     g_mutex_lock (&output->lock);
     output->flushing = FALSE;
     output->need_events = TRUE;
@@ -529,19 +610,28 @@ gst_gemini_live_output_activate (GstGeminiLiveOutput *output, gboolean active)
       output->text[i].need_events = TRUE;
       output->text[i].last_pts = GST_CLOCK_TIME_NONE;
     }
-    output->eos_pending = FALSE;
+    output->input_ended = FALSE;
+    output->answer_owed = FALSE;
+    output->answering = FALSE;
+    output->tool_pending = FALSE;
+    output->reconnecting = FALSE;
+    output->quiet_since = GST_CLOCK_TIME_NONE;
     output->in_turn = FALSE;
     output->discont = FALSE;
     output->position = GST_CLOCK_TIME_NONE;
     g_mutex_unlock (&output->lock);
-    return gst_pad_start_task (output->srcpad, output_loop, output, NULL);
+    /* The task holds the element (and so this output and the pads) until
+     * its thread is done with them, which may be after a stop made from
+     * that thread. */
+    return gst_pad_start_task (
+        output->srcpad, output_loop, output, (GDestroyNotify)task_done);
   }
 
   g_mutex_lock (&output->lock);
   output->flushing = TRUE;
   output->playing = FALSE;
   wake_unlock (output);
-  gst_pad_stop_task (output->srcpad);
+  stop_task (output->srcpad);
 
   g_mutex_lock (&output->lock);
   g_queue_clear_full (&output->queue, (GDestroyNotify)item_free);
@@ -582,22 +672,40 @@ gst_gemini_live_output_get_latency (GstGeminiLiveOutput *output)
   return latency;
 }
 
+/* Lock held. Part of the model's answer arrived: nothing is owed now
+ * but the rest of it. Returns whether the task must look again. */
+static gboolean
+answer_progress_locked (GstGeminiLiveOutput *output)
+{
+  output->answering = TRUE;
+  output->answer_owed = FALSE;
+  if (!output->input_ended)
+    return FALSE;
+  output->quiet_since = GST_CLOCK_TIME_NONE;
+  return TRUE;
+}
+
 static void
 enqueue (GstGeminiLiveOutput *output, GQueue *queue, gint kind, GstBuffer *buf)
 {
   Item *item;
-  gboolean wake;
+  gboolean wake = FALSE;
 
   g_mutex_lock (&output->lock);
+  if (kind != GST_GEMINI_LIVE_TEXT_USER)
+    wake = answer_progress_locked (output);
   if (output->flushing || (kind != AUDIO && output->text[kind].pad == NULL)) {
-    g_mutex_unlock (&output->lock);
+    if (wake)
+      wake_unlock (output);
+    else
+      g_mutex_unlock (&output->lock);
     gst_buffer_unref (buf);
     return;
   }
   /* The task sleeps until the head of the queue is due: audio joining a
    * queue that has a head changes nothing it waits for (an answer's
    * chunks arrive faster than they play). */
-  wake = queue == &output->user_text || g_queue_is_empty (queue);
+  wake |= queue == &output->user_text || g_queue_is_empty (queue);
   item = g_new (Item, 1);
   item->kind = kind;
   item->buf = buf;
@@ -660,6 +768,8 @@ gst_gemini_live_output_interrupt (GstGeminiLiveOutput *output)
   }
   output->in_turn = FALSE;
   output->discont = TRUE;
+  output->answering = FALSE;
+  output->quiet_since = GST_CLOCK_TIME_NONE;
   wake_unlock (output);
   GST_DEBUG_OBJECT (
       output->srcpad, "interrupted: dropped %u queued items", dropped);
@@ -680,15 +790,95 @@ gst_gemini_live_output_end_turn (GstGeminiLiveOutput *output)
     item->buf = NULL;
     g_queue_push_tail (&output->queue, item);
   }
+  output->answering = FALSE;
+  output->quiet_since = GST_CLOCK_TIME_NONE;
+  if (output->input_ended)
+    wake_unlock (output);
+  else
+    g_mutex_unlock (&output->lock);
+}
+
+void
+gst_gemini_live_output_end_of_input (GstGeminiLiveOutput *output)
+{
+  g_mutex_lock (&output->lock);
+  output->input_ended = TRUE;
+  output->quiet_since = GST_CLOCK_TIME_NONE;
+  wake_unlock (output);
+}
+
+void
+gst_gemini_live_output_input_heard (GstGeminiLiveOutput *output)
+{
+  g_mutex_lock (&output->lock);
+  output->answer_owed = TRUE;
   g_mutex_unlock (&output->lock);
 }
 
 void
-gst_gemini_live_output_drain_and_eos (GstGeminiLiveOutput *output)
+gst_gemini_live_output_answer_progress (GstGeminiLiveOutput *output)
 {
   g_mutex_lock (&output->lock);
-  output->eos_pending = TRUE;
+  if (answer_progress_locked (output))
+    wake_unlock (output);
+  else
+    g_mutex_unlock (&output->lock);
+}
+
+void
+gst_gemini_live_output_answer_done (GstGeminiLiveOutput *output, gboolean owed)
+{
+  g_mutex_lock (&output->lock);
+  output->answering = FALSE;
+  output->answer_owed = owed;
+  output->quiet_since = GST_CLOCK_TIME_NONE;
   wake_unlock (output);
+}
+
+void
+gst_gemini_live_output_set_tool_pending (
+    GstGeminiLiveOutput *output, gboolean pending)
+{
+  g_mutex_lock (&output->lock);
+  output->tool_pending = pending;
+  output->quiet_since = GST_CLOCK_TIME_NONE;
+  wake_unlock (output);
+}
+
+void
+gst_gemini_live_output_set_reconnecting (
+    GstGeminiLiveOutput *output, gboolean reconnecting)
+{
+  g_mutex_lock (&output->lock);
+  /* An answer cut by a lost connection is owed again: the input behind
+   * it is resent on the next one. */
+  if (reconnecting && output->answering) {
+    output->answering = FALSE;
+    output->answer_owed = TRUE;
+  }
+  output->reconnecting = reconnecting;
+  output->quiet_since = GST_CLOCK_TIME_NONE;
+  wake_unlock (output);
+}
+
+void
+gst_gemini_live_output_set_eos_timeout (
+    GstGeminiLiveOutput *output, GstClockTime timeout)
+{
+  g_mutex_lock (&output->lock);
+  output->eos_timeout = timeout;
+  wake_unlock (output);
+}
+
+GstClockTime
+gst_gemini_live_output_get_eos_timeout (GstGeminiLiveOutput *output)
+{
+  GstClockTime timeout;
+
+  g_mutex_lock (&output->lock);
+  timeout = output->eos_timeout;
+  g_mutex_unlock (&output->lock);
+  return timeout;
 }
 
 gboolean

@@ -10,13 +10,10 @@
 
 #include "gstgeminilivenetwork.h"
 #include "gstgeminilivesession.h"
-#include "gstgeminilivewsframe.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_session_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_session_debug
 
-/* Input kept while no connection is ready: minutes of audio. */
-#define MAX_PENDING_BYTES (8 * 1024 * 1024)
 /* Input sent but not yet covered by a resumption handle. */
 #define MAX_REPLAY_BYTES (16 * 1024 * 1024)
 /* How long a peer may take to answer our close frame. */
@@ -29,6 +26,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_session_debug);
  * handle, so that the handle cannot be issued with our input in flight
  * (it would not cover it, yet look as if it did). */
 #define HANDLE_WAIT_MS 300
+/* A new connection has carried the conversation, and ends the outage's
+ * backoff and budget, once it stayed up this long or the model answered
+ * on it: reaching setupComplete alone proves nothing. */
+#define RECOVERED_AFTER_MS 3000
 
 typedef struct
 {
@@ -41,7 +42,7 @@ typedef struct
 struct _GstGeminiLiveSession
 {
   GstGeminiLiveSessionCallbacks callbacks;
-  gpointer user_data;
+  GstObject *owner; /* owns the session: not a reference */
 
   GstGeminiLiveConfig config; /* resumption_handle: the newest handle */
   GstGeminiLiveConnectionSettings settings;
@@ -52,30 +53,37 @@ struct _GstGeminiLiveSession
   gchar *safe_uri;
 
   GMainContext *context; /* the shared network thread's */
-  GMutex *io_lock;       /* that thread's: see gstgeminilivenetwork.h */
   GCancellable *cancellable;
   gboolean started;
   gboolean finished; /* under finish_lock: teardown is over */
 
-  /* Network thread only; conn, sent and replay also by a thread that
-   * holds io_lock (the network thread then sleeps in poll()). */
+  /* Network thread only. */
   SoupSession *soup;
   SoupWebsocketConnection *conn;     /* the connection in use */
   SoupWebsocketConnection *old_conn; /* closing during a switch */
   SoupMessage *connect_msg;          /* upgrade in progress */
+  GCancellable *connect_cancellable; /* that upgrade's */
+  const gchar *connect_step;         /* what the attempt waits for */
+  gchar *connect_timeout_text;       /* set when the timer gave up */
   gboolean stopping;
   gboolean setup_pending;       /* setup waits for old_conn to close */
   gboolean resumed_with_handle; /* the last setup carried a handle */
   gboolean ever_ready;
   gboolean model_busy;          /* not at a consistent point to switch */
   gboolean switch_after_update; /* goAway: switch at the next handle */
-  GError *conn_error;
-  GQueue replay; /* Outgoing*: input sent since the handle */
-  guint64 sent;  /* messages sent on conn, the setup included */
+  gboolean awaiting_handle;
+  gboolean fatal_close; /* we closed conn for a fault retrying cannot fix */
+  GError *conn_error;   /* what libsoup reported on conn */
+  gchar *client_error;  /* conn failed on our side before the server
+                        * closed it (libsoup's error, a message too big):
+                        * a close that follows is not the server's doing */
+  GQueue replay;        /* Outgoing*: input sent since the handle */
+  guint64 sent;         /* messages sent on conn, the setup included */
   gsize replay_bytes;
   gboolean replay_overflow;
-  gint64 outage_start; /* monotonic, 0 while connected */
-  gint64 outage_deadline;
+  gint64 outage_start;    /* monotonic; 0 while a connection carries the
+                           * conversation */
+  gint64 budget_deadline; /* monotonic; 0 while no outage's budget runs */
   guint attempt;
   guint backoff_ms;
   gint64 last_rx;
@@ -86,16 +94,9 @@ struct _GstGeminiLiveSession
   GSource *grace_source;
   GSource *handle_wait_source;
   GSource *stop_source;
-  gboolean awaiting_handle;
-
-  /* Network thread, or a thread holding io_lock: the frames of conn that
-   * the socket did not take at once, in order (we write data frames
-   * ourselves; libsoup only reads, answers pings and closes). */
-  GQueue unsent;            /* GBytes*, whole frames */
-  gsize unsent_offset;      /* bytes of the head already written */
-  GError *write_error;      /* the socket failed: conn is dropped */
-  GSource *writable_source; /* network thread: waits for room */
-  gint64 last_ping;
+  GSource *connect_timer;
+  GSource *recovered_source;
+  GSource *writable_source;
 
   /* Protected by stats_lock: counters for the element's stats. */
   GMutex stats_lock;
@@ -103,13 +104,14 @@ struct _GstGeminiLiveSession
 
   /* Protected by lock: what other threads touch. */
   GMutex lock;
+  GCond room;          /* outgoing went below the bound, or accepting ended */
+  gboolean accepting;  /* started and not stopping */
   gboolean ready;      /* setupComplete on the current connection */
   gboolean input_held; /* a blocking tool call is unanswered */
   gboolean flush_scheduled;
   GSource *wake_source; /* ready when outgoing has something to send */
   GQueue outgoing;      /* Outgoing* */
   gsize outgoing_bytes;
-  guint dropped;
 };
 
 /* Sessions share the network thread, so stop() waits for its own
@@ -119,10 +121,10 @@ static GCond finish_cond;
 
 static void start_connect (GstGeminiLiveSession *session);
 static void maybe_finish (GstGeminiLiveSession *session);
-static void flush_outgoing_locked_out (GstGeminiLiveSession *session);
-static void writer_service (GstGeminiLiveSession *session);
-static void drop_connection (
-    GstGeminiLiveSession *session, const gchar *reason);
+static void flush_outgoing (GstGeminiLiveSession *session);
+static void connection_failed (
+    GstGeminiLiveSession *session, const GstGeminiLiveFailure *failure);
+static void fail_connection (GstGeminiLiveSession *session, gchar *why);
 
 static void
 debug_init (void)
@@ -141,6 +143,7 @@ gst_gemini_live_connection_settings_init (
 {
   settings->reconnect = TRUE;
   settings->reconnect_timeout_ms = 30000;
+  settings->connect_timeout_ms = 10000;
   settings->keepalive_interval_s = 20;
   /* The service's pongs have been seen to take 30 s. */
   settings->keepalive_timeout_s = 90;
@@ -177,6 +180,7 @@ outgoing_new (gchar *json, GstGeminiLiveSendKind kind)
   out->json = json;
   out->len = strlen (json);
   out->kind = kind;
+  out->index = 0;
   return out;
 }
 
@@ -189,20 +193,20 @@ outgoing_free (Outgoing *out)
 
 GstGeminiLiveSession *
 gst_gemini_live_session_new (
-    const GstGeminiLiveSessionCallbacks *callbacks, gpointer user_data)
+    const GstGeminiLiveSessionCallbacks *callbacks, GstObject *owner)
 {
   GstGeminiLiveSession *session = g_new0 (GstGeminiLiveSession, 1);
 
   debug_init ();
   session->callbacks = *callbacks;
-  session->user_data = user_data;
+  session->owner = owner;
   gst_gemini_live_config_init (&session->config);
   gst_gemini_live_connection_settings_init (&session->settings);
   g_mutex_init (&session->lock);
+  g_cond_init (&session->room);
   g_mutex_init (&session->stats_lock);
   g_queue_init (&session->outgoing);
   g_queue_init (&session->replay);
-  g_queue_init (&session->unsent);
   return session;
 }
 
@@ -219,11 +223,29 @@ gst_gemini_live_session_free (GstGeminiLiveSession *session)
   g_free (session->auth_header);
   g_free (session->auth_value);
   g_mutex_clear (&session->lock);
+  g_cond_clear (&session->room);
   g_mutex_clear (&session->stats_lock);
   g_free (session);
 }
 
-/* ---- session thread: helpers ------------------------------------------- */
+/* ---- network thread: helpers ------------------------------------------- */
+
+/* Every entry into the session from the network thread (a source or a
+ * libsoup signal) holds the owner until its very end: a callback may
+ * stop the session and the owner's last reference go meanwhile. Give it
+ * back with gst_object_unref() as the entry's last statement. */
+static GstObject *
+hold_owner (GstGeminiLiveSession *session)
+{
+  return gst_object_ref (session->owner);
+}
+
+/* Whether the session still runs after a callback (which may stop it). */
+static gboolean
+running (GstGeminiLiveSession *session)
+{
+  return !session->stopping;
+}
 
 static GSource *
 add_timeout (GstGeminiLiveSession *session, guint ms, GSourceFunc func)
@@ -245,6 +267,14 @@ clear_source (GSource **source)
   }
 }
 
+/* A timeout source calls this first: it is gone once it returns. */
+static void
+forget_source (GSource **source)
+{
+  g_source_unref (*source);
+  *source = NULL;
+}
+
 static void
 set_ready (GstGeminiLiveSession *session, gboolean ready)
 {
@@ -253,36 +283,61 @@ set_ready (GstGeminiLiveSession *session, gboolean ready)
   g_mutex_unlock (&session->lock);
 }
 
-/* Forgets the frames of a connection that is going away. */
-static void
-writer_reset (GstGeminiLiveSession *session)
-{
-  clear_source (&session->writable_source);
-  g_queue_clear_full (&session->unsent, (GDestroyNotify)g_bytes_unref);
-  session->unsent_offset = 0;
-  g_clear_error (&session->write_error);
-}
-
-/* Drops a connection at once, without a close handshake. */
-static void
-abort_connection (GstGeminiLiveSession *session, SoupWebsocketConnection **conn)
-{
-  if (conn == &session->conn)
-    writer_reset (session);
-  if (*conn == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (*conn, session);
-  g_io_stream_close (
-      soup_websocket_connection_get_io_stream (*conn), NULL, NULL);
-  g_clear_object (conn);
-}
-
 static gboolean
 conn_is_open (SoupWebsocketConnection *conn)
 {
   return conn != NULL
       && soup_websocket_connection_get_state (conn)
       == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+static gboolean
+do_nothing (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* libsoup holds no reference on a connection while it emits its signals:
+ * one dropped from inside them (a stop from a callback) is let go once
+ * the emission is over. */
+static void
+unref_later (GstGeminiLiveSession *session, gpointer object)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, do_nothing, object, g_object_unref);
+  g_source_attach (source, session->context);
+  g_source_unref (source);
+}
+
+/* Drops a connection at once, without a close handshake. */
+static void
+abort_connection (GstGeminiLiveSession *session, SoupWebsocketConnection **conn)
+{
+  if (*conn == NULL)
+    return;
+  if (conn == &session->conn) {
+    clear_source (&session->writable_source);
+    g_clear_error (&session->conn_error);
+    g_clear_pointer (&session->client_error, g_free);
+  }
+  g_signal_handlers_disconnect_by_data (*conn, session);
+  g_io_stream_close (
+      soup_websocket_connection_get_io_stream (*conn), NULL, NULL);
+  unref_later (session, g_steal_pointer (conn));
+}
+
+/* Timers that belong to the connection in use. */
+static void
+clear_connection_timers (GstGeminiLiveSession *session)
+{
+  clear_source (&session->keepalive_source);
+  clear_source (&session->recycle_source);
+  clear_source (&session->handle_wait_source);
+  clear_source (&session->connect_timer);
+  clear_source (&session->recovered_source);
+  clear_source (&session->writable_source);
+  session->awaiting_handle = FALSE;
 }
 
 static void
@@ -307,117 +362,6 @@ replay_push (GstGeminiLiveSession *session, Outgoing *out)
   }
 }
 
-static GPollableOutputStream *
-conn_output (GstGeminiLiveSession *session)
-{
-  return G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (
-      soup_websocket_connection_get_io_stream (session->conn)));
-}
-
-/* Writes what the socket takes of data, without blocking: the bytes
- * written (0 when it is full), or -1 with write_error set. */
-static gssize
-write_some (GstGeminiLiveSession *session, const guint8 *data, gsize len)
-{
-  gssize n = g_pollable_output_stream_write_nonblocking (
-      conn_output (session), data, len, NULL, &session->write_error);
-
-  if (n < 0
-      && g_error_matches (
-          session->write_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
-    g_clear_error (&session->write_error);
-    return 0;
-  }
-  return n;
-}
-
-/* Writes what the socket takes of the unsent frames. */
-static void
-writer_flush (GstGeminiLiveSession *session)
-{
-  GBytes *head;
-
-  if (session->write_error != NULL || session->conn == NULL)
-    return;
-  while ((head = g_queue_peek_head (&session->unsent)) != NULL) {
-    gsize size;
-    const guint8 *data = g_bytes_get_data (head, &size);
-    gssize n = write_some (
-        session, data + session->unsent_offset, size - session->unsent_offset);
-
-    if (n <= 0)
-      return;
-    session->unsent_offset += n;
-    if (session->unsent_offset < size)
-      continue;
-    g_bytes_unref (g_queue_pop_head (&session->unsent));
-    session->unsent_offset = 0;
-  }
-}
-
-/* Whether a close frame may follow: no frame of ours half written. */
-static gboolean
-writer_clean (GstGeminiLiveSession *session)
-{
-  return g_queue_is_empty (&session->unsent) && session->write_error == NULL;
-}
-
-/* Whether a blocked or failed socket needs the network thread. */
-static gboolean
-writer_needs_attention (GstGeminiLiveSession *session)
-{
-  return session->write_error != NULL
-      || (!g_queue_is_empty (&session->unsent)
-          && session->writable_source == NULL);
-}
-
-/* Network thread or io_lock. The frame goes on the wire behind anything
- * still unsent; a frame is never interleaved with another. Like libsoup,
- * nothing is written once the connection closes. Returns the frame's
- * size (0: not written). */
-static gsize
-writer_write (GstGeminiLiveSession *session, guint8 opcode,
-    const gchar *payload, gsize len)
-{
-  gsize frame_len;
-  guint8 *frame;
-  gssize n = 0;
-
-  if (!conn_is_open (session->conn) || session->write_error != NULL)
-    return 0;
-  frame = gst_gemini_live_ws_frame_build (
-      opcode, (const guint8 *)payload, len, g_random_int (), &frame_len);
-  /* The usual case: nothing waits and the socket takes it all at once. */
-  if (g_queue_is_empty (&session->unsent)) {
-    n = write_some (session, frame, frame_len);
-    if (n < 0 || n == (gssize)frame_len) {
-      g_free (frame);
-      return frame_len;
-    }
-    session->unsent_offset = n;
-  }
-  g_queue_push_tail (&session->unsent, g_bytes_new_take (frame, frame_len));
-  return frame_len;
-}
-
-/* Every client message goes through here: its index on the connection is
- * what Vertex's lastConsumedClientMessageIndex refers to. */
-static guint64
-send_on_conn (GstGeminiLiveSession *session, const gchar *json, gsize len,
-    gboolean directly)
-{
-  gsize frame_len
-      = writer_write (session, GST_GEMINI_LIVE_WS_OPCODE_TEXT, json, len);
-
-  g_mutex_lock (&session->stats_lock);
-  session->stats.bytes_sent += frame_len;
-  session->stats.messages_sent++;
-  if (directly)
-    session->stats.messages_sent_directly++;
-  g_mutex_unlock (&session->stats_lock);
-  return session->sent++;
-}
-
 /* Drops the input the server's state covers: with Vertex's transparent
  * resumption exactly up to the message it names; otherwise everything
  * sent so far. */
@@ -436,66 +380,132 @@ replay_trim (GstGeminiLiveSession *session, gint64 last_consumed)
     session->replay_bytes -= out->len;
     outgoing_free (out);
   }
-  GST_LOG ("%u messages after index %" G_GINT64_FORMAT " kept for replay",
+  GST_LOG_OBJECT (session->owner,
+      "%u messages after index %" G_GINT64_FORMAT " kept for replay",
       g_queue_get_length (&session->replay), last_consumed);
+}
+
+/* The size of the frame libsoup makes of a masked client message. */
+static gsize
+frame_size (gsize len)
+{
+  return len + 4 + (len < 126 ? 2 : len <= G_MAXUINT16 ? 4 : 10);
+}
+
+/* Every client message goes out here, as a text frame written by libsoup:
+ * its index on the connection is what Vertex's
+ * lastConsumedClientMessageIndex refers to. */
+static guint64
+send_on_conn (GstGeminiLiveSession *session, const gchar *json, gsize len)
+{
+  GBytes *bytes = g_bytes_new_static (json, len);
+
+  soup_websocket_connection_send_message (
+      session->conn, SOUP_WEBSOCKET_DATA_TEXT, bytes);
+  g_bytes_unref (bytes);
+  g_mutex_lock (&session->stats_lock);
+  session->stats.bytes_sent += frame_size (len);
+  session->stats.messages_sent++;
+  g_mutex_unlock (&session->stats_lock);
+  return session->sent++;
+}
+
+static GPollableOutputStream *
+conn_output (GstGeminiLiveSession *session)
+{
+  return G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (
+      soup_websocket_connection_get_io_stream (session->conn)));
 }
 
 static gboolean
 on_writable (GObject *stream, gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
 
-  g_source_unref (session->writable_source);
-  session->writable_source = NULL;
-  writer_flush (session);
-  writer_service (session);
+  forget_source (&session->writable_source);
+  flush_outgoing (session);
+  gst_object_unref (owner);
   return G_SOURCE_REMOVE;
 }
 
-/* Network thread, outside libsoup's callbacks: waits for room in a full
- * socket, or drops a connection whose socket failed. */
-static void
-writer_service (GstGeminiLiveSession *session)
+/* Whether the socket takes more now. A message is handed to libsoup only
+ * then, so libsoup holds at most the one it could not finish (and its
+ * own control frames); everything else waits, bounded, in outgoing. */
+static gboolean
+socket_has_room (GstGeminiLiveSession *session)
 {
-  if (session->write_error != NULL) {
-    gchar *reason = g_strdup_printf (
-        "writing to the server failed: %s", session->write_error->message);
+  GPollableOutputStream *output = conn_output (session);
 
-    GST_INFO ("%s", reason);
-    drop_connection (session, reason);
-    g_free (reason);
-    return;
-  }
-  if (!g_queue_is_empty (&session->unsent)
-      && session->writable_source == NULL) {
-    GST_DEBUG ("socket full: %u frames wait for room",
-        g_queue_get_length (&session->unsent));
+  if (g_pollable_output_stream_is_writable (output))
+    return TRUE;
+  if (session->writable_source == NULL) {
+    g_mutex_lock (&session->lock);
+    GST_DEBUG_OBJECT (session->owner, "socket full: %u messages wait",
+        g_queue_get_length (&session->outgoing));
+    g_mutex_unlock (&session->lock);
     g_mutex_lock (&session->stats_lock);
     session->stats.socket_full++;
     g_mutex_unlock (&session->stats_lock);
     session->writable_source
-        = g_pollable_output_stream_create_source (conn_output (session), NULL);
+        = g_pollable_output_stream_create_source (output, NULL);
     g_source_set_callback (
         session->writable_source, G_SOURCE_FUNC (on_writable), session, NULL);
     g_source_attach (session->writable_source, session->context);
   }
+  return FALSE;
 }
 
-/* Sends what other threads queued, if the connection is ready. */
-static gboolean
-flush_outgoing (gpointer user_data)
+/* With session->lock held: the next message that may go, removed from
+ * outgoing. Held input waits; tool responses were queued before it. */
+static Outgoing *
+take_next_locked (GstGeminiLiveSession *session)
 {
-  GstGeminiLiveSession *session = user_data;
+  Outgoing *out = g_queue_peek_head (&session->outgoing);
 
-  g_mutex_lock (&session->lock);
-  session->flush_scheduled = FALSE;
-  g_source_set_ready_time (session->wake_source, -1);
-  g_mutex_unlock (&session->lock);
-  writer_flush (session);
-  if (session->write_error == NULL)
-    flush_outgoing_locked_out (session);
-  writer_service (session);
-  return G_SOURCE_CONTINUE;
+  if (out == NULL || !session->ready
+      || (session->input_held && out->kind == GST_GEMINI_LIVE_SEND_INPUT))
+    return NULL;
+  g_queue_pop_head (&session->outgoing);
+  /* Only a sender of waiting input can be blocked, and only past the
+   * bound. */
+  if (session->outgoing_bytes > GST_GEMINI_LIVE_SESSION_MAX_QUEUED
+      && session->outgoing_bytes - out->len
+          <= GST_GEMINI_LIVE_SESSION_MAX_QUEUED)
+    g_cond_broadcast (&session->room);
+  session->outgoing_bytes -= out->len;
+  return out;
+}
+
+/* Hands libsoup what is queued while the connection is ready and the
+ * socket has room. */
+static void
+flush_outgoing (GstGeminiLiveSession *session)
+{
+  while (conn_is_open (session->conn) && session->writable_source == NULL) {
+    Outgoing *out;
+
+    g_mutex_lock (&session->lock);
+    out = take_next_locked (session);
+    g_mutex_unlock (&session->lock);
+    if (out == NULL)
+      return;
+    if (!socket_has_room (session)) {
+      /* Back to the head, until there is room. */
+      g_mutex_lock (&session->lock);
+      g_queue_push_head (&session->outgoing, out);
+      session->outgoing_bytes += out->len;
+      g_mutex_unlock (&session->lock);
+      return;
+    }
+    out->index = send_on_conn (session, out->json, out->len);
+    /* Conversation input stays until a resumption handle covers it. */
+    if (out->kind == GST_GEMINI_LIVE_SEND_INPUT
+        && session->config.session_resumption)
+      replay_push (session, out);
+    else
+      outgoing_free (out);
+  }
 }
 
 static gboolean
@@ -509,6 +519,21 @@ wake_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 static GSourceFuncs wake_funcs
     = { NULL, NULL, wake_dispatch, NULL, NULL, NULL };
 
+static gboolean
+on_wake (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
+
+  g_mutex_lock (&session->lock);
+  session->flush_scheduled = FALSE;
+  g_source_set_ready_time (session->wake_source, -1);
+  g_mutex_unlock (&session->lock);
+  flush_outgoing (session);
+  gst_object_unref (owner);
+  return G_SOURCE_CONTINUE;
+}
+
 /* With session->lock held. */
 static void
 wake_locked (GstGeminiLiveSession *session)
@@ -517,60 +542,6 @@ wake_locked (GstGeminiLiveSession *session)
     return;
   session->flush_scheduled = TRUE;
   g_source_set_ready_time (session->wake_source, 0);
-}
-
-/* After writing from anywhere but flush_outgoing (possibly inside a
- * libsoup callback, where the connection must not be dropped): leaves a
- * full or failed socket to flush_outgoing. */
-static void
-writer_kick (GstGeminiLiveSession *session)
-{
-  if (!writer_needs_attention (session))
-    return;
-  g_mutex_lock (&session->lock);
-  wake_locked (session);
-  g_mutex_unlock (&session->lock);
-}
-
-static void
-flush_outgoing_locked_out (GstGeminiLiveSession *session)
-{
-  GQueue batch;
-  Outgoing *out;
-
-  g_mutex_lock (&session->lock);
-  if (!session->ready || !conn_is_open (session->conn)) {
-    g_mutex_unlock (&session->lock);
-    return;
-  }
-  batch = session->outgoing;
-  g_queue_init (&session->outgoing);
-  session->outgoing_bytes = 0;
-  if (session->input_held) {
-    GList *l, *next;
-
-    /* Input stays queued, in order, until the hold ends. */
-    for (l = batch.head; l != NULL; l = next) {
-      Outgoing *o = l->data;
-      next = l->next;
-      if (o->kind == GST_GEMINI_LIVE_SEND_INPUT) {
-        g_queue_unlink (&batch, l);
-        g_queue_push_tail_link (&session->outgoing, l);
-        session->outgoing_bytes += o->len;
-      }
-    }
-  }
-  g_mutex_unlock (&session->lock);
-
-  while ((out = g_queue_pop_head (&batch))) {
-    out->index = send_on_conn (session, out->json, out->len, FALSE);
-    /* Conversation input stays until a resumption handle covers it. */
-    if (out->kind == GST_GEMINI_LIVE_SEND_INPUT
-        && session->config.session_resumption)
-      replay_push (session, out);
-    else
-      outgoing_free (out);
-  }
 }
 
 static void
@@ -582,18 +553,20 @@ send_setup (GstGeminiLiveSession *session)
   session->resumed_with_handle = session->config.session_resumption
       && session->config.resumption_handle != NULL;
   setup = gst_gemini_live_protocol_build_setup (&session->config);
-  GST_DEBUG ("sending setup (%" G_GSIZE_FORMAT " bytes, %s)", strlen (setup),
+  GST_DEBUG_OBJECT (session->owner,
+      "sending setup (%" G_GSIZE_FORMAT " bytes, %s)", strlen (setup),
       session->resumed_with_handle ? "resuming" : "new session");
   session->sent = 0;
-  send_on_conn (session, setup, strlen (setup), FALSE);
+  session->connect_step = "waiting for setupComplete";
+  send_on_conn (session, setup, strlen (setup));
   g_free (setup);
-  writer_kick (session);
 }
 
-/* ---- session thread: losing and regaining the connection --------------- */
+/* ---- network thread: losing and regaining the connection --------------- */
 
-/* 1007 means the request itself is wrong (bad field, bad key); a model or
- * key the server does not know will not appear by retrying. */
+/* Closes that retrying cannot fix: the request itself is wrong (a bad
+ * field or value, 1007; a protocol error, 1002; unsupported data, 1003;
+ * too big, 1009), or a model or key the server does not know. */
 static gboolean
 close_is_fatal (gushort code, const gchar *reason)
 {
@@ -605,8 +578,9 @@ close_is_fatal (gushort code, const gchar *reason)
   if (reason != NULL
       && (g_strstr_len (reason, -1, "API key")
           || g_strstr_len (reason, -1, "is not found for API version")
-          || g_strstr_len (
-              reason, -1, "not supported for bidiGenerateContent")))
+          || g_strstr_len (reason, -1, "not supported for bidiGenerateContent")
+          || (g_strstr_len (reason, -1, "Publisher Model")
+              && g_strstr_len (reason, -1, "not found"))))
     return TRUE;
   return FALSE;
 }
@@ -615,57 +589,90 @@ static gboolean
 retry_now (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
 
-  g_source_unref (session->retry_source);
-  session->retry_source = NULL;
+  forget_source (&session->retry_source);
   start_connect (session);
+  gst_object_unref (owner);
   return G_SOURCE_REMOVE;
 }
 
 static void
-give_up (GstGeminiLiveSession *session, gushort code, const gchar *reason,
-    const GError *error)
+give_up (GstGeminiLiveSession *session, GstGeminiLiveFailure *failure)
 {
   clear_source (&session->retry_source);
   session->outage_start = 0;
-  session->callbacks.closed (session, code, reason, error, session->user_data);
+  session->budget_deadline = 0;
+  session->callbacks.failed (session, failure, session->owner);
 }
 
-/* The connection is gone (or never came): retry within the budget, or
- * report a final failure. */
+/* The connection is gone (or never came): retry within the outage's
+ * budget, at once (immediate) or after the next backoff step, or report
+ * the end of the conversation. */
 static void
-handle_loss (GstGeminiLiveSession *session, gushort code, const gchar *reason,
-    const GError *error, gboolean fatal)
+handle_loss (GstGeminiLiveSession *session, GstGeminiLiveFailure *failure,
+    gboolean fatal, gboolean immediate)
 {
   gint64 now = g_get_monotonic_time ();
   guint delay;
 
-  set_ready (session, FALSE);
+  clear_source (&session->connect_timer);
+  /* A failed switch attempt leaves the old connection carrying on. */
+  if (!conn_is_open (session->conn)) {
+    set_ready (session, FALSE);
+    clear_connection_timers (session);
+  }
   if (fatal || !session->settings.reconnect) {
-    give_up (session, code, reason, error);
+    give_up (session, failure);
     return;
   }
-  if (session->outage_start == 0) {
+  if (session->outage_start == 0)
     session->outage_start = now;
-    session->outage_deadline
+  if (session->budget_deadline == 0) {
+    session->budget_deadline
         = now + (gint64)session->settings.reconnect_timeout_ms * 1000;
     session->attempt = 0;
     session->backoff_ms = 0;
   }
   session->attempt++;
   /* The first retry is immediate; then exponential backoff. */
-  delay = session->backoff_ms;
-  session->backoff_ms
-      = delay == 0 ? FIRST_BACKOFF_MS : MIN (delay * 2, MAX_BACKOFF_MS);
-  if (now + (gint64)delay * 1000 > session->outage_deadline) {
-    GST_INFO ("giving up after %u attempts", session->attempt - 1);
-    give_up (session, code, reason, error);
+  delay = immediate ? 0 : session->backoff_ms;
+  if (!immediate)
+    session->backoff_ms
+        = delay == 0 ? FIRST_BACKOFF_MS : MIN (delay * 2, MAX_BACKOFF_MS);
+  if (now + (gint64)delay * 1000 > session->budget_deadline) {
+    GST_INFO_OBJECT (
+        session->owner, "giving up after %u attempts", session->attempt - 1);
+    failure->exhausted = TRUE;
+    give_up (session, failure);
     return;
   }
   session->callbacks.reconnecting (
-      session, session->attempt, code, reason, delay, session->user_data);
+      session, session->attempt, FALSE, failure, delay, session->owner);
+  if (!running (session))
+    return;
   clear_source (&session->retry_source);
   session->retry_source = add_timeout (session, delay, retry_now);
+}
+
+/* A connection attempt failed before it was ready: the first one ends
+ * the conversation (a configuration problem to report now), a later one
+ * counts as a failed attempt of the outage. */
+static void
+connection_failed (
+    GstGeminiLiveSession *session, const GstGeminiLiveFailure *failure)
+{
+  GstGeminiLiveFailure f = *failure;
+  gboolean fatal = f.http_status == SOUP_STATUS_UNAUTHORIZED
+      || f.http_status == SOUP_STATUS_FORBIDDEN
+      || f.http_status == SOUP_STATUS_NOT_FOUND;
+
+  if (!session->ever_ready && session->outage_start == 0) {
+    clear_connection_timers (session);
+    give_up (session, &f);
+    return;
+  }
+  handle_loss (session, &f, fatal, FALSE);
 }
 
 /* A planned move to a new connection (goAway, recycle): the old one keeps
@@ -673,29 +680,39 @@ handle_loss (GstGeminiLiveSession *session, gushort code, const gchar *reason,
 static void
 begin_switch (GstGeminiLiveSession *session, const gchar *why)
 {
+  gint64 now = g_get_monotonic_time ();
+  GstGeminiLiveFailure failure
+      = { GST_GEMINI_LIVE_FAILURE_CLOSED, 0, why, 0, FALSE };
+
   clear_source (&session->switch_source);
   session->switch_after_update = FALSE;
   if (session->connect_msg != NULL || session->outage_start != 0
       || session->stopping)
     return;
-  GST_INFO ("switching to a new connection: %s", why);
-  session->outage_start = g_get_monotonic_time ();
-  session->outage_deadline = session->outage_start
-      + (gint64)session->settings.reconnect_timeout_ms * 1000;
-  session->attempt = 1;
-  session->backoff_ms = 0;
-  session->callbacks.reconnecting (session, 1, 0, why, 0, session->user_data);
-  start_connect (session);
+  GST_INFO_OBJECT (session->owner, "switching to a new connection: %s", why);
+  session->outage_start = now;
+  if (session->budget_deadline == 0) {
+    session->budget_deadline
+        = now + (gint64)session->settings.reconnect_timeout_ms * 1000;
+    session->attempt = 0;
+    session->backoff_ms = 0;
+  }
+  session->attempt++;
+  session->callbacks.reconnecting (
+      session, session->attempt, TRUE, &failure, 0, session->owner);
+  if (running (session))
+    start_connect (session);
 }
 
 static gboolean
 switch_timeout (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
 
-  g_source_unref (session->switch_source);
-  session->switch_source = NULL;
+  forget_source (&session->switch_source);
   begin_switch (session, "goAway deadline approaching");
+  gst_object_unref (owner);
   return G_SOURCE_REMOVE;
 }
 
@@ -703,10 +720,11 @@ static gboolean
 recycle_timeout (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
 
-  g_source_unref (session->recycle_source);
-  session->recycle_source = NULL;
+  forget_source (&session->recycle_source);
   begin_switch (session, "connection recycled before the service limit");
+  gst_object_unref (owner);
   return G_SOURCE_REMOVE;
 }
 
@@ -730,67 +748,111 @@ on_go_away (GstGeminiLiveSession *session, guint64 time_left)
   session->switch_source = add_timeout (session, ms, switch_timeout);
 }
 
+/* The connection carried the conversation: the outage is over for good. */
+static void
+recovered (GstGeminiLiveSession *session)
+{
+  if (session->budget_deadline == 0)
+    return;
+  GST_DEBUG_OBJECT (session->owner, "connection recovered");
+  clear_source (&session->recovered_source);
+  session->budget_deadline = 0;
+  session->attempt = 0;
+  session->backoff_ms = 0;
+}
+
+static gboolean
+recovered_timeout (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
+
+  forget_source (&session->recovered_source);
+  recovered (session);
+  gst_object_unref (owner);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_ready (GstGeminiLiveSession *session)
 {
   gboolean reconnected = session->ever_ready;
-  GList *l;
+  GstClockTimeDiff downtime;
+  guint resent = 0;
 
+  clear_source (&session->connect_timer);
   if (reconnected) {
-    /* Resend what the resumed state does not cover, before anything
-     * queued meanwhile. */
-    GST_INFO ("resending %u messages not covered by the handle",
-        g_queue_get_length (&session->replay));
-    for (l = session->replay.head; l != NULL; l = l->next) {
+    GList *l;
+
+    /* What the resumed state does not cover goes first, before anything
+     * queued meanwhile, through the same queue (and its bound on what
+     * libsoup holds). */
+    g_mutex_lock (&session->lock);
+    for (l = session->replay.tail; l != NULL; l = l->prev) {
       Outgoing *out = l->data;
-      out->index = send_on_conn (session, out->json, out->len, FALSE);
+      g_queue_push_head (&session->outgoing, out);
+      session->outgoing_bytes += out->len;
+      resent++;
     }
+    g_mutex_unlock (&session->lock);
+    g_queue_clear (&session->replay);
+    session->replay_bytes = 0;
+    GST_INFO_OBJECT (session->owner,
+        "resending %u messages not covered by the handle", resent);
     g_mutex_lock (&session->stats_lock);
-    session->stats.messages_resent += g_queue_get_length (&session->replay);
+    session->stats.messages_resent += resent;
     g_mutex_unlock (&session->stats_lock);
-    if (session->replay_overflow)
+  }
+  session->ever_ready = TRUE;
+  set_ready (session, TRUE);
+  flush_outgoing (session);
+
+  if (session->settings.max_connection_s > 0)
+    session->recycle_source = add_timeout (
+        session, session->settings.max_connection_s * 1000, recycle_timeout);
+  if (session->budget_deadline != 0)
+    session->recovered_source
+        = add_timeout (session, RECOVERED_AFTER_MS, recovered_timeout);
+  downtime = (g_get_monotonic_time () - session->outage_start) * GST_USECOND;
+  session->outage_start = 0;
+  if (!reconnected)
+    return;
+  {
+    gboolean overflow = session->replay_overflow;
+
+    session->replay_overflow = FALSE;
+    if (overflow)
       session->callbacks.warning (session,
           "Some input could not be resent after reconnecting",
           "More input than the replay bound was sent since the last "
           "resumption handle",
-          session->user_data);
+          session->owner);
+    if (running (session))
+      session->callbacks.reconnected (
+          session, session->resumed_with_handle, downtime, session->owner);
   }
-  session->ever_ready = TRUE;
-  set_ready (session, TRUE);
-  flush_outgoing_locked_out (session);
-  writer_kick (session);
-
-  if (reconnected) {
-    GstClockTimeDiff downtime
-        = (g_get_monotonic_time () - session->outage_start) * GST_USECOND;
-    session->callbacks.reconnected (
-        session, session->resumed_with_handle, downtime, session->user_data);
-  }
-  session->outage_start = 0;
-  session->attempt = 0;
-  session->backoff_ms = 0;
-  clear_source (&session->recycle_source);
-  if (session->settings.max_connection_s > 0)
-    session->recycle_source = add_timeout (
-        session, session->settings.max_connection_s * 1000, recycle_timeout);
 }
 
 static gboolean
 handle_wait_over (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
 
-  g_source_unref (session->handle_wait_source);
-  session->handle_wait_source = NULL;
+  forget_source (&session->handle_wait_source);
   session->awaiting_handle = FALSE;
-  GST_DEBUG ("no resumption handle after setupComplete; going on");
+  GST_DEBUG_OBJECT (
+      session->owner, "no resumption handle after setupComplete; going on");
   on_ready (session);
+  gst_object_unref (owner);
   return G_SOURCE_REMOVE;
 }
 
 static void
 on_setup_complete (GstGeminiLiveSession *session)
 {
+  clear_source (&session->connect_timer);
+  session->connect_step = NULL;
   if (!session->config.session_resumption) {
     on_ready (session);
     return;
@@ -801,13 +863,73 @@ on_setup_complete (GstGeminiLiveSession *session)
       = add_timeout (session, HANDLE_WAIT_MS, handle_wait_over);
 }
 
-/* ---- session thread: connection callbacks ------------------------------ */
+/* ---- network thread: connection callbacks ------------------------------ */
+
+/* The session's own use of an event, before the owner sees it. */
+static void
+track_event (GstGeminiLiveSession *session, SoupWebsocketConnection *conn,
+    const GstGeminiLiveEvent *event)
+{
+  switch (event->type) {
+    case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
+      if (conn == session->conn)
+        on_setup_complete (session);
+      break;
+    case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
+      if (event->flag && event->text != NULL) {
+        /* Everything sent so far is in the state this handle resumes. */
+        g_free (session->config.resumption_handle);
+        session->config.resumption_handle = g_strdup (event->text);
+        if (session->awaiting_handle && conn == session->conn) {
+          /* This handle predates everything still to be (re)sent: the
+           * replay goes out now and stays until a later handle. */
+          session->awaiting_handle = FALSE;
+          clear_source (&session->handle_wait_source);
+          on_ready (session);
+        } else if (conn == session->conn || conn == session->old_conn) {
+          /* (During a switch nothing is sent on the new connection
+           * before the old one is gone: indexes still refer to it.) */
+          replay_trim (session,
+              session->config.transparent_resumption ? event->index : -1);
+        }
+        session->model_busy = FALSE;
+        if (session->switch_after_update && running (session))
+          begin_switch (session, "goAway");
+      } else if (!event->flag) {
+        session->model_busy = TRUE;
+      }
+      break;
+    case GST_GEMINI_LIVE_EVENT_GO_AWAY:
+      if (conn == session->conn)
+        on_go_away (session, event->time_left);
+      break;
+    case GST_GEMINI_LIVE_EVENT_AUDIO:
+    case GST_GEMINI_LIVE_EVENT_TEXT:
+    case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
+      session->model_busy = TRUE;
+      /* The model answers on it: the connection carries the conversation. */
+      if (conn == session->conn)
+        recovered (session);
+      break;
+    case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
+      /* Without handles, the end of a turn is the best point to move. */
+      if (!session->config.session_resumption) {
+        session->model_busy = FALSE;
+        if (session->switch_after_update)
+          begin_switch (session, "goAway");
+      }
+      break;
+    default:
+      break;
+  }
+}
 
 static void
 on_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
     gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
   GError *error = NULL;
   GPtrArray *events;
   gsize size;
@@ -819,73 +941,40 @@ on_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
   session->stats.messages_received++;
   session->stats.bytes_received += size;
   g_mutex_unlock (&session->stats_lock);
-  GST_LOG ("%s frame of %" G_GSIZE_FORMAT " bytes",
+  GST_LOG_OBJECT (owner, "%s message of %" G_GSIZE_FORMAT " bytes",
       type == SOUP_WEBSOCKET_DATA_TEXT ? "text" : "binary", size);
-  if (session->callbacks.raw_message != NULL)
-    session->callbacks.raw_message (session, data, size, session->user_data);
-
-  events = gst_gemini_live_protocol_parse (data, size, &error);
-  if (events == NULL) {
-    session->callbacks.warning (session, "Malformed message from the server",
-        error->message, session->user_data);
-    g_error_free (error);
+  if (size > session->settings.max_message_size && conn == session->conn) {
+    /* libsoup bounds each frame; a message of many frames is bounded
+     * here, once it is whole. */
+    fail_connection (session,
+        g_strdup_printf (
+            "the server sent a message of %" G_GSIZE_FORMAT
+            " bytes, more than max-message-size (%" G_GUINT64_FORMAT ")",
+            size, session->settings.max_message_size));
+    gst_object_unref (owner);
     return;
   }
+  if (session->callbacks.raw_message != NULL)
+    session->callbacks.raw_message (session, data, size, owner);
 
-  for (i = 0; i < events->len; i++) {
+  events = running (session)
+      ? gst_gemini_live_protocol_parse (data, size, &error)
+      : NULL;
+  if (events == NULL && error != NULL) {
+    session->callbacks.warning (
+        session, "Malformed message from the server", error->message, owner);
+    g_error_free (error);
+  }
+  for (i = 0; events != NULL && i < events->len && running (session); i++) {
     GstGeminiLiveEvent *event = g_ptr_array_index (events, i);
 
-    switch (event->type) {
-      case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
-        if (conn == session->conn)
-          on_setup_complete (session);
-        break;
-      case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
-        if (event->flag && event->text != NULL) {
-          /* Everything sent so far is in the state this handle resumes. */
-          g_free (session->config.resumption_handle);
-          session->config.resumption_handle = g_strdup (event->text);
-          if (session->awaiting_handle && conn == session->conn) {
-            /* This handle predates everything still to be (re)sent: the
-             * replay goes out now and stays until a later handle. */
-            session->awaiting_handle = FALSE;
-            clear_source (&session->handle_wait_source);
-            on_ready (session);
-          } else if (conn == session->conn || conn == session->old_conn) {
-            /* (During a switch nothing is sent on the new connection
-             * before the old one is gone: indexes still refer to it.) */
-            replay_trim (session,
-                session->config.transparent_resumption ? event->index : -1);
-          }
-          session->model_busy = FALSE;
-          if (session->switch_after_update)
-            begin_switch (session, "goAway");
-        } else if (!event->flag) {
-          session->model_busy = TRUE;
-        }
-        break;
-      case GST_GEMINI_LIVE_EVENT_GO_AWAY:
-        if (conn == session->conn)
-          on_go_away (session, event->time_left);
-        break;
-      case GST_GEMINI_LIVE_EVENT_AUDIO:
-      case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
-        session->model_busy = TRUE;
-        break;
-      case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
-        /* Without handles, the end of a turn is the best point to move. */
-        if (!session->config.session_resumption) {
-          session->model_busy = FALSE;
-          if (session->switch_after_update)
-            begin_switch (session, "goAway");
-        }
-        break;
-      default:
-        break;
-    }
-    session->callbacks.event (session, event, session->user_data);
+    track_event (session, conn, event);
+    if (running (session))
+      session->callbacks.event (session, event, owner);
   }
-  g_ptr_array_unref (events);
+  if (events != NULL)
+    g_ptr_array_unref (events);
+  gst_object_unref (owner);
 }
 
 static void
@@ -900,82 +989,102 @@ static gboolean
 old_close_grace_over (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
 
-  g_source_unref (session->grace_source);
-  session->grace_source = NULL;
-  GST_DEBUG ("old connection did not finish closing, dropping it");
+  forget_source (&session->grace_source);
+  GST_DEBUG_OBJECT (
+      owner, "old connection did not finish closing, dropping it");
   abort_connection (session, &session->old_conn);
   if (session->setup_pending && conn_is_open (session->conn))
     send_setup (session);
+  gst_object_unref (owner);
   return G_SOURCE_REMOVE;
+}
+
+/* How the connection in use ended, in the words of the error. */
+static void
+describe_end (GstGeminiLiveSession *session, SoupWebsocketConnection *conn,
+    GstGeminiLiveFailure *failure, gchar **text)
+{
+  gushort code = soup_websocket_connection_get_close_code (conn);
+  const gchar *reason = soup_websocket_connection_get_close_data (conn);
+
+  memset (failure, 0, sizeof (*failure));
+  if (code != 0 && session->client_error == NULL) {
+    /* The server sent a close frame: its code and reason are the truth,
+     * whatever else failed around it. */
+    failure->kind = GST_GEMINI_LIVE_FAILURE_CLOSED;
+    failure->code = code;
+    *text = g_strdup (reason != NULL ? reason : "");
+  } else {
+    failure->kind = GST_GEMINI_LIVE_FAILURE_LOST;
+    failure->code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
+    *text = g_strdup (session->client_error != NULL ? session->client_error
+            : session->conn_error != NULL
+            ? session->conn_error->message
+            : "the connection ended without a close frame");
+  }
+  failure->text = *text;
 }
 
 static void
 on_closed (SoupWebsocketConnection *conn, gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
-  gushort code = soup_websocket_connection_get_close_code (conn);
-  gchar *reason = g_strdup (soup_websocket_connection_get_close_data (conn));
-  gboolean rejected_resume;
+  GstObject *owner = hold_owner (session);
+  GstGeminiLiveFailure failure;
+  gchar *text = NULL;
+  gboolean rejected_resume, fatal;
 
-  GST_DEBUG ("connection closed: %u %s", code, GST_STR_NULL (reason));
+  GST_DEBUG_OBJECT (owner, "connection closed: %u %s",
+      soup_websocket_connection_get_close_code (conn),
+      GST_STR_NULL (soup_websocket_connection_get_close_data (conn)));
 
   if (conn == session->old_conn) {
     /* The server lets a session resume only once its old socket is
      * closed: now the resumed setup may go. */
     g_signal_handlers_disconnect_by_data (conn, session);
-    g_clear_object (&session->old_conn);
+    unref_later (session, g_steal_pointer (&session->old_conn));
     clear_source (&session->grace_source);
     if (session->setup_pending && conn_is_open (session->conn))
       send_setup (session);
-    g_free (reason);
-    return;
-  }
-  if (session->stopping) {
-    if (conn == session->conn) {
-      g_signal_handlers_disconnect_by_data (conn, session);
-      writer_reset (session);
-      g_clear_object (&session->conn);
-    }
+  } else if (session->stopping) {
+    if (conn == session->conn)
+      abort_connection (session, &session->conn);
     maybe_finish (session);
-    g_free (reason);
-    return;
-  }
-  if (conn != session->conn) {
-    g_free (reason);
-    return;
-  }
+  } else if (conn == session->conn) {
+    describe_end (session, conn, &failure, &text);
+    fatal = session->fatal_close;
+    session->fatal_close = FALSE;
+    rejected_resume = !session->ready && session->resumed_with_handle
+        && failure.kind == GST_GEMINI_LIVE_FAILURE_CLOSED
+        && failure.code == SOUP_WEBSOCKET_CLOSE_BAD_DATA;
+    abort_connection (session, &session->conn);
+    set_ready (session, FALSE);
 
-  rejected_resume = !g_atomic_int_get (&session->ready)
-      && session->resumed_with_handle && code == SOUP_WEBSOCKET_CLOSE_BAD_DATA;
-  g_signal_handlers_disconnect_by_data (conn, session);
-  writer_reset (session);
-  g_clear_object (&session->conn);
-  set_ready (session, FALSE);
-  clear_source (&session->recycle_source);
-  clear_source (&session->keepalive_source);
-  clear_source (&session->handle_wait_source);
-  session->awaiting_handle = FALSE;
-
-  /* No close frame from the peer: the connection just went away. */
-  if (code == 0)
-    code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
-
-  if (rejected_resume && session->settings.reconnect) {
-    /* An expired or unknown handle: the conversation cannot be resumed,
-     * but it can go on in a fresh session. */
-    session->callbacks.warning (session,
-        "Could not resume the session; starting a fresh one",
-        reason ? reason : "setup with a resumption handle was refused",
-        session->user_data);
-    g_clear_pointer (&session->config.resumption_handle, g_free);
-    handle_loss (session, code, reason, session->conn_error, FALSE);
-  } else {
-    handle_loss (session, code, reason, session->conn_error,
-        close_is_fatal (code, reason));
+    if (rejected_resume && session->settings.reconnect) {
+      /* An expired or unknown handle: the conversation cannot be resumed,
+       * but it can go on in a fresh session, at once. */
+      GST_INFO_OBJECT (
+          owner, "resumption refused (%s): starting afresh", failure.text);
+      g_clear_pointer (&session->config.resumption_handle, g_free);
+      session->callbacks.warning (session,
+          "Could not resume the session; starting a fresh one",
+          failure.text[0] ? failure.text
+                          : "setup with a resumption handle was refused",
+          owner);
+      if (running (session))
+        handle_loss (session, &failure, FALSE, TRUE);
+    } else {
+      handle_loss (session, &failure,
+          fatal
+              || (failure.kind == GST_GEMINI_LIVE_FAILURE_CLOSED
+                  && close_is_fatal (failure.code, failure.text)),
+          FALSE);
+    }
   }
-  g_clear_error (&session->conn_error);
-  g_free (reason);
+  g_free (text);
+  gst_object_unref (owner);
 }
 
 static void
@@ -983,155 +1092,214 @@ on_error (SoupWebsocketConnection *conn, GError *error, gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
 
-  GST_DEBUG ("connection error: %s", error->message);
+  GST_DEBUG_OBJECT (session->owner, "connection error: %s", error->message);
   if (session->conn_error == NULL && conn == session->conn)
     session->conn_error = g_error_copy (error);
+  /* Before any close frame from the server: libsoup found the fault
+   * (a broken frame, a failed write) and closes the connection itself. */
+  if (session->client_error == NULL && conn == session->conn
+      && soup_websocket_connection_get_close_code (conn) == 0)
+    session->client_error = g_strdup (error->message);
 }
 
-/* The connection is unusable (dead peer, failed socket): drop it without
- * a close handshake and reconnect. */
+/* The connection is unusable (a silent peer, a message too big): drop it
+ * without a close handshake and reconnect. */
 static void
-drop_connection (GstGeminiLiveSession *session, const gchar *reason)
+drop_connection (GstGeminiLiveSession *session, const gchar *why)
 {
+  GstGeminiLiveFailure failure = { GST_GEMINI_LIVE_FAILURE_LOST,
+    SOUP_WEBSOCKET_CLOSE_ABNORMAL, why, 0, FALSE };
+
   abort_connection (session, &session->conn);
   if (session->stopping) {
     maybe_finish (session);
     return;
   }
-  set_ready (session, FALSE);
-  clear_source (&session->keepalive_source);
-  clear_source (&session->recycle_source);
-  clear_source (&session->handle_wait_source);
-  session->awaiting_handle = FALSE;
-  handle_loss (session, SOUP_WEBSOCKET_CLOSE_ABNORMAL, reason, NULL, FALSE);
+  handle_loss (session, &failure, FALSE, FALSE);
 }
 
-/* Once a second: our own pings (libsoup's would share the socket with
- * our frames unsynchronised) and the silence check. */
+/* The server broke the rules on the connection in use: close it with
+ * 1009 (a close we raise, so reported as a loss with the why), and end
+ * the conversation. Takes why. */
+static void
+fail_connection (GstGeminiLiveSession *session, gchar *why)
+{
+  GST_WARNING_OBJECT (session->owner, "%s", why);
+  g_free (session->client_error);
+  session->client_error = why;
+  session->fatal_close = TRUE;
+  soup_websocket_connection_close (
+      session->conn, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message too big");
+}
+
+/* Once a second: the silence check (libsoup sends the pings). */
 static gboolean
 keepalive_check (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
-  gint64 now = g_get_monotonic_time ();
-  gchar *reason;
+  GstObject *owner;
+  gchar *why;
 
-  if (session->conn == NULL)
-    return G_SOURCE_CONTINUE;
-  if (session->settings.keepalive_interval_s > 0
-      && now - session->last_ping
-          >= (gint64)session->settings.keepalive_interval_s * G_USEC_PER_SEC) {
-    gsize frame_len
-        = writer_write (session, GST_GEMINI_LIVE_WS_OPCODE_PING, "", 0);
-
-    session->last_ping = now;
-    g_mutex_lock (&session->stats_lock);
-    session->stats.bytes_sent += frame_len;
-    g_mutex_unlock (&session->stats_lock);
-    writer_service (session);
-    if (session->keepalive_source == NULL)
-      return G_SOURCE_REMOVE; /* the write failed: dropped */
-  }
-  if (session->settings.keepalive_timeout_s == 0
-      || now - session->last_rx
+  if (session->conn == NULL || session->settings.keepalive_timeout_s == 0
+      || g_get_monotonic_time () - session->last_rx
           < (gint64)session->settings.keepalive_timeout_s * G_USEC_PER_SEC)
     return G_SOURCE_CONTINUE;
 
   /* Neither data nor a pong for that long: the peer is gone. */
-  reason = g_strdup_printf ("no data or pong from the server for %u s",
+  owner = hold_owner (session);
+  why = g_strdup_printf ("no data or pong from the server for %u s",
       session->settings.keepalive_timeout_s);
-  GST_INFO ("%s", reason);
-  g_source_unref (session->keepalive_source);
-  session->keepalive_source = NULL;
-  drop_connection (session, reason);
-  g_free (reason);
+  GST_INFO_OBJECT (owner, "%s", why);
+  forget_source (&session->keepalive_source);
+  drop_connection (session, why);
+  g_free (why);
+  gst_object_unref (owner);
   return G_SOURCE_REMOVE;
+}
+
+static void
+on_network_event (SoupMessage *msg, GSocketClientEvent event,
+    GIOStream *connection, gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  switch (event) {
+    case G_SOCKET_CLIENT_RESOLVING:
+      session->connect_step = "resolving the server's name";
+      break;
+    case G_SOCKET_CLIENT_CONNECTING:
+      session->connect_step = "connecting to the server (TCP)";
+      break;
+    case G_SOCKET_CLIENT_PROXY_NEGOTIATING:
+      session->connect_step = "negotiating with the proxy";
+      break;
+    case G_SOCKET_CLIENT_TLS_HANDSHAKING:
+      session->connect_step = "the TLS handshake";
+      break;
+    case G_SOCKET_CLIENT_COMPLETE:
+      session->connect_step
+          = "the WebSocket upgrade (the server accepted the connection but "
+            "did not answer the upgrade request)";
+      break;
+    default:
+      break;
+  }
 }
 
 static void
 on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
   GError *error = NULL;
   SoupWebsocketConnection *conn;
   guint status = soup_message_get_status (session->connect_msg);
+  gchar *timed_out = g_steal_pointer (&session->connect_timeout_text);
 
   g_clear_object (&session->connect_msg);
+  g_clear_object (&session->connect_cancellable);
   conn = soup_session_websocket_connect_finish (
       SOUP_SESSION (source), result, &error);
   if (conn == NULL) {
     if (session->stopping) {
-      g_error_free (error);
       maybe_finish (session);
-      return;
-    }
-    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      gboolean first = !session->ever_ready && session->outage_start == 0;
-      gboolean fatal = status == SOUP_STATUS_UNAUTHORIZED
-          || status == SOUP_STATUS_FORBIDDEN || status == SOUP_STATUS_NOT_FOUND;
+    } else {
+      gchar *text = timed_out != NULL
+          ? g_strdup (timed_out)
+          : (status >= 100 && status != SOUP_STATUS_SWITCHING_PROTOCOLS
+                  ? g_strdup_printf ("HTTP %u %s (%s)", status,
+                      soup_status_get_phrase (status), error->message)
+                  : g_strdup (error->message));
+      GstGeminiLiveFailure failure = { GST_GEMINI_LIVE_FAILURE_CONNECT, 0, text,
+        status >= 100 ? status : 0, FALSE };
 
-      GST_DEBUG ("connect failed (HTTP %u): %s", status, error->message);
-      /* A first connection that fails is a configuration problem to
-       * report now; a reconnection retries within its budget. */
-      if (first)
-        session->callbacks.closed (session, 0, NULL, error, session->user_data);
-      else
-        handle_loss (session, SOUP_WEBSOCKET_CLOSE_ABNORMAL, error->message,
-            error, fatal);
+      GST_DEBUG_OBJECT (owner, "connect failed: %s", text);
+      connection_failed (session, &failure);
+      g_free (text);
     }
     g_error_free (error);
+    g_free (timed_out);
+    gst_object_unref (owner);
     return;
   }
+  g_free (timed_out);
   if (session->stopping) {
     g_object_unref (conn);
     maybe_finish (session);
+    gst_object_unref (owner);
     return;
   }
 
-  GST_INFO ("connected to %s", session->safe_uri);
+  GST_INFO_OBJECT (owner, "connected to %s", session->safe_uri);
   g_mutex_lock (&session->stats_lock);
   session->stats.connections++;
   g_mutex_unlock (&session->stats_lock);
   g_object_set (conn, "max-incoming-payload-size",
-      session->settings.max_message_size, NULL);
+      session->settings.max_message_size, "keepalive-interval",
+      session->settings.keepalive_interval_s, NULL);
   g_signal_connect (conn, "message", G_CALLBACK (on_message), session);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), session);
   g_signal_connect (conn, "error", G_CALLBACK (on_error), session);
   g_signal_connect (conn, "pong", G_CALLBACK (on_pong), session);
-  session->last_rx = session->last_ping = g_get_monotonic_time ();
+  session->last_rx = g_get_monotonic_time ();
   clear_source (&session->keepalive_source);
-  if (session->settings.keepalive_timeout_s > 0
-      || session->settings.keepalive_interval_s > 0) {
+  if (session->settings.keepalive_timeout_s > 0)
     session->keepalive_source = add_timeout (session, 1000, keepalive_check);
-  }
 
   if (conn_is_open (session->conn)) {
-    /* A switch: the old socket closes first, then the resumed setup goes
-     * on the new one (the service refuses a resume while the old one is
-     * open). Input waits in the queue meanwhile. A close frame cannot
-     * follow half a frame: a full socket is just dropped. */
-    gboolean clean = writer_clean (session);
-
+    /* A switch: the old socket closes first (libsoup puts the close
+     * frame after what it is writing), then the resumed setup goes on
+     * the new one (the service refuses a resume while the old one is
+     * open). Input waits in the queue meanwhile. */
     set_ready (session, FALSE);
-    writer_reset (session);
+    clear_source (&session->writable_source);
+    g_clear_error (&session->conn_error);
     session->old_conn = session->conn;
     session->conn = conn;
     session->setup_pending = TRUE;
-    if (!clean) {
-      abort_connection (session, &session->old_conn);
-      send_setup (session);
-      return;
-    }
+    session->connect_step = "closing the old connection";
     soup_websocket_connection_close (
         session->old_conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     clear_source (&session->grace_source);
     session->grace_source
         = add_timeout (session, CLOSE_GRACE_MS, old_close_grace_over);
-    return;
+  } else {
+    abort_connection (session, &session->conn);
+    session->conn = conn;
+    send_setup (session);
   }
-  writer_reset (session);
-  g_clear_object (&session->conn);
-  session->conn = conn;
-  send_setup (session);
+  gst_object_unref (owner);
+}
+
+/* A connection attempt made no progress for connect-timeout. */
+static gboolean
+connect_timeout (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
+  gchar *text = g_strdup_printf ("no progress for %u ms during %s",
+      session->settings.connect_timeout_ms,
+      session->connect_step ? session->connect_step : "the connection");
+
+  forget_source (&session->connect_timer);
+  GST_INFO_OBJECT (owner, "connection attempt timed out: %s", text);
+  if (session->connect_msg != NULL) {
+    /* on_connected reports it, once the upgrade is cancelled. */
+    g_free (session->connect_timeout_text);
+    session->connect_timeout_text = g_steal_pointer (&text);
+    g_cancellable_cancel (session->connect_cancellable);
+  } else if (session->conn != NULL) {
+    GstGeminiLiveFailure failure
+        = { GST_GEMINI_LIVE_FAILURE_CONNECT, 0, text, 0, FALSE };
+
+    abort_connection (session, &session->conn);
+    abort_connection (session, &session->old_conn);
+    clear_source (&session->grace_source);
+    connection_failed (session, &failure);
+  }
+  g_free (text);
+  gst_object_unref (owner);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1143,20 +1311,30 @@ start_connect (GstGeminiLiveSession *session)
     return;
   msg = soup_message_new (SOUP_METHOD_GET, session->endpoint);
   if (msg == NULL) {
-    GError *error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "Invalid URI '%s'", session->safe_uri);
-    session->callbacks.closed (session, 0, NULL, error, session->user_data);
-    g_error_free (error);
+    gchar *text = g_strdup_printf ("invalid URI '%s'", session->safe_uri);
+    GstGeminiLiveFailure failure
+        = { GST_GEMINI_LIVE_FAILURE_CONNECT, 0, text, 0, FALSE };
+
+    give_up (session, &failure);
+    g_free (text);
     return;
   }
   if (session->auth_header != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg),
         session->auth_header, session->auth_value);
+  g_signal_connect (
+      msg, "network-event", G_CALLBACK (on_network_event), session);
 
-  GST_INFO ("connecting to %s", session->safe_uri);
+  GST_INFO_OBJECT (session->owner, "connecting to %s", session->safe_uri);
   session->connect_msg = msg;
+  session->connect_step = "connecting to the server";
+  session->connect_cancellable = g_cancellable_new ();
+  clear_source (&session->connect_timer);
+  if (session->settings.connect_timeout_ms > 0)
+    session->connect_timer = add_timeout (
+        session, session->settings.connect_timeout_ms, connect_timeout);
   soup_session_websocket_connect_async (session->soup, msg, NULL, NULL,
-      G_PRIORITY_DEFAULT, session->cancellable, on_connected, session);
+      G_PRIORITY_DEFAULT, session->connect_cancellable, on_connected, session);
 }
 
 /* Like souphttpsrc: the property, else the usual environment variables.
@@ -1184,7 +1362,7 @@ configure_proxy (GstGeminiLiveSession *session)
   }
   /* The proxy URI may carry credentials: only its host is logged. */
   safe = gst_gemini_live_session_safe_uri (proxy);
-  GST_INFO ("using proxy %s", safe);
+  GST_INFO_OBJECT (session->owner, "using proxy %s", safe);
   g_free (safe);
   resolver = g_simple_proxy_resolver_new (proxy, ignore);
   g_object_set (session->soup, "proxy-resolver", resolver, NULL);
@@ -1196,6 +1374,7 @@ static gboolean
 start_in_thread (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
 
   session->soup = soup_session_new_with_options (
       "user-agent", "gst-gemini-live/" VERSION, NULL);
@@ -1204,6 +1383,7 @@ start_in_thread (gpointer user_data)
         session->soup, "tls-database", session->settings.tls_database, NULL);
   configure_proxy (session);
   start_connect (session);
+  gst_object_unref (owner);
   return G_SOURCE_REMOVE;
 }
 
@@ -1214,18 +1394,20 @@ finish (GstGeminiLiveSession *session)
 {
   clear_source (&session->retry_source);
   clear_source (&session->switch_source);
-  clear_source (&session->keepalive_source);
-  clear_source (&session->recycle_source);
   clear_source (&session->grace_source);
-  clear_source (&session->handle_wait_source);
   clear_source (&session->stop_source);
+  clear_connection_timers (session);
   abort_connection (session, &session->conn);
   abort_connection (session, &session->old_conn);
   if (session->soup != NULL)
     soup_session_abort (session->soup);
   g_clear_object (&session->soup);
   g_clear_object (&session->connect_msg);
+  g_clear_object (&session->connect_cancellable);
+  g_clear_pointer (&session->connect_timeout_text, g_free);
   g_clear_error (&session->conn_error);
+  g_clear_pointer (&session->client_error, g_free);
+  session->fatal_close = FALSE;
   replay_clear (session);
 
   g_mutex_lock (&session->lock);
@@ -1255,31 +1437,34 @@ static gboolean
 stop_grace_over (gpointer user_data)
 {
   GstGeminiLiveSession *session = user_data;
+  GstObject *owner = hold_owner (session);
 
-  g_source_unref (session->stop_source);
-  session->stop_source = NULL;
-  GST_DEBUG ("server did not answer our close frame, dropping it");
+  forget_source (&session->stop_source);
+  GST_DEBUG_OBJECT (
+      owner, "server did not answer our close frame, dropping it");
   abort_connection (session, &session->conn);
   maybe_finish (session);
+  gst_object_unref (owner);
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-close_in_thread (gpointer user_data)
+static void
+close_in_thread (GstGeminiLiveSession *session)
 {
-  GstGeminiLiveSession *session = user_data;
-
   /* Cancelled here, in the thread that owns every source made with it:
    * GLib 2.74 leaks a cancellable's source that this thread disposes
    * while another thread is in g_cancellable_cancel() (its dispose
    * resurrects the source for a "cancelled" handler it then disconnects
    * before that handler runs; seen under valgrind). */
   g_cancellable_cancel (session->cancellable);
+  if (session->connect_cancellable != NULL)
+    g_cancellable_cancel (session->connect_cancellable);
   session->stopping = TRUE;
   clear_source (&session->retry_source);
   clear_source (&session->switch_source);
   abort_connection (session, &session->old_conn);
-  if (conn_is_open (session->conn) && writer_clean (session)) {
+  if (conn_is_open (session->conn)) {
+    /* libsoup puts the close frame after the frame it is writing. */
     soup_websocket_connection_close (
         session->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     /* on_closed finishes; this only bounds a silent peer. */
@@ -1289,6 +1474,14 @@ close_in_thread (gpointer user_data)
     abort_connection (session, &session->conn);
   }
   maybe_finish (session);
+}
+
+static gboolean
+close_source_cb (gpointer user_data)
+{
+  GstGeminiLiveSession *session = user_data;
+
+  close_in_thread (session);
   return G_SOURCE_REMOVE;
 }
 
@@ -1299,7 +1492,6 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
     const GstGeminiLiveConfig *config,
     const GstGeminiLiveConnectionSettings *settings, GError **error)
 {
-  GMutex *io_lock;
   GSource *source;
 
   g_return_val_if_fail (!session->started, FALSE);
@@ -1326,21 +1518,23 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
   session->model_busy = FALSE;
   session->switch_after_update = FALSE;
   session->outage_start = 0;
-  session->ready = FALSE;
-  session->input_held = FALSE;
-  session->dropped = 0;
+  session->budget_deadline = 0;
 
-  session->context = gst_gemini_live_network_acquire (&io_lock, error);
-  if (session->context == NULL)
+  session->context = gst_gemini_live_network_acquire (error);
+  if (session->context == NULL) {
+    g_clear_object (&session->settings.tls_database);
     return FALSE;
+  }
   session->cancellable = g_cancellable_new ();
   session->started = TRUE;
 
   g_mutex_lock (&session->lock);
-  session->io_lock = io_lock;
+  session->accepting = TRUE;
+  session->ready = FALSE;
+  session->input_held = FALSE;
   session->flush_scheduled = FALSE;
   session->wake_source = g_source_new (&wake_funcs, sizeof (GSource));
-  g_source_set_callback (session->wake_source, flush_outgoing, session, NULL);
+  g_source_set_callback (session->wake_source, on_wake, session, NULL);
   g_source_set_ready_time (session->wake_source, -1);
   g_source_attach (session->wake_source, session->context);
   g_mutex_unlock (&session->lock);
@@ -1360,6 +1554,12 @@ gst_gemini_live_session_stop (GstGeminiLiveSession *session)
   if (!session->started)
     return;
 
+  /* Senders waiting for room give up first. */
+  g_mutex_lock (&session->lock);
+  session->accepting = FALSE;
+  g_cond_broadcast (&session->room);
+  g_mutex_unlock (&session->lock);
+
   if (g_main_context_is_owner (session->context)) {
     /* From one of our own callbacks: no close handshake to wait for, but
      * the cancelled connect must still report before the session goes. */
@@ -1373,7 +1573,7 @@ gst_gemini_live_session_stop (GstGeminiLiveSession *session)
   } else {
     GSource *source = g_idle_source_new ();
 
-    g_source_set_callback (source, close_in_thread, session, NULL);
+    g_source_set_callback (source, close_source_cb, session, NULL);
     g_source_attach (source, session->context);
     g_source_unref (source);
     g_mutex_lock (&finish_lock);
@@ -1390,70 +1590,19 @@ gst_gemini_live_session_stop (GstGeminiLiveSession *session)
   session->ready = FALSE;
   context = session->context;
   session->context = NULL;
-  session->io_lock = NULL;
   g_mutex_unlock (&session->lock);
   g_clear_object (&session->cancellable);
   g_clear_object (&session->settings.tls_database);
   gst_gemini_live_network_release (context);
 }
 
-/* The fast path for input: written to the socket by the calling thread
- * while the network thread sleeps in poll() (its io_lock is free), so an
- * audio chunk costs no wake-up of that thread. Only when nothing waits
- * before it; never blocks. With session->lock and io_lock held. */
-static gboolean
-send_directly_locked (GstGeminiLiveSession *session, gchar *json)
+/* With session->lock held. */
+static void
+enqueue_locked (GstGeminiLiveSession *session, Outgoing *out)
 {
-  Outgoing *out;
-
-  if (session->wake_source == NULL || !session->ready || session->input_held
-      || !g_queue_is_empty (&session->outgoing) || session->flush_scheduled
-      || !g_queue_is_empty (&session->unsent) || !conn_is_open (session->conn))
-    return FALSE;
-  out = outgoing_new (json, GST_GEMINI_LIVE_SEND_INPUT);
-  out->index = send_on_conn (session, out->json, out->len, TRUE);
-  if (session->config.session_resumption)
-    replay_push (session, out);
-  else
-    outgoing_free (out);
-  /* A full or failed socket is the network thread's to handle. */
-  if (writer_needs_attention (session))
-    wake_locked (session);
-  return TRUE;
-}
-
-void
-gst_gemini_live_session_send (
-    GstGeminiLiveSession *session, gchar *json, GstGeminiLiveSendKind kind)
-{
-  gboolean dropped_first = FALSE;
-  Outgoing *out;
-
-  g_mutex_lock (&session->lock);
-  /* io_lock is read under our lock: stop() clears it there before the
-   * network thread (and its io_lock) may go. Only ever tried, never
-   * waited for, so taking it inside our lock cannot deadlock with the
-   * network thread, which takes ours inside it. */
-  if (kind == GST_GEMINI_LIVE_SEND_INPUT && session->io_lock != NULL
-      && g_mutex_trylock (session->io_lock)) {
-    gboolean sent = send_directly_locked (session, json);
-
-    g_mutex_unlock (session->io_lock);
-    if (sent) {
-      g_mutex_unlock (&session->lock);
-      return;
-    }
-  }
-
-  if (session->wake_source == NULL) {
-    g_mutex_unlock (&session->lock);
-    g_free (json);
-    return;
-  }
-  out = outgoing_new (json, kind);
   /* A tool response overtakes the input held back behind its call (but
    * not earlier responses). */
-  if (session->input_held && kind == GST_GEMINI_LIVE_SEND_ONCE) {
+  if (session->input_held && out->kind == GST_GEMINI_LIVE_SEND_ONCE) {
     GList *l = session->outgoing.head;
 
     while (
@@ -1467,27 +1616,87 @@ gst_gemini_live_session_send (
     g_queue_push_tail (&session->outgoing, out);
   }
   session->outgoing_bytes += out->len;
-  /* Bounded while nothing can be sent: oldest input goes first. */
-  while ((!session->ready || session->input_held)
-      && session->outgoing_bytes > MAX_PENDING_BYTES) {
-    Outgoing *old = g_queue_pop_head (&session->outgoing);
+  if (session->ready
+      && !(session->input_held && out->kind == GST_GEMINI_LIVE_SEND_INPUT))
+    wake_locked (session);
+}
+
+/* With session->lock held: drops the oldest input past the bound; returns
+ * how many messages went. */
+static guint
+drop_oldest_locked (GstGeminiLiveSession *session)
+{
+  guint dropped = 0;
+  GList *l = session->outgoing.head, *next;
+
+  for (; l != NULL
+       && session->outgoing_bytes > GST_GEMINI_LIVE_SESSION_MAX_QUEUED;
+       l = next) {
+    Outgoing *old = l->data;
+
+    next = l->next;
+    if (old->kind != GST_GEMINI_LIVE_SEND_INPUT)
+      continue;
     session->outgoing_bytes -= old->len;
     outgoing_free (old);
-    dropped_first = session->dropped++ == 0;
+    g_queue_delete_link (&session->outgoing, l);
+    dropped++;
   }
-  /* Always through the source, never inline: from the network thread
-   * itself (a tool-call handler) that would flush under our lock. */
-  if (session->ready
-      && !(session->input_held && kind == GST_GEMINI_LIVE_SEND_INPUT))
-    wake_locked (session);
+  return dropped;
+}
+
+static void
+send_internal (GstGeminiLiveSession *session, gchar *json,
+    GstGeminiLiveSendKind kind, gboolean wait_for_room)
+{
+  guint dropped = 0;
+  gboolean first_drop = FALSE;
+
+  g_mutex_lock (&session->lock);
+  /* The network thread never waits for itself. */
+  if (wait_for_room && session->context != NULL
+      && !g_main_context_is_owner (session->context)) {
+    while (session->accepting
+        && session->outgoing_bytes > GST_GEMINI_LIVE_SESSION_MAX_QUEUED)
+      g_cond_wait (&session->room, &session->lock);
+  }
+  if (!session->accepting || session->wake_source == NULL) {
+    g_mutex_unlock (&session->lock);
+    g_free (json);
+    return;
+  }
+  enqueue_locked (session, outgoing_new (json, kind));
+  if (session->outgoing_bytes > GST_GEMINI_LIVE_SESSION_MAX_QUEUED)
+    dropped = drop_oldest_locked (session);
   g_mutex_unlock (&session->lock);
 
-  if (dropped_first)
+  if (dropped == 0)
+    return;
+  g_mutex_lock (&session->stats_lock);
+  first_drop = session->stats.messages_dropped == 0;
+  session->stats.messages_dropped += dropped;
+  g_mutex_unlock (&session->stats_lock);
+  if (first_drop)
     session->callbacks.warning (session,
-        "Input is arriving faster than the server accepts it",
-        "More than 8 MiB of input queued while no connection was ready; "
-        "dropping the oldest",
-        session->user_data);
+        "Input is arriving faster than the server takes it: dropping the "
+        "oldest",
+        "More than 8 MiB of messages waited for the connection or the "
+        "socket (see the stats property's messages-dropped)",
+        session->owner);
+}
+
+void
+gst_gemini_live_session_send (
+    GstGeminiLiveSession *session, gchar *json, GstGeminiLiveSendKind kind)
+{
+  send_internal (session, json, kind, FALSE);
+}
+
+void
+gst_gemini_live_session_send_input_waiting (
+    GstGeminiLiveSession *session, gchar *json)
+{
+  send_internal (session, json, GST_GEMINI_LIVE_SEND_INPUT, TRUE);
 }
 
 void
@@ -1499,7 +1708,7 @@ gst_gemini_live_session_hold_input (
   if (!hold && session->ready)
     wake_locked (session);
   g_mutex_unlock (&session->lock);
-  GST_DEBUG ("realtime input %s",
+  GST_DEBUG_OBJECT (session->owner, "realtime input %s",
       hold ? "held: a blocking tool call waits" : "released");
 }
 

@@ -25,7 +25,7 @@ typedef struct
 struct _GstGeminiLiveTools
 {
   GstGeminiLiveToolsCallbacks callbacks;
-  gpointer user_data;
+  GstObject *owner; /* owns this: not a reference */
 
   GMutex lock;
   GHashTable *calls;        /* id -> Call */
@@ -49,7 +49,7 @@ call_free (Call *call)
 
 GstGeminiLiveTools *
 gst_gemini_live_tools_new (
-    const GstGeminiLiveToolsCallbacks *callbacks, gpointer user_data)
+    const GstGeminiLiveToolsCallbacks *callbacks, GstObject *owner)
 {
   GstGeminiLiveTools *tools = g_new0 (GstGeminiLiveTools, 1);
 
@@ -57,7 +57,7 @@ gst_gemini_live_tools_new (
     GST_DEBUG_CATEGORY_INIT (gst_gemini_live_tools_debug, "geminilivetools", 0,
         "Gemini Live tool calls");
   tools->callbacks = *callbacks;
-  tools->user_data = user_data;
+  tools->owner = owner;
   g_mutex_init (&tools->lock);
   tools->calls = g_hash_table_new_full (
       g_str_hash, g_str_equal, NULL, (GDestroyNotify)call_free);
@@ -127,14 +127,42 @@ gst_gemini_live_tools_reset (
   g_mutex_unlock (&tools->lock);
   g_object_unref (parser);
   if (release)
-    tools->callbacks.hold_input (FALSE, tools->user_data);
+    tools->callbacks.hold_input (FALSE, tools->owner);
+}
+
+/* What a timeout's clock entry holds: the tools, and their owner (so the
+ * tools too) until the entry is gone, since its callback runs in the
+ * clock's thread at any time. */
+typedef struct
+{
+  GstGeminiLiveTools *tools;
+  GstObject *owner;
+} TimeoutData;
+
+static TimeoutData *
+timeout_data_new (GstGeminiLiveTools *tools)
+{
+  TimeoutData *data = g_new (TimeoutData, 1);
+
+  data->tools = tools;
+  data->owner = gst_object_ref (tools->owner);
+  return data;
+}
+
+static void
+timeout_data_free (gpointer p)
+{
+  TimeoutData *data = p;
+
+  gst_object_unref (data->owner);
+  g_free (data);
 }
 
 static gboolean
 on_timeout (
     GstClock *clock, GstClockTime time, GstClockID id, gpointer user_data)
 {
-  GstGeminiLiveTools *tools = user_data;
+  GstGeminiLiveTools *tools = ((TimeoutData *)user_data)->tools;
   gchar *call_id = NULL, *name = NULL;
   gboolean release = FALSE;
   GHashTableIter iter;
@@ -155,9 +183,9 @@ on_timeout (
 
   if (call_id != NULL) {
     GST_INFO ("tool call %s (%s) timed out", call_id, name);
-    tools->callbacks.timed_out (call_id, name, tools->user_data);
+    tools->callbacks.timed_out (call_id, name, tools->owner);
     if (release)
-      tools->callbacks.hold_input (FALSE, tools->user_data);
+      tools->callbacks.hold_input (FALSE, tools->owner);
   }
   g_free (call_id);
   g_free (name);
@@ -184,7 +212,8 @@ gst_gemini_live_tools_call_started (
     call->timeout = gst_clock_new_single_shot_id (tools->clock,
         gst_clock_get_time (tools->clock)
             + (GstClockTime)tools->timeout_ms * GST_MSECOND);
-    gst_clock_id_wait_async (call->timeout, on_timeout, tools, NULL);
+    gst_clock_id_wait_async (
+        call->timeout, on_timeout, timeout_data_new (tools), timeout_data_free);
   }
   /* A repeated id replaces the old call. */
   if (g_hash_table_lookup (tools->calls, id) != NULL) {
@@ -197,7 +226,7 @@ gst_gemini_live_tools_call_started (
   g_mutex_unlock (&tools->lock);
 
   if (hold)
-    tools->callbacks.hold_input (TRUE, tools->user_data);
+    tools->callbacks.hold_input (TRUE, tools->owner);
 }
 
 gboolean
@@ -226,7 +255,7 @@ gst_gemini_live_tools_call_finished (GstGeminiLiveTools *tools, const gchar *id)
   }
   g_mutex_unlock (&tools->lock);
   if (release)
-    tools->callbacks.hold_input (FALSE, tools->user_data);
+    tools->callbacks.hold_input (FALSE, tools->owner);
   return found;
 }
 
@@ -250,6 +279,6 @@ gst_gemini_live_tools_take_all (GstGeminiLiveTools *tools)
   ids = g_strv_builder_end (builder);
   g_strv_builder_unref (builder);
   if (release)
-    tools->callbacks.hold_input (FALSE, tools->user_data);
+    tools->callbacks.hold_input (FALSE, tools->owner);
   return ids;
 }

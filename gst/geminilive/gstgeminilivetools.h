@@ -23,8 +23,9 @@ typedef struct
   void (*timed_out) (const gchar *id, const gchar *name, gpointer user_data);
 } GstGeminiLiveToolsCallbacks;
 
+/* Callbacks get owner (which owns the tools) as user_data. */
 GstGeminiLiveTools *gst_gemini_live_tools_new (
-    const GstGeminiLiveToolsCallbacks *callbacks, gpointer user_data);
+    const GstGeminiLiveToolsCallbacks *callbacks, GstObject *owner);
 void gst_gemini_live_tools_free (GstGeminiLiveTools *tools);
 
 /* Forgets every call and learns which declared functions are

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "gstgeminiliveprotocol.h"
-#include "gstgeminilivewsframe.h"
 #include "recording.h"
 
 #define REC_TOOL "live_ML_Dev_should_send_tool_response"
@@ -3498,69 +3497,6 @@ GST_START_TEST (test_build_audio_base64_matches_glib)
 
 GST_END_TEST;
 
-/* ---- WebSocket frames ---------------------------------------------------- */
-
-GST_START_TEST (test_ws_frame_rfc6455_example)
-{
-  /* RFC 6455, section 5.7: a single-frame masked text message "Hello". */
-  static const guint8 expected[]
-      = { 0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58 };
-  gsize len;
-  guint8 *frame
-      = gst_gemini_live_ws_frame_build (GST_GEMINI_LIVE_WS_OPCODE_TEXT,
-          (const guint8 *)"Hello", 5, 0x37fa213d, &len);
-
-  fail_unless_equals_int (len, sizeof expected);
-  fail_unless (memcmp (frame, expected, len) == 0);
-  g_free (frame);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_ws_frame_lengths)
-{
-  /* Each boundary of the three length encodings. */
-  static const gsize sizes[] = { 0, 1, 125, 126, 1708, 65535, 65536, 300000 };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
-    gsize n = sizes[i], len, header, at, k;
-    guint8 *payload = g_malloc (n + 1), *frame;
-    guint64 coded = 0;
-
-    for (k = 0; k < n; k++)
-      payload[k] = (guint8)(k * 31 + 7);
-    frame = gst_gemini_live_ws_frame_build (
-        GST_GEMINI_LIVE_WS_OPCODE_PING, payload, n, 0xa1b2c3d4, &len);
-    fail_unless_equals_int (frame[0], 0x89); /* FIN, ping */
-    fail_unless (frame[1] & 0x80, "a client frame is masked");
-    if (n < 126) {
-      coded = frame[1] & 0x7f;
-      at = 2;
-    } else if (n <= 65535) {
-      fail_unless_equals_int (frame[1] & 0x7f, 126);
-      coded = frame[2] << 8 | frame[3];
-      at = 4;
-    } else {
-      fail_unless_equals_int (frame[1] & 0x7f, 127);
-      for (k = 0; k < 8; k++)
-        coded = coded << 8 | frame[2 + k];
-      at = 10;
-    }
-    fail_unless_equals_uint64 (coded, n);
-    fail_unless (memcmp (frame + at, "\xa1\xb2\xc3\xd4", 4) == 0);
-    header = at + 4;
-    fail_unless_equals_int (len, header + n);
-    for (k = 0; k < n; k++)
-      fail_unless_equals_int (
-          frame[header + k] ^ frame[at + (k & 3)], payload[k]);
-    g_free (frame);
-    g_free (payload);
-  }
-}
-
-GST_END_TEST;
-
 static Suite *
 protocol_suite (void)
 {
@@ -3629,8 +3565,6 @@ protocol_suite (void)
   tcase_add_test (tc_config, test_config_validate_fields);
   tcase_add_test (tc_config, test_config_validate_accepts);
   tcase_add_test (tc_config, test_config_copy_new_fields);
-  tcase_add_test (tc_client, test_ws_frame_rfc6455_example);
-  tcase_add_test (tc_client, test_ws_frame_lengths);
   tcase_add_test (tc_client, test_build_audio_base64_matches_glib);
 
   return s;
