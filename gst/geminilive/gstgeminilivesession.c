@@ -31,6 +31,17 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_session_debug);
  * on it: reaching setupComplete alone proves nothing. */
 #define RECOVERED_AFTER_MS 3000
 
+/* One WebSocket upgrade. libsoup reports its end whenever it likes, even
+ * after a cancellation; a session that stops leaves it behind (session
+ * NULL) instead of waiting for that. */
+typedef struct
+{
+  struct _GstGeminiLiveSession *session; /* NULL once left behind */
+  SoupMessage *msg;
+  GCancellable *cancellable;
+  gchar *timed_out; /* why the connect timer gave up on it */
+} Attempt;
+
 typedef struct
 {
   gchar *json;
@@ -61,10 +72,8 @@ struct _GstGeminiLiveSession
   SoupSession *soup;
   SoupWebsocketConnection *conn;     /* the connection in use */
   SoupWebsocketConnection *old_conn; /* closing during a switch */
-  SoupMessage *connect_msg;          /* upgrade in progress */
-  GCancellable *connect_cancellable; /* that upgrade's */
-  const gchar *connect_step;         /* what the attempt waits for */
-  gchar *connect_timeout_text;       /* set when the timer gave up */
+  Attempt *attempt_in_progress;      /* the upgrade under way, if any */
+  const gchar *connect_step;         /* what the connection waits for */
   gboolean stopping;
   gboolean setup_pending;       /* setup waits for old_conn to close */
   gboolean resumed_with_handle; /* the last setup carried a handle */
@@ -310,7 +319,7 @@ unref_later (GstGeminiLiveSession *session, gpointer object)
   g_source_unref (source);
 }
 
-/* Drops a connection at once, without a close handshake. */
+/* Drops a connection without a close handshake. */
 static void
 abort_connection (GstGeminiLiveSession *session, SoupWebsocketConnection **conn)
 {
@@ -321,9 +330,9 @@ abort_connection (GstGeminiLiveSession *session, SoupWebsocketConnection **conn)
     g_clear_error (&session->conn_error);
     g_clear_pointer (&session->client_error, g_free);
   }
+  /* No callback of ours from now on; libsoup's own sources go, and the
+   * stream is closed, when it lets go of the connection. */
   g_signal_handlers_disconnect_by_data (*conn, session);
-  g_io_stream_close (
-      soup_websocket_connection_get_io_stream (*conn), NULL, NULL);
   unref_later (session, g_steal_pointer (conn));
 }
 
@@ -686,7 +695,7 @@ begin_switch (GstGeminiLiveSession *session, const gchar *why)
 
   clear_source (&session->switch_source);
   session->switch_after_update = FALSE;
-  if (session->connect_msg != NULL || session->outage_start != 0
+  if (session->attempt_in_progress != NULL || session->outage_start != 0
       || session->stopping)
     return;
   GST_INFO_OBJECT (session->owner, "switching to a new connection: %s", why);
@@ -1161,8 +1170,10 @@ static void
 on_network_event (SoupMessage *msg, GSocketClientEvent event,
     GIOStream *connection, gpointer user_data)
 {
-  GstGeminiLiveSession *session = user_data;
+  GstGeminiLiveSession *session = ((Attempt *)user_data)->session;
 
+  if (session == NULL)
+    return;
   switch (event) {
     case G_SOCKET_CLIENT_RESOLVING:
       session->connect_step = "resolving the server's name";
@@ -1187,48 +1198,67 @@ on_network_event (SoupMessage *msg, GSocketClientEvent event,
 }
 
 static void
+attempt_free (Attempt *attempt)
+{
+  g_signal_handlers_disconnect_by_data (attempt->msg, attempt);
+  g_object_unref (attempt->msg);
+  g_object_unref (attempt->cancellable);
+  g_free (attempt->timed_out);
+  g_free (attempt);
+}
+
+/* Stops waiting for the upgrade under way: cancelled, and forgotten. */
+static void
+leave_attempt (GstGeminiLiveSession *session)
+{
+  Attempt *attempt = g_steal_pointer (&session->attempt_in_progress);
+
+  if (attempt == NULL)
+    return;
+  attempt->session = NULL;
+  g_cancellable_cancel (attempt->cancellable);
+}
+
+static void
 on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GstGeminiLiveSession *session = user_data;
-  GstObject *owner = hold_owner (session);
+  Attempt *attempt = user_data;
+  GstGeminiLiveSession *session = attempt->session;
+  GstObject *owner;
   GError *error = NULL;
   SoupWebsocketConnection *conn;
-  guint status = soup_message_get_status (session->connect_msg);
-  gchar *timed_out = g_steal_pointer (&session->connect_timeout_text);
+  guint status = soup_message_get_status (attempt->msg);
 
-  g_clear_object (&session->connect_msg);
-  g_clear_object (&session->connect_cancellable);
   conn = soup_session_websocket_connect_finish (
       SOUP_SESSION (source), result, &error);
+  if (session == NULL) {
+    /* Left behind by a session that stopped. */
+    g_clear_error (&error);
+    g_clear_object (&conn);
+    attempt_free (attempt);
+    return;
+  }
+  owner = hold_owner (session);
+  session->attempt_in_progress = NULL;
   if (conn == NULL) {
-    if (session->stopping) {
-      maybe_finish (session);
-    } else {
-      gchar *text = timed_out != NULL
-          ? g_strdup (timed_out)
-          : (status >= 100 && status != SOUP_STATUS_SWITCHING_PROTOCOLS
-                  ? g_strdup_printf ("HTTP %u %s (%s)", status,
-                      soup_status_get_phrase (status), error->message)
-                  : g_strdup (error->message));
-      GstGeminiLiveFailure failure = { GST_GEMINI_LIVE_FAILURE_CONNECT, 0, text,
-        status >= 100 ? status : 0, FALSE };
+    gchar *text = attempt->timed_out != NULL
+        ? g_strdup (attempt->timed_out)
+        : (status >= 100 && status != SOUP_STATUS_SWITCHING_PROTOCOLS
+                ? g_strdup_printf ("HTTP %u %s (%s)", status,
+                    soup_status_get_phrase (status), error->message)
+                : g_strdup (error->message));
+    GstGeminiLiveFailure failure = { GST_GEMINI_LIVE_FAILURE_CONNECT, 0, text,
+      status >= 100 ? status : 0, FALSE };
 
-      GST_DEBUG_OBJECT (owner, "connect failed: %s", text);
-      connection_failed (session, &failure);
-      g_free (text);
-    }
+    GST_DEBUG_OBJECT (owner, "connect failed: %s", text);
+    connection_failed (session, &failure);
+    g_free (text);
     g_error_free (error);
-    g_free (timed_out);
+    attempt_free (attempt);
     gst_object_unref (owner);
     return;
   }
-  g_free (timed_out);
-  if (session->stopping) {
-    g_object_unref (conn);
-    maybe_finish (session);
-    gst_object_unref (owner);
-    return;
-  }
+  attempt_free (attempt);
 
   GST_INFO_OBJECT (owner, "connected to %s", session->safe_uri);
   g_mutex_lock (&session->stats_lock);
@@ -1283,11 +1313,13 @@ connect_timeout (gpointer user_data)
 
   forget_source (&session->connect_timer);
   GST_INFO_OBJECT (owner, "connection attempt timed out: %s", text);
-  if (session->connect_msg != NULL) {
+  if (session->attempt_in_progress != NULL) {
     /* on_connected reports it, once the upgrade is cancelled. */
-    g_free (session->connect_timeout_text);
-    session->connect_timeout_text = g_steal_pointer (&text);
-    g_cancellable_cancel (session->connect_cancellable);
+    Attempt *attempt = session->attempt_in_progress;
+
+    g_free (attempt->timed_out);
+    attempt->timed_out = g_steal_pointer (&text);
+    g_cancellable_cancel (attempt->cancellable);
   } else if (session->conn != NULL) {
     GstGeminiLiveFailure failure
         = { GST_GEMINI_LIVE_FAILURE_CONNECT, 0, text, 0, FALSE };
@@ -1306,8 +1338,9 @@ static void
 start_connect (GstGeminiLiveSession *session)
 {
   SoupMessage *msg;
+  Attempt *attempt;
 
-  if (session->connect_msg != NULL || session->stopping)
+  if (session->attempt_in_progress != NULL || session->stopping)
     return;
   msg = soup_message_new (SOUP_METHOD_GET, session->endpoint);
   if (msg == NULL) {
@@ -1322,19 +1355,22 @@ start_connect (GstGeminiLiveSession *session)
   if (session->auth_header != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg),
         session->auth_header, session->auth_value);
+  attempt = g_new0 (Attempt, 1);
+  attempt->session = session;
+  attempt->msg = msg;
+  attempt->cancellable = g_cancellable_new ();
   g_signal_connect (
-      msg, "network-event", G_CALLBACK (on_network_event), session);
+      msg, "network-event", G_CALLBACK (on_network_event), attempt);
 
   GST_INFO_OBJECT (session->owner, "connecting to %s", session->safe_uri);
-  session->connect_msg = msg;
+  session->attempt_in_progress = attempt;
   session->connect_step = "connecting to the server";
-  session->connect_cancellable = g_cancellable_new ();
   clear_source (&session->connect_timer);
   if (session->settings.connect_timeout_ms > 0)
     session->connect_timer = add_timeout (
         session, session->settings.connect_timeout_ms, connect_timeout);
   soup_session_websocket_connect_async (session->soup, msg, NULL, NULL,
-      G_PRIORITY_DEFAULT, session->connect_cancellable, on_connected, session);
+      G_PRIORITY_DEFAULT, attempt->cancellable, on_connected, attempt);
 }
 
 /* Like souphttpsrc: the property, else the usual environment variables.
@@ -1397,14 +1433,12 @@ finish (GstGeminiLiveSession *session)
   clear_source (&session->grace_source);
   clear_source (&session->stop_source);
   clear_connection_timers (session);
+  leave_attempt (session);
   abort_connection (session, &session->conn);
   abort_connection (session, &session->old_conn);
   if (session->soup != NULL)
     soup_session_abort (session->soup);
   g_clear_object (&session->soup);
-  g_clear_object (&session->connect_msg);
-  g_clear_object (&session->connect_cancellable);
-  g_clear_pointer (&session->connect_timeout_text, g_free);
   g_clear_error (&session->conn_error);
   g_clear_pointer (&session->client_error, g_free);
   session->fatal_close = FALSE;
@@ -1420,15 +1454,13 @@ finish (GstGeminiLiveSession *session)
   g_mutex_unlock (&finish_lock);
 }
 
-/* Teardown waits for the close handshake and for a connect in progress
- * to report its cancellation (its callback holds the session). */
+/* Teardown waits for the close handshake. */
 static void
 maybe_finish (GstGeminiLiveSession *session)
 {
   if (!session->stopping || session->finished)
     return;
-  if (session->connect_msg != NULL || session->old_conn != NULL
-      || conn_is_open (session->conn))
+  if (session->old_conn != NULL || conn_is_open (session->conn))
     return;
   finish (session);
 }
@@ -1457,8 +1489,7 @@ close_in_thread (GstGeminiLiveSession *session)
    * resurrects the source for a "cancelled" handler it then disconnects
    * before that handler runs; seen under valgrind). */
   g_cancellable_cancel (session->cancellable);
-  if (session->connect_cancellable != NULL)
-    g_cancellable_cancel (session->connect_cancellable);
+  leave_attempt (session);
   session->stopping = TRUE;
   clear_source (&session->retry_source);
   clear_source (&session->switch_source);
@@ -1561,15 +1592,10 @@ gst_gemini_live_session_stop (GstGeminiLiveSession *session)
   g_mutex_unlock (&session->lock);
 
   if (g_main_context_is_owner (session->context)) {
-    /* From one of our own callbacks: no close handshake to wait for, but
-     * the cancelled connect must still report before the session goes. */
+    /* From one of our own callbacks: no close handshake to wait for. */
     close_in_thread (session);
-    if (!session->finished) {
-      abort_connection (session, &session->conn);
-      while (!session->finished && session->connect_msg != NULL)
-        g_main_context_iteration (session->context, TRUE);
-      maybe_finish (session);
-    }
+    if (!session->finished)
+      finish (session);
   } else {
     GSource *source = g_idle_source_new ();
 
