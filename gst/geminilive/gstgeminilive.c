@@ -1847,10 +1847,11 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
   /**
    * GstGeminiLive:max-message-size:
    *
-   * The largest server message accepted, in bytes; a larger one closes
-   * the connection (1009) and ends the conversation with an error that
-   * names this property. libsoup refuses a larger frame before reading
-   * it; a message split into many smaller frames is refused once whole.
+   * The largest server message accepted, in bytes; a larger one ends the
+   * connection and the conversation, with an error that names this
+   * property. A larger frame is refused before it is read (the
+   * connection is dropped); a message split into many smaller frames is
+   * refused once whole, with a 1009 close.
    */
   g_object_class_install_property (gobject_class, PROP_MAX_MESSAGE_SIZE,
       g_param_spec_uint64 ("max-message-size", "Max message size",

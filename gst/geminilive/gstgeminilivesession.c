@@ -1102,11 +1102,24 @@ on_error (SoupWebsocketConnection *conn, GError *error, gpointer user_data)
   GstGeminiLiveSession *session = user_data;
 
   GST_DEBUG_OBJECT (session->owner, "connection error: %s", error->message);
-  if (session->conn_error == NULL && conn == session->conn)
+  if (conn != session->conn)
+    return;
+  if (g_error_matches (
+          error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG)) {
+    /* libsoup refused a frame over the limit before reading it. */
+    g_free (session->client_error);
+    session->client_error
+        = g_strdup_printf ("the server sent a frame larger than "
+                           "max-message-size (%" G_GUINT64_FORMAT " bytes)",
+            session->settings.max_message_size);
+    session->fatal_close = TRUE;
+    return;
+  }
+  if (session->conn_error == NULL)
     session->conn_error = g_error_copy (error);
   /* Before any close frame from the server: libsoup found the fault
    * (a broken frame, a failed write) and closes the connection itself. */
-  if (session->client_error == NULL && conn == session->conn
+  if (session->client_error == NULL
       && soup_websocket_connection_get_close_code (conn) == 0)
     session->client_error = g_strdup (error->message);
 }
@@ -1692,7 +1705,9 @@ send_internal (GstGeminiLiveSession *session, gchar *json,
     return;
   }
   enqueue_locked (session, outgoing_new (json, kind));
-  if (session->outgoing_bytes > GST_GEMINI_LIVE_SESSION_MAX_QUEUED)
+  /* A sender that waited goes past the bound by its one message. */
+  if (!wait_for_room
+      && session->outgoing_bytes > GST_GEMINI_LIVE_SESSION_MAX_QUEUED)
     dropped = drop_oldest_locked (session);
   g_mutex_unlock (&session->lock);
 

@@ -2819,14 +2819,15 @@ GST_START_TEST (test_slow_pongs_live_silent_death_detected)
   Fixture f;
   GstMessage *msg;
 
-  fixture_setup (&f, "keepalive-interval", 1, "keepalive-timeout", 3, NULL);
+  fixture_setup (&f, "keepalive-interval", 1, "keepalive-timeout", 5, NULL);
   start_with_handle (&f);
-  /* Pongs 2 s late and nothing else from the server for longer than the
-   * timeout: a slow pong is not death. (A negative check: it watches the
-   * bus for 4.5 s.) */
+  /* Pongs 2 s late (to pings libsoup sends every second, give or take
+   * one: its keepalive timer counts whole seconds) and nothing else from
+   * the server for longer than the timeout: a slow pong is not death. (A
+   * negative check: it watches the bus for 6 s.) */
   gls_sim_set_pong_delay (f.sim, 2000);
   msg = gst_bus_timed_pop_filtered (
-      f.bus, 4500 * GST_MSECOND, GST_MESSAGE_ELEMENT);
+      f.bus, 6000 * GST_MSECOND, GST_MESSAGE_ELEMENT);
   while (msg != NULL) {
     fail_if (gst_structure_has_name (
                  gst_message_get_structure (msg), "geminilive/reconnecting"),
