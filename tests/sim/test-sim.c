@@ -533,13 +533,19 @@ GST_START_TEST (test_paths_and_refusal)
 }
 GST_END_TEST;
 
+static const gchar *const BEARER[] = { "Authorization", "Bearer tok", NULL };
+
+/* msg1 (and msg2 after setupComplete) on the Gemini API (version) or, with
+ * vertex, on Vertex AI; the simulator must close with code and reason. */
 static void
-expect_close (const gchar *version, const gchar *const *headers,
-    const gchar *msg1, const gchar *msg2, gushort code, const gchar *reason)
+expect_close_on (gboolean vertex, const gchar *version,
+    const gchar *const *headers, const gchar *msg1, const gchar *msg2,
+    gushort code, const gchar *reason)
 {
   GlsSim *sim = sim_new (NULL);
-  gchar *uri = gls_sim_get_uri (sim, version);
-  Client *c = client_new (uri, headers);
+  gchar *uri = vertex ? gls_sim_get_vertex_uri (sim, version)
+                      : gls_sim_get_uri (sim, version);
+  Client *c = client_new (uri, vertex && !headers ? BEARER : headers);
   gchar *sim_reason;
   /* a close frame carries at most 123 bytes of reason (RFC 6455 5.5) */
   gchar *sent = g_strndup (reason, 123);
@@ -558,6 +564,37 @@ expect_close (const gchar *version, const gchar *const *headers,
   fail_unless_equals_string (sim_reason, sent);
   g_free (sim_reason);
   g_free (sent);
+  client_free (c);
+  gls_sim_free (sim);
+}
+
+static void
+expect_close (const gchar *version, const gchar *const *headers,
+    const gchar *msg1, const gchar *msg2, gushort code, const gchar *reason)
+{
+  expect_close_on (FALSE, version, headers, msg1, msg2, code, reason);
+}
+
+/* msg1 (and msg2) are accepted: the simulator still answers after them
+ * (a closing connection sends nothing more). */
+static void
+expect_accepted_on (gboolean vertex, const gchar *msg1, const gchar *msg2)
+{
+  GlsSim *sim = sim_new (NULL);
+  gchar *uri = vertex ? gls_sim_get_vertex_uri (sim, NULL)
+                      : gls_sim_get_uri (sim, "v1beta");
+  Client *c = client_new (uri, vertex ? BEARER : KEY);
+
+  g_free (uri);
+  client_wait_open (c);
+  client_send (c, msg1);
+  fail_unless (client_wait_frame (c, "setupComplete") >= 0, "%s", msg1);
+  if (msg2)
+    client_send (c, msg2);
+  client_send (c, "{\"realtimeInput\":{\"text\":\"still there?\"}}");
+  fail_unless (client_wait_frame (c, "serverContent.modelTurn") >= 0,
+      "no answer after %s (closed %u %s)", msg2 ? msg2 : msg1, c->close_code,
+      c->close_reason);
   client_free (c);
   gls_sim_free (sim);
 }
@@ -644,6 +681,87 @@ GST_START_TEST (test_invalid_arguments)
       "{\"setup\":{\"model\":\"" MODEL "\",\"realtimeInputConfig\":"
       "{\"automaticActivityDetection\":{\"disabled\":true}}}}",
       "{\"realtimeInput\":{\"audioStreamEnd\":true}}", 1007, inv);
+}
+GST_END_TEST;
+
+#define VERTEX_MODEL                                                           \
+  "projects/p/locations/l/publishers/google/models/gemini-live-2.5-flash"
+#define VERTEX_SETUP "{\"setup\":{\"model\":\"" VERTEX_MODEL "\"}}"
+#define UNKNOWN_AT(name, path)                                                 \
+  "Invalid JSON payload received. Unknown name \"" name "\" at '" path         \
+  "': Cannot find field."
+
+/* Fields the API has on one backend only are unknown names on the other,
+ * refused like any unknown name; the same message is accepted where the
+ * field exists. */
+GST_START_TEST (test_backend_fields)
+{
+  const gchar *inv = "Request contains an invalid argument.";
+
+  /* Gemini API only */
+  expect_close_on (TRUE, NULL, NULL,
+      "{\"setup\":{\"model\":\"" VERTEX_MODEL "\",\"generationConfig\":{"
+      "\"translationConfig\":{\"targetLanguageCode\":\"ja\"}}}}",
+      NULL, 1007, UNKNOWN_AT ("translationConfig", "setup.generation_config"));
+  expect_accepted_on (FALSE,
+      "{\"setup\":{\"model\":\"models/gemini-3.5-live-translate-preview\","
+      "\"generationConfig\":{\"translationConfig\":{\"targetLanguageCode\":"
+      "\"ja\"}}}}",
+      NULL);
+  expect_close_on (TRUE, NULL, NULL,
+      "{\"setup\":{\"model\":\"" VERTEX_MODEL "\",\"historyConfig\":{"
+      "\"initialHistoryInClientContent\":true}}}",
+      NULL, 1007, UNKNOWN_AT ("historyConfig", "setup"));
+  expect_accepted_on (FALSE,
+      "{\"setup\":{\"model\":\"" MODEL "\",\"historyConfig\":{"
+      "\"initialHistoryInClientContent\":true}}}",
+      NULL);
+  expect_close_on (TRUE, NULL, NULL, VERTEX_SETUP,
+      "{\"realtimeInput\":{\"audioStreamEnd\":true}}", 1007,
+      UNKNOWN_AT ("audioStreamEnd", "realtime_input"));
+  expect_accepted_on (
+      FALSE, SETUP, "{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+  expect_close_on (TRUE, NULL, NULL, VERTEX_SETUP,
+      "{\"toolResponse\":{\"functionResponses\":[{\"name\":\"f\","
+      "\"response\":{},\"willContinue\":true}]}}",
+      1007, UNKNOWN_AT ("willContinue", "tool_response.function_responses[0]"));
+  expect_close_on (TRUE, NULL, NULL, VERTEX_SETUP,
+      "{\"toolResponse\":{\"functionResponses\":[{\"name\":\"f\","
+      "\"response\":{},\"scheduling\":\"SILENT\"}]}}",
+      1007, UNKNOWN_AT ("scheduling", "tool_response.function_responses[0]"));
+  /* the same responses without the fields are accepted on Vertex (which
+   * may omit the id: the recordings do) */
+  expect_accepted_on (TRUE, VERTEX_SETUP,
+      "{\"toolResponse\":{\"functionResponses\":[{\"name\":\"f\","
+      "\"response\":{}}]}}");
+  expect_close_on (TRUE, NULL, NULL,
+      "{\"setup\":{\"model\":\"" VERTEX_MODEL "\",\"tools\":[{"
+      "\"functionDeclarations\":[{\"name\":\"f\",\"behavior\":"
+      "\"NON_BLOCKING\"}]}]}}",
+      NULL, 1007, inv);
+  expect_accepted_on (TRUE,
+      "{\"setup\":{\"model\":\"" VERTEX_MODEL "\",\"tools\":[{"
+      "\"functionDeclarations\":[{\"name\":\"f\",\"behavior\":"
+      "\"BLOCKING\"}]}]}}",
+      NULL);
+
+  /* Vertex AI only */
+  expect_close_on (FALSE, "v1beta", KEY,
+      "{\"setup\":{\"model\":\"" MODEL "\",\"sessionResumption\":{"
+      "\"transparent\":true}}}",
+      NULL, 1007, UNKNOWN_AT ("transparent", "setup.session_resumption"));
+  expect_accepted_on (TRUE,
+      "{\"setup\":{\"model\":\"" VERTEX_MODEL "\",\"sessionResumption\":{"
+      "\"transparent\":true}}}",
+      NULL);
+  expect_close_on (FALSE, "v1beta", KEY,
+      "{\"setup\":{\"model\":\"" MODEL "\",\"explicitVadSignal\":true}}", NULL,
+      1007, UNKNOWN_AT ("explicitVadSignal", "setup"));
+  expect_close_on (FALSE, "v1beta", KEY,
+      "{\"setup\":{\"model\":\"" MODEL "\",\"tools\":[{\"googleSearch\":{"
+      "\"excludeDomains\":[\"example.com\"]}}]}}",
+      NULL, 1007,
+      UNKNOWN_AT ("excludeDomains", "setup.tools[0].google_search"));
 }
 GST_END_TEST;
 
@@ -2027,6 +2145,7 @@ sim_suite (void)
   tcase_add_test (tc, test_media_chunks);
   tcase_add_test (tc, test_bad_base64);
   tcase_add_test (tc, test_invalid_arguments);
+  tcase_add_test (tc, test_backend_fields);
   tcase_add_test (tc, test_unknown_model_and_key);
   tcase_add_test (tc, test_early_message);
   tcase_add_test (tc, test_audio_turn);
