@@ -362,41 +362,6 @@ MSG (m_client_message, "BidiGenerateContentClientMessage",
     { "toolResponse", F_MSG, FALSE, &m_tool_response, 0 },
     { "contextUpdate", F_MSG, FALSE, &m_context_update, 0 });
 
-/* ---- models (PROTOCOL.md §7) */
-
-static const gchar *const gemini_models[] = {
-  "gemini-2.0-flash-live-001",
-  "gemini-live-2.5-flash-preview",
-  "gemini-2.5-flash-preview-native-audio-dialog",
-  "gemini-2.5-flash-exp-native-audio-thinking-dialog",
-  "gemini-2.5-flash-native-audio-preview-09-2025",
-  "gemini-2.5-flash-native-audio-preview-12-2025",
-  "gemini-2.5-flash-native-audio-latest",
-  "gemini-3.1-flash-live-preview",
-  "gemini-3.8-live",
-  "gemini-3.8-live-extended-thinking",
-  "gemini-3.5-live-translate-preview",
-  "gemini-3.5-transcribe-live",
-  NULL,
-};
-
-static const gchar *const vertex_models[] = {
-  "gemini-2.0-flash-live-preview-04-09",
-  "gemini-live-2.5-flash",
-  "gemini-live-2.5-flash-preview-native-audio-09-2025",
-  "gemini-live-2.5-flash-native-audio",
-  "gemini-3.8-live",
-  "gemini-3.5-transcribe-live-preview",
-  NULL,
-};
-
-gboolean
-gls_schema_model_known (GlsApi api, const gchar *id)
-{
-  return g_strv_contains (
-      api == GLS_API_VERTEX ? vertex_models : gemini_models, id);
-}
-
 /* ---- helpers */
 
 static gchar *
@@ -1046,6 +1011,7 @@ gls_schema_validate (const gchar *data, gsize len, GlsApi api,
 
   violation->code = 0;
   violation->reason = NULL;
+  violation->rule = GLS_RULE_SCHEMA;
   if (!g_utf8_validate (data, len, NULL)
       || !json_parser_load_from_data (parser, data, len, NULL)
       || !(root = json_parser_get_root (parser))

@@ -8,6 +8,7 @@
  */
 #include "gls-sim.h"
 #include "gls-model.h"
+#include "gls-rules.h"
 #include "gls-schema.h"
 
 #include <libsoup/soup.h>
@@ -38,7 +39,6 @@ struct _Session
   guint inputs;       /* realtimeInput/clientContent messages heard */
   guint user_turns;   /* user turns ended */
   guint resumes;      /* accepted resumes of this session */
-  guint cp_seq;       /* checkpoints issued */
   gsize update_audio; /* audio length at the last resumable update */
 };
 
@@ -59,56 +59,16 @@ typedef enum
   TURN_PLAYING,   /* all sent, waiting for playback time to pass */
 } TurnState;
 
-typedef struct
-{
-  gchar *name;
-  gboolean blocking;
-} ToolCall;
-
-static void
-tool_call_free (gpointer p)
-{
-  ToolCall *t = p;
-
-  g_free (t->name);
-  g_free (t);
-}
-
-static GHashTable *
-calls_new (void)
-{
-  return g_hash_table_new_full (
-      g_str_hash, g_str_equal, g_free, tool_call_free);
-}
-
-static void
-calls_copy_into (GHashTable *dst, GHashTable *src)
-{
-  GHashTableIter it;
-  gpointer k, v;
-
-  g_hash_table_iter_init (&it, src);
-  while (g_hash_table_iter_next (&it, &k, &v)) {
-    ToolCall *t = g_new0 (ToolCall, 1);
-
-    t->name = g_strdup (((ToolCall *)v)->name);
-    t->blocking = ((ToolCall *)v)->blocking;
-    g_hash_table_insert (dst, g_strdup (k), t);
-  }
-}
-
 /* What a resumption handle covers: the conversation and the model's
- * listening state when the resumable update was sent. */
+ * listening state when the resumable update was sent (the protocol state,
+ * activity and unanswered calls, is the rules'). */
 typedef struct
 {
   Session *session;
-  guint seq;
   gsize audio_len;
   guint inputs, user_turns, answers;
   GlsVad vad;
-  gboolean activity_open;
   guint64 activity_samples;
-  GHashTable *calls; /* unanswered NON_BLOCKING calls */
 } Checkpoint;
 
 static void
@@ -117,7 +77,6 @@ checkpoint_free (gpointer p)
   Checkpoint *cp = p;
 
   gls_vad_clear (&cp->vad);
-  g_hash_table_unref (cp->calls);
   g_free (cp);
 }
 
@@ -170,8 +129,7 @@ struct _Conn
   GSocket *socket;
   GlsApi api;
   gchar *version;
-  gboolean auth_ok;
-  gboolean setup_received;
+  GlsRulesConn *rules; /* its protocol state (order, activity, calls) */
   gboolean setup_complete_sent;
   gboolean closing;
   gboolean dropped;
@@ -189,13 +147,12 @@ struct _Conn
   /* from setup (and contextUpdate) */
   JsonNode *setup;
   JsonArray *tools;
-  gboolean text_modality, input_tx, output_tx, resumption, manual_vad,
-      no_interrupt, transparent;
+  gboolean text_modality, input_tx, output_tx, resumption, no_interrupt,
+      transparent;
   guint silence_ms;
 
   GlsVad vad;
-  gboolean activity_open;
-  guint64 activity_samples;
+  guint64 activity_samples; /* heard in the open activity (manual VAD) */
 
   TurnState turn;
   gchar *ans_text;
@@ -206,9 +163,6 @@ struct _Conn
   guint prompt_tokens;
   const gchar *prompt_modality;
   GQueue pending; /* PendingAnswer */
-
-  GHashTable *calls;     /* unanswered id -> ToolCall */
-  GHashTable *cancelled; /* ids cancelled by barge-in */
 
   GSource *setup_timer, *chunk_timer, *turn_timer, *go_away_timer,
       *go_away_close_timer;
@@ -229,7 +183,7 @@ struct _GlsSim
 
   /* server thread only */
   GList *conns;
-  GHashTable *handles;       /* handle -> Checkpoint */
+  GlsRules *rules;           /* handles, sessions; the log with record */
   GSocketListener *listener; /* the public port: a proxy in front of */
   guint inner_port;          /* the SoupServer's own port */
   GCancellable *accept_cancel;
@@ -402,7 +356,6 @@ checkpoint_new (Conn *c)
 
   g_mutex_lock (&sim->lock);
   cp->session = s;
-  cp->seq = ++s->cp_seq;
   cp->audio_len = s->audio_len;
   cp->inputs = s->inputs;
   cp->user_turns = s->user_turns;
@@ -410,10 +363,7 @@ checkpoint_new (Conn *c)
   s->update_audio = s->audio_len;
   g_mutex_unlock (&sim->lock);
   gls_vad_copy (&cp->vad, &c->vad);
-  cp->activity_open = c->activity_open;
   cp->activity_samples = c->activity_samples;
-  cp->calls = calls_new ();
-  calls_copy_into (cp->calls, c->calls);
   return cp;
 }
 
@@ -436,8 +386,8 @@ send_resumption_update (Conn *c, gboolean resumable)
     gchar *uuid = g_uuid_string_random ();
     gchar *handle = g_strdup_printf ("sim-resume-%s", uuid);
 
-    g_hash_table_insert (
-        c->sim->handles, g_strdup (handle), checkpoint_new (c));
+    gls_rules_add_handle (
+        c->rules, handle, checkpoint_new (c), checkpoint_free);
     json_object_set_string_member (u, "newHandle", handle);
     g_free (handle);
     g_free (uuid);
@@ -782,16 +732,14 @@ interrupt (Conn *c)
     return;
   stop_answer_timers (c);
   send_server_content_bool (c, "interrupted");
-  if (g_hash_table_size (c->calls) > 0) {
+  if (g_hash_table_size (c->rules->calls) > 0) {
     JsonObject *cc = json_object_new ();
 
     ids = json_array_new ();
-    g_hash_table_iter_init (&it, c->calls);
-    while (g_hash_table_iter_next (&it, &key, NULL)) {
+    g_hash_table_iter_init (&it, c->rules->calls);
+    while (g_hash_table_iter_next (&it, &key, NULL))
       json_array_add_string_element (ids, key);
-      g_hash_table_add (c->cancelled, g_strdup (key));
-    }
-    g_hash_table_remove_all (c->calls);
+    gls_rules_cancel_calls (c->rules);
     json_object_set_array_member (cc, "ids", ids);
     send_top (c, "toolCallCancellation", cc);
   }
@@ -812,14 +760,7 @@ interrupt (Conn *c)
 static gboolean
 blocking_call_pending (Conn *c)
 {
-  GHashTableIter it;
-  gpointer v;
-
-  g_hash_table_iter_init (&it, c->calls);
-  while (g_hash_table_iter_next (&it, NULL, &v))
-    if (((ToolCall *)v)->blocking)
-      return TRUE;
-  return FALSE;
+  return gls_rules_blocking_call_pending (c->rules);
 }
 
 static void
@@ -840,13 +781,9 @@ tool_call (Conn *c, JsonObject *decl, gboolean blocking, JsonObject *args)
   json_object_set_object_member (fc, "args", args);
   json_array_add_object_element (calls, fc);
   json_object_set_array_member (tc, "functionCalls", calls);
-  {
-    ToolCall *t = g_new0 (ToolCall, 1);
-
-    t->name = g_strdup (json_object_get_string_member (decl, "name"));
-    t->blocking = blocking;
-    g_hash_table_insert (c->calls, id, t);
-  }
+  gls_rules_tool_call (
+      c->rules, id, json_object_get_string_member (decl, "name"), blocking);
+  g_free (id);
   if (blocking)
     c->turn = TURN_TOOL_WAIT;
   send_top (c, "toolCall", tc);
@@ -963,9 +900,8 @@ handle_audio (Conn *c, const gchar *mime, const gchar *b64, gsize b64_len)
   sim->received_audio_bytes += len;
   notify (sim);
   g_mutex_unlock (&sim->lock);
-  if (c->manual_vad && !c->activity_open) {
-    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-  } else if (gate_tool_input (c)) {
+  /* the rules have checked the activity mode */
+  if (gate_tool_input (c)) {
     guint rate = mime_rate (mime);
 
     /* the model has heard it */
@@ -980,7 +916,7 @@ handle_audio (Conn *c, const gchar *mime, const gchar *b64, gsize b64_len)
       gls_vad_clear (&c->vad);
       gls_vad_init (&c->vad, rate, c->silence_ms);
     }
-    if (c->manual_vad)
+    if (c->rules->manual_vad)
       c->activity_samples += len / 2;
     else
       gls_vad_feed (&c->vad, d, len, vad_event, c);
@@ -1005,30 +941,18 @@ handle_realtime_input (Conn *c, JsonObject *ri)
       user_turn_text (c, json_object_get_string_member (ri, "text"));
     }
   } else if (json_object_has_member (ri, "audioStreamEnd")) {
-    if (c->manual_vad)
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    else if (json_object_get_boolean_member (ri, "audioStreamEnd")
+    /* the rules allow it with automatic activity detection only */
+    if (json_object_get_boolean_member (ri, "audioStreamEnd")
         && gls_vad_force_end (&c->vad))
       user_turn_audio (c, gls_vad_last_turn_seconds (&c->vad));
   } else if (json_object_has_member (ri, "activityStart")) {
-    if (!c->manual_vad)
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    else {
-      c->activity_open = TRUE;
-      c->activity_samples = 0;
-      interrupt (c);
-      fire_event (c, EV_USER_SPEECH);
-    }
+    c->activity_samples = 0;
+    interrupt (c);
+    fire_event (c, EV_USER_SPEECH);
   } else if (json_object_has_member (ri, "activityEnd")) {
-    if (!c->manual_vad)
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    else {
-      gboolean had_audio = c->activity_open && c->activity_samples > 0;
-
-      c->activity_open = FALSE;
-      if (had_audio)
-        user_turn_audio (c, (gdouble)c->activity_samples / c->vad.rate);
-    }
+    if (c->activity_samples > 0)
+      user_turn_audio (c, (gdouble)c->activity_samples / c->vad.rate);
+    c->activity_samples = 0;
   }
 }
 
@@ -1038,8 +962,12 @@ handle_client_content (Conn *c, JsonObject *cc)
   JsonArray *turns = json_object_has_member (cc, "turns")
       ? json_object_get_array_member (cc, "turns")
       : NULL;
-  GString *text = g_string_new (NULL);
+  GString *text;
 
+  /* initial history (historyConfig): heard, not answered (doc) */
+  if (c->rules->seed_message)
+    return;
+  text = g_string_new (NULL);
   if (!json_object_get_boolean_member_with_default (
           cc, "turnComplete", FALSE)) {
     g_string_free (text, TRUE);
@@ -1075,61 +1003,32 @@ static void
 handle_tool_response (Conn *c, JsonObject *tr)
 {
   JsonArray *resps = json_object_get_array_member (tr, "functionResponses");
+  GPtrArray *answers = c->rules->answers;
 
-  for (guint i = 0; i < json_array_get_length (resps); i++) {
+  /* the rules matched each response to its call, in order */
+  for (guint i = 0; i < answers->len && !c->closing; i++) {
     JsonObject *r = json_array_get_object_element (resps, i);
-    const gchar *id
-        = json_object_get_string_member_with_default (r, "id", NULL);
-    const gchar *name
-        = json_object_get_string_member_with_default (r, "name", "");
+    GlsAnswer *a = answers->pdata[i];
     const gchar *sched = json_object_get_string_member_with_default (
         r, "scheduling", "WHEN_IDLE");
-    gboolean will_continue = json_object_get_boolean_member_with_default (
-        r, "willContinue", FALSE);
-    ToolCall *call = NULL;
     gchar *resp_json, *about;
 
-    if (!id && c->api == GLS_API_VERTEX) {
-      /* Vertex may omit the id; match by name */
-      GHashTableIter it;
-      gpointer k, v;
-
-      g_hash_table_iter_init (&it, c->calls);
-      while (g_hash_table_iter_next (&it, &k, &v))
-        if (g_str_equal (((ToolCall *)v)->name, name)) {
-          id = k;
-          break;
-        }
-    }
-    if (id)
-      call = g_hash_table_lookup (c->calls, id);
-    if (!call) {
-      /* a response racing a barge-in cancellation is harmless */
-      if (id && g_hash_table_contains (c->cancelled, id))
-        continue;
-      if (id || c->api == GLS_API_GEMINI) {
-        close_conn (c, GLS_CLOSE_POLICY, GLS_REASON_NOT_FOUND);
-        return;
-      }
-    }
+    if (a->kind == GLS_ANSWER_CANCELLED)
+      continue;
     resp_json = json_object_has_member (r, "response")
         ? json_to_string (json_object_get_member (r, "response"), FALSE)
         : g_strdup ("{}");
-    about = g_strdup_printf ("The function %s returned %s.", name, resp_json);
+    about
+        = g_strdup_printf ("The function %s returned %s.", a->name, resp_json);
     g_free (resp_json);
-    if (call && call->blocking) {
-      g_hash_table_remove (c->calls, id);
+    if (a->kind == GLS_ANSWER_CALL && a->blocking) {
       c->turn = TURN_IDLE;
       start_answer (c, about, gls_model_text_tokens (about), "TEXT");
-    } else {
-      if (call && !will_continue)
-        g_hash_table_remove (c->calls, id);
-      if (g_str_equal (sched, "INTERRUPT")) {
-        interrupt (c);
-        start_answer (c, about, gls_model_text_tokens (about), "TEXT");
-      } else if (!g_str_equal (sched, "SILENT"))
-        start_answer (c, about, gls_model_text_tokens (about), "TEXT");
-    }
+    } else if (g_str_equal (sched, "INTERRUPT")) {
+      interrupt (c);
+      start_answer (c, about, gls_model_text_tokens (about), "TEXT");
+    } else if (!g_str_equal (sched, "SILENT"))
+      start_answer (c, about, gls_model_text_tokens (about), "TEXT");
     g_free (about);
   }
 }
@@ -1199,52 +1098,12 @@ setup_timer_cb (gpointer data)
   }
   send_top (c, "setupComplete", sc);
   c->setup_complete_sent = TRUE;
+  gls_rules_setup_complete (c->rules);
   send_resumption_update (c, TRUE);
   if (c->sim->opts.go_away_after_ms)
     c->go_away_timer = add_timeout (
         c->sim, c->sim->opts.go_away_after_ms, go_away_timer_cb, c);
   return G_SOURCE_REMOVE;
-}
-
-static gboolean
-check_model (Conn *c, const gchar *model)
-{
-  const gchar *id = NULL;
-  gchar *reason;
-
-  if (c->api == GLS_API_GEMINI) {
-    if (g_str_has_prefix (model, "models/"))
-      id = model + strlen ("models/");
-  } else {
-    gchar **p = g_strsplit (model, "/", -1);
-    guint n = g_strv_length (p);
-
-    /* projects/P/locations/L/publishers/google/models/ID, or the express
-     * form publishers/google/models/ID */
-    if ((n == 8 && g_str_equal (p[0], "projects")
-            && g_str_equal (p[2], "locations")
-            && g_str_equal (p[4], "publishers") && g_str_equal (p[5], "google")
-            && g_str_equal (p[6], "models") && *p[1] && *p[3])
-        || (n == 4 && g_str_equal (p[0], "publishers")
-            && g_str_equal (p[1], "google") && g_str_equal (p[2], "models")))
-      id = model + strlen (model) - strlen (p[n - 1]);
-    g_strfreev (p);
-  }
-  if (!id || !*id || strchr (id, '/')) {
-    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    return FALSE;
-  }
-  if (gls_schema_model_known (c->api, id))
-    return TRUE;
-  if (c->api == GLS_API_GEMINI)
-    reason = g_strdup_printf ("models/%s is not found for API version %s, or "
-                              "is not supported for bidiGenerateContent.",
-        id, c->version);
-  else
-    reason = g_strdup_printf ("Publisher Model `%s` not found.", model);
-  close_conn (c, GLS_CLOSE_POLICY, reason);
-  g_free (reason);
-  return FALSE;
 }
 
 /* The old connection of a session that is being resumed: it no longer
@@ -1253,6 +1112,7 @@ static void
 detach_conn (Conn *old)
 {
   old->session = NULL;
+  gls_rules_conn_dead (old->rules);
   if (old->closing)
     return;
   if (old->stalled) {
@@ -1267,24 +1127,6 @@ detach_conn (Conn *old)
   clear_source (&old->turn_timer);
   clear_source (&old->go_away_timer);
   clear_source (&old->go_away_close_timer);
-}
-
-/* The old socket still serves the session: open, not closing, not
- * stalled. */
-static gboolean
-conn_alive (Conn *c)
-{
-  return !c->closing && !c->stalled
-      && soup_websocket_connection_get_state (c->ws)
-      == SOUP_WEBSOCKET_STATE_OPEN;
-}
-
-static gboolean
-stale_checkpoint (gpointer key, gpointer value, gpointer data)
-{
-  Checkpoint *cp = value, *from = data;
-
-  return cp->session == from->session && cp->seq > from->seq;
 }
 
 /* Under sim->lock. Sends the session back to what cp covers. */
@@ -1303,8 +1145,6 @@ rewind_session (GlsSim *sim, Checkpoint *cp)
    * are never reused within a session, so a call lost with a connection
    * and the one a replayed input causes differ */
   s->update_audio = cp->audio_len;
-  /* handles issued after cp describe a conversation that is abandoned */
-  g_hash_table_foreach_remove (sim->handles, stale_checkpoint, cp);
 }
 
 static void
@@ -1317,28 +1157,13 @@ handle_setup (Conn *c, JsonNode *norm)
   JsonObject *ric = obj_member (setup, "realtimeInputConfig");
   JsonObject *aad = obj_member (ric, "automaticActivityDetection");
   JsonObject *sr = obj_member (setup, "sessionResumption");
-  const gchar *handle
-      = sr ? json_object_get_string_member_with_default (sr, "handle", "") : "";
-  Checkpoint *cp = NULL;
+  /* the rules accepted the model and the handle, and found no healthy
+   * connection still serving the session */
+  Checkpoint *cp = c->rules->resumed_from;
   Session *s;
 
-  c->setup_received = TRUE;
-  if (!check_model (c, json_object_get_string_member (setup, "model")))
-    return;
-  if (*handle) {
-    cp = g_hash_table_lookup (sim->handles, handle);
-    if (!cp) {
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-      return;
-    }
-    /* the real server rejects a resume while the old socket is open */
-    if (cp->session->conn && conn_alive (cp->session->conn)) {
-      close_conn (c, GLS_CLOSE_INTERNAL, GLS_REASON_INTERNAL);
-      return;
-    }
-    if (cp->session->conn)
-      detach_conn (cp->session->conn);
-  }
+  if (cp && cp->session->conn)
+    detach_conn (cp->session->conn);
 
   c->setup = json_node_ref (norm);
   c->tools = json_object_has_member (setup, "tools")
@@ -1354,8 +1179,6 @@ handle_setup (Conn *c, JsonNode *norm)
   c->resumption = sr != NULL;
   c->transparent = sr
       && json_object_get_boolean_member_with_default (sr, "transparent", FALSE);
-  c->manual_vad = aad
-      && json_object_get_boolean_member_with_default (aad, "disabled", FALSE);
   c->no_interrupt = ric
       && g_strcmp0 (json_object_get_string_member_with_default (
                         ric, "activityHandling", ""),
@@ -1382,6 +1205,8 @@ handle_setup (Conn *c, JsonNode *norm)
     s = g_new0 (Session, 1);
     s->audio = g_byte_array_new ();
     s->index = sim->sessions->len;
+    /* sessions are created in the same order on both sides */
+    g_assert ((gint)s->index == c->rules->session);
     g_ptr_array_add (sim->sessions, s);
     sim->fresh_sessions++;
   }
@@ -1395,9 +1220,7 @@ handle_setup (Conn *c, JsonNode *norm)
     gls_vad_clear (&c->vad);
     gls_vad_copy (&c->vad, &cp->vad);
     c->vad.silence_ms = c->silence_ms;
-    c->activity_open = cp->activity_open;
     c->activity_samples = cp->activity_samples;
-    calls_copy_into (c->calls, cp->calls);
   }
   c->setup_timer
       = add_timeout (sim, sim->opts.setup_delay_ms, setup_timer_cb, c);
@@ -1411,6 +1234,7 @@ drop_conn (Conn *c)
   /* FIN without a close frame: the peer sees an abnormal closure (1006) */
   c->dropped = TRUE;
   c->closing = TRUE;
+  gls_rules_conn_dead (c->rules);
   stop_answer_timers (c);
   clear_source (&c->setup_timer);
   clear_source (&c->go_away_timer);
@@ -1427,6 +1251,7 @@ close_conn (Conn *c, gushort code, const gchar *reason)
   if (c->closing)
     return;
   c->closing = TRUE;
+  gls_rules_conn_dead (c->rules);
   /* a close frame holds at most 123 bytes of reason */
   r = g_strdup (reason ? reason : "");
   len = strlen (r);
@@ -1470,8 +1295,7 @@ conn_free (Conn *c)
     g_free (p->about);
     g_free (p);
   }
-  g_hash_table_unref (c->calls);
-  g_hash_table_unref (c->cancelled);
+  gls_rules_conn_free (c->rules);
   g_free (c);
 }
 
@@ -1541,6 +1365,39 @@ record_kinds (GlsSim *sim, const gchar *text, gsize len)
   g_object_unref (p);
 }
 
+/* The rules refused a message: close as the service would. */
+static void
+refuse (Conn *c, GlsViolation *v)
+{
+  GlsSim *sim = c->sim;
+
+  if (v->rule == GLS_RULE_EARLY) {
+    g_mutex_lock (&sim->lock);
+    sim->early_messages++;
+    notify (sim);
+    g_mutex_unlock (&sim->lock);
+  }
+  close_conn (c, v->code, v->reason);
+  g_free (v->reason);
+}
+
+/* Tells the rules about connections that no longer serve their session
+ * although the simulator has not closed them: their peer has begun the
+ * close handshake, or libsoup saw the socket fail. */
+static void
+refresh_liveness (GlsSim *sim)
+{
+  for (GList *l = sim->conns; l; l = l->next) {
+    Conn *c = l->data;
+
+    if (!c->rules->dead
+        && (c->stalled
+            || soup_websocket_connection_get_state (c->ws)
+                != SOUP_WEBSOCKET_STATE_OPEN))
+      gls_rules_conn_dead (c->rules);
+  }
+}
+
 static void
 handle_message (Conn *c, GBytes *message)
 {
@@ -1565,11 +1422,6 @@ handle_message (Conn *c, GBytes *message)
   if (c->closing)
     return;
 
-  /* the real server reports a bad key on the first message */
-  if (!c->setup_received && !c->auth_ok) {
-    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_API_KEY);
-    return;
-  }
   if (c->setup_complete_sent) {
     gchar mime[32];
     const gchar *b64;
@@ -1579,6 +1431,10 @@ handle_message (Conn *c, GBytes *message)
      * gls_schema_validate would find it, without building a tree; what
      * follows is the else branch below for realtimeInput.audio */
     if (gls_schema_fast_audio (bytes, len, mime, &b64, &b64_len)) {
+      if (!gls_rules_fast_audio (c->rules, bytes, len, &v)) {
+        refuse (c, &v);
+        return;
+      }
       g_mutex_lock (&sim->lock);
       c->session->inputs++;
       notify (sim);
@@ -1587,29 +1443,21 @@ handle_message (Conn *c, GBytes *message)
       return;
     }
   }
-  norm = gls_schema_validate (bytes, len, c->api, c->version, &kind, &v);
+  /* a resume is refused while the session's old connection serves it:
+   * the rules learn which connections no longer do */
+  if (!c->rules->setup_received)
+    refresh_liveness (sim);
+  norm = gls_rules_message (c->rules, bytes, len, &kind, &v);
   if (!norm) {
-    close_conn (c, v.code, v.reason);
-    g_free (v.reason);
+    refuse (c, &v);
     return;
   }
   body = json_object_get_object_member (json_node_get_object (norm),
       (const gchar *[]){ "setup", "clientContent", "realtimeInput",
           "toolResponse", "contextUpdate" }[kind]);
-  if (!c->setup_received) {
-    if (kind != GLS_MSG_SETUP)
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    else
-      handle_setup (c, norm);
-  } else if (kind == GLS_MSG_SETUP)
-    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-  else if (!c->setup_complete_sent) {
-    g_mutex_lock (&sim->lock);
-    sim->early_messages++;
-    notify (sim);
-    g_mutex_unlock (&sim->lock);
-    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-  } else {
+  if (kind == GLS_MSG_SETUP)
+    handle_setup (c, norm);
+  else {
     if (kind == GLS_MSG_REALTIME_INPUT || kind == GLS_MSG_CLIENT_CONTENT) {
       g_mutex_lock (&sim->lock);
       c->session->inputs++;
@@ -2328,7 +2176,7 @@ ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
   c->socket = g_object_ref (soup_server_message_get_socket (msg));
   c->api = u->api;
   c->version = g_strdup (u->version);
-  c->auth_ok = u->auth_ok;
+  c->rules = gls_rules_conn_new (sim->rules, u->api, u->version, u->auth_ok);
   {
     GSocketAddress *peer = soup_server_message_get_remote_address (msg);
 
@@ -2337,8 +2185,6 @@ ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
           = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer));
     c->stalled = link_port_stalled (sim, c->peer_port);
   }
-  c->calls = calls_new ();
-  c->cancelled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&c->pending);
   gls_vad_init (&c->vad, 16000, sim->opts.silence_ms);
   g_object_set (ws, "max-incoming-payload-size", (guint64)MAX_INCOMING, NULL);
@@ -2524,8 +2370,7 @@ gls_sim_new (const GlsSimOptions *options, GError **error)
   sim->sent_audio = g_byte_array_new ();
   sim->pcm = g_byte_array_new ();
   sim->audio_chunks = g_ptr_array_new_with_free_func (audio_chunk_free);
-  sim->handles = g_hash_table_new_full (
-      g_str_hash, g_str_equal, g_free, checkpoint_free);
+  sim->rules = gls_rules_new (sim->opts.record);
   sim->sessions = g_ptr_array_new_with_free_func (session_free);
   sim->triggers = g_ptr_array_new_with_free_func (trigger_free);
   sim->ctx = g_main_context_new ();
@@ -2563,7 +2408,7 @@ gls_sim_free (GlsSim *sim)
   g_thread_join (sim->thread);
   g_main_loop_unref (sim->loop);
   g_main_context_unref (sim->ctx);
-  g_hash_table_unref (sim->handles);
+  gls_rules_free (sim->rules);
   g_ptr_array_unref (sim->sessions);
   g_ptr_array_unref (sim->triggers);
   g_ptr_array_unref (sim->client_messages);
@@ -3141,8 +2986,10 @@ do_stall (GlsSim *sim, gpointer data)
 {
   for (GList *l = sim->links; l; l = l->next)
     link_stall (l->data);
-  for (GList *l = sim->conns; l; l = l->next)
+  for (GList *l = sim->conns; l; l = l->next) {
     ((Conn *)l->data)->stalled = TRUE;
+    gls_rules_conn_dead (((Conn *)l->data)->rules);
+  }
 }
 
 void

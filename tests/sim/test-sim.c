@@ -535,12 +535,13 @@ GST_END_TEST;
 
 static const gchar *const BEARER[] = { "Authorization", "Bearer tok", NULL };
 
-/* msg1 (and msg2 after setupComplete) on the Gemini API (version) or, with
- * vertex, on Vertex AI; the simulator must close with code and reason. */
+/* msgs[0] (and the others after setupComplete) on the Gemini API
+ * (version) or, with vertex, on Vertex AI; the simulator must close with
+ * code and reason. */
 static void
-expect_close_on (gboolean vertex, const gchar *version,
-    const gchar *const *headers, const gchar *msg1, const gchar *msg2,
-    gushort code, const gchar *reason)
+expect_close_msgs (gboolean vertex, const gchar *version,
+    const gchar *const *headers, const gchar *const *msgs, gushort code,
+    const gchar *reason)
 {
   GlsSim *sim = sim_new (NULL);
   gchar *uri = vertex ? gls_sim_get_vertex_uri (sim, version)
@@ -552,11 +553,11 @@ expect_close_on (gboolean vertex, const gchar *version,
 
   g_free (uri);
   client_wait_open (c);
-  client_send (c, msg1);
-  if (msg2) {
+  client_send (c, msgs[0]);
+  if (msgs[1])
     fail_unless (client_wait_frame (c, "setupComplete") >= 0);
-    client_send (c, msg2);
-  }
+  for (guint i = 1; msgs[i]; i++)
+    client_send (c, msgs[i]);
   assert_closed (c, code, sent);
   fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
   fail_unless_equals_int (gls_sim_get_last_close_code (sim), code);
@@ -569,6 +570,16 @@ expect_close_on (gboolean vertex, const gchar *version,
 }
 
 static void
+expect_close_on (gboolean vertex, const gchar *version,
+    const gchar *const *headers, const gchar *msg1, const gchar *msg2,
+    gushort code, const gchar *reason)
+{
+  const gchar *msgs[] = { msg1, msg2, NULL };
+
+  expect_close_msgs (vertex, version, headers, msgs, code, reason);
+}
+
+static void
 expect_close (const gchar *version, const gchar *const *headers,
     const gchar *msg1, const gchar *msg2, gushort code, const gchar *reason)
 {
@@ -578,11 +589,12 @@ expect_close (const gchar *version, const gchar *const *headers,
 /* msg1 (and msg2) are accepted: the simulator still answers after them
  * (a closing connection sends nothing more). */
 static void
-expect_accepted_on (gboolean vertex, const gchar *msg1, const gchar *msg2)
+expect_accepted_v (
+    gboolean vertex, const gchar *version, const gchar *msg1, const gchar *msg2)
 {
   GlsSim *sim = sim_new (NULL);
-  gchar *uri = vertex ? gls_sim_get_vertex_uri (sim, NULL)
-                      : gls_sim_get_uri (sim, "v1beta");
+  gchar *uri = vertex ? gls_sim_get_vertex_uri (sim, version)
+                      : gls_sim_get_uri (sim, version ? version : "v1beta");
   Client *c = client_new (uri, vertex ? BEARER : KEY);
 
   g_free (uri);
@@ -597,6 +609,12 @@ expect_accepted_on (gboolean vertex, const gchar *msg1, const gchar *msg2)
       c->close_reason);
   client_free (c);
   gls_sim_free (sim);
+}
+
+static void
+expect_accepted_on (gboolean vertex, const gchar *msg1, const gchar *msg2)
+{
+  expect_accepted_v (vertex, NULL, msg1, msg2);
 }
 
 #define SETUP "{\"setup\":{\"model\":\"" MODEL "\"}}"
@@ -762,6 +780,218 @@ GST_START_TEST (test_backend_fields)
       "\"excludeDomains\":[\"example.com\"]}}]}}",
       NULL, 1007,
       UNKNOWN_AT ("excludeDomains", "setup.tools[0].google_search"));
+}
+GST_END_TEST;
+
+#define SETUP_WITH(model, extra)                                               \
+  "{\"setup\":{\"model\":\"models/" model "\"," extra "}}"
+#define M31 "gemini-3.1-flash-live-preview"
+#define M38 "gemini-3.8-live"
+#define M25 "gemini-2.5-flash-native-audio-preview-12-2025"
+#define HALF "gemini-live-2.5-flash-preview"
+#define NON_BLOCKING_TOOL                                                      \
+  "\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\",\"behavior\":"        \
+  "\"NON_BLOCKING\"}]}]"
+
+/* Each model's row of the capability table, refused and accepted. */
+GST_START_TEST (test_model_rules)
+{
+  const gchar *inv = "Request contains an invalid argument.";
+
+  /* 3.1 Flash Live */
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (M31, "\"proactivity\":{\"proactiveAudio\":true}"), NULL, 1007,
+      inv);
+  expect_close (
+      "v1beta", KEY, SETUP_WITH (M31, NON_BLOCKING_TOOL), NULL, 1007, inv);
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (M31,
+          "\"generationConfig\":{\"responseModalities\":["
+          "\"TEXT\"]}"),
+      NULL, 1007, inv);
+  expect_close ("v1alpha", KEY,
+      SETUP_WITH (M31,
+          "\"generationConfig\":{\"enableAffectiveDialog\":"
+          "true}"),
+      NULL, 1007, inv);
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (M31,
+          "\"generationConfig\":{\"thinkingConfig\":{"
+          "\"thinkingLevel\":\"LOW\",\"thinkingBudget\":100}}"),
+      NULL, 1007, inv);
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (M31,
+          "\"generationConfig\":{\"thinkingConfig\":{"
+          "\"thinkingBudget\":100}}"),
+      NULL, 1007, inv);
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (M31, "\"tools\":[{\"codeExecution\":{}}]"), NULL, 1007, inv);
+  expect_accepted_on (FALSE,
+      SETUP_WITH (M31,
+          "\"generationConfig\":{\"thinkingConfig\":{"
+          "\"thinkingLevel\":\"MINIMAL\"}},\"tools\":[{"
+          "\"googleSearch\":{}}]"),
+      NULL);
+  /* a NON_BLOCKING tool added later is refused too, and so is the
+   * contextUpdate itself on 3.1 */
+  expect_close ("v1beta", KEY, SETUP,
+      "{\"contextUpdate\":{\"systemInstruction\":{\"parts\":[{\"text\":"
+      "\"Be brief.\"}]}}}",
+      1007, inv);
+  expect_close ("v1beta", KEY, SETUP_WITH (M38, "\"tools\":[]"),
+      "{\"contextUpdate\":{\"tools\":{\"tools\":[{\"codeExecution\":{}}]}}}",
+      1007, inv);
+  /* tool responses with scheduling on a synchronous-only model */
+  expect_close ("v1beta", KEY, SETUP,
+      "{\"toolResponse\":{\"functionResponses\":[{\"id\":\"x\",\"name\":"
+      "\"f\",\"response\":{},\"scheduling\":\"SILENT\"}]}}",
+      1007, inv);
+
+  /* 2.5 native audio: proactive audio and affective dialog on v1alpha */
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (M25, "\"proactivity\":{\"proactiveAudio\":true}"), NULL, 1007,
+      UNKNOWN_AT ("proactivity", "setup"));
+  expect_close ("v1", KEY,
+      SETUP_WITH (M25,
+          "\"generationConfig\":{\"enableAffectiveDialog\":"
+          "true}"),
+      NULL, 1007,
+      UNKNOWN_AT ("enableAffectiveDialog", "setup.generation_config"));
+  expect_accepted_v (FALSE, "v1alpha",
+      SETUP_WITH (M25,
+          "\"proactivity\":{\"proactiveAudio\":true},"
+          "\"generationConfig\":{\"enableAffectiveDialog\":"
+          "true,\"thinkingConfig\":{\"thinkingBudget\":0}}," NON_BLOCKING_TOOL),
+      NULL);
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (M25,
+          "\"generationConfig\":{\"responseModalities\":["
+          "\"TEXT\"]}"),
+      NULL, 1007, inv);
+
+  /* 3.8 Live: proactive audio always on, no thinkingConfig */
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (M38, "\"proactivity\":{\"proactiveAudio\":false}"), NULL,
+      1007, inv);
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (M38,
+          "\"generationConfig\":{\"thinkingConfig\":{"
+          "\"thinkingLevel\":\"LOW\"}}"),
+      NULL, 1007, inv);
+  expect_accepted_on (FALSE,
+      SETUP_WITH (
+          M38, "\"proactivity\":{\"proactiveAudio\":true}," NON_BLOCKING_TOOL),
+      "{\"contextUpdate\":{\"systemInstruction\":{\"parts\":[{\"text\":"
+      "\"Be brief.\"}]}}}");
+  expect_close ("v1beta", KEY,
+      SETUP_WITH ("gemini-3.8-live-extended-thinking",
+          "\"generationConfig\":{\"thinkingConfig\":{\"thinkingLevel\":"
+          "\"MINIMAL\"}}"),
+      NULL, 1007, inv);
+
+  /* half-cascade: text, code execution; no native-audio features */
+  expect_accepted_on (FALSE,
+      SETUP_WITH (HALF,
+          "\"generationConfig\":{\"responseModalities\":["
+          "\"TEXT\"]},\"tools\":[{\"codeExecution\":{}}]"),
+      NULL);
+  expect_close ("v1alpha", KEY,
+      SETUP_WITH (HALF, "\"proactivity\":{\"proactiveAudio\":true}"), NULL,
+      1007, inv);
+  /* Google Maps is not a Live tool on any model */
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (HALF, "\"tools\":[{\"googleMaps\":{}}]"), NULL, 1007, inv);
+  /* translation on the translation model only */
+  expect_close ("v1beta", KEY,
+      SETUP_WITH (M31,
+          "\"generationConfig\":{\"translationConfig\":{"
+          "\"targetLanguageCode\":\"ja\"}}"),
+      NULL, 1007, inv);
+}
+GST_END_TEST;
+
+/* 3.1 takes clientContent only as initial history, announced with
+ * historyConfig, until its turnComplete or the first realtime input. */
+GST_START_TEST (test_seed_only_client_content)
+{
+  const gchar *inv = "Request contains an invalid argument.";
+  const gchar *turn
+      = "{\"clientContent\":{\"turns\":[{\"role\":\"user\",\"parts\":[{"
+        "\"text\":\"My name is Ada.\"}]}],\"turnComplete\":true}}";
+  const gchar *history = SETUP_WITH (
+      M31, "\"historyConfig\":{\"initialHistoryInClientContent\":true}");
+  const gchar *after_seed[] = { history, turn, turn, NULL };
+  const gchar *after_input[]
+      = { history, "{\"realtimeInput\":{\"text\":\"hi\"}}", turn, NULL };
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *c;
+  GlsSimConversation conv;
+
+  /* without historyConfig: the third-party report's close */
+  expect_close ("v1beta", KEY, SETUP, turn, 1007, inv);
+  expect_close_msgs (FALSE, "v1beta", KEY, after_seed, 1007, inv);
+  expect_close_msgs (FALSE, "v1beta", KEY, after_input, 1007, inv);
+  /* other models take it throughout */
+  expect_accepted_on (FALSE, SETUP_WITH (M38, "\"tools\":[]"), turn);
+
+  /* the seed is history: no answer until the first realtime input */
+  fast_options (&o);
+  sim = sim_new (&o);
+  c = client_setup (sim, history);
+  client_send (c, turn);
+  client_send (c, "{\"realtimeInput\":{\"text\":\"What is my name?\"}}");
+  fail_unless (gls_sim_wait_answers_sent (sim, 1, TIMEOUT));
+  fail_unless (gls_sim_get_conversation (sim, &conv));
+  fail_unless_equals_int (conv.answers, 1);
+  fail_unless_equals_int (conv.user_turns, 1);
+  client_free (c);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
+#define MANUAL_SETUP                                                           \
+  "{\"setup\":{\"model\":\"" MODEL "\",\"realtimeInputConfig\":{"              \
+  "\"automaticActivityDetection\":{\"disabled\":true}}}}"
+#define ACTIVITY_START "{\"realtimeInput\":{\"activityStart\":{}}}"
+#define ACTIVITY_END "{\"realtimeInput\":{\"activityEnd\":{}}}"
+#define SILENT_AUDIO                                                           \
+  "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm;rate=16000\","      \
+  "\"data\":\"AAAA\"}}}"
+
+/* Activity signals match the activity mode, in order. */
+GST_START_TEST (test_activity_rules)
+{
+  const gchar *inv = "Request contains an invalid argument.";
+  const gchar *audio_first[] = { MANUAL_SETUP, SILENT_AUDIO, NULL };
+  const gchar *audio_after[]
+      = { MANUAL_SETUP, ACTIVITY_START, ACTIVITY_END, SILENT_AUDIO, NULL };
+  const gchar *twice[] = { MANUAL_SETUP, ACTIVITY_START, ACTIVITY_START, NULL };
+  const gchar *end_only[] = { MANUAL_SETUP, ACTIVITY_END, NULL };
+  const gchar *text[]
+      = { MANUAL_SETUP, "{\"realtimeInput\":{\"text\":\"hi\"}}", NULL };
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *c;
+
+  expect_close_msgs (FALSE, "v1beta", KEY, audio_first, 1007, inv);
+  expect_close_msgs (FALSE, "v1beta", KEY, audio_after, 1007, inv);
+  expect_close_msgs (FALSE, "v1beta", KEY, twice, 1007, inv);
+  expect_close_msgs (FALSE, "v1beta", KEY, end_only, 1007, inv);
+  expect_close_msgs (FALSE, "v1beta", KEY, text, 1007, inv);
+  expect_close ("v1beta", KEY, SETUP, ACTIVITY_END, 1007, inv);
+
+  /* in order, the turn is answered */
+  fast_options (&o);
+  sim = sim_new (&o);
+  c = client_setup (sim, MANUAL_SETUP);
+  client_send (c, ACTIVITY_START);
+  send_audio (c, 200, TRUE);
+  client_send (c, "{\"realtimeInput\":{\"text\":\"and this\"}}");
+  client_send (c, ACTIVITY_END);
+  fail_unless (gls_sim_wait_answers_sent (sim, 1, TIMEOUT));
+  client_free (c);
+  gls_sim_free (sim);
 }
 GST_END_TEST;
 
@@ -2146,6 +2376,9 @@ sim_suite (void)
   tcase_add_test (tc, test_bad_base64);
   tcase_add_test (tc, test_invalid_arguments);
   tcase_add_test (tc, test_backend_fields);
+  tcase_add_test (tc, test_model_rules);
+  tcase_add_test (tc, test_seed_only_client_content);
+  tcase_add_test (tc, test_activity_rules);
   tcase_add_test (tc, test_unknown_model_and_key);
   tcase_add_test (tc, test_early_message);
   tcase_add_test (tc, test_audio_turn);
