@@ -2469,6 +2469,25 @@ gls_sim_dup_client_messages (GlsSim *sim)
   return out;
 }
 
+static void
+do_dup_rules_log (GlsSim *sim, gpointer data)
+{
+  *(gchar **)data = gls_rules_dup_log (sim->rules);
+}
+
+static void run_in_server (
+    GlsSim *sim, void (*func) (GlsSim *, gpointer), gpointer data);
+
+gchar *
+gls_sim_dup_rules_log (GlsSim *sim)
+{
+  gchar *log = NULL;
+
+  /* the rules live in the server thread */
+  run_in_server (sim, do_dup_rules_log, &log);
+  return log;
+}
+
 #define DUP_STRING(field)                                                      \
   gchar *r;                                                                    \
   g_mutex_lock (&sim->lock);                                                   \

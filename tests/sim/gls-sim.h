@@ -98,6 +98,12 @@ gchar *gls_sim_get_vertex_uri (GlsSim *sim, const gchar *api_version);
 /* Every text/binary frame received from clients, verbatim, in arrival
  * order across all connections. Elements are NUL-terminated gchar *. */
 GPtrArray *gls_sim_dup_client_messages (GlsSim *sim);
+/* Everything the session-state rules were told (gls-rules.h): client
+ * messages, setupComplete, tool calls and handles issued, connections
+ * ending, per connection in order. gls_rules_replay() on it reaches the
+ * verdicts the running simulator reached (the conformance test replays
+ * the element's whole test suite). Empty without GlsSimOptions.record. */
+gchar *gls_sim_dup_rules_log (GlsSim *sim);
 /* The request headers of the last WebSocket upgrade, as "name: value" lines. */
 gchar *gls_sim_dup_last_request_headers (GlsSim *sim);
 gchar *gls_sim_dup_last_request_uri (GlsSim *sim);

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "gls-rules.h"
 #include "gls-schema.h"
 #include "gls-sim.h"
 
@@ -995,6 +996,119 @@ GST_START_TEST (test_activity_rules)
 }
 GST_END_TEST;
 
+static gchar *latest_handle (Client *c);
+
+typedef struct
+{
+  GString *verdicts; /* "<connection>:<code> " per message, 0: accepted */
+} Verdicts;
+
+static void
+collect_verdict (GlsRulesConn *conn, const gchar *data, gsize len,
+    JsonNode *norm, GlsMsgKind kind, const GlsViolation *v, gpointer user_data)
+{
+  Verdicts *vs = user_data;
+
+  g_string_append_printf (
+      vs->verdicts, "%u:%u ", conn->index, norm ? 0 : v->code);
+}
+
+static gchar *
+replay_verdicts (const gchar *log)
+{
+  Verdicts vs = { g_string_new (NULL) };
+  GError *error = NULL;
+
+  fail_unless (gls_rules_replay (log, collect_verdict, &vs, &error), "%s",
+      error ? error->message : "");
+  return g_string_free (vs.verdicts, FALSE);
+}
+
+/* The log without the lines of connection conn with this event. */
+static gchar *
+log_without (const gchar *log, guint conn, const gchar *event)
+{
+  gchar **lines = g_strsplit (log, "\n", -1);
+  gchar *prefix = g_strdup_printf ("%u\t%s", conn, event);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i]; i++)
+    if (*lines[i] && !g_str_has_prefix (lines[i], prefix))
+      g_string_append_printf (out, "%s\n", lines[i]);
+  g_free (prefix);
+  g_strfreev (lines);
+  return g_string_free (out, FALSE);
+}
+
+/* The simulator's rules log replays to the verdicts the running simulator
+ * reached, and the server events in it decide some of them. */
+GST_START_TEST (test_rules_log_replay)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *a, *b;
+  gchar *handle, *resume, *log, *verdicts, *cut;
+  gint call;
+
+  fast_options (&o);
+  sim = sim_new (&o);
+  /* connection 0: a tool call answered */
+  a = client_setup (sim,
+      "{\"setup\":{\"model\":\"" MODEL "\",\"sessionResumption\":{},"
+      "\"tools\":[{\"functionDeclarations\":[{\"name\":\"get_weather\"}]}]}}");
+  fail_unless (client_wait_frame (a, "sessionResumptionUpdate.newHandle") > 0);
+  handle = latest_handle (a);
+  client_send (a, "{\"realtimeInput\":{\"text\":\"call get_weather\"}}");
+  call = client_wait_frame (a, "toolCall");
+  fail_unless (call > 0);
+  client_send (a,
+      "{\"toolResponse\":{\"functionResponses\":[{\"id\":"
+      "\"function-call-1\",\"name\":\"get_weather\",\"response\":{}}]}}");
+  fail_unless (gls_sim_wait_answers_sent (sim, 1, TIMEOUT));
+  /* connection 1: resuming while connection 0 serves the session */
+  resume = g_strdup_printf ("{\"setup\":{\"model\":\"" MODEL "\","
+                            "\"sessionResumption\":{\"handle\":\"%s\"}}}",
+      handle);
+  b = client_open (sim, "v1beta");
+  client_wait_open (b);
+  client_send (b, resume);
+  assert_closed (b, 1011, "Internal error occurred.");
+  client_free (b);
+  /* connection 2: clientContent on 3.1 without historyConfig */
+  b = client_setup (sim, SETUP);
+  client_send (b,
+      "{\"clientContent\":{\"turns\":[{\"parts\":[{\"text\":\"hi\"}]}],"
+      "\"turnComplete\":true}}");
+  assert_closed (b, 1007, "Request contains an invalid argument.");
+  client_free (b);
+
+  log = gls_sim_dup_rules_log (sim);
+  verdicts = replay_verdicts (log);
+  fail_unless_equals_string (verdicts, "0:0 0:0 0:0 1:1011 2:0 2:1007 ");
+  g_free (verdicts);
+  /* without the toolCall the server sent, the response answers nothing;
+   * connection 0, closed for it, then no longer holds the session, which
+   * connection 1 resumes */
+  cut = log_without (log, 0, "tool-call");
+  verdicts = replay_verdicts (cut);
+  fail_unless_equals_string (verdicts, "0:0 0:0 0:1008 1:0 2:0 2:1007 ");
+  g_free (verdicts);
+  g_free (cut);
+  /* without setupComplete, the text came too early */
+  cut = log_without (log, 0, "setup-complete");
+  verdicts = replay_verdicts (cut);
+  fail_unless (g_str_has_prefix (verdicts, "0:0 0:1007 "), "%s", verdicts);
+  g_free (verdicts);
+  g_free (cut);
+
+  client_free (a);
+  g_free (log);
+  g_free (resume);
+  g_free (handle);
+  gls_sim_free (sim);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_unknown_model_and_key)
 {
   const gchar *const bad_key[] = { "x-goog-api-key", "wrong", NULL };
@@ -1382,6 +1496,18 @@ GST_START_TEST (test_resumption)
   d = client_setup (sim, setup);
   fail_unless (client_wait_frame (d, "sessionResumptionUpdate.newHandle") > 0);
   client_free (d);
+
+  /* the same handle for another model: config may change on resumption,
+   * the model may not */
+  g_free (setup);
+  setup = g_strdup_printf ("{\"setup\":{\"model\":\"models/gemini-3.8-live\","
+                           "\"sessionResumption\":{\"handle\":\"%s\"}}}",
+      handle);
+  b = client_open (sim, "v1beta");
+  client_wait_open (b);
+  client_send (b, setup);
+  assert_closed (b, 1007, "Request contains an invalid argument.");
+  client_free (b);
 
   /* unknown handle */
   expect_close ("v1beta", KEY,
@@ -2379,6 +2505,7 @@ sim_suite (void)
   tcase_add_test (tc, test_model_rules);
   tcase_add_test (tc, test_seed_only_client_content);
   tcase_add_test (tc, test_activity_rules);
+  tcase_add_test (tc, test_rules_log_replay);
   tcase_add_test (tc, test_unknown_model_and_key);
   tcase_add_test (tc, test_early_message);
   tcase_add_test (tc, test_audio_turn);
