@@ -20,13 +20,13 @@ int
 main (int argc, char **argv)
 {
   GlsSimOptions opts;
-  gint port = 0, answer_ms, answer_chunk_ms, silence_ms, go_away_after = 0,
-       go_away_left, setup_delay, resumption_update = 0, pong_delay = 0,
-       update_lag = 0, batch_us = 1000;
+  gint port = 0, answer_ms, answer_chunk_ms, first_chunk_ms = -1, silence_ms,
+       go_away_after = 0, go_away_left, setup_delay, resumption_update = 0,
+       pong_delay = 0, update_lag = 0, batch_us = 1000;
   gdouble speed;
   gchar *api_key = NULL;
   gboolean verbose = FALSE, strict_tools = FALSE, stats = FALSE, proxy = FALSE,
-           deflate = FALSE;
+           deflate = FALSE, tidy = FALSE;
   GError *error = NULL;
   GOptionContext *ctx;
   GlsSim *sim;
@@ -48,7 +48,19 @@ main (int argc, char **argv)
       { "answer-ms", 0, 0, G_OPTION_ARG_INT, &answer_ms,
           "Length of each spoken answer", "MS" },
       { "answer-chunk-ms", 0, 0, G_OPTION_ARG_INT, &answer_chunk_ms,
-          "Audio per answer message", "MS" },
+          "Audio per answer message after the first (default 240, as the "
+          "service's)",
+          "MS" },
+      { "answer-first-chunk-ms", 0, 0, G_OPTION_ARG_INT, &first_chunk_ms,
+          "Audio in an answer's first message (default 200, as the "
+          "service's; with --answer-chunk-ms alone: the same as the others)",
+          "MS" },
+      { "tidy-answers", 0, 0, G_OPTION_ARG_NONE, &tidy,
+          "Answer without the service's untidy sequences (executableCode "
+          "before Gemini API tool calls, early generationComplete and empty "
+          "transcripts on Vertex, the user's transcript after the answer "
+          "began)",
+          NULL },
       { "answer-speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed,
           "Send answers this much faster than real time", "X" },
       { "silence-ms", 0, 0, G_OPTION_ARG_INT, &silence_ms,
@@ -99,11 +111,16 @@ main (int argc, char **argv)
     }
     g_option_context_free (ctx);
   }
+  /* a chunk size given alone applies to every chunk */
+  if (first_chunk_ms < 0)
+    first_chunk_ms = answer_chunk_ms != (gint)opts.answer_chunk_ms
+        ? answer_chunk_ms
+        : (gint)opts.answer_first_chunk_ms;
   if (port < 0 || port > 65535 || answer_ms < 0 || answer_chunk_ms < 10
-      || answer_chunk_ms > 5000 || silence_ms < 0 || go_away_after < 0
-      || go_away_left < 0 || setup_delay < 0 || resumption_update < 0
-      || update_lag < 0 || pong_delay < 0 || batch_us < 0 || batch_us > 100000
-      || speed <= 0) {
+      || answer_chunk_ms > 5000 || first_chunk_ms < 10 || first_chunk_ms > 5000
+      || silence_ms < 0 || go_away_after < 0 || go_away_left < 0
+      || setup_delay < 0 || resumption_update < 0 || update_lag < 0
+      || pong_delay < 0 || batch_us < 0 || batch_us > 100000 || speed <= 0) {
     g_printerr ("invalid option value\n");
     return 2;
   }
@@ -111,6 +128,8 @@ main (int argc, char **argv)
   opts.api_key = api_key;
   opts.answer_ms = answer_ms;
   opts.answer_chunk_ms = answer_chunk_ms;
+  opts.answer_first_chunk_ms = first_chunk_ms;
+  opts.tidy_answers = tidy;
   opts.answer_speed = speed;
   opts.silence_ms = silence_ms;
   opts.setup_delay_ms = setup_delay;

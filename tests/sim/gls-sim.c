@@ -160,6 +160,8 @@ struct _Conn
   guint n_chunks, chunk, n_deltas, delta;
   gsize ans_bytes;
   gint64 first_chunk_us;
+  gchar *deferred_input_tx; /* the user's transcript, sent after the first
+                             * chunk of the answer */
   guint prompt_tokens;
   const gchar *prompt_modality;
   GQueue pending; /* PendingAnswer */
@@ -227,7 +229,9 @@ gls_sim_options_init (GlsSimOptions *options)
   memset (options, 0, sizeof *options);
   options->setup_delay_ms = 20;
   options->answer_ms = 1200;
-  options->answer_chunk_ms = 100;
+  /* the recordings' audio messages: 200 ms, then 240 ms each */
+  options->answer_first_chunk_ms = 200;
+  options->answer_chunk_ms = 240;
   options->answer_speed = 4.0;
   options->silence_ms = 400;
   options->go_away_time_left_ms = 5000;
@@ -328,12 +332,14 @@ send_server_content_bool (Conn *c, const gchar *field)
   send_top (c, "serverContent", sc);
 }
 
+/* text NULL: an empty transcription, {} (Vertex sends those) */
 static void
 send_transcription (Conn *c, const gchar *field, const gchar *text)
 {
   JsonObject *sc = json_object_new (), *t = json_object_new ();
 
-  json_object_set_string_member (t, "text", text);
+  if (text)
+    json_object_set_string_member (t, "text", text);
   json_object_set_object_member (sc, field, t);
   send_top (c, "serverContent", sc);
 }
@@ -476,6 +482,30 @@ audio_chunk_free (gpointer p)
   g_free (ac);
 }
 
+/* Where the n-th audio chunk of an answer starts, in bytes of 24 kHz
+ * s16le: the first has answer_first_chunk_ms, the others answer_chunk_ms,
+ * as the service's messages do. */
+static gsize
+chunk_offset (GlsSim *sim, guint n)
+{
+  gsize first
+      = (gsize)GLS_OUT_RATE / 1000 * sim->opts.answer_first_chunk_ms * 2;
+  gsize rest = (gsize)GLS_OUT_RATE / 1000 * sim->opts.answer_chunk_ms * 2;
+
+  return n == 0 ? 0 : first + (gsize)(n - 1) * rest;
+}
+
+/* Chunks in an answer of bytes. */
+static guint
+chunk_count (GlsSim *sim, gsize bytes)
+{
+  guint n = 1;
+
+  while (chunk_offset (sim, n) < bytes)
+    n++;
+  return n;
+}
+
 static AudioChunk *
 audio_chunk (Conn *c, guint n)
 {
@@ -488,12 +518,10 @@ audio_chunk (Conn *c, guint n)
     g_ptr_array_set_size (sim->audio_chunks, n + 1);
   ac = g_new0 (AudioChunk, 1);
   {
-    gsize chunk_bytes
-        = (gsize)GLS_OUT_RATE / 1000 * sim->opts.answer_chunk_ms * 2;
-    gsize off = (gsize)n * chunk_bytes;
+    gsize off = chunk_offset (sim, n);
     gchar *b64;
 
-    ac->pcm_len = MIN (chunk_bytes, c->ans_bytes - off);
+    ac->pcm_len = MIN (chunk_offset (sim, n + 1), c->ans_bytes) - off;
     ac->pcm = g_malloc (ac->pcm_len);
     gls_model_synth (ac->pcm, ac->pcm_len, off);
     b64 = g_base64_encode (ac->pcm, ac->pcm_len);
@@ -606,6 +634,16 @@ turn_timer_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The user's transcript held back for after the answer's first chunk. */
+static void
+flush_input_transcript (Conn *c)
+{
+  if (!c->deferred_input_tx)
+    return;
+  send_transcription (c, "inputTranscription", c->deferred_input_tx);
+  g_clear_pointer (&c->deferred_input_tx, g_free);
+}
+
 static gboolean
 chunk_timer_cb (gpointer data)
 {
@@ -613,6 +651,20 @@ chunk_timer_cb (gpointer data)
   GlsSim *sim = c->sim;
 
   if (c->chunk < c->n_chunks) {
+    gboolean untidy = !sim->opts.tidy_answers;
+    gboolean vertex = c->api == GLS_API_VERTEX;
+    /* transcript deltas go with every other audio chunk */
+    gboolean delta_due = !c->text_modality && c->output_tx && c->chunk % 2 == 0
+        && c->delta < c->n_deltas;
+
+    /* Vertex opens a transcript with an empty one (recording) */
+    if (c->chunk == 0 && untidy && vertex && c->output_tx && !c->text_modality)
+      send_transcription (c, "outputTranscription", NULL);
+    /* Vertex's transcript runs ahead of its audio (pipecat) */
+    if (delta_due && untidy && vertex) {
+      send_transcription (c, "outputTranscription", c->ans_deltas[c->delta++]);
+      delta_due = FALSE;
+    }
     if (c->text_modality) {
       JsonObject *sc = json_object_new (), *mt = json_object_new (),
                  *part = json_object_new ();
@@ -620,7 +672,7 @@ chunk_timer_cb (gpointer data)
 
       json_object_set_string_member (part, "text", c->ans_deltas[c->chunk]);
       json_array_add_object_element (parts, part);
-      if (c->api == GLS_API_VERTEX)
+      if (vertex)
         json_object_set_string_member (mt, "role", "model");
       json_object_set_array_member (mt, "parts", parts);
       json_object_set_object_member (sc, "modelTurn", mt);
@@ -637,10 +689,9 @@ chunk_timer_cb (gpointer data)
     }
     if (c->chunk == 0)
       c->first_chunk_us = g_get_monotonic_time ();
-    /* transcript deltas go with every other audio chunk */
-    if (!c->text_modality && c->output_tx && c->chunk % 2 == 0
-        && c->delta < c->n_deltas)
+    if (delta_due)
       send_transcription (c, "outputTranscription", c->ans_deltas[c->delta++]);
+    flush_input_transcript (c);
     c->chunk++;
     if (c->chunk == 1) {
       fire_event (c, EV_ANSWER_START);
@@ -697,10 +748,7 @@ start_answer (Conn *c, const gchar *about, guint prompt_tokens,
   c->prompt_tokens = prompt_tokens;
   c->prompt_modality = prompt_modality;
   c->ans_bytes = (gsize)sim->opts.answer_ms * GLS_OUT_RATE / 1000 * 2;
-  c->n_chunks = (sim->opts.answer_ms + sim->opts.answer_chunk_ms - 1)
-      / sim->opts.answer_chunk_ms;
-  if (c->n_chunks == 0)
-    c->n_chunks = 1;
+  c->n_chunks = chunk_count (sim, c->ans_bytes);
   g_clear_pointer (&c->ans_deltas, g_strfreev);
   if (c->text_modality) {
     c->ans_deltas = gls_model_split_words (text, MIN (c->n_chunks, 4));
@@ -730,6 +778,7 @@ interrupt (Conn *c)
 
   if (c->turn == TURN_IDLE || c->no_interrupt || c->closing)
     return;
+  flush_input_transcript (c);
   stop_answer_timers (c);
   send_server_content_bool (c, "interrupted");
   if (g_hash_table_size (c->rules->calls) > 0) {
@@ -763,6 +812,44 @@ blocking_call_pending (Conn *c)
   return gls_rules_blocking_call_pending (c->rules);
 }
 
+/* A modelTurn with the call as Python, as the recorded Gemini API session
+ * sends before its toolCall: print(default_api.NAME(key='value', ...)). */
+static void
+send_call_code (Conn *c, const gchar *name, JsonObject *args)
+{
+  JsonObject *sc = json_object_new (), *mt = json_object_new (),
+             *part = json_object_new (), *code = json_object_new ();
+  JsonArray *parts = json_array_new ();
+  GString *py = g_string_new (NULL);
+  GList *members = json_object_get_members (args);
+
+  g_string_append_printf (py, "print(default_api.%s(", name);
+  for (GList *l = members; l; l = l->next) {
+    JsonNode *v = json_object_get_member (args, l->data);
+
+    g_string_append_printf (
+        py, "%s%s=", l == members ? "" : ", ", (const gchar *)l->data);
+    if (JSON_NODE_HOLDS_VALUE (v)
+        && json_node_get_value_type (v) == G_TYPE_STRING)
+      g_string_append_printf (py, "'%s'", json_node_get_string (v));
+    else {
+      gchar *j = json_to_string (v, FALSE);
+      g_string_append (py, j);
+      g_free (j);
+    }
+  }
+  g_list_free (members);
+  g_string_append (py, "))");
+  json_object_set_string_member (code, "language", "PYTHON");
+  json_object_set_string_member (code, "code", py->str);
+  g_string_free (py, TRUE);
+  json_object_set_object_member (part, "executableCode", code);
+  json_array_add_object_element (parts, part);
+  json_object_set_array_member (mt, "parts", parts);
+  json_object_set_object_member (sc, "modelTurn", mt);
+  send_top (c, "serverContent", sc);
+}
+
 static void
 tool_call (Conn *c, JsonObject *decl, gboolean blocking, JsonObject *args)
 {
@@ -786,7 +873,13 @@ tool_call (Conn *c, JsonObject *decl, gboolean blocking, JsonObject *args)
   g_free (id);
   if (blocking)
     c->turn = TURN_TOOL_WAIT;
+  /* the Gemini API shows the call as code first (recording) */
+  if (!c->sim->opts.tidy_answers && c->api == GLS_API_GEMINI)
+    send_call_code (c, json_object_get_string_member (decl, "name"), args);
   send_top (c, "toolCall", tc);
+  /* Vertex ends the generation while the call is pending (recording) */
+  if (!c->sim->opts.tidy_answers && c->api == GLS_API_VERTEX)
+    send_server_content_bool (c, "generationComplete");
   fire_event (c, EV_TOOL_CALL);
 }
 
@@ -807,9 +900,7 @@ user_turn_text (Conn *c, const gchar *text)
   gchar *about;
 
   count_user_turn (c);
-
-  if (c->input_tx)
-    send_transcription (c, "inputTranscription", text);
+  /* inputAudioTranscription transcribes audio: typed text gets none */
   decl = gls_model_find_function (c->tools, text, &blocking, &args);
   if (decl && c->turn == TURN_IDLE) {
     tool_call (c, decl, blocking, args);
@@ -834,8 +925,17 @@ user_turn_audio (Conn *c, gdouble seconds)
   count_user_turn (c);
   if (c->input_tx) {
     gchar *t = g_strdup_printf ("user spoke for %.2f s", seconds);
-    send_transcription (c, "inputTranscription", t);
-    g_free (t);
+
+    /* the service does not order the user's transcript before the
+     * answer: every second answer gets it after its first chunk */
+    if (!c->sim->opts.tidy_answers && c->turn == TURN_IDLE
+        && g_queue_is_empty (&c->pending) && c->session->answers % 2 == 1) {
+      g_free (c->deferred_input_tx);
+      c->deferred_input_tx = t;
+    } else {
+      send_transcription (c, "inputTranscription", t);
+      g_free (t);
+    }
   }
   about = g_strdup_printf ("You spoke for %.2f seconds.", seconds);
   start_answer (c, about, gls_model_audio_tokens (seconds), "AUDIO");
@@ -1289,6 +1389,7 @@ conn_free (Conn *c)
   g_clear_pointer (&c->lagged_update, json_object_unref);
   g_clear_pointer (&c->ans_deltas, g_strfreev);
   g_free (c->ans_text);
+  g_free (c->deferred_input_tx);
   gls_vad_clear (&c->vad);
   while (!g_queue_is_empty (&c->pending)) {
     PendingAnswer *p = g_queue_pop_head (&c->pending);
@@ -2360,7 +2461,9 @@ gls_sim_new (const GlsSimOptions *options, GError **error)
   if (sim->opts.answer_speed <= 0)
     sim->opts.answer_speed = 1.0;
   if (sim->opts.answer_chunk_ms == 0)
-    sim->opts.answer_chunk_ms = 100;
+    sim->opts.answer_chunk_ms = 240;
+  if (sim->opts.answer_first_chunk_ms == 0)
+    sim->opts.answer_first_chunk_ms = sim->opts.answer_chunk_ms;
   g_mutex_init (&sim->lock);
   g_cond_init (&sim->cond);
   sim->client_messages = g_ptr_array_new_with_free_func (g_free);
@@ -3137,4 +3240,64 @@ gls_sim_send_resumption_update (GlsSim *sim)
 
   for_each_conn (sim, do_resumption_update, &sent);
   return sent > 0;
+}
+
+/* ---- recorded sequences */
+
+typedef struct
+{
+  const gchar *const *frames;
+  guint n_frames;
+  guint played;
+} PlayArgs;
+
+static void
+play_frame (Conn *c, const gchar *frame)
+{
+  JsonNode *root = json_from_string (frame, NULL);
+  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root)
+      ? json_node_get_object (root)
+      : NULL;
+  JsonObject *tc = obj_member (o, "toolCall");
+
+  if (o && json_object_has_member (o, "setupComplete")) {
+    json_node_unref (root);
+    return;
+  }
+  if (tc && json_object_has_member (tc, "functionCalls")) {
+    JsonArray *calls = json_object_get_array_member (tc, "functionCalls");
+
+    for (guint i = 0; i < json_array_get_length (calls); i++) {
+      JsonObject *fc = json_array_get_object_element (calls, i);
+
+      gls_rules_tool_call (c->rules,
+          json_object_get_string_member_with_default (fc, "id", ""),
+          json_object_get_string_member_with_default (fc, "name", ""), TRUE);
+    }
+    c->turn = TURN_TOOL_WAIT;
+  }
+  if (root)
+    json_node_unref (root);
+  send_text (c, frame);
+}
+
+static void
+do_play (Conn *c, gpointer data)
+{
+  PlayArgs *a = data;
+
+  if (!c->setup_complete_sent)
+    return;
+  for (guint i = 0; i < a->n_frames && !c->closing; i++)
+    play_frame (c, a->frames[i]);
+  a->played++;
+}
+
+guint
+gls_sim_play_frames (GlsSim *sim, const gchar *const *frames, guint n_frames)
+{
+  PlayArgs a = { frames, n_frames, 0 };
+
+  for_each_conn (sim, do_play, &a);
+  return a.played;
 }

@@ -21,7 +21,8 @@ typedef struct
   const gchar *api_key;       /* expected key; NULL accepts any non-empty key */
   guint setup_delay_ms;       /* delay before setupComplete (default 20) */
   guint answer_ms;            /* length of each spoken answer (default 1200) */
-  guint answer_chunk_ms;      /* audio per answer message (default 100) */
+  guint answer_chunk_ms;      /* audio per answer message after the first
+                               * (default 240, as the service's) */
   gdouble answer_speed;       /* answer chunks are sent this much faster
                                * than real time (default 4.0) */
   guint silence_ms;           /* trailing input silence that ends a user
@@ -74,6 +75,19 @@ typedef struct
    * frames). */
   const gchar *tls_cert_file;
   const gchar *tls_key_file;
+  guint answer_first_chunk_ms; /* audio in the first answer message
+                                * (default 200, as the service's; 0: as
+                                * answer_chunk_ms) */
+  gboolean tidy_answers;       /* FALSE (default): answers are as untidy as
+                                * the service's (see docs/simulator.md):
+                                * an executableCode part before each Gemini
+                                * API toolCall, generationComplete right
+                                * after each Vertex toolCall, an empty
+                                * outputTranscription first on Vertex, the
+                                * user's transcript after the first answer
+                                * chunk on every second answer, transcript
+                                * deltas before their audio on Vertex.
+                                * TRUE: none of these. */
 } GlsSimOptions;
 
 void gls_sim_options_init (GlsSimOptions *options);
@@ -221,6 +235,13 @@ void gls_sim_go_away (GlsSim *sim, guint time_left_ms);
 void gls_sim_set_refuse_connections (GlsSim *sim, gboolean refuse);
 /* Start an answer now as if the user's turn had just ended. */
 void gls_sim_trigger_answer (GlsSim *sim);
+/* Plays recorded server frames (e.g. a recording's, in tests/data): sends
+ * each, verbatim, in order, as a binary frame on every connection that has
+ * had setupComplete; setupComplete frames are left out. The ids of the
+ * toolCall frames count as issued BLOCKING calls, so their responses are
+ * accepted and answered. Returns the number of connections played to. */
+guint gls_sim_play_frames (
+    GlsSim *sim, const gchar *const *frames, guint n_frames);
 /* Sends a resumable sessionResumptionUpdate (a new handle) now on every
  * connection that asked for resumption, has had setupComplete and whose
  * model is idle. FALSE if it was sent on none. */
