@@ -22,7 +22,8 @@ main (int argc, char **argv)
   GlsSimOptions opts;
   gint port = 0, answer_ms, answer_chunk_ms, first_chunk_ms = -1, silence_ms,
        go_away_after = 0, go_away_left, setup_delay, resumption_update = 0,
-       pong_delay = 0, update_lag = 0, batch_us = 1000;
+       pong_delay = 0, update_lag = 0, batch_us = 1000, ping_interval = 0,
+       read_rate = 0;
   gdouble speed;
   gchar *api_key = NULL;
   gboolean verbose = FALSE, strict_tools = FALSE, stats = FALSE, proxy = FALSE,
@@ -85,6 +86,14 @@ main (int argc, char **argv)
           "N" },
       { "pong-delay-ms", 0, 0, G_OPTION_ARG_INT, &pong_delay,
           "Hold pongs to client pings back this long (implies --proxy)", "MS" },
+      { "ping-interval-ms", 0, 0, G_OPTION_ARG_INT, &ping_interval,
+          "Ping every client this often, in between other frames (implies "
+          "--proxy)",
+          "MS" },
+      { "read-rate", 0, 0, G_OPTION_ARG_INT, &read_rate,
+          "Read at most this many bytes per second from each client, with a "
+          "small receive window: a slow reader (implies --proxy)",
+          "BYTES" },
       { "proxy", 0, 0, G_OPTION_ARG_NONE, &proxy,
           "Put the loopback byte proxy in front of the server even without "
           "--pong-delay-ms (default: clients connect to it directly)",
@@ -120,7 +129,8 @@ main (int argc, char **argv)
       || answer_chunk_ms > 5000 || first_chunk_ms < 10 || first_chunk_ms > 5000
       || silence_ms < 0 || go_away_after < 0 || go_away_left < 0
       || setup_delay < 0 || resumption_update < 0 || update_lag < 0
-      || pong_delay < 0 || batch_us < 0 || batch_us > 100000 || speed <= 0) {
+      || pong_delay < 0 || ping_interval < 0 || read_rate < 0 || batch_us < 0
+      || batch_us > 100000 || speed <= 0) {
     g_printerr ("invalid option value\n");
     return 2;
   }
@@ -141,8 +151,11 @@ main (int argc, char **argv)
   opts.update_lag_messages = update_lag;
   /* nothing here reads the copies of messages and audio: keep counts only */
   opts.record = FALSE;
-  /* the proxy is needed only for byte-level faults */
-  opts.direct = !proxy && pong_delay == 0;
+  /* the proxy is needed only for what acts on the bytes */
+  opts.direct
+      = !proxy && pong_delay == 0 && ping_interval == 0 && read_rate == 0;
+  opts.ping_interval_ms = ping_interval;
+  opts.read_rate = read_rate;
   opts.batch_us = batch_us;
   opts.permessage_deflate = deflate;
 

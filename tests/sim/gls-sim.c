@@ -212,8 +212,13 @@ struct _GlsSim
   Session *current;    /* of the latest accepted setup */
   guint fresh_sessions, resumes;
   guint pong_delay_ms;
-  gint64 last_poll;    /* server thread: when the last poll returned */
-  GPtrArray *triggers; /* Trigger, in arming order */
+  guint ping_interval_ms;       /* under lock */
+  guint read_rate;              /* under lock, bytes per second */
+  GlsSimFrameStats frame_stats; /* under lock */
+  gchar *frame_error;           /* under lock: the first corrupt frame */
+  GTlsCertificate *tls_cert;    /* server thread: the proxy's, for wss */
+  gint64 last_poll;             /* server thread: when the last poll returned */
+  GPtrArray *triggers;          /* Trigger, in arming order */
 };
 
 static void start_answer (Conn *c, const gchar *about, guint prompt_tokens,
@@ -1630,19 +1635,31 @@ on_message (
 
 /* ---- the public port: a loopback TCP proxy in front of the SoupServer
  *
- * libsoup answers pings by itself and cannot be told to stop reading, so
- * the faults that need the bytes on the wire (stall, pong delay) live
- * here. Each accepted client TCP connection is a Link to the SoupServer's
- * own port; bytes are passed on as they are, except that server-to-client
- * traffic is cut into WebSocket frames after the 101 response so pongs
- * can be held back. Server thread only. */
+ * libsoup answers pings by itself, cannot be told to stop reading, and
+ * passes on only what it accepts, so what needs the bytes on the wire
+ * lives here: the faults (stall, pong delay, slow reading), the server's
+ * own pings, and the check of every client frame. Each accepted client
+ * TCP connection is a Link to the SoupServer's own port. With TLS the
+ * proxy is the TLS endpoint and talks plain HTTP to the SoupServer, so it
+ * sees frames on wss:// as on ws://. Both directions are cut into
+ * WebSocket frames after the 101 response: server-to-client so that pings
+ * go in between frames and pongs can be held back, client-to-server so
+ * that each frame is checked whole before it is passed on. Server thread
+ * only. */
 
 enum
 {
-  MODE_HEADERS, /* before the end of the HTTP response */
+  MODE_HEADERS, /* before the end of the HTTP request or response */
+  MODE_PENDING, /* c2s: request done, response not yet seen */
   MODE_FRAMES,  /* after 101 Switching Protocols */
   MODE_RAW,     /* any other response */
 };
+
+#define CLOSE_PROTOCOL_ERROR 1002
+/* A slow reader's receive buffer: small, so that a client writing faster
+ * than the read rate soon has a full socket, yet not so small that window
+ * updates (delayed ACKs) hold the rate below what was asked */
+#define SLOW_RCVBUF 16384
 
 typedef struct
 {
@@ -1659,8 +1676,19 @@ typedef struct
   gboolean writing;  /* a write of the queue head is pending */
   GQueue outq;       /* GBytes */
   gsize out_off;     /* bytes of the head already written */
-  GByteArray *parse; /* s2c: bytes not yet cut into frames */
+  GByteArray *parse; /* bytes not yet cut into frames */
   gint mode;
+  /* c2s: the client's message being checked */
+  GByteArray *msg;     /* its unmasked payload so far */
+  gboolean in_msg;     /* a data frame without FIN was read */
+  gboolean compressed; /* its first frame had RSV1 (permessage-deflate) */
+  gboolean text;       /* it is a text message */
+  gboolean close_read; /* the client sent its close frame */
+  gboolean broken;     /* a corrupted frame was read: nothing more passes */
+  GSource *rate_timer; /* slow reading: the next read is due */
+  guint rate;          /* the read rate rate_since and rate_bytes are for */
+  gint64 rate_since;   /* when reading at that rate began */
+  guint64 rate_bytes;  /* read since then */
 } Pipe;
 
 typedef struct
@@ -1675,12 +1703,17 @@ struct _Link
   gint ref;
   GlsSim *sim;
   GSocketConnection *down; /* the client's */
+  GIOStream *tls;          /* wss://: the TLS connection over down */
   GSocketConnection *up;   /* to the SoupServer */
   GCancellable *cancel;
   guint16 up_port;
   gboolean stalled, dead;
+  gboolean deflate; /* the 101 response negotiated permessage-deflate */
   Pipe c2s, s2c;
-  GList *held; /* Held: delayed pongs */
+  GList *held;         /* Held: delayed pongs */
+  GSource *ping_timer; /* the server's own pings */
+  guint64 ping_seq;    /* payload of the last ping sent */
+  guint64 pong_seq;    /* payload of the last matching pong */
 };
 
 static Link *
@@ -1709,6 +1742,9 @@ link_unref (Link *l)
   pipe_clear_queue (&l->c2s, FALSE);
   pipe_clear_queue (&l->s2c, FALSE);
   g_byte_array_unref (l->s2c.parse);
+  g_byte_array_unref (l->c2s.parse);
+  g_byte_array_unref (l->c2s.msg);
+  g_clear_object (&l->tls);
   g_clear_object (&l->down);
   g_clear_object (&l->up);
   g_object_unref (l->cancel);
@@ -1757,6 +1793,8 @@ link_kill (Link *l)
   l->dead = TRUE;
   g_cancellable_cancel (l->cancel);
   link_drop_held (l);
+  clear_source (&l->ping_timer);
+  clear_source (&l->c2s.rate_timer);
   close_socket (l->down);
   close_socket (l->up);
   l->sim->links = g_list_remove (l->sim->links, l);
@@ -1875,6 +1913,292 @@ hold_pong (Link *l, GBytes *frame, guint ms)
   l->held = g_list_append (l->held, h);
 }
 
+/* ---- client frames: each checked whole before it is passed on */
+
+static void c2s_parse (Pipe *p);
+static void link_start_pings (Link *l);
+
+/* The Conn served through this link, or NULL. */
+static Conn *
+link_conn (Link *l)
+{
+  for (GList *i = l->sim->conns; i; i = i->next)
+    if (((Conn *)i->data)->peer_port == l->up_port)
+      return i->data;
+  return NULL;
+}
+
+/* A corrupted frame: counted, described, and the connection closed with
+ * 1002; nothing more of what the client sends reaches the server. */
+static void
+c2s_corrupt (Pipe *p, const gchar *why, const guint8 *d, gsize len)
+{
+  Link *l = p->link;
+  GlsSim *sim = l->sim;
+  Conn *c = link_conn (l);
+
+  p->broken = TRUE;
+  g_byte_array_set_size (p->parse, 0);
+  g_mutex_lock (&sim->lock);
+  sim->frame_stats.corrupt++;
+  if (!sim->frame_error) {
+    GString *e = g_string_new (NULL);
+
+    g_string_append_printf (e,
+        "%s, after %" G_GUINT64_FORMAT " intact frames; header bytes:", why,
+        sim->frame_stats.frames);
+    for (gsize i = 0; i < MIN (len, 14); i++)
+      g_string_append_printf (e, " %02x", d[i]);
+    sim->frame_error = g_string_free (e, FALSE);
+  }
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+  if (sim->opts.verbose)
+    g_message ("sim: corrupted client frame: %s", why);
+  if (c && !c->closing) {
+    close_conn (c, CLOSE_PROTOCOL_ERROR, GLS_REASON_CORRUPT_FRAME);
+    /* the close frame is on its way: the server need not wait for the
+     * client's answer, which cannot be read any more */
+    g_socket_shutdown (p->out_socket, FALSE, TRUE, NULL);
+  } else if (!c)
+    link_kill (l);
+}
+
+static gboolean
+valid_close_code (guint code)
+{
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011)
+      || (code >= 3000 && code <= 4999);
+}
+
+/* A whole message from the client. NULL if intact, else what is wrong.
+ * Whether it is the JSON the API wants is the rules' business (1007); a
+ * frame with bytes of another inside (a pong's, say: 0x8a is no UTF-8
+ * after ASCII) is not text any more. */
+static const gchar *
+check_message (Pipe *p)
+{
+  if (p->compressed || !p->text)
+    return NULL; /* deflated, or binary: the structure was checked */
+  if (!g_utf8_validate ((const gchar *)p->msg->data, p->msg->len, NULL))
+    return "a text message that is not UTF-8";
+  return NULL;
+}
+
+/* One whole frame at d (hdr header bytes, then plen payload bytes): the
+ * checks of RFC 6455 a server makes. NULL if intact. Data payloads are
+ * unmasked into p->msg. */
+static const gchar *
+check_frame (Pipe *p, const guint8 *d, gsize hdr, guint64 plen)
+{
+  Link *l = p->link;
+  gboolean fin = d[0] & 0x80, masked = d[1] & 0x80;
+  guint rsv = d[0] & 0x70, op = d[0] & 0x0f, len7 = d[1] & 0x7f;
+  const guint8 *key = d + hdr - 4, *payload = d + hdr;
+
+  if (!masked)
+    return "an unmasked frame";
+  if (p->close_read)
+    return "a frame after the close frame";
+  if ((len7 == 126 && plen < 126) || (len7 == 127 && plen <= 0xffff))
+    return "a length not in its shortest form";
+  if (op >= 0x8) {
+    if (op > 0xA)
+      return "an unknown control opcode";
+    if (!fin)
+      return "a fragmented control frame";
+    if (plen > 125)
+      return "a control frame over 125 bytes";
+    if (rsv)
+      return "reserved bits set";
+    if (op == 0x8) {
+      guint8 b[125];
+
+      for (guint64 i = 0; i < plen; i++)
+        b[i] = payload[i] ^ key[i % 4];
+      if (plen == 1 || (plen >= 2 && !valid_close_code (b[0] << 8 | b[1]))
+          || (plen > 2
+              && !g_utf8_validate ((const gchar *)b + 2, plen - 2, NULL)))
+        return "a malformed close frame";
+      p->close_read = TRUE;
+    }
+    return NULL;
+  }
+  if (op == 0x0) {
+    if (!p->in_msg)
+      return "a continuation frame outside a message";
+    if (rsv)
+      return "reserved bits set";
+  } else if (op == 0x1 || op == 0x2) {
+    if (p->in_msg)
+      return "a new message inside a fragmented one (interleaved frames)";
+    if (rsv & ~(l->deflate ? 0x40u : 0u))
+      return "reserved bits set";
+    p->compressed = (rsv & 0x40) != 0;
+    p->text = op == 0x1;
+    g_byte_array_set_size (p->msg, 0);
+  } else
+    return "an unknown data opcode";
+  if (p->msg->len + plen > MAX_INCOMING)
+    return "a message over the size limit";
+  {
+    gsize at = p->msg->len;
+
+    g_byte_array_set_size (p->msg, at + plen);
+    for (guint64 i = 0; i < plen; i++)
+      p->msg->data[at + i] = payload[i] ^ key[i % 4];
+  }
+  p->in_msg = !fin;
+  return fin ? check_message (p) : NULL;
+}
+
+/* A pong from the client: an answer to one of the server's pings. */
+static void
+c2s_pong (Link *l, const guint8 *d, gsize hdr, guint64 plen)
+{
+  GlsSim *sim = l->sim;
+  guint64 seq = 0;
+  gboolean matched = FALSE;
+
+  if (plen == 8) {
+    for (guint i = 0; i < 8; i++)
+      seq = seq << 8 | (d[hdr + i] ^ d[hdr - 4 + i % 4]);
+    /* answers the ping with this number and every unanswered one before
+     * it (RFC 6455 5.5.3 lets a client answer only the latest) */
+    matched = seq > l->pong_seq && seq <= l->ping_seq;
+    if (matched)
+      l->pong_seq = seq;
+  }
+  g_mutex_lock (&sim->lock);
+  sim->frame_stats.pongs++;
+  if (matched)
+    sim->frame_stats.pongs_matched++;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+}
+
+static void
+c2s_parse (Pipe *p)
+{
+  Link *l = p->link;
+
+  while (p->parse->len > 0 && !l->dead && !l->stalled && !p->broken) {
+    const guint8 *d = p->parse->data;
+    gsize len = p->parse->len, take = 0;
+
+    if (p->mode == MODE_HEADERS) {
+      for (gsize i = 0; i + 3 < len; i++)
+        if (memcmp (d + i, "\r\n\r\n", 4) == 0) {
+          take = i + 4;
+          break;
+        }
+      if (!take)
+        return;
+      pipe_push (p, g_bytes_new (d, take));
+      p->mode = MODE_PENDING;
+    } else if (p->mode == MODE_PENDING) {
+      /* frames only once the server has answered 101 */
+      if (l->s2c.mode == MODE_HEADERS)
+        return;
+      p->mode = l->s2c.mode;
+      continue;
+    } else if (p->mode == MODE_RAW) {
+      take = len;
+      pipe_push (p, g_bytes_new (d, take));
+    } else {
+      guint64 plen;
+      gsize hdr = 2;
+      const gchar *why;
+      guint op = d[0] & 0x0f;
+
+      if (len < 2)
+        return;
+      plen = d[1] & 0x7f;
+      if (plen == 126) {
+        if (len < 4)
+          return;
+        plen = (guint64)d[2] << 8 | d[3];
+        hdr = 4;
+      } else if (plen == 127) {
+        if (len < 10)
+          return;
+        plen = 0;
+        for (guint i = 0; i < 8; i++)
+          plen = plen << 8 | d[2 + i];
+        hdr = 10;
+      }
+      if (d[1] & 0x80)
+        hdr += 4;
+      if (plen > MAX_INCOMING) {
+        c2s_corrupt (p, "a frame over the size limit", d, len);
+        return;
+      }
+      if (len < hdr || len - hdr < plen)
+        return;
+      take = hdr + plen;
+      why = check_frame (p, d, hdr, plen);
+      if (why) {
+        c2s_corrupt (p, why, d, len);
+        return;
+      }
+      g_mutex_lock (&l->sim->lock);
+      l->sim->frame_stats.frames++;
+      if (op <= 0x2 && (d[0] & 0x80)) {
+        l->sim->frame_stats.messages++;
+        l->sim->frame_stats.bytes += p->msg->len;
+      }
+      g_mutex_unlock (&l->sim->lock);
+      if (op == 0xA)
+        c2s_pong (l, d, hdr, plen); /* the proxy's pings: its pongs */
+      else
+        pipe_push (p, g_bytes_new (d, take));
+    }
+    g_byte_array_remove_range (p->parse, 0, take);
+  }
+}
+
+/* ---- the server's own pings */
+
+static gboolean
+ping_cb (gpointer data)
+{
+  Link *l = data;
+  GlsSim *sim = l->sim;
+  guint8 frame[10] = { 0x89, 8 };
+  guint64 seq;
+
+  if (l->dead || l->stalled || l->s2c.close_read || l->s2c.shut)
+    return G_SOURCE_CONTINUE;
+  seq = ++l->ping_seq;
+  for (guint i = 0; i < 8; i++)
+    frame[2 + i] = seq >> (56 - 8 * i);
+  /* the queue holds whole frames only: this one goes in between */
+  pipe_push (&l->s2c, g_bytes_new (frame, sizeof frame));
+  pipe_write (&l->s2c);
+  g_mutex_lock (&sim->lock);
+  sim->frame_stats.pings_sent++;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+  return G_SOURCE_CONTINUE;
+}
+
+/* (Re)arms the link's pings at the current interval, once it carries
+ * frames. */
+static void
+link_start_pings (Link *l)
+{
+  guint ms;
+
+  clear_source (&l->ping_timer);
+  if (l->dead || l->s2c.mode != MODE_FRAMES)
+    return;
+  g_mutex_lock (&l->sim->lock);
+  ms = l->sim->ping_interval_ms;
+  g_mutex_unlock (&l->sim->lock);
+  if (ms)
+    l->ping_timer = add_timeout (l->sim, ms, ping_cb, l);
+}
+
 static void
 s2c_parse (Pipe *p)
 {
@@ -1896,7 +2220,19 @@ s2c_parse (Pipe *p)
               && memcmp (d + 8, " 101", 4) == 0
           ? MODE_FRAMES
           : MODE_RAW;
+      if (p->mode == MODE_FRAMES) {
+        gchar *head = g_ascii_strdown ((const gchar *)d, take);
+
+        l->deflate = strstr (head, "permessage-deflate") != NULL;
+        g_free (head);
+      }
       pipe_push (p, g_bytes_new (d, take));
+      link_start_pings (l);
+      /* the client's frames may follow now */
+      g_byte_array_remove_range (p->parse, 0, take);
+      c2s_parse (&l->c2s);
+      pipe_write (&l->c2s);
+      continue;
     } else if (p->mode == MODE_RAW) {
       take = len;
       pipe_push (p, g_bytes_new (d, take));
@@ -1926,6 +2262,9 @@ s2c_parse (Pipe *p)
       if (len < hdr || len - hdr < plen)
         return;
       take = hdr + plen;
+      /* no ping may follow the server's close frame */
+      if ((d[0] & 0x0f) == 0x8)
+        p->close_read = TRUE;
       g_mutex_lock (&l->sim->lock);
       delay = l->sim->pong_delay_ms;
       g_mutex_unlock (&l->sim->lock);
@@ -1939,6 +2278,7 @@ s2c_parse (Pipe *p)
 }
 
 static void pipe_read (Pipe *p);
+static gboolean rate_limit (Pipe *p, gsize n);
 
 static void
 pipe_eof (Pipe *p)
@@ -1957,6 +2297,10 @@ pipe_eof (Pipe *p)
     g_byte_array_set_size (p->parse, 0);
     pipe_write (p);
   }
+  /* a client frame cut short by the client's leaving is not passed on:
+   * the server sees the connection end */
+  if (!p->s2c)
+    g_byte_array_set_size (p->parse, 0);
   pipe_maybe_shut (p);
 }
 
@@ -1972,15 +2316,16 @@ read_cb (GObject *src, GAsyncResult *res, gpointer data)
     if (n > 0) {
       /* a stalled link reads on (to notice the client leaving) but what
        * it reads is lost */
-      if (!l->stalled) {
-        if (p->s2c) {
-          g_byte_array_append (p->parse, p->buf, n);
+      if (!l->stalled && !p->broken) {
+        g_byte_array_append (p->parse, p->buf, n);
+        if (p->s2c)
           s2c_parse (p);
-        } else
-          pipe_push (p, g_bytes_new (p->buf, n));
+        else
+          c2s_parse (p);
         pipe_write (p);
       }
-      pipe_read (p);
+      if (p->s2c || l->dead || !rate_limit (p, n))
+        pipe_read (p);
     } else {
       p->eof = TRUE;
       pipe_eof (p);
@@ -1992,12 +2337,65 @@ read_cb (GObject *src, GAsyncResult *res, gpointer data)
 static void
 pipe_read (Pipe *p)
 {
-  if (p->link->dead || p->eof || p->paused || p->reading)
+  gsize size = sizeof p->buf;
+
+  if (p->link->dead || p->eof || p->paused || p->reading || p->rate_timer)
     return;
+  if (!p->s2c) {
+    guint rate;
+
+    g_mutex_lock (&p->link->sim->lock);
+    rate = p->link->sim->read_rate;
+    g_mutex_unlock (&p->link->sim->lock);
+    /* a slow reader reads 20 ms worth at a time */
+    if (rate)
+      size = CLAMP (rate / 50, 1, sizeof p->buf);
+  }
   p->reading = TRUE;
   link_ref (p->link);
-  g_input_stream_read_async (p->in, p->buf, sizeof p->buf, G_PRIORITY_DEFAULT,
-      p->link->cancel, read_cb, p);
+  g_input_stream_read_async (
+      p->in, p->buf, size, G_PRIORITY_DEFAULT, p->link->cancel, read_cb, p);
+}
+
+static gboolean
+rate_timer_cb (gpointer data)
+{
+  Pipe *p = data;
+
+  clear_source (&p->rate_timer);
+  pipe_read (p);
+  return G_SOURCE_REMOVE;
+}
+
+/* Slow reading: after n more bytes, the next read waits until the bytes
+ * read at this rate have taken as long as the rate says (so timer
+ * overheads do not add up). TRUE if it does. */
+static gboolean
+rate_limit (Pipe *p, gsize n)
+{
+  guint rate;
+  gint64 now = g_get_monotonic_time (), due;
+
+  g_mutex_lock (&p->link->sim->lock);
+  rate = p->link->sim->read_rate;
+  g_mutex_unlock (&p->link->sim->lock);
+  if (!rate)
+    return FALSE;
+  /* a new rate, or a pause in the client's sending longer than 100 ms:
+   * no credit for the time nothing came */
+  if (rate != p->rate
+      || p->rate_since + (gint64)(p->rate_bytes * G_USEC_PER_SEC / rate)
+          < now - 100000) {
+    p->rate = rate;
+    p->rate_since = now;
+    p->rate_bytes = 0;
+  }
+  p->rate_bytes += n;
+  due = p->rate_since + (gint64)(p->rate_bytes * G_USEC_PER_SEC / rate);
+  clear_source (&p->rate_timer);
+  p->rate_timer = add_timeout (p->link->sim,
+      due > now ? (guint)((due - now + 999) / 1000) : 0, rate_timer_cb, p);
+  return TRUE;
 }
 
 static void
@@ -2028,6 +2426,32 @@ set_nodelay (GSocketConnection *sc)
       g_socket_connection_get_socket (sc), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 }
 
+/* Starts passing bytes, once the client's stream is ready. */
+static void
+link_start (Link *l)
+{
+  GIOStream *client = l->tls ? l->tls : G_IO_STREAM (l->down);
+
+  l->c2s.in = g_io_stream_get_input_stream (client);
+  l->s2c.out = g_io_stream_get_output_stream (client);
+  pipe_read (&l->c2s);
+  pipe_read (&l->s2c);
+}
+
+static void
+handshake_cb (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Link *l = data;
+
+  if (!l->dead) {
+    if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (src), res, NULL))
+      link_start (l);
+    else
+      link_kill (l);
+  }
+  link_unref (l);
+}
+
 static void
 link_new (GlsSim *sim, GSocketConnection *down)
 {
@@ -2038,6 +2462,7 @@ link_new (GlsSim *sim, GSocketConnection *down)
   GSocketConnection *up = NULL;
   GSocketAddress *local;
   Link *l;
+  guint rate;
 
   /* loopback: the kernel completes the handshake at once (no
    * GSocketClient: it would consult proxy settings) */
@@ -2065,22 +2490,38 @@ link_new (GlsSim *sim, GSocketConnection *down)
     g_object_unref (local);
   }
   l->c2s.link = l;
-  l->c2s.in = g_io_stream_get_input_stream (G_IO_STREAM (down));
   l->c2s.out = g_io_stream_get_output_stream (G_IO_STREAM (up));
   l->c2s.out_socket = g_socket_connection_get_socket (up);
   g_queue_init (&l->c2s.outq);
+  l->c2s.parse = g_byte_array_new ();
+  l->c2s.msg = g_byte_array_new ();
+  l->c2s.mode = MODE_HEADERS;
   l->s2c.link = l;
   l->s2c.s2c = TRUE;
   l->s2c.in = g_io_stream_get_input_stream (G_IO_STREAM (up));
-  l->s2c.out = g_io_stream_get_output_stream (G_IO_STREAM (down));
   l->s2c.out_socket = g_socket_connection_get_socket (down);
   g_queue_init (&l->s2c.outq);
   l->s2c.parse = g_byte_array_new ();
-  /* encrypted bytes cannot be cut into frames: passed on as they are */
-  l->s2c.mode = sim->opts.tls_cert_file ? MODE_RAW : MODE_HEADERS;
+  l->s2c.mode = MODE_HEADERS;
   sim->links = g_list_prepend (sim->links, l);
-  pipe_read (&l->c2s);
-  pipe_read (&l->s2c);
+  g_mutex_lock (&sim->lock);
+  rate = sim->read_rate;
+  g_mutex_unlock (&sim->lock);
+  if (rate)
+    g_socket_set_option (g_socket_connection_get_socket (down), SOL_SOCKET,
+        SO_RCVBUF, SLOW_RCVBUF, NULL);
+  if (sim->tls_cert) {
+    /* wss://: the proxy is the TLS endpoint */
+    l->tls
+        = g_tls_server_connection_new (G_IO_STREAM (down), sim->tls_cert, NULL);
+    if (!l->tls) {
+      link_kill (l);
+      return;
+    }
+    g_tls_connection_handshake_async (G_TLS_CONNECTION (l->tls),
+        G_PRIORITY_DEFAULT, l->cancel, handshake_cb, link_ref (l));
+  } else
+    link_start (l);
 }
 
 static void accept_next (GlsSim *sim);
@@ -2347,7 +2788,9 @@ listen_inner (GlsSim *sim, guint port, GError **error)
   g_socket_set_listen_backlog (sock, LISTEN_BACKLOG);
   ok = g_socket_bind (sock, addr, TRUE, error) && g_socket_listen (sock, error)
       && soup_server_listen_socket (sim->server, sock,
-          sim->opts.tls_cert_file ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+          sim->opts.tls_cert_file && sim->opts.direct ? SOUP_SERVER_LISTEN_HTTPS
+                                                      : 0,
+          error);
   g_object_unref (addr);
   if (ok) {
     addr = g_socket_get_local_address (sock, error);
@@ -2378,10 +2821,13 @@ server_thread (gpointer data)
     GTlsCertificate *cert = g_tls_certificate_new_from_files (
         sim->opts.tls_cert_file, sim->opts.tls_key_file, &error);
 
-    if (cert) {
+    /* direct: the SoupServer is the TLS endpoint; else the proxy is,
+     * and speaks plain HTTP to the SoupServer */
+    if (cert && sim->opts.direct) {
       soup_server_set_tls_certificate (sim->server, cert);
       g_object_unref (cert);
-    }
+    } else
+      sim->tls_cert = cert;
   }
   if (!sim->opts.permessage_deflate)
     soup_server_remove_websocket_extension (
@@ -2443,6 +2889,7 @@ server_thread (gpointer data)
     ;
   g_clear_object (&sim->listener);
   g_clear_object (&sim->accept_cancel);
+  g_clear_object (&sim->tls_cert);
   g_main_context_pop_thread_default (sim->ctx);
   return NULL;
 }
@@ -2464,6 +2911,8 @@ gls_sim_new (const GlsSimOptions *options, GError **error)
     sim->opts.answer_chunk_ms = 240;
   if (sim->opts.answer_first_chunk_ms == 0)
     sim->opts.answer_first_chunk_ms = sim->opts.answer_chunk_ms;
+  sim->ping_interval_ms = sim->opts.ping_interval_ms;
+  sim->read_rate = sim->opts.read_rate;
   g_mutex_init (&sim->lock);
   g_cond_init (&sim->cond);
   sim->client_messages = g_ptr_array_new_with_free_func (g_free);
@@ -2523,6 +2972,7 @@ gls_sim_free (GlsSim *sim)
   g_free (sim->last_headers);
   g_free (sim->last_uri);
   g_free (sim->last_close_reason);
+  g_free (sim->frame_error);
   g_free (sim->api_key);
   g_mutex_clear (&sim->lock);
   g_cond_clear (&sim->cond);
@@ -3300,4 +3750,79 @@ gls_sim_play_frames (GlsSim *sim, const gchar *const *frames, guint n_frames)
 
   for_each_conn (sim, do_play, &a);
   return a.played;
+}
+
+/* ---- pings, slow reading, frame integrity */
+
+static void
+do_restart_pings (GlsSim *sim, gpointer data)
+{
+  for (GList *l = sim->links; l; l = l->next)
+    link_start_pings (l->data);
+}
+
+void
+gls_sim_set_ping_interval (GlsSim *sim, guint ms)
+{
+  if (ms > 0 && !need_proxy (sim, "gls_sim_set_ping_interval"))
+    return;
+  g_mutex_lock (&sim->lock);
+  sim->ping_interval_ms = ms;
+  g_mutex_unlock (&sim->lock);
+  run_in_server (sim, do_restart_pings, NULL);
+}
+
+static void
+do_read_rate (GlsSim *sim, gpointer data)
+{
+  guint rate = GPOINTER_TO_UINT (data);
+
+  for (GList *l = sim->links; l; l = l->next) {
+    Link *link = l->data;
+
+    /* a small window, so that the client's socket fills up soon */
+    g_socket_set_option (g_socket_connection_get_socket (link->down),
+        SOL_SOCKET, SO_RCVBUF, rate ? SLOW_RCVBUF : 4 * 1024 * 1024, NULL);
+    if (!rate && link->c2s.rate_timer) {
+      clear_source (&link->c2s.rate_timer);
+      pipe_read (&link->c2s);
+    }
+  }
+}
+
+void
+gls_sim_set_read_rate (GlsSim *sim, guint bytes_per_second)
+{
+  if (bytes_per_second > 0 && !need_proxy (sim, "gls_sim_set_read_rate"))
+    return;
+  g_mutex_lock (&sim->lock);
+  sim->read_rate = bytes_per_second;
+  g_mutex_unlock (&sim->lock);
+  run_in_server (sim, do_read_rate, GUINT_TO_POINTER (bytes_per_second));
+}
+
+void
+gls_sim_get_frame_stats (GlsSim *sim, GlsSimFrameStats *stats)
+{
+  g_mutex_lock (&sim->lock);
+  *stats = sim->frame_stats;
+  g_mutex_unlock (&sim->lock);
+}
+
+gchar *
+gls_sim_dup_frame_error (GlsSim *sim)
+{
+  DUP_STRING (frame_error);
+}
+
+static gboolean
+p_pongs (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->frame_stats.pongs >= n;
+}
+
+gboolean
+gls_sim_wait_pongs (GlsSim *sim, guint n, guint timeout_ms)
+{
+  return wait_for (sim, p_pongs, NULL, n, timeout_ms);
 }

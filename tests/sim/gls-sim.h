@@ -88,6 +88,14 @@ typedef struct
                                 * chunk on every second answer, transcript
                                 * deltas before their audio on Vertex.
                                 * TRUE: none of these. */
+  /* The loopback proxy (not with direct) does these on ws:// and wss://
+   * alike (it is the TLS endpoint): */
+  guint ping_interval_ms; /* the server pings each client this often, in
+                           * between its other frames (0, default: never);
+                           * see gls_sim_set_ping_interval */
+  guint read_rate;        /* bytes per second the server reads from each
+                           * client (0, default: as fast as they come);
+                           * see gls_sim_set_read_rate */
 } GlsSimOptions;
 
 void gls_sim_options_init (GlsSimOptions *options);
@@ -270,6 +278,49 @@ void gls_sim_pause_reading (GlsSim *sim, gboolean pause);
 /* Pongs to client pings are held back ms (0: none) while everything else
  * flows; applies to pongs the server emits from now on. */
 void gls_sim_set_pong_delay (GlsSim *sim, guint ms);
+/* The server pings every client every ms (0: stops), between its other
+ * frames, as real servers and proxies do; each ping carries an 8-byte
+ * sequence number that the client's pong must echo. From now on, on open
+ * connections and new ones. */
+void gls_sim_set_ping_interval (GlsSim *sim, guint ms);
+/* The server reads at most bytes_per_second from each client (0: as fast
+ * as it comes), with a small receive window, so that a fast client's
+ * socket fills up: a slow reader. Nothing is lost. */
+void gls_sim_set_read_rate (GlsSim *sim, guint bytes_per_second);
+
+/* ---- frame integrity
+ *
+ * The proxy reads every client frame whole before it passes it on, and
+ * checks it (RFC 6455): masked, known opcode, no reserved bits (but
+ * permessage-deflate's when negotiated), control frames whole and short,
+ * continuations only inside a fragmented message and no new message
+ * inside one, minimal length encoding, nothing after the close frame;
+ * every complete text message valid UTF-8 (unless compressed; whether it
+ * is the JSON the API wants is the rules' business). A frame that fails
+ * closes its connection with 1002
+ * GLS_REASON_CORRUPT_FRAME and is counted; nothing of it or after it
+ * reaches the server. With frames == all intact and the received audio
+ * equal to what the client sent, no input was broken, doubled or lost. */
+typedef struct
+{
+  guint64 frames;      /* client frames read whole and intact */
+  guint64 messages;    /* client data messages completed */
+  guint64 bytes;       /* their payload bytes */
+  guint corrupt;       /* frames that failed the check */
+  guint pings_sent;    /* the server's own pings */
+  guint pongs;         /* pongs received (answers to those pings) */
+  guint pongs_matched; /* pongs that echo a ping sent and not yet answered
+                        * (one pong may answer several pings) */
+} GlsSimFrameStats;
+
+#define GLS_REASON_CORRUPT_FRAME "Protocol error: corrupted frame"
+
+/* Counters over all connections (zero with GlsSimOptions.direct). */
+void gls_sim_get_frame_stats (GlsSim *sim, GlsSimFrameStats *stats);
+/* What was wrong with the first corrupted frame, and where; NULL if none. */
+gchar *gls_sim_dup_frame_error (GlsSim *sim);
+/* Waits until n pongs have been received. */
+gboolean gls_sim_wait_pongs (GlsSim *sim, guint n, guint timeout_ms);
 /* The next n HTTP requests (upgrade attempts) are answered 503, then they
  * are accepted again (unless gls_sim_set_refuse_connections (TRUE)). */
 void gls_sim_set_refuse_count (GlsSim *sim, guint n);

@@ -34,7 +34,11 @@ typedef struct
   GArray *binary;    /* gboolean per frame */
   gushort close_code;
   gchar *close_reason;
+  const gchar *ca_file; /* trusted certificate for wss://, or NULL */
 } Client;
+
+/* The certificate clients created from now on trust (wss://). */
+static const gchar *client_ca_file;
 
 static void
 on_client_message (
@@ -90,6 +94,14 @@ client_thread (gpointer data)
 
   g_main_context_push_thread_default (c->ctx);
   c->session = soup_session_new ();
+  if (c->ca_file) {
+    /* wss:// to the simulator's self-signed certificate */
+    GTlsDatabase *db = g_tls_file_database_new (c->ca_file, NULL);
+
+    fail_unless (db != NULL);
+    g_object_set (c->session, "tls-database", db, NULL);
+    g_object_unref (db);
+  }
   /* Offer permessage-deflate, as the SDKs' clients do. */
   soup_session_add_feature_by_type (
       c->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
@@ -120,6 +132,7 @@ client_new (const gchar *uri, const gchar *const *headers)
   c->ctx = g_main_context_new ();
   c->loop = g_main_loop_new (c->ctx, FALSE);
   c->msg = soup_message_new ("GET", uri);
+  c->ca_file = client_ca_file;
   for (; headers && headers[0]; headers += 2)
     soup_message_headers_append (
         soup_message_get_request_headers (c->msg), headers[0], headers[1]);
@@ -2736,6 +2749,367 @@ GST_START_TEST (test_counts_only_direct)
 }
 GST_END_TEST;
 
+/* ---- the network: pings, slow reading, frame integrity */
+
+static gchar *
+cert_path (void)
+{
+  return g_build_filename (recording_data_dir (), "tls", "sim-cert.pem", NULL);
+}
+
+static void
+tls_options (GlsSimOptions *o, gchar **cert, gchar **key)
+{
+  *cert = cert_path ();
+  *key = g_build_filename (recording_data_dir (), "tls", "sim-key.pem", NULL);
+  o->tls_cert_file = *cert;
+  o->tls_key_file = *key;
+}
+
+/* A libsoup client (one writer: it never breaks a frame) against a server
+ * that pings every 20 ms and, with slow, reads slowly: every frame arrives
+ * intact, every pong echoes a ping, and the audio arrives exactly once. */
+static void
+check_pings_and_slow_reading (gboolean tls, gboolean slow)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *c;
+  GlsSimFrameStats st;
+  gchar *cert = NULL, *key = NULL, *uri;
+  GByteArray *sent = g_byte_array_new ();
+  GBytes *received;
+  gint64 start;
+  gsize wire = 0;
+
+  fast_options (&o);
+  o.ping_interval_ms = 20;
+  if (tls)
+    tls_options (&o, &cert, &key);
+  sim = sim_new (&o);
+  client_ca_file = cert;
+  uri = gls_sim_get_uri (sim, "v1beta");
+  fail_unless (g_str_has_prefix (uri, tls ? "wss://" : "ws://"));
+  c = client_new (uri, KEY);
+  client_ca_file = NULL;
+  g_free (uri);
+  client_wait_open (c);
+  client_send (c, SETUP);
+  fail_unless (client_wait_frame (c, "setupComplete") >= 0);
+  /* pings while idle */
+  fail_unless (gls_sim_wait_pongs (sim, 5, TIMEOUT));
+  if (slow)
+    gls_sim_set_read_rate (sim, 100000);
+  start = g_get_monotonic_time ();
+  /* 2 s of audio in 40 ms messages, as fast as the client can write */
+  for (guint i = 0; i < 50; i++) {
+    gint16 pcm[640];
+    gchar *b64, *msg;
+
+    for (guint j = 0; j < 640; j++)
+      pcm[j] = GINT16_TO_LE ((gint16)((i * 640 + j) % 200));
+    g_byte_array_append (sent, (guint8 *)pcm, sizeof pcm);
+    b64 = g_base64_encode ((guchar *)pcm, sizeof pcm);
+    msg = g_strdup_printf ("{\"realtimeInput\":{\"audio\":{\"mimeType\":"
+                           "\"audio/pcm;rate=16000\",\"data\":\"%s\"}}}",
+        b64);
+    wire += strlen (msg);
+    client_send (c, msg);
+    g_free (msg);
+    g_free (b64);
+  }
+  fail_unless (gls_sim_wait_received_audio (sim, sent->len, 4 * TIMEOUT));
+  if (slow) {
+    /* at 100 kB/s, at least the time the bytes take (less the first
+     * read's 2 kB): a lower bound, which a slow machine only exceeds */
+    gint64 took = g_get_monotonic_time () - start;
+    gint64 least = (gint64)(wire - 2000) * G_USEC_PER_SEC / 100000;
+
+    fail_unless (took >= least, "%" G_GINT64_FORMAT " us < %" G_GINT64_FORMAT,
+        took, least);
+    gls_sim_set_read_rate (sim, 0);
+  }
+  /* more pings after the burst */
+  gls_sim_get_frame_stats (sim, &st);
+  fail_unless (gls_sim_wait_pongs (sim, st.pongs + 3, TIMEOUT));
+  received = gls_sim_dup_received_audio (sim);
+  fail_unless (g_bytes_get_size (received) == sent->len
+      && memcmp (g_bytes_get_data (received, NULL), sent->data, sent->len)
+          == 0);
+  gls_sim_get_frame_stats (sim, &st);
+  fail_unless_equals_int (st.corrupt, 0);
+  fail_unless_equals_int (st.pongs_matched, st.pongs);
+  fail_unless (st.pings_sent >= st.pongs);
+  /* setup and 50 messages, each in one frame */
+  fail_unless_equals_int (st.messages, 51);
+  fail_unless_equals_int (st.frames, 51 + st.pongs);
+  fail_unless (gls_sim_dup_frame_error (sim) == NULL);
+  /* libsoup's client answered the pings by itself: no message for us */
+  fail_unless (client_find (c, "setupComplete", 1) < 0);
+  g_bytes_unref (received);
+  g_byte_array_unref (sent);
+  client_free (c);
+  gls_sim_free (sim);
+  g_free (cert);
+  g_free (key);
+}
+
+GST_START_TEST (test_server_pings)
+{
+  check_pings_and_slow_reading (FALSE, FALSE);
+  check_pings_and_slow_reading (TRUE, FALSE);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_slow_reading)
+{
+  check_pings_and_slow_reading (FALSE, TRUE);
+  check_pings_and_slow_reading (TRUE, TRUE);
+}
+GST_END_TEST;
+
+/* A client that writes its own bytes: frames as broken as need be. */
+typedef struct
+{
+  GSocketConnection *conn;
+  GInputStream *in;
+  GOutputStream *out;
+} Wire;
+
+static gboolean
+accept_any (GTlsConnection *conn, GTlsCertificate *cert,
+    GTlsCertificateFlags errors, gpointer data)
+{
+  return TRUE;
+}
+
+static void
+on_client_event (GSocketClient *sc, GSocketClientEvent event,
+    GSocketConnectable *to, GIOStream *conn, gpointer data)
+{
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    g_signal_connect (
+        conn, "accept-certificate", G_CALLBACK (accept_any), NULL);
+}
+
+static void
+wire_write (Wire *r, const guint8 *d, gsize len)
+{
+  fail_unless (g_output_stream_write_all (r->out, d, len, NULL, NULL, NULL));
+}
+
+/* Appends a masked client frame. */
+static void
+wire_frame (GByteArray *out, guint8 b0, const gchar *payload, gsize len)
+{
+  static const guint8 key[4] = { 0x37, 0xfa, 0x21, 0x3d };
+  guint8 h[14] = { b0 };
+  gsize n = 2;
+
+  if (len < 126)
+    h[1] = 0x80 | len;
+  else {
+    h[1] = 0x80 | 126;
+    h[2] = len >> 8;
+    h[3] = len & 0xff;
+    n = 4;
+  }
+  memcpy (h + n, key, 4);
+  g_byte_array_append (out, h, n + 4);
+  for (gsize i = 0; i < len; i++) {
+    guint8 b = payload[i] ^ key[i % 4];
+    g_byte_array_append (out, &b, 1);
+  }
+}
+
+/* Reads one server frame; its opcode, and its payload into *payload. */
+static guint
+wire_read_frame (Wire *r, GByteArray **payload)
+{
+  guint8 h[10];
+  guint64 len;
+
+  fail_unless (g_input_stream_read_all (r->in, h, 2, NULL, NULL, NULL));
+  len = h[1] & 0x7f;
+  if (len == 126) {
+    fail_unless (g_input_stream_read_all (r->in, h + 2, 2, NULL, NULL, NULL));
+    len = h[2] << 8 | h[3];
+  } else if (len == 127) {
+    fail_unless (g_input_stream_read_all (r->in, h + 2, 8, NULL, NULL, NULL));
+    len = 0;
+    for (guint i = 0; i < 8; i++)
+      len = len << 8 | h[2 + i];
+  }
+  *payload = g_byte_array_sized_new (len + 1);
+  g_byte_array_set_size (*payload, len);
+  fail_unless (
+      g_input_stream_read_all (r->in, (*payload)->data, len, NULL, NULL, NULL));
+  return h[0] & 0x0f;
+}
+
+/* Reads server frames until one holds text (or the close frame). */
+static guint
+wire_read_until (Wire *r, const gchar *text, GByteArray **payload)
+{
+  for (;;) {
+    guint op = wire_read_frame (r, payload);
+
+    if (op == 0x8 || strstr ((const gchar *)(*payload)->data, text))
+      return op;
+    g_byte_array_unref (*payload);
+  }
+}
+
+/* Connects, upgrades, sends the setup and waits for setupComplete. */
+static Wire *
+wire_open (GlsSim *sim, gboolean tls)
+{
+  GSocketClient *sc = g_socket_client_new ();
+  Wire *r = g_new0 (Wire, 1);
+  GByteArray *frame = g_byte_array_new (), *got;
+  gchar *req;
+  GString *resp = g_string_new (NULL);
+
+  /* no test waits on a socket longer than this */
+  g_socket_client_set_timeout (sc, 10);
+  g_socket_client_set_tls (sc, tls);
+  g_signal_connect (sc, "event", G_CALLBACK (on_client_event), NULL);
+  r->conn = g_socket_client_connect_to_host (
+      sc, "127.0.0.1", gls_sim_get_port (sim), NULL, NULL);
+  fail_unless (r->conn != NULL);
+  g_object_unref (sc);
+  r->in = g_io_stream_get_input_stream (G_IO_STREAM (r->conn));
+  r->out = g_io_stream_get_output_stream (G_IO_STREAM (r->conn));
+  req = g_strdup_printf (
+      "GET /ws/google.ai.generativelanguage.v1beta.GenerativeService."
+      "BidiGenerateContent HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Version: 13\r\nx-goog-api-key: k\r\n\r\n",
+      gls_sim_get_port (sim));
+  wire_write (r, (const guint8 *)req, strlen (req));
+  g_free (req);
+  while (!g_str_has_suffix (resp->str, "\r\n\r\n")) {
+    gchar ch;
+
+    fail_unless (g_input_stream_read (r->in, &ch, 1, NULL, NULL) == 1);
+    g_string_append_c (resp, ch);
+  }
+  fail_unless (g_str_has_prefix (resp->str, "HTTP/1.1 101"), "%s", resp->str);
+  g_string_free (resp, TRUE);
+  wire_frame (frame, 0x81, SETUP, strlen (SETUP));
+  wire_write (r, frame->data, frame->len);
+  g_byte_array_unref (frame);
+  fail_unless_equals_int (wire_read_until (r, "setupComplete", &got), 0x2);
+  g_byte_array_unref (got);
+  return r;
+}
+
+static void
+wire_free (Wire *r)
+{
+  g_io_stream_close (G_IO_STREAM (r->conn), NULL, NULL);
+  g_object_unref (r->conn);
+  g_free (r);
+}
+
+/* Reads up to the server's close frame: 1002, the corrupted-frame
+ * reason. */
+static void
+wire_expect_1002 (Wire *r)
+{
+  GByteArray *got;
+
+  fail_unless_equals_int (wire_read_until (r, "\x01\x02\x03", &got), 0x8);
+  fail_unless (got->len >= 2);
+  fail_unless_equals_int (got->data[0] << 8 | got->data[1], 1002);
+  g_byte_array_append (got, (const guint8 *)"", 1);
+  fail_unless_equals_string (
+      (const gchar *)got->data + 2, GLS_REASON_CORRUPT_FRAME);
+  g_byte_array_unref (got);
+}
+
+/* Frames broken as a second writer breaks them are found, closed 1002,
+ * counted, and never reach the server; whole frames around them do. */
+static void
+check_corrupt_frames (gboolean tls)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Wire *r;
+  GByteArray *out = g_byte_array_new (), *good = g_byte_array_new ();
+  gchar *audio = audio_msg (40, FALSE), *err, *cert = NULL, *key = NULL;
+  const guint8 pong[6] = { 0x8a, 0x80, 1, 2, 3, 4 };
+  GlsSimFrameStats st;
+  gsize half = strlen (audio) / 2;
+
+  fast_options (&o);
+  if (tls)
+    tls_options (&o, &cert, &key);
+  sim = sim_new (&o);
+
+  /* a whole masked pong written into the middle of a data frame */
+  r = wire_open (sim, tls);
+  wire_frame (good, 0x81, audio, strlen (audio));
+  wire_write (r, good->data, good->len);
+  g_byte_array_append (out, good->data, 40);
+  g_byte_array_append (out, pong, sizeof pong);
+  g_byte_array_append (out, good->data + 40, good->len - 40);
+  wire_write (r, out->data, out->len);
+  wire_expect_1002 (r);
+  wire_free (r);
+  fail_unless (gls_sim_wait_all_closed (sim, TIMEOUT));
+  fail_unless_equals_int (gls_sim_get_last_close_code (sim), 1002);
+  gls_sim_get_frame_stats (sim, &st);
+  fail_unless_equals_int (st.corrupt, 1);
+  /* the setup and the one whole audio message, nothing of the broken one */
+  fail_unless_equals_int (st.messages, 2);
+  fail_unless_equals_int (gls_sim_get_received_audio_size (sim), 40 * 32);
+  err = gls_sim_dup_frame_error (sim);
+  fail_unless (err != NULL);
+  g_free (err);
+
+  /* a frame begun, then another message in the middle of it */
+  r = wire_open (sim, tls);
+  g_byte_array_set_size (out, 0);
+  wire_frame (out, 0x01, audio, half);
+  wire_frame (out, 0x81, audio, strlen (audio));
+  wire_write (r, out->data, out->len);
+  wire_expect_1002 (r);
+  wire_free (r);
+  fail_unless (gls_sim_wait_closed (sim, 2, TIMEOUT));
+  gls_sim_get_frame_stats (sim, &st);
+  fail_unless_equals_int (st.corrupt, 2);
+  err = gls_sim_dup_frame_error (sim);
+  g_free (err);
+
+  /* a fragmented message with a ping in between is whole */
+  r = wire_open (sim, tls);
+  g_byte_array_set_size (out, 0);
+  wire_frame (out, 0x01, audio, half);
+  wire_frame (out, 0x89, "hi", 2);
+  wire_frame (out, 0x80, audio + half, strlen (audio) - half);
+  wire_write (r, out->data, out->len);
+  fail_unless (gls_sim_wait_received_audio (sim, 2 * 40 * 32, TIMEOUT));
+  gls_sim_get_frame_stats (sim, &st);
+  fail_unless_equals_int (st.corrupt, 2);
+  wire_free (r);
+
+  g_byte_array_unref (out);
+  g_byte_array_unref (good);
+  g_free (audio);
+  gls_sim_free (sim);
+  g_free (cert);
+  g_free (key);
+}
+
+GST_START_TEST (test_corrupt_frames)
+{
+  check_corrupt_frames (FALSE);
+  check_corrupt_frames (TRUE);
+}
+GST_END_TEST;
+
 static Suite *
 sim_suite (void)
 {
@@ -2780,6 +3154,9 @@ sim_suite (void)
   tcase_add_test (tc, test_pong_delay);
   tcase_add_test (tc, test_fast_audio);
   tcase_add_test (tc, test_counts_only_direct);
+  tcase_add_test (tc, test_server_pings);
+  tcase_add_test (tc, test_slow_reading);
+  tcase_add_test (tc, test_corrupt_frames);
   return s;
 }
 
