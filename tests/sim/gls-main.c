@@ -25,7 +25,7 @@ main (int argc, char **argv)
        pong_delay = 0, update_lag = 0, batch_us = 1000, ping_interval = 0,
        read_rate = 0;
   gdouble speed;
-  gchar *api_key = NULL;
+  gchar *api_key = NULL, *voice = NULL;
   gboolean verbose = FALSE, strict_tools = FALSE, stats = FALSE, proxy = FALSE,
            deflate = FALSE, tidy = FALSE;
   GError *error = NULL;
@@ -56,6 +56,11 @@ main (int argc, char **argv)
           "Audio in an answer's first message (default 200, as the "
           "service's; with --answer-chunk-ms alone: the same as the others)",
           "MS" },
+      { "voice", 0, 0, G_OPTION_ARG_STRING, &voice,
+          "What spoken answers sound like: tone (default: a deterministic "
+          "tone) or espeak (espeak-ng speaking the answer's transcript; the "
+          "tone if espeak-ng cannot run)",
+          "tone|espeak" },
       { "tidy-answers", 0, 0, G_OPTION_ARG_NONE, &tidy,
           "Answer without the service's untidy sequences (executableCode "
           "before Gemini API tool calls, early generationComplete and empty "
@@ -130,7 +135,9 @@ main (int argc, char **argv)
       || silence_ms < 0 || go_away_after < 0 || go_away_left < 0
       || setup_delay < 0 || resumption_update < 0 || update_lag < 0
       || pong_delay < 0 || ping_interval < 0 || read_rate < 0 || batch_us < 0
-      || batch_us > 100000 || speed <= 0) {
+      || batch_us > 100000 || speed <= 0
+      || (voice && !g_str_equal (voice, "tone")
+          && !g_str_equal (voice, "espeak"))) {
     g_printerr ("invalid option value\n");
     return 2;
   }
@@ -140,6 +147,8 @@ main (int argc, char **argv)
   opts.answer_chunk_ms = answer_chunk_ms;
   opts.answer_first_chunk_ms = first_chunk_ms;
   opts.tidy_answers = tidy;
+  opts.voice = voice && g_str_equal (voice, "espeak") ? GLS_SIM_VOICE_ESPEAK
+                                                      : GLS_SIM_VOICE_TONE;
   opts.answer_speed = speed;
   opts.silence_ms = silence_ms;
   opts.setup_delay_ms = setup_delay;
@@ -188,5 +197,6 @@ main (int argc, char **argv)
   }
   gls_sim_free (sim);
   g_free (api_key);
+  g_free (voice);
   return 0;
 }

@@ -162,6 +162,8 @@ struct _Conn
   gint64 first_chunk_us;
   gchar *deferred_input_tx; /* the user's transcript, sent after the first
                              * chunk of the answer */
+  GBytes *ans_pcm;          /* GLS_SIM_VOICE_ESPEAK: the answer's speech */
+  struct _Synth *synth;     /* espeak-ng running for the next answer */
   guint prompt_tokens;
   const gchar *prompt_modality;
   GQueue pending; /* PendingAnswer */
@@ -511,58 +513,83 @@ chunk_count (GlsSim *sim, gsize bytes)
   return n;
 }
 
+/* A modelTurn with one audio part, as send_top would write it. */
+static gchar *
+audio_frame (GlsApi api, const guint8 *pcm, gsize len)
+{
+  gchar *b64 = g_base64_encode (pcm, len), *frame;
+  JsonObject *root = json_object_new (), *sc = json_object_new (),
+             *mt = json_object_new (), *part = json_object_new (),
+             *blob = json_object_new ();
+  JsonArray *parts = json_array_new ();
+  JsonNode *node;
+
+  json_object_set_string_member (blob, "mimeType",
+      api == GLS_API_VERTEX ? "audio/pcm" : "audio/pcm;rate=24000");
+  json_object_set_string_member (blob, "data", b64);
+  json_object_set_object_member (part, "inlineData", blob);
+  json_array_add_object_element (parts, part);
+  if (api == GLS_API_VERTEX)
+    json_object_set_string_member (mt, "role", "model");
+  json_object_set_array_member (mt, "parts", parts);
+  json_object_set_object_member (sc, "modelTurn", mt);
+  json_object_set_object_member (root, "serverContent", sc);
+  node = json_node_init_object (json_node_alloc (), root);
+  frame = gls_json_pretty (node);
+  json_node_unref (node);
+  json_object_unref (root);
+  g_free (b64);
+  return frame;
+}
+
+/* The n-th chunk of the current answer. The tone's are made once and
+ * kept (see AudioChunk); a spoken answer's are made for it, and freed
+ * with audio_chunk_done. */
 static AudioChunk *
 audio_chunk (Conn *c, guint n)
 {
   GlsSim *sim = c->sim;
+  gsize off = chunk_offset (sim, n);
   AudioChunk *ac;
 
+  if (c->ans_pcm) {
+    const guint8 *pcm = g_bytes_get_data (c->ans_pcm, NULL);
+
+    ac = g_new0 (AudioChunk, 1);
+    ac->pcm_len = MIN (chunk_offset (sim, n + 1), c->ans_bytes) - off;
+    ac->pcm = g_memdup2 (pcm + off, ac->pcm_len);
+    ac->frame[c->api] = audio_frame (c->api, ac->pcm, ac->pcm_len);
+    return ac;
+  }
   if (n < sim->audio_chunks->len && sim->audio_chunks->pdata[n])
     return sim->audio_chunks->pdata[n];
   if (n >= sim->audio_chunks->len)
     g_ptr_array_set_size (sim->audio_chunks, n + 1);
   ac = g_new0 (AudioChunk, 1);
-  {
-    gsize off = chunk_offset (sim, n);
-    gchar *b64;
-
-    ac->pcm_len = MIN (chunk_offset (sim, n + 1), c->ans_bytes) - off;
-    ac->pcm = g_malloc (ac->pcm_len);
-    gls_model_synth (ac->pcm, ac->pcm_len, off);
-    b64 = g_base64_encode (ac->pcm, ac->pcm_len);
-    for (guint api = 0; api < 2; api++) {
-      JsonObject *root = json_object_new (), *sc = json_object_new (),
-                 *mt = json_object_new (), *part = json_object_new (),
-                 *blob = json_object_new ();
-      JsonArray *parts = json_array_new ();
-      JsonNode *node;
-
-      json_object_set_string_member (blob, "mimeType",
-          api == GLS_API_VERTEX ? "audio/pcm" : "audio/pcm;rate=24000");
-      json_object_set_string_member (blob, "data", b64);
-      json_object_set_object_member (part, "inlineData", blob);
-      json_array_add_object_element (parts, part);
-      if (api == GLS_API_VERTEX)
-        json_object_set_string_member (mt, "role", "model");
-      json_object_set_array_member (mt, "parts", parts);
-      json_object_set_object_member (sc, "modelTurn", mt);
-      json_object_set_object_member (root, "serverContent", sc);
-      node = json_node_init_object (json_node_alloc (), root);
-      ac->frame[api] = gls_json_pretty (node);
-      json_node_unref (node);
-      json_object_unref (root);
-    }
-    g_free (b64);
-  }
+  ac->pcm_len = MIN (chunk_offset (sim, n + 1), c->ans_bytes) - off;
+  ac->pcm = g_malloc (ac->pcm_len);
+  gls_model_synth (ac->pcm, ac->pcm_len, off);
+  for (guint api = 0; api < 2; api++)
+    ac->frame[api] = audio_frame (api, ac->pcm, ac->pcm_len);
   sim->audio_chunks->pdata[n] = ac;
   return ac;
 }
+
+static void
+audio_chunk_done (Conn *c, AudioChunk *ac)
+{
+  if (c->ans_pcm)
+    audio_chunk_free (ac);
+}
+
+static void synth_cancel (Conn *c);
 
 static void
 stop_answer_timers (Conn *c)
 {
   clear_source (&c->chunk_timer);
   clear_source (&c->turn_timer);
+  synth_cancel (c);
 }
 
 static JsonObject *
@@ -691,6 +718,7 @@ chunk_timer_cb (gpointer data)
         g_mutex_unlock (&sim->lock);
       }
       send_text (c, ac->frame[c->api]);
+      audio_chunk_done (c, ac);
     }
     if (c->chunk == 0)
       c->first_chunk_us = g_get_monotonic_time ();
@@ -726,13 +754,118 @@ chunk_timer_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Sends the current answer (text and ans_bytes of audio, ans_pcm if
+ * spoken): chunks at the answer speed, then generationComplete. */
+static void
+send_answer (Conn *c)
+{
+  GlsSim *sim = c->sim;
+  guint interval;
+
+  c->n_chunks = chunk_count (sim, c->ans_bytes);
+  g_clear_pointer (&c->ans_deltas, g_strfreev);
+  if (c->text_modality) {
+    c->ans_deltas = gls_model_split_words (c->ans_text, MIN (c->n_chunks, 4));
+    c->n_chunks = g_strv_length (c->ans_deltas);
+  } else
+    c->ans_deltas = gls_model_split_words (c->ans_text, (c->n_chunks + 1) / 2);
+  c->n_deltas = g_strv_length (c->ans_deltas);
+  c->chunk = 0;
+  c->delta = 0;
+  interval
+      = (guint)(sim->opts.answer_chunk_ms / MAX (sim->opts.answer_speed, 0.01));
+  chunk_timer_cb (c);
+  if (c->turn == TURN_SENDING && !c->closing)
+    c->chunk_timer = add_timeout (sim, MAX (interval, 1), chunk_timer_cb, c);
+}
+
+/* ---- the espeak-ng voice: the answer's words, spoken */
+
+typedef struct _Synth
+{
+  Conn *c; /* NULL once cancelled: the connection may be gone */
+  GSubprocess *proc;
+  GCancellable *cancel;
+} Synth;
+
+static void
+synth_free (Synth *s)
+{
+  g_object_unref (s->proc);
+  g_object_unref (s->cancel);
+  g_free (s);
+}
+
+static void
+synth_cancel (Conn *c)
+{
+  if (!c->synth)
+    return;
+  c->synth->c = NULL;
+  g_cancellable_cancel (c->synth->cancel);
+  g_subprocess_force_exit (c->synth->proc);
+  c->synth = NULL;
+}
+
+static void
+synth_done (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Synth *s = data;
+  Conn *c = s->c;
+  GBytes *out = NULL;
+  gboolean ok = g_subprocess_communicate_finish (
+      G_SUBPROCESS (src), res, &out, NULL, NULL);
+
+  if (c) {
+    GBytes *pcm = ok && g_subprocess_get_if_exited (s->proc)
+            && g_subprocess_get_exit_status (s->proc) == 0
+        ? gls_model_wav_to_24k (out)
+        : NULL;
+
+    c->synth = NULL;
+    if (pcm) {
+      c->ans_pcm = pcm;
+      c->ans_bytes = g_bytes_get_size (pcm);
+    } else if (c->sim->opts.verbose)
+      g_message ("sim: espeak-ng failed; answering with the tone");
+    send_answer (c);
+  }
+  if (out)
+    g_bytes_unref (out);
+  synth_free (s);
+}
+
+/* Starts speaking text; send_answer follows when the speech is ready.
+ * FALSE if espeak-ng cannot be started (the tone is used). */
+static gboolean
+synth_start (Conn *c, const gchar *text)
+{
+  const gchar *program
+      = c->sim->opts.voice_program ? c->sim->opts.voice_program : "espeak-ng";
+  GSubprocess *proc = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL,
+      program, "--stdout", "-v", "en-us", "-s", "165", "--", text, NULL);
+  Synth *s;
+
+  if (!proc) {
+    if (c->sim->opts.verbose)
+      g_message ("sim: cannot run %s; answering with the tone", program);
+    return FALSE;
+  }
+  s = g_new0 (Synth, 1);
+  s->c = c;
+  s->proc = proc;
+  s->cancel = g_cancellable_new ();
+  c->synth = s;
+  g_subprocess_communicate_async (proc, NULL, s->cancel, synth_done, s);
+  return TRUE;
+}
+
 static void
 start_answer (Conn *c, const gchar *about, guint prompt_tokens,
     const gchar *prompt_modality)
 {
   GlsSim *sim = c->sim;
-  gchar *text;
-  guint interval;
 
   if (c->closing)
     return;
@@ -749,28 +882,17 @@ start_answer (Conn *c, const gchar *about, guint prompt_tokens,
   g_mutex_lock (&sim->lock);
   c->session->answers++;
   g_mutex_unlock (&sim->lock);
-  text = gls_model_answer_text (c->session->answers, about);
   c->prompt_tokens = prompt_tokens;
   c->prompt_modality = prompt_modality;
-  c->ans_bytes = (gsize)sim->opts.answer_ms * GLS_OUT_RATE / 1000 * 2;
-  c->n_chunks = chunk_count (sim, c->ans_bytes);
-  g_clear_pointer (&c->ans_deltas, g_strfreev);
-  if (c->text_modality) {
-    c->ans_deltas = gls_model_split_words (text, MIN (c->n_chunks, 4));
-    c->n_chunks = g_strv_length (c->ans_deltas);
-  } else
-    c->ans_deltas = gls_model_split_words (text, (c->n_chunks + 1) / 2);
-  c->n_deltas = g_strv_length (c->ans_deltas);
   g_free (c->ans_text);
-  c->ans_text = text;
-  c->chunk = 0;
-  c->delta = 0;
+  c->ans_text = g_strdup (about);
+  c->ans_bytes = (gsize)sim->opts.answer_ms * GLS_OUT_RATE / 1000 * 2;
+  g_clear_pointer (&c->ans_pcm, g_bytes_unref);
   c->turn = TURN_SENDING;
-  interval
-      = (guint)(sim->opts.answer_chunk_ms / MAX (sim->opts.answer_speed, 0.01));
-  chunk_timer_cb (c);
-  if (c->turn == TURN_SENDING && !c->closing)
-    c->chunk_timer = add_timeout (sim, MAX (interval, 1), chunk_timer_cb, c);
+  if (sim->opts.voice == GLS_SIM_VOICE_ESPEAK && !c->text_modality
+      && synth_start (c, about))
+    return;
+  send_answer (c);
 }
 
 static void
@@ -929,7 +1051,7 @@ user_turn_audio (Conn *c, gdouble seconds)
 
   count_user_turn (c);
   if (c->input_tx) {
-    gchar *t = g_strdup_printf ("user spoke for %.2f s", seconds);
+    gchar *t = gls_model_speech_placeholder (seconds);
 
     /* the service does not order the user's transcript before the
      * answer: every second answer gets it after its first chunk */
@@ -942,7 +1064,11 @@ user_turn_audio (Conn *c, gdouble seconds)
       g_free (t);
     }
   }
-  about = g_strdup_printf ("You spoke for %.2f seconds.", seconds);
+  /* the number this answer will have: after those going out or queued */
+  about = gls_model_spoken_answer (c->session->answers + 1
+          + g_queue_get_length (&c->pending)
+          + (c->turn == TURN_SENDING || c->turn == TURN_PLAYING),
+      seconds);
   start_answer (c, about, gls_model_audio_tokens (seconds), "AUDIO");
   g_free (about);
 }
@@ -1395,6 +1521,7 @@ conn_free (Conn *c)
   g_clear_pointer (&c->ans_deltas, g_strfreev);
   g_free (c->ans_text);
   g_free (c->deferred_input_tx);
+  g_clear_pointer (&c->ans_pcm, g_bytes_unref);
   gls_vad_clear (&c->vad);
   while (!g_queue_is_empty (&c->pending)) {
     PendingAnswer *p = g_queue_pop_head (&c->pending);

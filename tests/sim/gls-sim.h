@@ -15,6 +15,15 @@ G_BEGIN_DECLS
 
 typedef struct _GlsSim GlsSim;
 
+/* What the spoken answers sound like. */
+typedef enum
+{
+  GLS_SIM_VOICE_TONE,   /* a 220 Hz tone with a syllable-like envelope:
+                         * deterministic, for tests */
+  GLS_SIM_VOICE_ESPEAK, /* speech saying the answer's own transcript,
+                         * from espeak-ng; the tone where it cannot run */
+} GlsSimVoice;
+
 typedef struct
 {
   guint port;                 /* 0: pick a free port on 127.0.0.1 */
@@ -90,12 +99,15 @@ typedef struct
                                 * TRUE: none of these. */
   /* The loopback proxy (not with direct) does these on ws:// and wss://
    * alike (it is the TLS endpoint): */
-  guint ping_interval_ms; /* the server pings each client this often, in
+  guint ping_interval_ms;     /* the server pings each client this often, in
                            * between its other frames (0, default: never);
                            * see gls_sim_set_ping_interval */
-  guint read_rate;        /* bytes per second the server reads from each
+  guint read_rate;            /* bytes per second the server reads from each
                            * client (0, default: as fast as they come);
                            * see gls_sim_set_read_rate */
+  GlsSimVoice voice;          /* default GLS_SIM_VOICE_TONE */
+  const gchar *voice_program; /* the espeak-ng program (NULL: "espeak-ng",
+                               * looked up in PATH) */
 } GlsSimOptions;
 
 void gls_sim_options_init (GlsSimOptions *options);

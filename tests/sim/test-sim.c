@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "gls-model.h"
 #include "gls-rules.h"
 #include "gls-schema.h"
 #include "gls-sim.h"
@@ -1239,7 +1240,7 @@ GST_START_TEST (test_audio_turn)
   n = parse (f);
   fail_unless_equals_string (json_node_get_string (lookup (
                                  n, "serverContent.inputTranscription.text")),
-      "user spoke for 0.60 s");
+      "(you spoke for 0.6 seconds; the simulator does not recognise words)");
   json_node_unref (n);
   g_free (f);
 
@@ -2069,7 +2070,9 @@ GST_START_TEST (test_resume_answers_again)
    * ms: 200 and 200) */
   fail_unless_equals_int (client_count (d, "serverContent.modelTurn"), 2);
   text = transcript (d);
-  fail_unless (g_str_has_prefix (text, "This is simulated answer number 1."),
+  fail_unless (g_str_has_prefix (text,
+                   "Hello! This is a simulated answer: I heard "
+                   "you speak for 0.4 seconds"),
       "%s", text);
   g_free (text);
   fail_unless (gls_sim_get_conversation (sim, &conv));
@@ -2749,6 +2752,145 @@ GST_START_TEST (test_counts_only_direct)
 }
 GST_END_TEST;
 
+/* ---- the voice */
+
+/* A WAV as espeak-ng writes it to a pipe: 22050 Hz, the data size left at
+ * its maximum. */
+static GBytes *
+make_wav (guint rate, guint channels, guint frames)
+{
+  GByteArray *w = g_byte_array_new ();
+  guint8 h[44] = { 'R', 'I', 'F', 'F', 0xff, 0xff, 0xff, 0x7f, 'W', 'A', 'V',
+    'E', 'f', 'm', 't', ' ', 16, 0, 0, 0, 1, 0 };
+
+  h[22] = channels;
+  h[24] = rate & 0xff;
+  h[25] = rate >> 8;
+  h[26] = rate >> 16;
+  h[32] = 2 * channels;
+  h[34] = 16;
+  memcpy (h + 36, "data\xff\xff\xff\x7f", 8);
+  g_byte_array_append (w, h, sizeof h);
+  for (guint i = 0; i < frames * channels; i++) {
+    gint16 v = GINT16_TO_LE (
+        (gint16)(8000 * sin (2 * G_PI * 200 * (i / channels) / (gdouble)rate)));
+    g_byte_array_append (w, (guint8 *)&v, 2);
+  }
+  return g_byte_array_free_to_bytes (w);
+}
+
+GST_START_TEST (test_wav_to_24k)
+{
+  GBytes *wav = make_wav (22050, 1, 22050), *pcm = gls_model_wav_to_24k (wav);
+
+  fail_unless (pcm != NULL);
+  /* one second, at 24 kHz */
+  fail_unless_equals_int (g_bytes_get_size (pcm), 48000);
+  g_bytes_unref (pcm);
+  g_bytes_unref (wav);
+  wav = make_wav (48000, 2, 4800);
+  pcm = gls_model_wav_to_24k (wav);
+  fail_unless_equals_int (g_bytes_get_size (pcm), 4800);
+  g_bytes_unref (pcm);
+  g_bytes_unref (wav);
+  wav = g_bytes_new_static ("RIFF....WAVEjunk", 16);
+  fail_unless (gls_model_wav_to_24k (wav) == NULL);
+  g_bytes_unref (wav);
+}
+GST_END_TEST;
+
+/* Runs one spoken turn; returns the answer's audio and transcript. */
+static GBytes *
+spoken_answer (const gchar *program, GlsSimVoice voice, gchar **transcript_out)
+{
+  GlsSimOptions o;
+  GlsSim *sim;
+  Client *c;
+  GBytes *sent;
+  GString *t = g_string_new (NULL);
+
+  fast_options (&o);
+  o.voice = voice;
+  o.voice_program = program;
+  sim = sim_new (&o);
+  c = client_setup (sim,
+      "{\"setup\":{\"model\":\"" MODEL "\",\"outputAudioTranscription\":{}}}");
+  send_audio (c, 500, TRUE);
+  send_audio (c, 300, FALSE);
+  /* all of it is sent by generationComplete (turnComplete waits for the
+   * time it takes to play) */
+  fail_unless (client_wait_frame (c, "serverContent.generationComplete") > 0);
+  for (gint i = 0; i < client_find (c, "serverContent.generationComplete", 0);
+       i++) {
+    gchar *f = client_frame (c, i);
+    JsonNode *n = parse (f);
+    JsonNode *tx = lookup (n, "serverContent.outputTranscription.text");
+
+    if (tx)
+      g_string_append (t, json_node_get_string (tx));
+    json_node_unref (n);
+    g_free (f);
+  }
+  sent = gls_sim_dup_sent_audio (sim);
+  client_free (c);
+  gls_sim_free (sim);
+  *transcript_out = g_string_free (t, FALSE);
+  return sent;
+}
+
+/* The tone is the default; espeak-ng speaks the transcript when asked
+ * for, and the tone stands in when it cannot run. */
+GST_START_TEST (test_voice)
+{
+  gchar *tone_tx, *tx;
+  GBytes *tone = spoken_answer (NULL, GLS_SIM_VOICE_TONE, &tone_tx);
+  GBytes *speech;
+  guint8 *expect = g_malloc (g_bytes_get_size (tone));
+
+  /* the words say what the simulator is */
+  fail_unless_equals_string (tone_tx,
+      "Hello! This is a simulated answer: I heard you speak for 0.5 seconds, "
+      "but as a simulator I cannot understand the words.");
+  /* the tone, answer_ms long */
+  fail_unless_equals_int (g_bytes_get_size (tone), 400 * 48);
+  gls_model_synth (expect, g_bytes_get_size (tone), 0);
+  fail_unless (
+      memcmp (expect, g_bytes_get_data (tone, NULL), g_bytes_get_size (tone))
+      == 0);
+
+  /* no such program: the tone */
+  speech = spoken_answer ("/nonexistent/espeak-ng", GLS_SIM_VOICE_ESPEAK, &tx);
+  fail_unless (g_bytes_equal (speech, tone));
+  fail_unless_equals_string (tx, tone_tx);
+  g_bytes_unref (speech);
+  g_free (tx);
+
+  /* a program that fails: the tone */
+  speech = spoken_answer ("false", GLS_SIM_VOICE_ESPEAK, &tx);
+  fail_unless (g_bytes_equal (speech, tone));
+  g_bytes_unref (speech);
+  g_free (tx);
+
+  if (g_find_program_in_path ("espeak-ng")) {
+    gsize len;
+
+    speech = spoken_answer (NULL, GLS_SIM_VOICE_ESPEAK, &tx);
+    len = g_bytes_get_size (speech);
+    /* its own length (a sentence of some 25 words: several seconds),
+     * not answer_ms, and not the tone; the transcript is the same */
+    fail_unless (len > 3 * 48000 && len < 30 * 48000, "%" G_GSIZE_FORMAT, len);
+    fail_unless_equals_string (tx, tone_tx);
+    g_bytes_unref (speech);
+    g_free (tx);
+  } else
+    GST_INFO ("espeak-ng not installed: the speech itself is not checked");
+
+  g_free (expect);
+  g_bytes_unref (tone);
+  g_free (tone_tx);
+}
+GST_END_TEST;
+
 /* ---- the network: pings, slow reading, frame integrity */
 
 static gchar *
@@ -3154,6 +3296,8 @@ sim_suite (void)
   tcase_add_test (tc, test_pong_delay);
   tcase_add_test (tc, test_fast_audio);
   tcase_add_test (tc, test_counts_only_direct);
+  tcase_add_test (tc, test_wav_to_24k);
+  tcase_add_test (tc, test_voice);
   tcase_add_test (tc, test_server_pings);
   tcase_add_test (tc, test_slow_reading);
   tcase_add_test (tc, test_corrupt_frames);
