@@ -183,16 +183,22 @@ main (int argc, char **argv)
   g_main_loop_run (loop);
   g_main_loop_unref (loop);
   if (stats) {
-    /* tests/bench checks delivery against these */
+    GlsSimFrameStats fs;
+
+    /* tests/bench checks delivery against these; the frame counters are
+     * zero without the proxy */
+    gls_sim_get_frame_stats (sim, &fs);
     printf ("{\"connections\": %u, \"open_connections\": %u, "
             "\"received_audio_bytes\": %" G_GSIZE_FORMAT ", "
             "\"answers_sent\": %u, \"interrupted\": %u, "
-            "\"early_messages\": %u}\n",
+            "\"early_messages\": %u, \"frames\": %" G_GUINT64_FORMAT ", "
+            "\"corrupt_frames\": %u, \"pings_sent\": %u, \"pongs\": %u}\n",
         gls_sim_get_connection_count (sim),
         gls_sim_get_open_connection_count (sim),
         gls_sim_get_received_audio_size (sim), gls_sim_get_answers_sent (sim),
         gls_sim_get_interrupted_count (sim),
-        gls_sim_get_early_message_count (sim));
+        gls_sim_get_early_message_count (sim), fs.frames, fs.corrupt,
+        fs.pings_sent, fs.pongs);
     fflush (stdout);
   }
   gls_sim_free (sim);
