@@ -3038,8 +3038,13 @@ gls_sim_new (const GlsSimOptions *options, GError **error)
     sim->opts.answer_chunk_ms = 240;
   if (sim->opts.answer_first_chunk_ms == 0)
     sim->opts.answer_first_chunk_ms = sim->opts.answer_chunk_ms;
-  sim->ping_interval_ms = sim->opts.ping_interval_ms;
-  sim->read_rate = sim->opts.read_rate;
+  if (sim->opts.direct && (sim->opts.ping_interval_ms || sim->opts.read_rate))
+    g_critical ("gemini-live-sim: pings and slow reading need the proxy "
+                "(GlsSimOptions.direct is set): ignored");
+  else {
+    sim->ping_interval_ms = sim->opts.ping_interval_ms;
+    sim->read_rate = sim->opts.read_rate;
+  }
   g_mutex_init (&sim->lock);
   g_cond_init (&sim->cond);
   sim->client_messages = g_ptr_array_new_with_free_func (g_free);
