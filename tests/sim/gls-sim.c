@@ -18,6 +18,11 @@
 #include <string.h>
 
 #define MAX_INCOMING (16 * 1024 * 1024)
+#define CLOSE_PROTOCOL_ERROR 1002
+/* What the proxy passes on in place of a corrupted client frame: the
+ * server closes the connection (1002) when it reaches this point of the
+ * stream, after every whole message before it */
+#define CORRUPT_MARKER "\001gls-sim: a corrupted frame was here"
 /* hundreds of clients may connect at once (tests/bench); GIO's default of
  * 10 pending connections would drop their SYNs while the thread is busy */
 #define LISTEN_BACKLOG 1024
@@ -1642,6 +1647,12 @@ handle_message (Conn *c, GBytes *message)
   JsonNode *norm;
   JsonObject *body;
 
+  /* the proxy found a corrupted frame here (see c2s_corrupt) */
+  if (len == strlen (CORRUPT_MARKER)
+      && memcmp (bytes, CORRUPT_MARKER, len) == 0) {
+    close_conn (c, CLOSE_PROTOCOL_ERROR, GLS_REASON_CORRUPT_FRAME);
+    return;
+  }
   g_mutex_lock (&sim->lock);
   sim->client_message_count++;
   if (sim->opts.record) {
@@ -1782,7 +1793,6 @@ enum
   MODE_RAW,     /* any other response */
 };
 
-#define CLOSE_PROTOCOL_ERROR 1002
 /* A slow reader's receive buffer: small, so that a client writing faster
  * than the read rate soon has a full socket, yet not so small that window
  * updates (delayed ACKs) hold the rate below what was asked */
@@ -1807,6 +1817,8 @@ typedef struct
   gint mode;
   /* c2s: the client's message being checked */
   GByteArray *msg;     /* its unmasked payload so far */
+  GByteArray *held;    /* its frames as read (and control frames among
+                        * them), passed on once it is whole */
   gboolean in_msg;     /* a data frame without FIN was read */
   gboolean compressed; /* its first frame had RSV1 (permessage-deflate) */
   gboolean text;       /* it is a text message */
@@ -1871,6 +1883,7 @@ link_unref (Link *l)
   g_byte_array_unref (l->s2c.parse);
   g_byte_array_unref (l->c2s.parse);
   g_byte_array_unref (l->c2s.msg);
+  g_byte_array_unref (l->c2s.held);
   g_clear_object (&l->tls);
   g_clear_object (&l->down);
   g_clear_object (&l->up);
@@ -2062,10 +2075,10 @@ c2s_corrupt (Pipe *p, const gchar *why, const guint8 *d, gsize len)
 {
   Link *l = p->link;
   GlsSim *sim = l->sim;
-  Conn *c = link_conn (l);
 
   p->broken = TRUE;
   g_byte_array_set_size (p->parse, 0);
+  g_byte_array_set_size (p->held, 0);
   g_mutex_lock (&sim->lock);
   sim->frame_stats.corrupt++;
   if (!sim->frame_error) {
@@ -2082,13 +2095,27 @@ c2s_corrupt (Pipe *p, const gchar *why, const guint8 *d, gsize len)
   g_mutex_unlock (&sim->lock);
   if (sim->opts.verbose)
     g_message ("sim: corrupted client frame: %s", why);
-  if (c && !c->closing) {
-    close_conn (c, CLOSE_PROTOCOL_ERROR, GLS_REASON_CORRUPT_FRAME);
-    /* the close frame is on its way: the server need not wait for the
-     * client's answer, which cannot be read any more */
-    g_socket_shutdown (p->out_socket, FALSE, TRUE, NULL);
-  } else if (!c)
+  if (!link_conn (l)) {
     link_kill (l);
+    return;
+  }
+  /* in order: whatever whole messages came before reach the server
+   * first; then the marker, on which it closes; then the end of input */
+  {
+    static const guint8 key[4] = { 0x5a, 0x17, 0xc3, 0x9e };
+    gsize n = strlen (CORRUPT_MARKER);
+    guint8 *f = g_malloc (6 + n);
+
+    f[0] = 0x81;
+    f[1] = 0x80 | n;
+    memcpy (f + 2, key, 4);
+    for (gsize i = 0; i < n; i++)
+      f[6 + i] = CORRUPT_MARKER[i] ^ key[i % 4];
+    pipe_push (p, g_bytes_new_take (f, 6 + n));
+  }
+  p->eof = TRUE;
+  pipe_write (p);
+  pipe_maybe_shut (p);
 }
 
 static gboolean
@@ -2277,8 +2304,14 @@ c2s_parse (Pipe *p)
       g_mutex_unlock (&l->sim->lock);
       if (op == 0xA)
         c2s_pong (l, d, hdr, plen); /* the proxy's pings: its pongs */
-      else
-        pipe_push (p, g_bytes_new (d, take));
+      else {
+        /* a message reaches the server only whole */
+        g_byte_array_append (p->held, d, take);
+        if (!p->in_msg) {
+          pipe_push (p, g_bytes_new (p->held->data, p->held->len));
+          g_byte_array_set_size (p->held, 0);
+        }
+      }
     }
     g_byte_array_remove_range (p->parse, 0, take);
   }
@@ -2622,6 +2655,7 @@ link_new (GlsSim *sim, GSocketConnection *down)
   g_queue_init (&l->c2s.outq);
   l->c2s.parse = g_byte_array_new ();
   l->c2s.msg = g_byte_array_new ();
+  l->c2s.held = g_byte_array_new ();
   l->c2s.mode = MODE_HEADERS;
   l->s2c.link = l;
   l->s2c.s2c = TRUE;
