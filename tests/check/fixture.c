@@ -107,31 +107,25 @@ fixture_setup (Fixture *f, const gchar *first_property, ...)
   va_end (args);
 }
 
-/* Appends what went on the wire to the log the conformance test checks
- * against the simulator's schema table. */
+/* Appends what the simulator's session-state rules saw (every client
+ * message, and the server events they depend on, per connection) to the
+ * log the conformance test replays against the same rules. */
 static void
 log_wire (Fixture *f)
 {
   const gchar *path = g_getenv ("GEMINI_LIVE_WIRE_LOG");
-  GPtrArray *msgs;
-  GString *out;
+  gchar *log;
   FILE *file;
-  guint i;
 
   if (path == NULL || *path == '\0' || f->invalid_on_purpose)
     return;
-  msgs = gls_sim_dup_client_messages (f->sim);
-  out = g_string_new (NULL);
-  for (i = 0; i < msgs->len; i++)
-    g_string_append_printf (out, "%s\t%s\n", f->vertex ? "vertex" : "gemini",
-        (const gchar *)g_ptr_array_index (msgs, i));
+  log = gls_sim_dup_rules_log (f->sim);
   file = fopen (path, "a");
   if (file != NULL) {
-    fwrite (out->str, 1, out->len, file);
+    fwrite (log, 1, strlen (log), file);
     fclose (file);
   }
-  g_string_free (out, TRUE);
-  g_ptr_array_unref (msgs);
+  g_free (log);
 }
 
 static void

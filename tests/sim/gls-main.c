@@ -20,13 +20,14 @@ int
 main (int argc, char **argv)
 {
   GlsSimOptions opts;
-  gint port = 0, answer_ms, answer_chunk_ms, silence_ms, go_away_after = 0,
-       go_away_left, setup_delay, resumption_update = 0, pong_delay = 0,
-       update_lag = 0, batch_us = 1000;
+  gint port = 0, answer_ms, answer_chunk_ms, first_chunk_ms = -1, silence_ms,
+       go_away_after = 0, go_away_left, setup_delay, resumption_update = 0,
+       pong_delay = 0, update_lag = 0, batch_us = 1000, ping_interval = 0,
+       read_rate = 0;
   gdouble speed;
-  gchar *api_key = NULL;
+  gchar *api_key = NULL, *voice = NULL;
   gboolean verbose = FALSE, strict_tools = FALSE, stats = FALSE, proxy = FALSE,
-           deflate = FALSE;
+           deflate = FALSE, tidy = FALSE;
   GError *error = NULL;
   GOptionContext *ctx;
   GlsSim *sim;
@@ -48,7 +49,24 @@ main (int argc, char **argv)
       { "answer-ms", 0, 0, G_OPTION_ARG_INT, &answer_ms,
           "Length of each spoken answer", "MS" },
       { "answer-chunk-ms", 0, 0, G_OPTION_ARG_INT, &answer_chunk_ms,
-          "Audio per answer message", "MS" },
+          "Audio per answer message after the first (default 240, as the "
+          "service's)",
+          "MS" },
+      { "answer-first-chunk-ms", 0, 0, G_OPTION_ARG_INT, &first_chunk_ms,
+          "Audio in an answer's first message (default 200, as the "
+          "service's; with --answer-chunk-ms alone: the same as the others)",
+          "MS" },
+      { "voice", 0, 0, G_OPTION_ARG_STRING, &voice,
+          "What spoken answers sound like: tone (default: a deterministic "
+          "tone) or espeak (espeak-ng speaking the answer's transcript; the "
+          "tone if espeak-ng cannot run)",
+          "tone|espeak" },
+      { "tidy-answers", 0, 0, G_OPTION_ARG_NONE, &tidy,
+          "Answer without the service's untidy sequences (executableCode "
+          "before Gemini API tool calls, early generationComplete and empty "
+          "transcripts on Vertex, the user's transcript after the answer "
+          "began)",
+          NULL },
       { "answer-speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed,
           "Send answers this much faster than real time", "X" },
       { "silence-ms", 0, 0, G_OPTION_ARG_INT, &silence_ms,
@@ -73,6 +91,14 @@ main (int argc, char **argv)
           "N" },
       { "pong-delay-ms", 0, 0, G_OPTION_ARG_INT, &pong_delay,
           "Hold pongs to client pings back this long (implies --proxy)", "MS" },
+      { "ping-interval-ms", 0, 0, G_OPTION_ARG_INT, &ping_interval,
+          "Ping every client this often, in between other frames (implies "
+          "--proxy)",
+          "MS" },
+      { "read-rate", 0, 0, G_OPTION_ARG_INT, &read_rate,
+          "Read at most this many bytes per second from each client, with a "
+          "small receive window: a slow reader (implies --proxy)",
+          "BYTES" },
       { "proxy", 0, 0, G_OPTION_ARG_NONE, &proxy,
           "Put the loopback byte proxy in front of the server even without "
           "--pong-delay-ms (default: clients connect to it directly)",
@@ -99,11 +125,19 @@ main (int argc, char **argv)
     }
     g_option_context_free (ctx);
   }
+  /* a chunk size given alone applies to every chunk */
+  if (first_chunk_ms < 0)
+    first_chunk_ms = answer_chunk_ms != (gint)opts.answer_chunk_ms
+        ? answer_chunk_ms
+        : (gint)opts.answer_first_chunk_ms;
   if (port < 0 || port > 65535 || answer_ms < 0 || answer_chunk_ms < 10
-      || answer_chunk_ms > 5000 || silence_ms < 0 || go_away_after < 0
-      || go_away_left < 0 || setup_delay < 0 || resumption_update < 0
-      || update_lag < 0 || pong_delay < 0 || batch_us < 0 || batch_us > 100000
-      || speed <= 0) {
+      || answer_chunk_ms > 5000 || first_chunk_ms < 10 || first_chunk_ms > 5000
+      || silence_ms < 0 || go_away_after < 0 || go_away_left < 0
+      || setup_delay < 0 || resumption_update < 0 || update_lag < 0
+      || pong_delay < 0 || ping_interval < 0 || read_rate < 0 || batch_us < 0
+      || batch_us > 100000 || speed <= 0
+      || (voice && !g_str_equal (voice, "tone")
+          && !g_str_equal (voice, "espeak"))) {
     g_printerr ("invalid option value\n");
     return 2;
   }
@@ -111,6 +145,10 @@ main (int argc, char **argv)
   opts.api_key = api_key;
   opts.answer_ms = answer_ms;
   opts.answer_chunk_ms = answer_chunk_ms;
+  opts.answer_first_chunk_ms = first_chunk_ms;
+  opts.tidy_answers = tidy;
+  opts.voice = voice && g_str_equal (voice, "espeak") ? GLS_SIM_VOICE_ESPEAK
+                                                      : GLS_SIM_VOICE_TONE;
   opts.answer_speed = speed;
   opts.silence_ms = silence_ms;
   opts.setup_delay_ms = setup_delay;
@@ -122,8 +160,11 @@ main (int argc, char **argv)
   opts.update_lag_messages = update_lag;
   /* nothing here reads the copies of messages and audio: keep counts only */
   opts.record = FALSE;
-  /* the proxy is needed only for byte-level faults */
-  opts.direct = !proxy && pong_delay == 0;
+  /* the proxy is needed only for what acts on the bytes */
+  opts.direct
+      = !proxy && pong_delay == 0 && ping_interval == 0 && read_rate == 0;
+  opts.ping_interval_ms = ping_interval;
+  opts.read_rate = read_rate;
   opts.batch_us = batch_us;
   opts.permessage_deflate = deflate;
 
@@ -142,19 +183,26 @@ main (int argc, char **argv)
   g_main_loop_run (loop);
   g_main_loop_unref (loop);
   if (stats) {
-    /* tests/bench checks delivery against these */
+    GlsSimFrameStats fs;
+
+    /* tests/bench checks delivery against these; the frame counters are
+     * zero without the proxy */
+    gls_sim_get_frame_stats (sim, &fs);
     printf ("{\"connections\": %u, \"open_connections\": %u, "
             "\"received_audio_bytes\": %" G_GSIZE_FORMAT ", "
             "\"answers_sent\": %u, \"interrupted\": %u, "
-            "\"early_messages\": %u}\n",
+            "\"early_messages\": %u, \"frames\": %" G_GUINT64_FORMAT ", "
+            "\"corrupt_frames\": %u, \"pings_sent\": %u, \"pongs\": %u}\n",
         gls_sim_get_connection_count (sim),
         gls_sim_get_open_connection_count (sim),
         gls_sim_get_received_audio_size (sim), gls_sim_get_answers_sent (sim),
         gls_sim_get_interrupted_count (sim),
-        gls_sim_get_early_message_count (sim));
+        gls_sim_get_early_message_count (sim), fs.frames, fs.corrupt,
+        fs.pings_sent, fs.pongs);
     fflush (stdout);
   }
   gls_sim_free (sim);
   g_free (api_key);
+  g_free (voice);
   return 0;
 }

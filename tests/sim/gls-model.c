@@ -129,9 +129,93 @@ gls_model_synth (guint8 *out, gsize len, gsize offset)
 }
 
 gchar *
-gls_model_answer_text (guint n, const gchar *about)
+gls_model_spoken_answer (guint n, gdouble seconds)
 {
-  return g_strdup_printf ("This is simulated answer number %u. %s", n, about);
+  switch (n % 3) {
+    case 1:
+      return g_strdup_printf (
+          "Hello! This is a simulated answer: I heard you speak for %.1f "
+          "seconds, but as a simulator I cannot understand the words.",
+          seconds);
+    case 2:
+      return g_strdup_printf (
+          "Thanks. Another simulated answer: that was %.1f seconds of "
+          "speech. A real model would answer what you said.",
+          seconds);
+    default:
+      return g_strdup_printf (
+          "I am still listening. This simulated answer is all I can give: "
+          "you spoke for %.1f seconds this time.",
+          seconds);
+  }
+}
+
+gchar *
+gls_model_speech_placeholder (gdouble seconds)
+{
+  return g_strdup_printf (
+      "(you spoke for %.1f seconds; the simulator does not recognise words)",
+      seconds);
+}
+
+static guint32
+le32 (const guint8 *d)
+{
+  return d[0] | d[1] << 8 | d[2] << 16 | (guint32)d[3] << 24;
+}
+
+GBytes *
+gls_model_wav_to_24k (GBytes *wav)
+{
+  gsize len;
+  const guint8 *d = g_bytes_get_data (wav, &len);
+  gsize off = 12;
+  guint rate = 0, channels = 0, bits = 0;
+  const guint8 *pcm = NULL;
+  gsize pcm_len = 0, frames, out_frames;
+  gint16 *out;
+
+  if (len < 12 || memcmp (d, "RIFF", 4) != 0 || memcmp (d + 8, "WAVE", 4))
+    return NULL;
+  while (off + 8 <= len) {
+    guint32 size = le32 (d + off + 4);
+
+    if (memcmp (d + off, "fmt ", 4) == 0 && size >= 16 && off + 24 <= len) {
+      if ((d[off + 8] | d[off + 9] << 8) != 1) /* PCM */
+        return NULL;
+      channels = d[off + 10] | d[off + 11] << 8;
+      rate = le32 (d + off + 12);
+      bits = d[off + 22] | d[off + 23] << 8;
+    } else if (memcmp (d + off, "data", 4) == 0) {
+      pcm = d + off + 8;
+      /* written to a pipe, the size is not known: up to the end */
+      pcm_len = MIN ((gsize)size, len - off - 8);
+      break;
+    }
+    off += 8 + (gsize)size + (size & 1);
+  }
+  if (!pcm || bits != 16 || channels == 0 || rate == 0)
+    return NULL;
+  frames = pcm_len / 2 / channels;
+  if (frames == 0)
+    return NULL;
+  out_frames = (gsize)((guint64)frames * GLS_OUT_RATE / rate);
+  out = g_new (gint16, out_frames);
+  for (gsize i = 0; i < out_frames; i++) {
+    gdouble pos = (gdouble)i * rate / GLS_OUT_RATE;
+    gsize a = (gsize)pos, b = MIN (a + 1, frames - 1);
+    gdouble frac = pos - a, va = 0, vb = 0;
+
+    for (guint ch = 0; ch < channels; ch++) {
+      va += (gint16)(pcm[2 * (a * channels + ch)]
+          | pcm[2 * (a * channels + ch) + 1] << 8);
+      vb += (gint16)(pcm[2 * (b * channels + ch)]
+          | pcm[2 * (b * channels + ch) + 1] << 8);
+    }
+    out[i] = GINT16_TO_LE (
+        (gint16)CLAMP ((va + (vb - va) * frac) / channels, -32768, 32767));
+  }
+  return g_bytes_new_take (out, out_frames * 2);
 }
 
 gchar **

@@ -49,8 +49,17 @@ gdouble gls_vad_last_turn_seconds (GlsVad *vad);
  * offset (a 220 Hz tone under a syllable-rate envelope). */
 void gls_model_synth (guint8 *out, gsize len, gsize offset);
 
-/* The words of an answer; the n-th answer of a session. */
-gchar *gls_model_answer_text (guint n, const gchar *about);
+/* The words of the n-th answer of a session (from 1) to a spoken turn of
+ * seconds. The simulator cannot recognise speech: the words say so, in a
+ * few variants that follow each other so a conversation reads like one. */
+gchar *gls_model_spoken_answer (guint n, gdouble seconds);
+/* The user's transcript of a spoken turn: an honest placeholder. */
+gchar *gls_model_speech_placeholder (gdouble seconds);
+
+/* The 16-bit PCM of a WAV file (as espeak-ng --stdout writes it: the data
+ * size may be unknown), as 24 kHz s16le mono: channels mixed down,
+ * resampled linearly. NULL if it is not such a WAV. */
+GBytes *gls_model_wav_to_24k (GBytes *wav);
 /* Splits text into count roughly equal word groups (deltas with leading
  * spaces, so their concatenation is the text). */
 gchar **gls_model_split_words (const gchar *text, guint count);

@@ -32,9 +32,15 @@ typedef enum
   F_UNSUPPORTED, /* exists in the proto, rejected by Live */
 } FieldType;
 
+/* Fields that exist on one backend only. On the other, the service's
+ * parser does not know them: 1007 "Unknown name ... Cannot find field.",
+ * like any unknown name. Sources are in docs/simulator.md (per-backend
+ * rules): mostly the SDK converters, which raise "only supported in ...
+ * mode" for them, and the SDK types ("This field is not supported in ..."). */
 enum
 {
   VERTEX_ONLY = 1 << 0,
+  GEMINI_ONLY = 1 << 1,
 };
 
 typedef struct
@@ -143,19 +149,25 @@ MSG (m_schema, "Schema", { "type", F_ENUM, FALSE, &e_schema_type, 0 },
     { "default", F_VALUE, FALSE, NULL, 0 });
 
 MSG (m_blob, "Blob", { "mimeType", F_STRING, FALSE, NULL, 0 },
-    { "data", F_BYTES, FALSE, NULL, 0 });
+    { "data", F_BYTES, FALSE, NULL, 0 },
+    { "displayName", F_STRING, FALSE, NULL, VERTEX_ONLY });
 MSG (m_file_data, "FileData", { "mimeType", F_STRING, FALSE, NULL, 0 },
-    { "fileUri", F_STRING, FALSE, NULL, 0 });
+    { "fileUri", F_STRING, FALSE, NULL, 0 },
+    { "displayName", F_STRING, FALSE, NULL, VERTEX_ONLY });
 MSG (m_function_call, "FunctionCall", { "id", F_STRING, FALSE, NULL, 0 },
-    { "name", F_STRING, FALSE, NULL, 0 }, { "args", F_STRUCT, FALSE, NULL, 0 });
+    { "name", F_STRING, FALSE, NULL, 0 }, { "args", F_STRUCT, FALSE, NULL, 0 },
+    { "partialArgs", F_VALUE, FALSE, NULL, VERTEX_ONLY },
+    { "willContinue", F_BOOL, FALSE, NULL, VERTEX_ONLY });
 MSG (m_function_response_part, "FunctionResponsePart",
     { "inlineData", F_MSG, FALSE, &m_blob, 0 });
 MSG (m_function_response, "FunctionResponse",
     { "id", F_STRING, FALSE, NULL, 0 }, { "name", F_STRING, FALSE, NULL, 0 },
     { "response", F_STRUCT, FALSE, NULL, 0 },
     { "parts", F_MSG, TRUE, &m_function_response_part, 0 },
-    { "willContinue", F_BOOL, FALSE, NULL, 0 },
-    { "scheduling", F_ENUM, FALSE, &e_scheduling, 0 });
+    { "willContinue", F_BOOL, FALSE, NULL, GEMINI_ONLY },
+    /* the SDK accepts it on both; peers (LiveKit, pipecat) strip it on
+     * Vertex: the strict side */
+    { "scheduling", F_ENUM, FALSE, &e_scheduling, GEMINI_ONLY });
 MSG (m_executable_code, "ExecutableCode",
     { "language", F_ENUM, FALSE, &e_language, 0 },
     { "code", F_STRING, FALSE, NULL, 0 });
@@ -176,7 +188,7 @@ MSG (m_part, "Part", { "text", F_STRING, FALSE, NULL, 0 },
     { "thought", F_BOOL, FALSE, NULL, 0 },
     { "thoughtSignature", F_BYTES, FALSE, NULL, 0 },
     { "videoMetadata", F_MSG, FALSE, &m_video_metadata, 0 },
-    { "partMetadata", F_STRUCT, FALSE, NULL, 0 });
+    { "partMetadata", F_STRUCT, FALSE, NULL, GEMINI_ONLY });
 MSG (m_content, "Content", { "role", F_STRING, FALSE, NULL, 0 },
     { "parts", F_MSG, TRUE, &m_part, 0 });
 
@@ -191,13 +203,16 @@ MSG (m_function_declaration, "FunctionDeclaration",
 MSG (m_interval, "Interval", { "startTime", F_STRING, FALSE, NULL, 0 },
     { "endTime", F_STRING, FALSE, NULL, 0 });
 MSG (m_google_search, "Tool.GoogleSearch",
-    { "timeRangeFilter", F_MSG, FALSE, &m_interval, 0 });
+    { "timeRangeFilter", F_MSG, FALSE, &m_interval, GEMINI_ONLY },
+    { "blockingConfidence", F_STRING, FALSE, NULL, VERTEX_ONLY },
+    { "excludeDomains", F_STRING, TRUE, NULL, VERTEX_ONLY });
 MSG (m_dynamic_retrieval, "DynamicRetrievalConfig",
     { "mode", F_ENUM, FALSE, &e_retrieval_mode, 0 },
     { "dynamicThreshold", F_FLOAT, FALSE, NULL, 0 });
 MSG (m_google_search_retrieval, "GoogleSearchRetrieval",
     { "dynamicRetrievalConfig", F_MSG, FALSE, &m_dynamic_retrieval, 0 });
-MSG (m_google_maps, "GoogleMaps", { "enableWidget", F_BOOL, FALSE, NULL, 0 });
+MSG (m_google_maps, "GoogleMaps", { "enableWidget", F_BOOL, FALSE, NULL, 0 },
+    { "groundingTypes", F_STRING, TRUE, NULL, VERTEX_ONLY });
 MSG (m_tool, "Tool",
     { "functionDeclarations", F_MSG, TRUE, &m_function_declaration, 0 },
     { "googleSearch", F_MSG, FALSE, &m_google_search, 0 },
@@ -206,8 +221,8 @@ MSG (m_tool, "Tool",
     { "googleSearchRetrieval", F_MSG, FALSE, &m_google_search_retrieval, 0 },
     { "googleMaps", F_MSG, FALSE, &m_google_maps, 0 },
     { "computerUse", F_STRUCT, FALSE, NULL, 0 },
-    { "fileSearch", F_STRUCT, FALSE, NULL, 0 },
-    { "mcpServers", F_VALUE, FALSE, NULL, 0 },
+    { "fileSearch", F_STRUCT, FALSE, NULL, GEMINI_ONLY },
+    { "mcpServers", F_VALUE, FALSE, NULL, GEMINI_ONLY },
     { "retrieval", F_STRUCT, FALSE, NULL, VERTEX_ONLY },
     { "enterpriseWebSearch", F_STRUCT, FALSE, NULL, VERTEX_ONLY },
     { "parallelAiSearch", F_STRUCT, FALSE, NULL, VERTEX_ONLY },
@@ -220,8 +235,9 @@ MSG (m_consent_signature, "VoiceConsentSignature",
 MSG (m_replicated_voice, "ReplicatedVoiceConfig",
     { "mimeType", F_STRING, FALSE, NULL, 0 },
     { "voiceSampleAudio", F_BYTES, FALSE, NULL, 0 },
-    { "consentAudio", F_BYTES, FALSE, NULL, 0 },
-    { "voiceConsentSignature", F_MSG, FALSE, &m_consent_signature, 0 });
+    { "consentAudio", F_BYTES, FALSE, NULL, GEMINI_ONLY },
+    { "voiceConsentSignature", F_MSG, FALSE, &m_consent_signature,
+        GEMINI_ONLY });
 MSG (m_voice_config, "VoiceConfig",
     { "prebuiltVoiceConfig", F_MSG, FALSE, &m_prebuilt_voice, 0 },
     { "replicatedVoiceConfig", F_MSG, FALSE, &m_replicated_voice, 0 });
@@ -249,7 +265,8 @@ MSG (m_generation_config, "GenerationConfig",
     { "thinkingConfig", F_MSG, FALSE, &m_thinking_config, 0 },
     { "mediaResolution", F_ENUM, FALSE, &e_media_resolution, 0 },
     { "enableAffectiveDialog", F_BOOL, FALSE, NULL, 0 },
-    { "translationConfig", F_MSG, FALSE, &m_translation_config, 0 },
+    { "translationConfig", F_MSG, FALSE, &m_translation_config, GEMINI_ONLY },
+    { "enableEnhancedCivicAnswers", F_BOOL, FALSE, NULL, GEMINI_ONLY },
     /* GenerationConfig fields that Live does not support */
     { "stopSequences", F_UNSUPPORTED, FALSE, NULL, 0 },
     { "responseMimeType", F_UNSUPPORTED, FALSE, NULL, 0 },
@@ -301,7 +318,8 @@ MSG (m_avatar_config, "AvatarConfig",
     { "videoBitrateBps", F_INT32, FALSE, NULL, 0 });
 MSG (m_safety_setting, "SafetySetting",
     { "category", F_ENUM, FALSE, &e_harm_category, 0 },
-    { "threshold", F_ENUM, FALSE, &e_harm_threshold, 0 });
+    { "threshold", F_ENUM, FALSE, &e_harm_threshold, 0 },
+    { "method", F_STRING, FALSE, NULL, VERTEX_ONLY });
 MSG (m_setup, "BidiGenerateContentSetup", { "model", F_STRING, FALSE, NULL, 0 },
     { "generationConfig", F_MSG, FALSE, &m_generation_config, 0 },
     { "systemInstruction", F_MSG, FALSE, &m_content, 0 },
@@ -312,7 +330,8 @@ MSG (m_setup, "BidiGenerateContentSetup", { "model", F_STRING, FALSE, NULL, 0 },
     { "inputAudioTranscription", F_MSG, FALSE, &m_transcription, 0 },
     { "outputAudioTranscription", F_MSG, FALSE, &m_transcription, 0 },
     { "proactivity", F_MSG, FALSE, &m_proactivity, 0 },
-    { "historyConfig", F_MSG, FALSE, &m_history_config, 0 },
+    /* pipecat: Vertex refuses it */
+    { "historyConfig", F_MSG, FALSE, &m_history_config, GEMINI_ONLY },
     { "safetySettings", F_MSG, TRUE, &m_safety_setting, 0 },
     { "explicitVadSignal", F_BOOL, FALSE, NULL, VERTEX_ONLY },
     { "avatarConfig", F_MSG, FALSE, &m_avatar_config, VERTEX_ONLY });
@@ -324,7 +343,7 @@ MSG (m_realtime_input, "BidiGenerateContentRealtimeInput",
     { "mediaChunks", F_DEPRECATED, TRUE, GLS_REASON_MEDIA_CHUNKS, 0 },
     { "audio", F_MSG, FALSE, &m_blob, 0 },
     { "video", F_MSG, FALSE, &m_blob, 0 }, { "text", F_STRING, FALSE, NULL, 0 },
-    { "audioStreamEnd", F_BOOL, FALSE, NULL, 0 },
+    { "audioStreamEnd", F_BOOL, FALSE, NULL, GEMINI_ONLY },
     { "activityStart", F_MSG, FALSE, &m_empty, 0 },
     { "activityEnd", F_MSG, FALSE, &m_empty, 0 });
 MSG (m_tool_response, "BidiGenerateContentToolResponse",
@@ -342,41 +361,6 @@ MSG (m_client_message, "BidiGenerateContentClientMessage",
     { "realtimeInput", F_MSG, FALSE, &m_realtime_input, 0 },
     { "toolResponse", F_MSG, FALSE, &m_tool_response, 0 },
     { "contextUpdate", F_MSG, FALSE, &m_context_update, 0 });
-
-/* ---- models (PROTOCOL.md §7) */
-
-static const gchar *const gemini_models[] = {
-  "gemini-2.0-flash-live-001",
-  "gemini-live-2.5-flash-preview",
-  "gemini-2.5-flash-preview-native-audio-dialog",
-  "gemini-2.5-flash-exp-native-audio-thinking-dialog",
-  "gemini-2.5-flash-native-audio-preview-09-2025",
-  "gemini-2.5-flash-native-audio-preview-12-2025",
-  "gemini-2.5-flash-native-audio-latest",
-  "gemini-3.1-flash-live-preview",
-  "gemini-3.8-live",
-  "gemini-3.8-live-extended-thinking",
-  "gemini-3.5-live-translate-preview",
-  "gemini-3.5-transcribe-live",
-  NULL,
-};
-
-static const gchar *const vertex_models[] = {
-  "gemini-2.0-flash-live-preview-04-09",
-  "gemini-live-2.5-flash",
-  "gemini-live-2.5-flash-preview-native-audio-09-2025",
-  "gemini-live-2.5-flash-native-audio",
-  "gemini-3.8-live",
-  "gemini-3.5-transcribe-live-preview",
-  NULL,
-};
-
-gboolean
-gls_schema_model_known (GlsApi api, const gchar *id)
-{
-  return g_strv_contains (
-      api == GLS_API_VERTEX ? vertex_models : gemini_models, id);
-}
 
 /* ---- helpers */
 
@@ -770,6 +754,8 @@ find_field (Ctx *ctx, const Msg *msg, const gchar *name)
 
     if ((f->flags & VERTEX_ONLY) && ctx->api != GLS_API_VERTEX)
       continue;
+    if ((f->flags & GEMINI_ONLY) && ctx->api != GLS_API_GEMINI)
+      continue;
     if (g_str_equal (f->name, name))
       return f;
     snake = to_snake (f->name);
@@ -883,6 +869,14 @@ check_tools (Ctx *ctx, JsonArray *tools)
         return fail_invalid (ctx);
       if (json_object_has_member (d, "parameters")
           && json_object_has_member (d, "parametersJsonSchema"))
+        return fail_invalid (ctx);
+      /* Vertex runs functions synchronously only: pipecat reports it
+       * refusing NON_BLOCKING, and the SDK refused "behavior" on Vertex
+       * altogether until May 2026 (BLOCKING is allowed since) */
+      if (ctx->api == GLS_API_VERTEX
+          && !g_strcmp0 (
+              json_object_get_string_member_with_default (d, "behavior", NULL),
+              "NON_BLOCKING"))
         return fail_invalid (ctx);
     }
   }
@@ -1017,6 +1011,7 @@ gls_schema_validate (const gchar *data, gsize len, GlsApi api,
 
   violation->code = 0;
   violation->reason = NULL;
+  violation->rule = GLS_RULE_SCHEMA;
   if (!g_utf8_validate (data, len, NULL)
       || !json_parser_load_from_data (parser, data, len, NULL)
       || !(root = json_parser_get_root (parser))

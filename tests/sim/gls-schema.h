@@ -42,10 +42,26 @@ typedef enum
   GLS_MSG_CONTEXT_UPDATE,
 } GlsMsgKind;
 
+/* Which kind of rule a message broke (for counters and test messages). */
+typedef enum
+{
+  GLS_RULE_SCHEMA,      /* the message's shape, on its backend */
+  GLS_RULE_API_KEY,     /* a wrong key, reported on the first message */
+  GLS_RULE_ORDER,       /* not setup first, or setup twice */
+  GLS_RULE_EARLY,       /* after setup, before setupComplete */
+  GLS_RULE_MODEL,       /* a model the API does not serve */
+  GLS_RULE_CAPABILITY,  /* something the model does not support */
+  GLS_RULE_HANDLE,      /* an unknown resumption handle, or another model */
+  GLS_RULE_RESUME_OPEN, /* resuming while the old connection serves */
+  GLS_RULE_ACTIVITY,    /* an input the activity mode does not allow */
+  GLS_RULE_TOOL_ID,     /* a response to a call never issued */
+} GlsRule;
+
 typedef struct
 {
   gushort code;
   gchar *reason;
+  GlsRule rule;
 } GlsViolation;
 
 /* Validates one client frame against the table. On success returns a

@@ -8,6 +8,7 @@
  */
 #include "gls-sim.h"
 #include "gls-model.h"
+#include "gls-rules.h"
 #include "gls-schema.h"
 
 #include <libsoup/soup.h>
@@ -17,6 +18,11 @@
 #include <string.h>
 
 #define MAX_INCOMING (16 * 1024 * 1024)
+#define CLOSE_PROTOCOL_ERROR 1002
+/* What the proxy passes on in place of a corrupted client frame: the
+ * server closes the connection (1002) when it reaches this point of the
+ * stream, after every whole message before it */
+#define CORRUPT_MARKER "\001gls-sim: a corrupted frame was here"
 /* hundreds of clients may connect at once (tests/bench); GIO's default of
  * 10 pending connections would drop their SYNs while the thread is busy */
 #define LISTEN_BACKLOG 1024
@@ -38,7 +44,6 @@ struct _Session
   guint inputs;       /* realtimeInput/clientContent messages heard */
   guint user_turns;   /* user turns ended */
   guint resumes;      /* accepted resumes of this session */
-  guint cp_seq;       /* checkpoints issued */
   gsize update_audio; /* audio length at the last resumable update */
 };
 
@@ -59,56 +64,16 @@ typedef enum
   TURN_PLAYING,   /* all sent, waiting for playback time to pass */
 } TurnState;
 
-typedef struct
-{
-  gchar *name;
-  gboolean blocking;
-} ToolCall;
-
-static void
-tool_call_free (gpointer p)
-{
-  ToolCall *t = p;
-
-  g_free (t->name);
-  g_free (t);
-}
-
-static GHashTable *
-calls_new (void)
-{
-  return g_hash_table_new_full (
-      g_str_hash, g_str_equal, g_free, tool_call_free);
-}
-
-static void
-calls_copy_into (GHashTable *dst, GHashTable *src)
-{
-  GHashTableIter it;
-  gpointer k, v;
-
-  g_hash_table_iter_init (&it, src);
-  while (g_hash_table_iter_next (&it, &k, &v)) {
-    ToolCall *t = g_new0 (ToolCall, 1);
-
-    t->name = g_strdup (((ToolCall *)v)->name);
-    t->blocking = ((ToolCall *)v)->blocking;
-    g_hash_table_insert (dst, g_strdup (k), t);
-  }
-}
-
 /* What a resumption handle covers: the conversation and the model's
- * listening state when the resumable update was sent. */
+ * listening state when the resumable update was sent (the protocol state,
+ * activity and unanswered calls, is the rules'). */
 typedef struct
 {
   Session *session;
-  guint seq;
   gsize audio_len;
   guint inputs, user_turns, answers;
   GlsVad vad;
-  gboolean activity_open;
   guint64 activity_samples;
-  GHashTable *calls; /* unanswered NON_BLOCKING calls */
 } Checkpoint;
 
 static void
@@ -117,7 +82,6 @@ checkpoint_free (gpointer p)
   Checkpoint *cp = p;
 
   gls_vad_clear (&cp->vad);
-  g_hash_table_unref (cp->calls);
   g_free (cp);
 }
 
@@ -170,8 +134,7 @@ struct _Conn
   GSocket *socket;
   GlsApi api;
   gchar *version;
-  gboolean auth_ok;
-  gboolean setup_received;
+  GlsRulesConn *rules; /* its protocol state (order, activity, calls) */
   gboolean setup_complete_sent;
   gboolean closing;
   gboolean dropped;
@@ -189,13 +152,12 @@ struct _Conn
   /* from setup (and contextUpdate) */
   JsonNode *setup;
   JsonArray *tools;
-  gboolean text_modality, input_tx, output_tx, resumption, manual_vad,
-      no_interrupt, transparent;
+  gboolean text_modality, input_tx, output_tx, resumption, no_interrupt,
+      transparent;
   guint silence_ms;
 
   GlsVad vad;
-  gboolean activity_open;
-  guint64 activity_samples;
+  guint64 activity_samples; /* heard in the open activity (manual VAD) */
 
   TurnState turn;
   gchar *ans_text;
@@ -203,12 +165,13 @@ struct _Conn
   guint n_chunks, chunk, n_deltas, delta;
   gsize ans_bytes;
   gint64 first_chunk_us;
+  gchar *deferred_input_tx; /* the user's transcript, sent after the first
+                             * chunk of the answer */
+  GBytes *ans_pcm;          /* GLS_SIM_VOICE_ESPEAK: the answer's speech */
+  struct _Synth *synth;     /* espeak-ng running for the next answer */
   guint prompt_tokens;
   const gchar *prompt_modality;
   GQueue pending; /* PendingAnswer */
-
-  GHashTable *calls;     /* unanswered id -> ToolCall */
-  GHashTable *cancelled; /* ids cancelled by barge-in */
 
   GSource *setup_timer, *chunk_timer, *turn_timer, *go_away_timer,
       *go_away_close_timer;
@@ -229,7 +192,7 @@ struct _GlsSim
 
   /* server thread only */
   GList *conns;
-  GHashTable *handles;       /* handle -> Checkpoint */
+  GlsRules *rules;           /* handles, sessions; the log with record */
   GSocketListener *listener; /* the public port: a proxy in front of */
   guint inner_port;          /* the SoupServer's own port */
   GCancellable *accept_cancel;
@@ -256,8 +219,13 @@ struct _GlsSim
   Session *current;    /* of the latest accepted setup */
   guint fresh_sessions, resumes;
   guint pong_delay_ms;
-  gint64 last_poll;    /* server thread: when the last poll returned */
-  GPtrArray *triggers; /* Trigger, in arming order */
+  guint ping_interval_ms;       /* under lock */
+  guint read_rate;              /* under lock, bytes per second */
+  GlsSimFrameStats frame_stats; /* under lock */
+  gchar *frame_error;           /* under lock: the first corrupt frame */
+  GTlsCertificate *tls_cert;    /* server thread: the proxy's, for wss */
+  gint64 last_poll;             /* server thread: when the last poll returned */
+  GPtrArray *triggers;          /* Trigger, in arming order */
 };
 
 static void start_answer (Conn *c, const gchar *about, guint prompt_tokens,
@@ -273,7 +241,9 @@ gls_sim_options_init (GlsSimOptions *options)
   memset (options, 0, sizeof *options);
   options->setup_delay_ms = 20;
   options->answer_ms = 1200;
-  options->answer_chunk_ms = 100;
+  /* the recordings' audio messages: 200 ms, then 240 ms each */
+  options->answer_first_chunk_ms = 200;
+  options->answer_chunk_ms = 240;
   options->answer_speed = 4.0;
   options->silence_ms = 400;
   options->go_away_time_left_ms = 5000;
@@ -374,12 +344,14 @@ send_server_content_bool (Conn *c, const gchar *field)
   send_top (c, "serverContent", sc);
 }
 
+/* text NULL: an empty transcription, {} (Vertex sends those) */
 static void
 send_transcription (Conn *c, const gchar *field, const gchar *text)
 {
   JsonObject *sc = json_object_new (), *t = json_object_new ();
 
-  json_object_set_string_member (t, "text", text);
+  if (text)
+    json_object_set_string_member (t, "text", text);
   json_object_set_object_member (sc, field, t);
   send_top (c, "serverContent", sc);
 }
@@ -402,7 +374,6 @@ checkpoint_new (Conn *c)
 
   g_mutex_lock (&sim->lock);
   cp->session = s;
-  cp->seq = ++s->cp_seq;
   cp->audio_len = s->audio_len;
   cp->inputs = s->inputs;
   cp->user_turns = s->user_turns;
@@ -410,10 +381,7 @@ checkpoint_new (Conn *c)
   s->update_audio = s->audio_len;
   g_mutex_unlock (&sim->lock);
   gls_vad_copy (&cp->vad, &c->vad);
-  cp->activity_open = c->activity_open;
   cp->activity_samples = c->activity_samples;
-  cp->calls = calls_new ();
-  calls_copy_into (cp->calls, c->calls);
   return cp;
 }
 
@@ -436,8 +404,8 @@ send_resumption_update (Conn *c, gboolean resumable)
     gchar *uuid = g_uuid_string_random ();
     gchar *handle = g_strdup_printf ("sim-resume-%s", uuid);
 
-    g_hash_table_insert (
-        c->sim->handles, g_strdup (handle), checkpoint_new (c));
+    gls_rules_add_handle (
+        c->rules, handle, checkpoint_new (c), checkpoint_free);
     json_object_set_string_member (u, "newHandle", handle);
     g_free (handle);
     g_free (uuid);
@@ -526,60 +494,107 @@ audio_chunk_free (gpointer p)
   g_free (ac);
 }
 
+/* Where the n-th audio chunk of an answer starts, in bytes of 24 kHz
+ * s16le: the first has answer_first_chunk_ms, the others answer_chunk_ms,
+ * as the service's messages do. */
+static gsize
+chunk_offset (GlsSim *sim, guint n)
+{
+  gsize first
+      = (gsize)GLS_OUT_RATE / 1000 * sim->opts.answer_first_chunk_ms * 2;
+  gsize rest = (gsize)GLS_OUT_RATE / 1000 * sim->opts.answer_chunk_ms * 2;
+
+  return n == 0 ? 0 : first + (gsize)(n - 1) * rest;
+}
+
+/* Chunks in an answer of bytes. */
+static guint
+chunk_count (GlsSim *sim, gsize bytes)
+{
+  guint n = 1;
+
+  while (chunk_offset (sim, n) < bytes)
+    n++;
+  return n;
+}
+
+/* A modelTurn with one audio part, as send_top would write it. */
+static gchar *
+audio_frame (GlsApi api, const guint8 *pcm, gsize len)
+{
+  gchar *b64 = g_base64_encode (pcm, len), *frame;
+  JsonObject *root = json_object_new (), *sc = json_object_new (),
+             *mt = json_object_new (), *part = json_object_new (),
+             *blob = json_object_new ();
+  JsonArray *parts = json_array_new ();
+  JsonNode *node;
+
+  json_object_set_string_member (blob, "mimeType",
+      api == GLS_API_VERTEX ? "audio/pcm" : "audio/pcm;rate=24000");
+  json_object_set_string_member (blob, "data", b64);
+  json_object_set_object_member (part, "inlineData", blob);
+  json_array_add_object_element (parts, part);
+  if (api == GLS_API_VERTEX)
+    json_object_set_string_member (mt, "role", "model");
+  json_object_set_array_member (mt, "parts", parts);
+  json_object_set_object_member (sc, "modelTurn", mt);
+  json_object_set_object_member (root, "serverContent", sc);
+  node = json_node_init_object (json_node_alloc (), root);
+  frame = gls_json_pretty (node);
+  json_node_unref (node);
+  json_object_unref (root);
+  g_free (b64);
+  return frame;
+}
+
+/* The n-th chunk of the current answer. The tone's are made once and
+ * kept (see AudioChunk); a spoken answer's are made for it, and freed
+ * with audio_chunk_done. */
 static AudioChunk *
 audio_chunk (Conn *c, guint n)
 {
   GlsSim *sim = c->sim;
+  gsize off = chunk_offset (sim, n);
   AudioChunk *ac;
 
+  if (c->ans_pcm) {
+    const guint8 *pcm = g_bytes_get_data (c->ans_pcm, NULL);
+
+    ac = g_new0 (AudioChunk, 1);
+    ac->pcm_len = MIN (chunk_offset (sim, n + 1), c->ans_bytes) - off;
+    ac->pcm = g_memdup2 (pcm + off, ac->pcm_len);
+    ac->frame[c->api] = audio_frame (c->api, ac->pcm, ac->pcm_len);
+    return ac;
+  }
   if (n < sim->audio_chunks->len && sim->audio_chunks->pdata[n])
     return sim->audio_chunks->pdata[n];
   if (n >= sim->audio_chunks->len)
     g_ptr_array_set_size (sim->audio_chunks, n + 1);
   ac = g_new0 (AudioChunk, 1);
-  {
-    gsize chunk_bytes
-        = (gsize)GLS_OUT_RATE / 1000 * sim->opts.answer_chunk_ms * 2;
-    gsize off = (gsize)n * chunk_bytes;
-    gchar *b64;
-
-    ac->pcm_len = MIN (chunk_bytes, c->ans_bytes - off);
-    ac->pcm = g_malloc (ac->pcm_len);
-    gls_model_synth (ac->pcm, ac->pcm_len, off);
-    b64 = g_base64_encode (ac->pcm, ac->pcm_len);
-    for (guint api = 0; api < 2; api++) {
-      JsonObject *root = json_object_new (), *sc = json_object_new (),
-                 *mt = json_object_new (), *part = json_object_new (),
-                 *blob = json_object_new ();
-      JsonArray *parts = json_array_new ();
-      JsonNode *node;
-
-      json_object_set_string_member (blob, "mimeType",
-          api == GLS_API_VERTEX ? "audio/pcm" : "audio/pcm;rate=24000");
-      json_object_set_string_member (blob, "data", b64);
-      json_object_set_object_member (part, "inlineData", blob);
-      json_array_add_object_element (parts, part);
-      if (api == GLS_API_VERTEX)
-        json_object_set_string_member (mt, "role", "model");
-      json_object_set_array_member (mt, "parts", parts);
-      json_object_set_object_member (sc, "modelTurn", mt);
-      json_object_set_object_member (root, "serverContent", sc);
-      node = json_node_init_object (json_node_alloc (), root);
-      ac->frame[api] = gls_json_pretty (node);
-      json_node_unref (node);
-      json_object_unref (root);
-    }
-    g_free (b64);
-  }
+  ac->pcm_len = MIN (chunk_offset (sim, n + 1), c->ans_bytes) - off;
+  ac->pcm = g_malloc (ac->pcm_len);
+  gls_model_synth (ac->pcm, ac->pcm_len, off);
+  for (guint api = 0; api < 2; api++)
+    ac->frame[api] = audio_frame (api, ac->pcm, ac->pcm_len);
   sim->audio_chunks->pdata[n] = ac;
   return ac;
 }
+
+static void
+audio_chunk_done (Conn *c, AudioChunk *ac)
+{
+  if (c->ans_pcm)
+    audio_chunk_free (ac);
+}
+
+static void synth_cancel (Conn *c);
 
 static void
 stop_answer_timers (Conn *c)
 {
   clear_source (&c->chunk_timer);
   clear_source (&c->turn_timer);
+  synth_cancel (c);
 }
 
 static JsonObject *
@@ -656,6 +671,16 @@ turn_timer_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The user's transcript held back for after the answer's first chunk. */
+static void
+flush_input_transcript (Conn *c)
+{
+  if (!c->deferred_input_tx)
+    return;
+  send_transcription (c, "inputTranscription", c->deferred_input_tx);
+  g_clear_pointer (&c->deferred_input_tx, g_free);
+}
+
 static gboolean
 chunk_timer_cb (gpointer data)
 {
@@ -663,6 +688,20 @@ chunk_timer_cb (gpointer data)
   GlsSim *sim = c->sim;
 
   if (c->chunk < c->n_chunks) {
+    gboolean untidy = !sim->opts.tidy_answers;
+    gboolean vertex = c->api == GLS_API_VERTEX;
+    /* transcript deltas go with every other audio chunk */
+    gboolean delta_due = !c->text_modality && c->output_tx && c->chunk % 2 == 0
+        && c->delta < c->n_deltas;
+
+    /* Vertex opens a transcript with an empty one (recording) */
+    if (c->chunk == 0 && untidy && vertex && c->output_tx && !c->text_modality)
+      send_transcription (c, "outputTranscription", NULL);
+    /* Vertex's transcript runs ahead of its audio (pipecat) */
+    if (delta_due && untidy && vertex) {
+      send_transcription (c, "outputTranscription", c->ans_deltas[c->delta++]);
+      delta_due = FALSE;
+    }
     if (c->text_modality) {
       JsonObject *sc = json_object_new (), *mt = json_object_new (),
                  *part = json_object_new ();
@@ -670,7 +709,7 @@ chunk_timer_cb (gpointer data)
 
       json_object_set_string_member (part, "text", c->ans_deltas[c->chunk]);
       json_array_add_object_element (parts, part);
-      if (c->api == GLS_API_VERTEX)
+      if (vertex)
         json_object_set_string_member (mt, "role", "model");
       json_object_set_array_member (mt, "parts", parts);
       json_object_set_object_member (sc, "modelTurn", mt);
@@ -684,13 +723,13 @@ chunk_timer_cb (gpointer data)
         g_mutex_unlock (&sim->lock);
       }
       send_text (c, ac->frame[c->api]);
+      audio_chunk_done (c, ac);
     }
     if (c->chunk == 0)
       c->first_chunk_us = g_get_monotonic_time ();
-    /* transcript deltas go with every other audio chunk */
-    if (!c->text_modality && c->output_tx && c->chunk % 2 == 0
-        && c->delta < c->n_deltas)
+    if (delta_due)
       send_transcription (c, "outputTranscription", c->ans_deltas[c->delta++]);
+    flush_input_transcript (c);
     c->chunk++;
     if (c->chunk == 1) {
       fire_event (c, EV_ANSWER_START);
@@ -720,13 +759,118 @@ chunk_timer_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Sends the current answer (text and ans_bytes of audio, ans_pcm if
+ * spoken): chunks at the answer speed, then generationComplete. */
+static void
+send_answer (Conn *c)
+{
+  GlsSim *sim = c->sim;
+  guint interval;
+
+  c->n_chunks = chunk_count (sim, c->ans_bytes);
+  g_clear_pointer (&c->ans_deltas, g_strfreev);
+  if (c->text_modality) {
+    c->ans_deltas = gls_model_split_words (c->ans_text, MIN (c->n_chunks, 4));
+    c->n_chunks = g_strv_length (c->ans_deltas);
+  } else
+    c->ans_deltas = gls_model_split_words (c->ans_text, (c->n_chunks + 1) / 2);
+  c->n_deltas = g_strv_length (c->ans_deltas);
+  c->chunk = 0;
+  c->delta = 0;
+  interval
+      = (guint)(sim->opts.answer_chunk_ms / MAX (sim->opts.answer_speed, 0.01));
+  chunk_timer_cb (c);
+  if (c->turn == TURN_SENDING && !c->closing)
+    c->chunk_timer = add_timeout (sim, MAX (interval, 1), chunk_timer_cb, c);
+}
+
+/* ---- the espeak-ng voice: the answer's words, spoken */
+
+typedef struct _Synth
+{
+  Conn *c; /* NULL once cancelled: the connection may be gone */
+  GSubprocess *proc;
+  GCancellable *cancel;
+} Synth;
+
+static void
+synth_free (Synth *s)
+{
+  g_object_unref (s->proc);
+  g_object_unref (s->cancel);
+  g_free (s);
+}
+
+static void
+synth_cancel (Conn *c)
+{
+  if (!c->synth)
+    return;
+  c->synth->c = NULL;
+  g_cancellable_cancel (c->synth->cancel);
+  g_subprocess_force_exit (c->synth->proc);
+  c->synth = NULL;
+}
+
+static void
+synth_done (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Synth *s = data;
+  Conn *c = s->c;
+  GBytes *out = NULL;
+  gboolean ok = g_subprocess_communicate_finish (
+      G_SUBPROCESS (src), res, &out, NULL, NULL);
+
+  if (c) {
+    GBytes *pcm = ok && g_subprocess_get_if_exited (s->proc)
+            && g_subprocess_get_exit_status (s->proc) == 0
+        ? gls_model_wav_to_24k (out)
+        : NULL;
+
+    c->synth = NULL;
+    if (pcm) {
+      c->ans_pcm = pcm;
+      c->ans_bytes = g_bytes_get_size (pcm);
+    } else if (c->sim->opts.verbose)
+      g_message ("sim: espeak-ng failed; answering with the tone");
+    send_answer (c);
+  }
+  if (out)
+    g_bytes_unref (out);
+  synth_free (s);
+}
+
+/* Starts speaking text; send_answer follows when the speech is ready.
+ * FALSE if espeak-ng cannot be started (the tone is used). */
+static gboolean
+synth_start (Conn *c, const gchar *text)
+{
+  const gchar *program
+      = c->sim->opts.voice_program ? c->sim->opts.voice_program : "espeak-ng";
+  GSubprocess *proc = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL,
+      program, "--stdout", "-v", "en-us", "-s", "165", "--", text, NULL);
+  Synth *s;
+
+  if (!proc) {
+    if (c->sim->opts.verbose)
+      g_message ("sim: cannot run %s; answering with the tone", program);
+    return FALSE;
+  }
+  s = g_new0 (Synth, 1);
+  s->c = c;
+  s->proc = proc;
+  s->cancel = g_cancellable_new ();
+  c->synth = s;
+  g_subprocess_communicate_async (proc, NULL, s->cancel, synth_done, s);
+  return TRUE;
+}
+
 static void
 start_answer (Conn *c, const gchar *about, guint prompt_tokens,
     const gchar *prompt_modality)
 {
   GlsSim *sim = c->sim;
-  gchar *text;
-  guint interval;
 
   if (c->closing)
     return;
@@ -743,31 +887,17 @@ start_answer (Conn *c, const gchar *about, guint prompt_tokens,
   g_mutex_lock (&sim->lock);
   c->session->answers++;
   g_mutex_unlock (&sim->lock);
-  text = gls_model_answer_text (c->session->answers, about);
   c->prompt_tokens = prompt_tokens;
   c->prompt_modality = prompt_modality;
-  c->ans_bytes = (gsize)sim->opts.answer_ms * GLS_OUT_RATE / 1000 * 2;
-  c->n_chunks = (sim->opts.answer_ms + sim->opts.answer_chunk_ms - 1)
-      / sim->opts.answer_chunk_ms;
-  if (c->n_chunks == 0)
-    c->n_chunks = 1;
-  g_clear_pointer (&c->ans_deltas, g_strfreev);
-  if (c->text_modality) {
-    c->ans_deltas = gls_model_split_words (text, MIN (c->n_chunks, 4));
-    c->n_chunks = g_strv_length (c->ans_deltas);
-  } else
-    c->ans_deltas = gls_model_split_words (text, (c->n_chunks + 1) / 2);
-  c->n_deltas = g_strv_length (c->ans_deltas);
   g_free (c->ans_text);
-  c->ans_text = text;
-  c->chunk = 0;
-  c->delta = 0;
+  c->ans_text = g_strdup (about);
+  c->ans_bytes = (gsize)sim->opts.answer_ms * GLS_OUT_RATE / 1000 * 2;
+  g_clear_pointer (&c->ans_pcm, g_bytes_unref);
   c->turn = TURN_SENDING;
-  interval
-      = (guint)(sim->opts.answer_chunk_ms / MAX (sim->opts.answer_speed, 0.01));
-  chunk_timer_cb (c);
-  if (c->turn == TURN_SENDING && !c->closing)
-    c->chunk_timer = add_timeout (sim, MAX (interval, 1), chunk_timer_cb, c);
+  if (sim->opts.voice == GLS_SIM_VOICE_ESPEAK && !c->text_modality
+      && synth_start (c, about))
+    return;
+  send_answer (c);
 }
 
 static void
@@ -780,18 +910,17 @@ interrupt (Conn *c)
 
   if (c->turn == TURN_IDLE || c->no_interrupt || c->closing)
     return;
+  flush_input_transcript (c);
   stop_answer_timers (c);
   send_server_content_bool (c, "interrupted");
-  if (g_hash_table_size (c->calls) > 0) {
+  if (g_hash_table_size (c->rules->calls) > 0) {
     JsonObject *cc = json_object_new ();
 
     ids = json_array_new ();
-    g_hash_table_iter_init (&it, c->calls);
-    while (g_hash_table_iter_next (&it, &key, NULL)) {
+    g_hash_table_iter_init (&it, c->rules->calls);
+    while (g_hash_table_iter_next (&it, &key, NULL))
       json_array_add_string_element (ids, key);
-      g_hash_table_add (c->cancelled, g_strdup (key));
-    }
-    g_hash_table_remove_all (c->calls);
+    gls_rules_cancel_calls (c->rules);
     json_object_set_array_member (cc, "ids", ids);
     send_top (c, "toolCallCancellation", cc);
   }
@@ -812,14 +941,45 @@ interrupt (Conn *c)
 static gboolean
 blocking_call_pending (Conn *c)
 {
-  GHashTableIter it;
-  gpointer v;
+  return gls_rules_blocking_call_pending (c->rules);
+}
 
-  g_hash_table_iter_init (&it, c->calls);
-  while (g_hash_table_iter_next (&it, NULL, &v))
-    if (((ToolCall *)v)->blocking)
-      return TRUE;
-  return FALSE;
+/* A modelTurn with the call as Python, as the recorded Gemini API session
+ * sends before its toolCall: print(default_api.NAME(key='value', ...)). */
+static void
+send_call_code (Conn *c, const gchar *name, JsonObject *args)
+{
+  JsonObject *sc = json_object_new (), *mt = json_object_new (),
+             *part = json_object_new (), *code = json_object_new ();
+  JsonArray *parts = json_array_new ();
+  GString *py = g_string_new (NULL);
+  GList *members = json_object_get_members (args);
+
+  g_string_append_printf (py, "print(default_api.%s(", name);
+  for (GList *l = members; l; l = l->next) {
+    JsonNode *v = json_object_get_member (args, l->data);
+
+    g_string_append_printf (
+        py, "%s%s=", l == members ? "" : ", ", (const gchar *)l->data);
+    if (JSON_NODE_HOLDS_VALUE (v)
+        && json_node_get_value_type (v) == G_TYPE_STRING)
+      g_string_append_printf (py, "'%s'", json_node_get_string (v));
+    else {
+      gchar *j = json_to_string (v, FALSE);
+      g_string_append (py, j);
+      g_free (j);
+    }
+  }
+  g_list_free (members);
+  g_string_append (py, "))");
+  json_object_set_string_member (code, "language", "PYTHON");
+  json_object_set_string_member (code, "code", py->str);
+  g_string_free (py, TRUE);
+  json_object_set_object_member (part, "executableCode", code);
+  json_array_add_object_element (parts, part);
+  json_object_set_array_member (mt, "parts", parts);
+  json_object_set_object_member (sc, "modelTurn", mt);
+  send_top (c, "serverContent", sc);
 }
 
 static void
@@ -840,16 +1000,18 @@ tool_call (Conn *c, JsonObject *decl, gboolean blocking, JsonObject *args)
   json_object_set_object_member (fc, "args", args);
   json_array_add_object_element (calls, fc);
   json_object_set_array_member (tc, "functionCalls", calls);
-  {
-    ToolCall *t = g_new0 (ToolCall, 1);
-
-    t->name = g_strdup (json_object_get_string_member (decl, "name"));
-    t->blocking = blocking;
-    g_hash_table_insert (c->calls, id, t);
-  }
+  gls_rules_tool_call (
+      c->rules, id, json_object_get_string_member (decl, "name"), blocking);
+  g_free (id);
   if (blocking)
     c->turn = TURN_TOOL_WAIT;
+  /* the Gemini API shows the call as code first (recording) */
+  if (!c->sim->opts.tidy_answers && c->api == GLS_API_GEMINI)
+    send_call_code (c, json_object_get_string_member (decl, "name"), args);
   send_top (c, "toolCall", tc);
+  /* Vertex ends the generation while the call is pending (recording) */
+  if (!c->sim->opts.tidy_answers && c->api == GLS_API_VERTEX)
+    send_server_content_bool (c, "generationComplete");
   fire_event (c, EV_TOOL_CALL);
 }
 
@@ -870,9 +1032,7 @@ user_turn_text (Conn *c, const gchar *text)
   gchar *about;
 
   count_user_turn (c);
-
-  if (c->input_tx)
-    send_transcription (c, "inputTranscription", text);
+  /* inputAudioTranscription transcribes audio: typed text gets none */
   decl = gls_model_find_function (c->tools, text, &blocking, &args);
   if (decl && c->turn == TURN_IDLE) {
     tool_call (c, decl, blocking, args);
@@ -896,11 +1056,24 @@ user_turn_audio (Conn *c, gdouble seconds)
 
   count_user_turn (c);
   if (c->input_tx) {
-    gchar *t = g_strdup_printf ("user spoke for %.2f s", seconds);
-    send_transcription (c, "inputTranscription", t);
-    g_free (t);
+    gchar *t = gls_model_speech_placeholder (seconds);
+
+    /* the service does not order the user's transcript before the
+     * answer: every second answer gets it after its first chunk */
+    if (!c->sim->opts.tidy_answers && c->turn == TURN_IDLE
+        && g_queue_is_empty (&c->pending) && c->session->answers % 2 == 1) {
+      g_free (c->deferred_input_tx);
+      c->deferred_input_tx = t;
+    } else {
+      send_transcription (c, "inputTranscription", t);
+      g_free (t);
+    }
   }
-  about = g_strdup_printf ("You spoke for %.2f seconds.", seconds);
+  /* the number this answer will have: after those going out or queued */
+  about = gls_model_spoken_answer (c->session->answers + 1
+          + g_queue_get_length (&c->pending)
+          + (c->turn == TURN_SENDING || c->turn == TURN_PLAYING),
+      seconds);
   start_answer (c, about, gls_model_audio_tokens (seconds), "AUDIO");
   g_free (about);
 }
@@ -963,9 +1136,8 @@ handle_audio (Conn *c, const gchar *mime, const gchar *b64, gsize b64_len)
   sim->received_audio_bytes += len;
   notify (sim);
   g_mutex_unlock (&sim->lock);
-  if (c->manual_vad && !c->activity_open) {
-    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-  } else if (gate_tool_input (c)) {
+  /* the rules have checked the activity mode */
+  if (gate_tool_input (c)) {
     guint rate = mime_rate (mime);
 
     /* the model has heard it */
@@ -980,7 +1152,7 @@ handle_audio (Conn *c, const gchar *mime, const gchar *b64, gsize b64_len)
       gls_vad_clear (&c->vad);
       gls_vad_init (&c->vad, rate, c->silence_ms);
     }
-    if (c->manual_vad)
+    if (c->rules->manual_vad)
       c->activity_samples += len / 2;
     else
       gls_vad_feed (&c->vad, d, len, vad_event, c);
@@ -1005,30 +1177,18 @@ handle_realtime_input (Conn *c, JsonObject *ri)
       user_turn_text (c, json_object_get_string_member (ri, "text"));
     }
   } else if (json_object_has_member (ri, "audioStreamEnd")) {
-    if (c->manual_vad)
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    else if (json_object_get_boolean_member (ri, "audioStreamEnd")
+    /* the rules allow it with automatic activity detection only */
+    if (json_object_get_boolean_member (ri, "audioStreamEnd")
         && gls_vad_force_end (&c->vad))
       user_turn_audio (c, gls_vad_last_turn_seconds (&c->vad));
   } else if (json_object_has_member (ri, "activityStart")) {
-    if (!c->manual_vad)
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    else {
-      c->activity_open = TRUE;
-      c->activity_samples = 0;
-      interrupt (c);
-      fire_event (c, EV_USER_SPEECH);
-    }
+    c->activity_samples = 0;
+    interrupt (c);
+    fire_event (c, EV_USER_SPEECH);
   } else if (json_object_has_member (ri, "activityEnd")) {
-    if (!c->manual_vad)
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    else {
-      gboolean had_audio = c->activity_open && c->activity_samples > 0;
-
-      c->activity_open = FALSE;
-      if (had_audio)
-        user_turn_audio (c, (gdouble)c->activity_samples / c->vad.rate);
-    }
+    if (c->activity_samples > 0)
+      user_turn_audio (c, (gdouble)c->activity_samples / c->vad.rate);
+    c->activity_samples = 0;
   }
 }
 
@@ -1038,8 +1198,12 @@ handle_client_content (Conn *c, JsonObject *cc)
   JsonArray *turns = json_object_has_member (cc, "turns")
       ? json_object_get_array_member (cc, "turns")
       : NULL;
-  GString *text = g_string_new (NULL);
+  GString *text;
 
+  /* initial history (historyConfig): heard, not answered (doc) */
+  if (c->rules->seed_message)
+    return;
+  text = g_string_new (NULL);
   if (!json_object_get_boolean_member_with_default (
           cc, "turnComplete", FALSE)) {
     g_string_free (text, TRUE);
@@ -1075,61 +1239,32 @@ static void
 handle_tool_response (Conn *c, JsonObject *tr)
 {
   JsonArray *resps = json_object_get_array_member (tr, "functionResponses");
+  GPtrArray *answers = c->rules->answers;
 
-  for (guint i = 0; i < json_array_get_length (resps); i++) {
+  /* the rules matched each response to its call, in order */
+  for (guint i = 0; i < answers->len && !c->closing; i++) {
     JsonObject *r = json_array_get_object_element (resps, i);
-    const gchar *id
-        = json_object_get_string_member_with_default (r, "id", NULL);
-    const gchar *name
-        = json_object_get_string_member_with_default (r, "name", "");
+    GlsAnswer *a = answers->pdata[i];
     const gchar *sched = json_object_get_string_member_with_default (
         r, "scheduling", "WHEN_IDLE");
-    gboolean will_continue = json_object_get_boolean_member_with_default (
-        r, "willContinue", FALSE);
-    ToolCall *call = NULL;
     gchar *resp_json, *about;
 
-    if (!id && c->api == GLS_API_VERTEX) {
-      /* Vertex may omit the id; match by name */
-      GHashTableIter it;
-      gpointer k, v;
-
-      g_hash_table_iter_init (&it, c->calls);
-      while (g_hash_table_iter_next (&it, &k, &v))
-        if (g_str_equal (((ToolCall *)v)->name, name)) {
-          id = k;
-          break;
-        }
-    }
-    if (id)
-      call = g_hash_table_lookup (c->calls, id);
-    if (!call) {
-      /* a response racing a barge-in cancellation is harmless */
-      if (id && g_hash_table_contains (c->cancelled, id))
-        continue;
-      if (id || c->api == GLS_API_GEMINI) {
-        close_conn (c, GLS_CLOSE_POLICY, GLS_REASON_NOT_FOUND);
-        return;
-      }
-    }
+    if (a->kind == GLS_ANSWER_CANCELLED)
+      continue;
     resp_json = json_object_has_member (r, "response")
         ? json_to_string (json_object_get_member (r, "response"), FALSE)
         : g_strdup ("{}");
-    about = g_strdup_printf ("The function %s returned %s.", name, resp_json);
+    about
+        = g_strdup_printf ("The function %s returned %s.", a->name, resp_json);
     g_free (resp_json);
-    if (call && call->blocking) {
-      g_hash_table_remove (c->calls, id);
+    if (a->kind == GLS_ANSWER_CALL && a->blocking) {
       c->turn = TURN_IDLE;
       start_answer (c, about, gls_model_text_tokens (about), "TEXT");
-    } else {
-      if (call && !will_continue)
-        g_hash_table_remove (c->calls, id);
-      if (g_str_equal (sched, "INTERRUPT")) {
-        interrupt (c);
-        start_answer (c, about, gls_model_text_tokens (about), "TEXT");
-      } else if (!g_str_equal (sched, "SILENT"))
-        start_answer (c, about, gls_model_text_tokens (about), "TEXT");
-    }
+    } else if (g_str_equal (sched, "INTERRUPT")) {
+      interrupt (c);
+      start_answer (c, about, gls_model_text_tokens (about), "TEXT");
+    } else if (!g_str_equal (sched, "SILENT"))
+      start_answer (c, about, gls_model_text_tokens (about), "TEXT");
     g_free (about);
   }
 }
@@ -1199,52 +1334,12 @@ setup_timer_cb (gpointer data)
   }
   send_top (c, "setupComplete", sc);
   c->setup_complete_sent = TRUE;
+  gls_rules_setup_complete (c->rules);
   send_resumption_update (c, TRUE);
   if (c->sim->opts.go_away_after_ms)
     c->go_away_timer = add_timeout (
         c->sim, c->sim->opts.go_away_after_ms, go_away_timer_cb, c);
   return G_SOURCE_REMOVE;
-}
-
-static gboolean
-check_model (Conn *c, const gchar *model)
-{
-  const gchar *id = NULL;
-  gchar *reason;
-
-  if (c->api == GLS_API_GEMINI) {
-    if (g_str_has_prefix (model, "models/"))
-      id = model + strlen ("models/");
-  } else {
-    gchar **p = g_strsplit (model, "/", -1);
-    guint n = g_strv_length (p);
-
-    /* projects/P/locations/L/publishers/google/models/ID, or the express
-     * form publishers/google/models/ID */
-    if ((n == 8 && g_str_equal (p[0], "projects")
-            && g_str_equal (p[2], "locations")
-            && g_str_equal (p[4], "publishers") && g_str_equal (p[5], "google")
-            && g_str_equal (p[6], "models") && *p[1] && *p[3])
-        || (n == 4 && g_str_equal (p[0], "publishers")
-            && g_str_equal (p[1], "google") && g_str_equal (p[2], "models")))
-      id = model + strlen (model) - strlen (p[n - 1]);
-    g_strfreev (p);
-  }
-  if (!id || !*id || strchr (id, '/')) {
-    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    return FALSE;
-  }
-  if (gls_schema_model_known (c->api, id))
-    return TRUE;
-  if (c->api == GLS_API_GEMINI)
-    reason = g_strdup_printf ("models/%s is not found for API version %s, or "
-                              "is not supported for bidiGenerateContent.",
-        id, c->version);
-  else
-    reason = g_strdup_printf ("Publisher Model `%s` not found.", model);
-  close_conn (c, GLS_CLOSE_POLICY, reason);
-  g_free (reason);
-  return FALSE;
 }
 
 /* The old connection of a session that is being resumed: it no longer
@@ -1253,6 +1348,7 @@ static void
 detach_conn (Conn *old)
 {
   old->session = NULL;
+  gls_rules_conn_dead (old->rules);
   if (old->closing)
     return;
   if (old->stalled) {
@@ -1267,24 +1363,6 @@ detach_conn (Conn *old)
   clear_source (&old->turn_timer);
   clear_source (&old->go_away_timer);
   clear_source (&old->go_away_close_timer);
-}
-
-/* The old socket still serves the session: open, not closing, not
- * stalled. */
-static gboolean
-conn_alive (Conn *c)
-{
-  return !c->closing && !c->stalled
-      && soup_websocket_connection_get_state (c->ws)
-      == SOUP_WEBSOCKET_STATE_OPEN;
-}
-
-static gboolean
-stale_checkpoint (gpointer key, gpointer value, gpointer data)
-{
-  Checkpoint *cp = value, *from = data;
-
-  return cp->session == from->session && cp->seq > from->seq;
 }
 
 /* Under sim->lock. Sends the session back to what cp covers. */
@@ -1303,8 +1381,6 @@ rewind_session (GlsSim *sim, Checkpoint *cp)
    * are never reused within a session, so a call lost with a connection
    * and the one a replayed input causes differ */
   s->update_audio = cp->audio_len;
-  /* handles issued after cp describe a conversation that is abandoned */
-  g_hash_table_foreach_remove (sim->handles, stale_checkpoint, cp);
 }
 
 static void
@@ -1317,28 +1393,13 @@ handle_setup (Conn *c, JsonNode *norm)
   JsonObject *ric = obj_member (setup, "realtimeInputConfig");
   JsonObject *aad = obj_member (ric, "automaticActivityDetection");
   JsonObject *sr = obj_member (setup, "sessionResumption");
-  const gchar *handle
-      = sr ? json_object_get_string_member_with_default (sr, "handle", "") : "";
-  Checkpoint *cp = NULL;
+  /* the rules accepted the model and the handle, and found no healthy
+   * connection still serving the session */
+  Checkpoint *cp = c->rules->resumed_from;
   Session *s;
 
-  c->setup_received = TRUE;
-  if (!check_model (c, json_object_get_string_member (setup, "model")))
-    return;
-  if (*handle) {
-    cp = g_hash_table_lookup (sim->handles, handle);
-    if (!cp) {
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-      return;
-    }
-    /* the real server rejects a resume while the old socket is open */
-    if (cp->session->conn && conn_alive (cp->session->conn)) {
-      close_conn (c, GLS_CLOSE_INTERNAL, GLS_REASON_INTERNAL);
-      return;
-    }
-    if (cp->session->conn)
-      detach_conn (cp->session->conn);
-  }
+  if (cp && cp->session->conn)
+    detach_conn (cp->session->conn);
 
   c->setup = json_node_ref (norm);
   c->tools = json_object_has_member (setup, "tools")
@@ -1354,8 +1415,6 @@ handle_setup (Conn *c, JsonNode *norm)
   c->resumption = sr != NULL;
   c->transparent = sr
       && json_object_get_boolean_member_with_default (sr, "transparent", FALSE);
-  c->manual_vad = aad
-      && json_object_get_boolean_member_with_default (aad, "disabled", FALSE);
   c->no_interrupt = ric
       && g_strcmp0 (json_object_get_string_member_with_default (
                         ric, "activityHandling", ""),
@@ -1382,6 +1441,8 @@ handle_setup (Conn *c, JsonNode *norm)
     s = g_new0 (Session, 1);
     s->audio = g_byte_array_new ();
     s->index = sim->sessions->len;
+    /* sessions are created in the same order on both sides */
+    g_assert ((gint)s->index == c->rules->session);
     g_ptr_array_add (sim->sessions, s);
     sim->fresh_sessions++;
   }
@@ -1395,9 +1456,7 @@ handle_setup (Conn *c, JsonNode *norm)
     gls_vad_clear (&c->vad);
     gls_vad_copy (&c->vad, &cp->vad);
     c->vad.silence_ms = c->silence_ms;
-    c->activity_open = cp->activity_open;
     c->activity_samples = cp->activity_samples;
-    calls_copy_into (c->calls, cp->calls);
   }
   c->setup_timer
       = add_timeout (sim, sim->opts.setup_delay_ms, setup_timer_cb, c);
@@ -1411,6 +1470,7 @@ drop_conn (Conn *c)
   /* FIN without a close frame: the peer sees an abnormal closure (1006) */
   c->dropped = TRUE;
   c->closing = TRUE;
+  gls_rules_conn_dead (c->rules);
   stop_answer_timers (c);
   clear_source (&c->setup_timer);
   clear_source (&c->go_away_timer);
@@ -1427,6 +1487,7 @@ close_conn (Conn *c, gushort code, const gchar *reason)
   if (c->closing)
     return;
   c->closing = TRUE;
+  gls_rules_conn_dead (c->rules);
   /* a close frame holds at most 123 bytes of reason */
   r = g_strdup (reason ? reason : "");
   len = strlen (r);
@@ -1464,14 +1525,15 @@ conn_free (Conn *c)
   g_clear_pointer (&c->lagged_update, json_object_unref);
   g_clear_pointer (&c->ans_deltas, g_strfreev);
   g_free (c->ans_text);
+  g_free (c->deferred_input_tx);
+  g_clear_pointer (&c->ans_pcm, g_bytes_unref);
   gls_vad_clear (&c->vad);
   while (!g_queue_is_empty (&c->pending)) {
     PendingAnswer *p = g_queue_pop_head (&c->pending);
     g_free (p->about);
     g_free (p);
   }
-  g_hash_table_unref (c->calls);
-  g_hash_table_unref (c->cancelled);
+  gls_rules_conn_free (c->rules);
   g_free (c);
 }
 
@@ -1541,6 +1603,39 @@ record_kinds (GlsSim *sim, const gchar *text, gsize len)
   g_object_unref (p);
 }
 
+/* The rules refused a message: close as the service would. */
+static void
+refuse (Conn *c, GlsViolation *v)
+{
+  GlsSim *sim = c->sim;
+
+  if (v->rule == GLS_RULE_EARLY) {
+    g_mutex_lock (&sim->lock);
+    sim->early_messages++;
+    notify (sim);
+    g_mutex_unlock (&sim->lock);
+  }
+  close_conn (c, v->code, v->reason);
+  g_free (v->reason);
+}
+
+/* Tells the rules about connections that no longer serve their session
+ * although the simulator has not closed them: their peer has begun the
+ * close handshake, or libsoup saw the socket fail. */
+static void
+refresh_liveness (GlsSim *sim)
+{
+  for (GList *l = sim->conns; l; l = l->next) {
+    Conn *c = l->data;
+
+    if (!c->rules->dead
+        && (c->stalled
+            || soup_websocket_connection_get_state (c->ws)
+                != SOUP_WEBSOCKET_STATE_OPEN))
+      gls_rules_conn_dead (c->rules);
+  }
+}
+
 static void
 handle_message (Conn *c, GBytes *message)
 {
@@ -1552,6 +1647,12 @@ handle_message (Conn *c, GBytes *message)
   JsonNode *norm;
   JsonObject *body;
 
+  /* the proxy found a corrupted frame here (see c2s_corrupt) */
+  if (len == strlen (CORRUPT_MARKER)
+      && memcmp (bytes, CORRUPT_MARKER, len) == 0) {
+    close_conn (c, CLOSE_PROTOCOL_ERROR, GLS_REASON_CORRUPT_FRAME);
+    return;
+  }
   g_mutex_lock (&sim->lock);
   sim->client_message_count++;
   if (sim->opts.record) {
@@ -1565,11 +1666,6 @@ handle_message (Conn *c, GBytes *message)
   if (c->closing)
     return;
 
-  /* the real server reports a bad key on the first message */
-  if (!c->setup_received && !c->auth_ok) {
-    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_API_KEY);
-    return;
-  }
   if (c->setup_complete_sent) {
     gchar mime[32];
     const gchar *b64;
@@ -1579,6 +1675,10 @@ handle_message (Conn *c, GBytes *message)
      * gls_schema_validate would find it, without building a tree; what
      * follows is the else branch below for realtimeInput.audio */
     if (gls_schema_fast_audio (bytes, len, mime, &b64, &b64_len)) {
+      if (!gls_rules_fast_audio (c->rules, bytes, len, &v)) {
+        refuse (c, &v);
+        return;
+      }
       g_mutex_lock (&sim->lock);
       c->session->inputs++;
       notify (sim);
@@ -1587,29 +1687,21 @@ handle_message (Conn *c, GBytes *message)
       return;
     }
   }
-  norm = gls_schema_validate (bytes, len, c->api, c->version, &kind, &v);
+  /* a resume is refused while the session's old connection serves it:
+   * the rules learn which connections no longer do */
+  if (!c->rules->setup_received)
+    refresh_liveness (sim);
+  norm = gls_rules_message (c->rules, bytes, len, &kind, &v);
   if (!norm) {
-    close_conn (c, v.code, v.reason);
-    g_free (v.reason);
+    refuse (c, &v);
     return;
   }
   body = json_object_get_object_member (json_node_get_object (norm),
       (const gchar *[]){ "setup", "clientContent", "realtimeInput",
           "toolResponse", "contextUpdate" }[kind]);
-  if (!c->setup_received) {
-    if (kind != GLS_MSG_SETUP)
-      close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-    else
-      handle_setup (c, norm);
-  } else if (kind == GLS_MSG_SETUP)
-    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-  else if (!c->setup_complete_sent) {
-    g_mutex_lock (&sim->lock);
-    sim->early_messages++;
-    notify (sim);
-    g_mutex_unlock (&sim->lock);
-    close_conn (c, GLS_CLOSE_INVALID_PAYLOAD, GLS_REASON_INVALID_ARGUMENT);
-  } else {
+  if (kind == GLS_MSG_SETUP)
+    handle_setup (c, norm);
+  else {
     if (kind == GLS_MSG_REALTIME_INPUT || kind == GLS_MSG_CLIENT_CONTENT) {
       g_mutex_lock (&sim->lock);
       c->session->inputs++;
@@ -1681,19 +1773,30 @@ on_message (
 
 /* ---- the public port: a loopback TCP proxy in front of the SoupServer
  *
- * libsoup answers pings by itself and cannot be told to stop reading, so
- * the faults that need the bytes on the wire (stall, pong delay) live
- * here. Each accepted client TCP connection is a Link to the SoupServer's
- * own port; bytes are passed on as they are, except that server-to-client
- * traffic is cut into WebSocket frames after the 101 response so pongs
- * can be held back. Server thread only. */
+ * libsoup answers pings by itself, cannot be told to stop reading, and
+ * passes on only what it accepts, so what needs the bytes on the wire
+ * lives here: the faults (stall, pong delay, slow reading), the server's
+ * own pings, and the check of every client frame. Each accepted client
+ * TCP connection is a Link to the SoupServer's own port. With TLS the
+ * proxy is the TLS endpoint and talks plain HTTP to the SoupServer, so it
+ * sees frames on wss:// as on ws://. Both directions are cut into
+ * WebSocket frames after the 101 response: server-to-client so that pings
+ * go in between frames and pongs can be held back, client-to-server so
+ * that each frame is checked whole before it is passed on. Server thread
+ * only. */
 
 enum
 {
-  MODE_HEADERS, /* before the end of the HTTP response */
+  MODE_HEADERS, /* before the end of the HTTP request or response */
+  MODE_PENDING, /* c2s: request done, response not yet seen */
   MODE_FRAMES,  /* after 101 Switching Protocols */
   MODE_RAW,     /* any other response */
 };
+
+/* A slow reader's receive buffer: small, so that a client writing faster
+ * than the read rate soon has a full socket, yet not so small that window
+ * updates (delayed ACKs) hold the rate below what was asked */
+#define SLOW_RCVBUF 16384
 
 typedef struct
 {
@@ -1710,8 +1813,21 @@ typedef struct
   gboolean writing;  /* a write of the queue head is pending */
   GQueue outq;       /* GBytes */
   gsize out_off;     /* bytes of the head already written */
-  GByteArray *parse; /* s2c: bytes not yet cut into frames */
+  GByteArray *parse; /* bytes not yet cut into frames */
   gint mode;
+  /* c2s: the client's message being checked */
+  GByteArray *msg;     /* its unmasked payload so far */
+  GByteArray *held;    /* its frames as read (and control frames among
+                        * them), passed on once it is whole */
+  gboolean in_msg;     /* a data frame without FIN was read */
+  gboolean compressed; /* its first frame had RSV1 (permessage-deflate) */
+  gboolean text;       /* it is a text message */
+  gboolean close_read; /* the client sent its close frame */
+  gboolean broken;     /* a corrupted frame was read: nothing more passes */
+  GSource *rate_timer; /* slow reading: the next read is due */
+  guint rate;          /* the read rate rate_since and rate_bytes are for */
+  gint64 rate_since;   /* when reading at that rate began */
+  guint64 rate_bytes;  /* read since then */
 } Pipe;
 
 typedef struct
@@ -1726,12 +1842,17 @@ struct _Link
   gint ref;
   GlsSim *sim;
   GSocketConnection *down; /* the client's */
+  GIOStream *tls;          /* wss://: the TLS connection over down */
   GSocketConnection *up;   /* to the SoupServer */
   GCancellable *cancel;
   guint16 up_port;
   gboolean stalled, dead;
+  gboolean deflate; /* the 101 response negotiated permessage-deflate */
   Pipe c2s, s2c;
-  GList *held; /* Held: delayed pongs */
+  GList *held;         /* Held: delayed pongs */
+  GSource *ping_timer; /* the server's own pings */
+  guint64 ping_seq;    /* payload of the last ping sent */
+  guint64 pong_seq;    /* payload of the last matching pong */
 };
 
 static Link *
@@ -1760,6 +1881,10 @@ link_unref (Link *l)
   pipe_clear_queue (&l->c2s, FALSE);
   pipe_clear_queue (&l->s2c, FALSE);
   g_byte_array_unref (l->s2c.parse);
+  g_byte_array_unref (l->c2s.parse);
+  g_byte_array_unref (l->c2s.msg);
+  g_byte_array_unref (l->c2s.held);
+  g_clear_object (&l->tls);
   g_clear_object (&l->down);
   g_clear_object (&l->up);
   g_object_unref (l->cancel);
@@ -1808,6 +1933,8 @@ link_kill (Link *l)
   l->dead = TRUE;
   g_cancellable_cancel (l->cancel);
   link_drop_held (l);
+  clear_source (&l->ping_timer);
+  clear_source (&l->c2s.rate_timer);
   close_socket (l->down);
   close_socket (l->up);
   l->sim->links = g_list_remove (l->sim->links, l);
@@ -1926,6 +2053,312 @@ hold_pong (Link *l, GBytes *frame, guint ms)
   l->held = g_list_append (l->held, h);
 }
 
+/* ---- client frames: each checked whole before it is passed on */
+
+static void c2s_parse (Pipe *p);
+static void link_start_pings (Link *l);
+
+/* The Conn served through this link, or NULL. */
+static Conn *
+link_conn (Link *l)
+{
+  for (GList *i = l->sim->conns; i; i = i->next)
+    if (((Conn *)i->data)->peer_port == l->up_port)
+      return i->data;
+  return NULL;
+}
+
+/* A corrupted frame: counted, described, and the connection closed with
+ * 1002; nothing more of what the client sends reaches the server. */
+static void
+c2s_corrupt (Pipe *p, const gchar *why, const guint8 *d, gsize len)
+{
+  Link *l = p->link;
+  GlsSim *sim = l->sim;
+
+  p->broken = TRUE;
+  g_byte_array_set_size (p->parse, 0);
+  g_byte_array_set_size (p->held, 0);
+  g_mutex_lock (&sim->lock);
+  sim->frame_stats.corrupt++;
+  if (!sim->frame_error) {
+    GString *e = g_string_new (NULL);
+
+    g_string_append_printf (e,
+        "%s, after %" G_GUINT64_FORMAT " intact frames; header bytes:", why,
+        sim->frame_stats.frames);
+    for (gsize i = 0; i < MIN (len, 14); i++)
+      g_string_append_printf (e, " %02x", d[i]);
+    sim->frame_error = g_string_free (e, FALSE);
+  }
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+  if (sim->opts.verbose)
+    g_message ("sim: corrupted client frame: %s", why);
+  if (!link_conn (l)) {
+    link_kill (l);
+    return;
+  }
+  /* in order: whatever whole messages came before reach the server
+   * first; then the marker, on which it closes; then the end of input */
+  {
+    static const guint8 key[4] = { 0x5a, 0x17, 0xc3, 0x9e };
+    gsize n = strlen (CORRUPT_MARKER);
+    guint8 *f = g_malloc (6 + n);
+
+    f[0] = 0x81;
+    f[1] = 0x80 | n;
+    memcpy (f + 2, key, 4);
+    for (gsize i = 0; i < n; i++)
+      f[6 + i] = CORRUPT_MARKER[i] ^ key[i % 4];
+    pipe_push (p, g_bytes_new_take (f, 6 + n));
+  }
+  p->eof = TRUE;
+  pipe_write (p);
+  pipe_maybe_shut (p);
+}
+
+static gboolean
+valid_close_code (guint code)
+{
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011)
+      || (code >= 3000 && code <= 4999);
+}
+
+/* A whole message from the client. NULL if intact, else what is wrong.
+ * Whether it is the JSON the API wants is the rules' business (1007); a
+ * frame with bytes of another inside (a pong's, say: 0x8a is no UTF-8
+ * after ASCII) is not text any more. */
+static const gchar *
+check_message (Pipe *p)
+{
+  if (p->compressed || !p->text)
+    return NULL; /* deflated, or binary: the structure was checked */
+  if (!g_utf8_validate ((const gchar *)p->msg->data, p->msg->len, NULL))
+    return "a text message that is not UTF-8";
+  return NULL;
+}
+
+/* One whole frame at d (hdr header bytes, then plen payload bytes): the
+ * checks of RFC 6455 a server makes. NULL if intact. Data payloads are
+ * unmasked into p->msg. */
+static const gchar *
+check_frame (Pipe *p, const guint8 *d, gsize hdr, guint64 plen)
+{
+  Link *l = p->link;
+  gboolean fin = d[0] & 0x80, masked = d[1] & 0x80;
+  guint rsv = d[0] & 0x70, op = d[0] & 0x0f, len7 = d[1] & 0x7f;
+  const guint8 *key = d + hdr - 4, *payload = d + hdr;
+
+  if (!masked)
+    return "an unmasked frame";
+  if (p->close_read)
+    return "a frame after the close frame";
+  if ((len7 == 126 && plen < 126) || (len7 == 127 && plen <= 0xffff))
+    return "a length not in its shortest form";
+  if (op >= 0x8) {
+    if (op > 0xA)
+      return "an unknown control opcode";
+    if (!fin)
+      return "a fragmented control frame";
+    if (plen > 125)
+      return "a control frame over 125 bytes";
+    if (rsv)
+      return "reserved bits set";
+    if (op == 0x8) {
+      guint8 b[125];
+
+      for (guint64 i = 0; i < plen; i++)
+        b[i] = payload[i] ^ key[i % 4];
+      if (plen == 1 || (plen >= 2 && !valid_close_code (b[0] << 8 | b[1]))
+          || (plen > 2
+              && !g_utf8_validate ((const gchar *)b + 2, plen - 2, NULL)))
+        return "a malformed close frame";
+      p->close_read = TRUE;
+    }
+    return NULL;
+  }
+  if (op == 0x0) {
+    if (!p->in_msg)
+      return "a continuation frame outside a message";
+    if (rsv)
+      return "reserved bits set";
+  } else if (op == 0x1 || op == 0x2) {
+    if (p->in_msg)
+      return "a new message inside a fragmented one (interleaved frames)";
+    if (rsv & ~(l->deflate ? 0x40u : 0u))
+      return "reserved bits set";
+    p->compressed = (rsv & 0x40) != 0;
+    p->text = op == 0x1;
+    g_byte_array_set_size (p->msg, 0);
+  } else
+    return "an unknown data opcode";
+  if (p->msg->len + plen > MAX_INCOMING)
+    return "a message over the size limit";
+  {
+    gsize at = p->msg->len;
+
+    g_byte_array_set_size (p->msg, at + plen);
+    for (guint64 i = 0; i < plen; i++)
+      p->msg->data[at + i] = payload[i] ^ key[i % 4];
+  }
+  p->in_msg = !fin;
+  return fin ? check_message (p) : NULL;
+}
+
+/* A pong from the client: an answer to one of the server's pings. */
+static void
+c2s_pong (Link *l, const guint8 *d, gsize hdr, guint64 plen)
+{
+  GlsSim *sim = l->sim;
+  guint64 seq = 0;
+  gboolean matched = FALSE;
+
+  if (plen == 8) {
+    for (guint i = 0; i < 8; i++)
+      seq = seq << 8 | (d[hdr + i] ^ d[hdr - 4 + i % 4]);
+    /* answers the ping with this number and every unanswered one before
+     * it (RFC 6455 5.5.3 lets a client answer only the latest) */
+    matched = seq > l->pong_seq && seq <= l->ping_seq;
+    if (matched)
+      l->pong_seq = seq;
+  }
+  g_mutex_lock (&sim->lock);
+  sim->frame_stats.pongs++;
+  if (matched)
+    sim->frame_stats.pongs_matched++;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+}
+
+static void
+c2s_parse (Pipe *p)
+{
+  Link *l = p->link;
+
+  while (p->parse->len > 0 && !l->dead && !l->stalled && !p->broken) {
+    const guint8 *d = p->parse->data;
+    gsize len = p->parse->len, take = 0;
+
+    if (p->mode == MODE_HEADERS) {
+      for (gsize i = 0; i + 3 < len; i++)
+        if (memcmp (d + i, "\r\n\r\n", 4) == 0) {
+          take = i + 4;
+          break;
+        }
+      if (!take)
+        return;
+      pipe_push (p, g_bytes_new (d, take));
+      p->mode = MODE_PENDING;
+    } else if (p->mode == MODE_PENDING) {
+      /* frames only once the server has answered 101 */
+      if (l->s2c.mode == MODE_HEADERS)
+        return;
+      p->mode = l->s2c.mode;
+      continue;
+    } else if (p->mode == MODE_RAW) {
+      take = len;
+      pipe_push (p, g_bytes_new (d, take));
+    } else {
+      guint64 plen;
+      gsize hdr = 2;
+      const gchar *why;
+      guint op = d[0] & 0x0f;
+
+      if (len < 2)
+        return;
+      plen = d[1] & 0x7f;
+      if (plen == 126) {
+        if (len < 4)
+          return;
+        plen = (guint64)d[2] << 8 | d[3];
+        hdr = 4;
+      } else if (plen == 127) {
+        if (len < 10)
+          return;
+        plen = 0;
+        for (guint i = 0; i < 8; i++)
+          plen = plen << 8 | d[2 + i];
+        hdr = 10;
+      }
+      if (d[1] & 0x80)
+        hdr += 4;
+      if (plen > MAX_INCOMING) {
+        c2s_corrupt (p, "a frame over the size limit", d, len);
+        return;
+      }
+      if (len < hdr || len - hdr < plen)
+        return;
+      take = hdr + plen;
+      why = check_frame (p, d, hdr, plen);
+      if (why) {
+        c2s_corrupt (p, why, d, len);
+        return;
+      }
+      g_mutex_lock (&l->sim->lock);
+      l->sim->frame_stats.frames++;
+      if (op <= 0x2 && (d[0] & 0x80)) {
+        l->sim->frame_stats.messages++;
+        l->sim->frame_stats.bytes += p->msg->len;
+      }
+      g_mutex_unlock (&l->sim->lock);
+      if (op == 0xA)
+        c2s_pong (l, d, hdr, plen); /* the proxy's pings: its pongs */
+      else {
+        /* a message reaches the server only whole */
+        g_byte_array_append (p->held, d, take);
+        if (!p->in_msg) {
+          pipe_push (p, g_bytes_new (p->held->data, p->held->len));
+          g_byte_array_set_size (p->held, 0);
+        }
+      }
+    }
+    g_byte_array_remove_range (p->parse, 0, take);
+  }
+}
+
+/* ---- the server's own pings */
+
+static gboolean
+ping_cb (gpointer data)
+{
+  Link *l = data;
+  GlsSim *sim = l->sim;
+  guint8 frame[10] = { 0x89, 8 };
+  guint64 seq;
+
+  if (l->dead || l->stalled || l->s2c.close_read || l->s2c.shut)
+    return G_SOURCE_CONTINUE;
+  seq = ++l->ping_seq;
+  for (guint i = 0; i < 8; i++)
+    frame[2 + i] = seq >> (56 - 8 * i);
+  /* the queue holds whole frames only: this one goes in between */
+  pipe_push (&l->s2c, g_bytes_new (frame, sizeof frame));
+  pipe_write (&l->s2c);
+  g_mutex_lock (&sim->lock);
+  sim->frame_stats.pings_sent++;
+  notify (sim);
+  g_mutex_unlock (&sim->lock);
+  return G_SOURCE_CONTINUE;
+}
+
+/* (Re)arms the link's pings at the current interval, once it carries
+ * frames. */
+static void
+link_start_pings (Link *l)
+{
+  guint ms;
+
+  clear_source (&l->ping_timer);
+  if (l->dead || l->s2c.mode != MODE_FRAMES)
+    return;
+  g_mutex_lock (&l->sim->lock);
+  ms = l->sim->ping_interval_ms;
+  g_mutex_unlock (&l->sim->lock);
+  if (ms)
+    l->ping_timer = add_timeout (l->sim, ms, ping_cb, l);
+}
+
 static void
 s2c_parse (Pipe *p)
 {
@@ -1947,7 +2380,19 @@ s2c_parse (Pipe *p)
               && memcmp (d + 8, " 101", 4) == 0
           ? MODE_FRAMES
           : MODE_RAW;
+      if (p->mode == MODE_FRAMES) {
+        gchar *head = g_ascii_strdown ((const gchar *)d, take);
+
+        l->deflate = strstr (head, "permessage-deflate") != NULL;
+        g_free (head);
+      }
       pipe_push (p, g_bytes_new (d, take));
+      link_start_pings (l);
+      /* the client's frames may follow now */
+      g_byte_array_remove_range (p->parse, 0, take);
+      c2s_parse (&l->c2s);
+      pipe_write (&l->c2s);
+      continue;
     } else if (p->mode == MODE_RAW) {
       take = len;
       pipe_push (p, g_bytes_new (d, take));
@@ -1977,6 +2422,9 @@ s2c_parse (Pipe *p)
       if (len < hdr || len - hdr < plen)
         return;
       take = hdr + plen;
+      /* no ping may follow the server's close frame */
+      if ((d[0] & 0x0f) == 0x8)
+        p->close_read = TRUE;
       g_mutex_lock (&l->sim->lock);
       delay = l->sim->pong_delay_ms;
       g_mutex_unlock (&l->sim->lock);
@@ -1990,6 +2438,7 @@ s2c_parse (Pipe *p)
 }
 
 static void pipe_read (Pipe *p);
+static gboolean rate_limit (Pipe *p, gsize n);
 
 static void
 pipe_eof (Pipe *p)
@@ -2008,6 +2457,10 @@ pipe_eof (Pipe *p)
     g_byte_array_set_size (p->parse, 0);
     pipe_write (p);
   }
+  /* a client frame cut short by the client's leaving is not passed on:
+   * the server sees the connection end */
+  if (!p->s2c)
+    g_byte_array_set_size (p->parse, 0);
   pipe_maybe_shut (p);
 }
 
@@ -2023,15 +2476,16 @@ read_cb (GObject *src, GAsyncResult *res, gpointer data)
     if (n > 0) {
       /* a stalled link reads on (to notice the client leaving) but what
        * it reads is lost */
-      if (!l->stalled) {
-        if (p->s2c) {
-          g_byte_array_append (p->parse, p->buf, n);
+      if (!l->stalled && !p->broken) {
+        g_byte_array_append (p->parse, p->buf, n);
+        if (p->s2c)
           s2c_parse (p);
-        } else
-          pipe_push (p, g_bytes_new (p->buf, n));
+        else
+          c2s_parse (p);
         pipe_write (p);
       }
-      pipe_read (p);
+      if (p->s2c || l->dead || !rate_limit (p, n))
+        pipe_read (p);
     } else {
       p->eof = TRUE;
       pipe_eof (p);
@@ -2043,12 +2497,65 @@ read_cb (GObject *src, GAsyncResult *res, gpointer data)
 static void
 pipe_read (Pipe *p)
 {
-  if (p->link->dead || p->eof || p->paused || p->reading)
+  gsize size = sizeof p->buf;
+
+  if (p->link->dead || p->eof || p->paused || p->reading || p->rate_timer)
     return;
+  if (!p->s2c) {
+    guint rate;
+
+    g_mutex_lock (&p->link->sim->lock);
+    rate = p->link->sim->read_rate;
+    g_mutex_unlock (&p->link->sim->lock);
+    /* a slow reader reads 20 ms worth at a time */
+    if (rate)
+      size = CLAMP (rate / 50, 1, sizeof p->buf);
+  }
   p->reading = TRUE;
   link_ref (p->link);
-  g_input_stream_read_async (p->in, p->buf, sizeof p->buf, G_PRIORITY_DEFAULT,
-      p->link->cancel, read_cb, p);
+  g_input_stream_read_async (
+      p->in, p->buf, size, G_PRIORITY_DEFAULT, p->link->cancel, read_cb, p);
+}
+
+static gboolean
+rate_timer_cb (gpointer data)
+{
+  Pipe *p = data;
+
+  clear_source (&p->rate_timer);
+  pipe_read (p);
+  return G_SOURCE_REMOVE;
+}
+
+/* Slow reading: after n more bytes, the next read waits until the bytes
+ * read at this rate have taken as long as the rate says (so timer
+ * overheads do not add up). TRUE if it does. */
+static gboolean
+rate_limit (Pipe *p, gsize n)
+{
+  guint rate;
+  gint64 now = g_get_monotonic_time (), due;
+
+  g_mutex_lock (&p->link->sim->lock);
+  rate = p->link->sim->read_rate;
+  g_mutex_unlock (&p->link->sim->lock);
+  if (!rate)
+    return FALSE;
+  /* a new rate, or a pause in the client's sending longer than 100 ms:
+   * no credit for the time nothing came */
+  if (rate != p->rate
+      || p->rate_since + (gint64)(p->rate_bytes * G_USEC_PER_SEC / rate)
+          < now - 100000) {
+    p->rate = rate;
+    p->rate_since = now;
+    p->rate_bytes = 0;
+  }
+  p->rate_bytes += n;
+  due = p->rate_since + (gint64)(p->rate_bytes * G_USEC_PER_SEC / rate);
+  clear_source (&p->rate_timer);
+  p->rate_timer = add_timeout (p->link->sim,
+      due > now ? (guint)((due - now + 999) / 1000) : 0, rate_timer_cb, p);
+  return TRUE;
 }
 
 static void
@@ -2079,6 +2586,32 @@ set_nodelay (GSocketConnection *sc)
       g_socket_connection_get_socket (sc), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 }
 
+/* Starts passing bytes, once the client's stream is ready. */
+static void
+link_start (Link *l)
+{
+  GIOStream *client = l->tls ? l->tls : G_IO_STREAM (l->down);
+
+  l->c2s.in = g_io_stream_get_input_stream (client);
+  l->s2c.out = g_io_stream_get_output_stream (client);
+  pipe_read (&l->c2s);
+  pipe_read (&l->s2c);
+}
+
+static void
+handshake_cb (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Link *l = data;
+
+  if (!l->dead) {
+    if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (src), res, NULL))
+      link_start (l);
+    else
+      link_kill (l);
+  }
+  link_unref (l);
+}
+
 static void
 link_new (GlsSim *sim, GSocketConnection *down)
 {
@@ -2089,6 +2622,7 @@ link_new (GlsSim *sim, GSocketConnection *down)
   GSocketConnection *up = NULL;
   GSocketAddress *local;
   Link *l;
+  guint rate;
 
   /* loopback: the kernel completes the handshake at once (no
    * GSocketClient: it would consult proxy settings) */
@@ -2116,22 +2650,39 @@ link_new (GlsSim *sim, GSocketConnection *down)
     g_object_unref (local);
   }
   l->c2s.link = l;
-  l->c2s.in = g_io_stream_get_input_stream (G_IO_STREAM (down));
   l->c2s.out = g_io_stream_get_output_stream (G_IO_STREAM (up));
   l->c2s.out_socket = g_socket_connection_get_socket (up);
   g_queue_init (&l->c2s.outq);
+  l->c2s.parse = g_byte_array_new ();
+  l->c2s.msg = g_byte_array_new ();
+  l->c2s.held = g_byte_array_new ();
+  l->c2s.mode = MODE_HEADERS;
   l->s2c.link = l;
   l->s2c.s2c = TRUE;
   l->s2c.in = g_io_stream_get_input_stream (G_IO_STREAM (up));
-  l->s2c.out = g_io_stream_get_output_stream (G_IO_STREAM (down));
   l->s2c.out_socket = g_socket_connection_get_socket (down);
   g_queue_init (&l->s2c.outq);
   l->s2c.parse = g_byte_array_new ();
-  /* encrypted bytes cannot be cut into frames: passed on as they are */
-  l->s2c.mode = sim->opts.tls_cert_file ? MODE_RAW : MODE_HEADERS;
+  l->s2c.mode = MODE_HEADERS;
   sim->links = g_list_prepend (sim->links, l);
-  pipe_read (&l->c2s);
-  pipe_read (&l->s2c);
+  g_mutex_lock (&sim->lock);
+  rate = sim->read_rate;
+  g_mutex_unlock (&sim->lock);
+  if (rate)
+    g_socket_set_option (g_socket_connection_get_socket (down), SOL_SOCKET,
+        SO_RCVBUF, SLOW_RCVBUF, NULL);
+  if (sim->tls_cert) {
+    /* wss://: the proxy is the TLS endpoint */
+    l->tls
+        = g_tls_server_connection_new (G_IO_STREAM (down), sim->tls_cert, NULL);
+    if (!l->tls) {
+      link_kill (l);
+      return;
+    }
+    g_tls_connection_handshake_async (G_TLS_CONNECTION (l->tls),
+        G_PRIORITY_DEFAULT, l->cancel, handshake_cb, link_ref (l));
+  } else
+    link_start (l);
 }
 
 static void accept_next (GlsSim *sim);
@@ -2328,7 +2879,7 @@ ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
   c->socket = g_object_ref (soup_server_message_get_socket (msg));
   c->api = u->api;
   c->version = g_strdup (u->version);
-  c->auth_ok = u->auth_ok;
+  c->rules = gls_rules_conn_new (sim->rules, u->api, u->version, u->auth_ok);
   {
     GSocketAddress *peer = soup_server_message_get_remote_address (msg);
 
@@ -2337,8 +2888,6 @@ ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
           = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer));
     c->stalled = link_port_stalled (sim, c->peer_port);
   }
-  c->calls = calls_new ();
-  c->cancelled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&c->pending);
   gls_vad_init (&c->vad, 16000, sim->opts.silence_ms);
   g_object_set (ws, "max-incoming-payload-size", (guint64)MAX_INCOMING, NULL);
@@ -2400,7 +2949,9 @@ listen_inner (GlsSim *sim, guint port, GError **error)
   g_socket_set_listen_backlog (sock, LISTEN_BACKLOG);
   ok = g_socket_bind (sock, addr, TRUE, error) && g_socket_listen (sock, error)
       && soup_server_listen_socket (sim->server, sock,
-          sim->opts.tls_cert_file ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+          sim->opts.tls_cert_file && sim->opts.direct ? SOUP_SERVER_LISTEN_HTTPS
+                                                      : 0,
+          error);
   g_object_unref (addr);
   if (ok) {
     addr = g_socket_get_local_address (sock, error);
@@ -2431,10 +2982,13 @@ server_thread (gpointer data)
     GTlsCertificate *cert = g_tls_certificate_new_from_files (
         sim->opts.tls_cert_file, sim->opts.tls_key_file, &error);
 
-    if (cert) {
+    /* direct: the SoupServer is the TLS endpoint; else the proxy is,
+     * and speaks plain HTTP to the SoupServer */
+    if (cert && sim->opts.direct) {
       soup_server_set_tls_certificate (sim->server, cert);
       g_object_unref (cert);
-    }
+    } else
+      sim->tls_cert = cert;
   }
   if (!sim->opts.permessage_deflate)
     soup_server_remove_websocket_extension (
@@ -2496,6 +3050,7 @@ server_thread (gpointer data)
     ;
   g_clear_object (&sim->listener);
   g_clear_object (&sim->accept_cancel);
+  g_clear_object (&sim->tls_cert);
   g_main_context_pop_thread_default (sim->ctx);
   return NULL;
 }
@@ -2514,7 +3069,16 @@ gls_sim_new (const GlsSimOptions *options, GError **error)
   if (sim->opts.answer_speed <= 0)
     sim->opts.answer_speed = 1.0;
   if (sim->opts.answer_chunk_ms == 0)
-    sim->opts.answer_chunk_ms = 100;
+    sim->opts.answer_chunk_ms = 240;
+  if (sim->opts.answer_first_chunk_ms == 0)
+    sim->opts.answer_first_chunk_ms = sim->opts.answer_chunk_ms;
+  if (sim->opts.direct && (sim->opts.ping_interval_ms || sim->opts.read_rate))
+    g_critical ("gemini-live-sim: pings and slow reading need the proxy "
+                "(GlsSimOptions.direct is set): ignored");
+  else {
+    sim->ping_interval_ms = sim->opts.ping_interval_ms;
+    sim->read_rate = sim->opts.read_rate;
+  }
   g_mutex_init (&sim->lock);
   g_cond_init (&sim->cond);
   sim->client_messages = g_ptr_array_new_with_free_func (g_free);
@@ -2524,8 +3088,7 @@ gls_sim_new (const GlsSimOptions *options, GError **error)
   sim->sent_audio = g_byte_array_new ();
   sim->pcm = g_byte_array_new ();
   sim->audio_chunks = g_ptr_array_new_with_free_func (audio_chunk_free);
-  sim->handles = g_hash_table_new_full (
-      g_str_hash, g_str_equal, g_free, checkpoint_free);
+  sim->rules = gls_rules_new (sim->opts.record);
   sim->sessions = g_ptr_array_new_with_free_func (session_free);
   sim->triggers = g_ptr_array_new_with_free_func (trigger_free);
   sim->ctx = g_main_context_new ();
@@ -2563,7 +3126,7 @@ gls_sim_free (GlsSim *sim)
   g_thread_join (sim->thread);
   g_main_loop_unref (sim->loop);
   g_main_context_unref (sim->ctx);
-  g_hash_table_unref (sim->handles);
+  gls_rules_free (sim->rules);
   g_ptr_array_unref (sim->sessions);
   g_ptr_array_unref (sim->triggers);
   g_ptr_array_unref (sim->client_messages);
@@ -2575,6 +3138,7 @@ gls_sim_free (GlsSim *sim)
   g_free (sim->last_headers);
   g_free (sim->last_uri);
   g_free (sim->last_close_reason);
+  g_free (sim->frame_error);
   g_free (sim->api_key);
   g_mutex_clear (&sim->lock);
   g_cond_clear (&sim->cond);
@@ -2622,6 +3186,25 @@ gls_sim_dup_client_messages (GlsSim *sim)
     g_ptr_array_add (out, g_strdup (sim->client_messages->pdata[i]));
   g_mutex_unlock (&sim->lock);
   return out;
+}
+
+static void
+do_dup_rules_log (GlsSim *sim, gpointer data)
+{
+  *(gchar **)data = gls_rules_dup_log (sim->rules);
+}
+
+static void run_in_server (
+    GlsSim *sim, void (*func) (GlsSim *, gpointer), gpointer data);
+
+gchar *
+gls_sim_dup_rules_log (GlsSim *sim)
+{
+  gchar *log = NULL;
+
+  /* the rules live in the server thread */
+  run_in_server (sim, do_dup_rules_log, &log);
+  return log;
 }
 
 #define DUP_STRING(field)                                                      \
@@ -3141,8 +3724,10 @@ do_stall (GlsSim *sim, gpointer data)
 {
   for (GList *l = sim->links; l; l = l->next)
     link_stall (l->data);
-  for (GList *l = sim->conns; l; l = l->next)
+  for (GList *l = sim->conns; l; l = l->next) {
     ((Conn *)l->data)->stalled = TRUE;
+    gls_rules_conn_dead (((Conn *)l->data)->rules);
+  }
 }
 
 void
@@ -3271,4 +3856,139 @@ gls_sim_send_resumption_update (GlsSim *sim)
 
   for_each_conn (sim, do_resumption_update, &sent);
   return sent > 0;
+}
+
+/* ---- recorded sequences */
+
+typedef struct
+{
+  const gchar *const *frames;
+  guint n_frames;
+  guint played;
+} PlayArgs;
+
+static void
+play_frame (Conn *c, const gchar *frame)
+{
+  JsonNode *root = json_from_string (frame, NULL);
+  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root)
+      ? json_node_get_object (root)
+      : NULL;
+  JsonObject *tc = obj_member (o, "toolCall");
+
+  if (o && json_object_has_member (o, "setupComplete")) {
+    json_node_unref (root);
+    return;
+  }
+  if (tc && json_object_has_member (tc, "functionCalls")) {
+    JsonArray *calls = json_object_get_array_member (tc, "functionCalls");
+
+    for (guint i = 0; i < json_array_get_length (calls); i++) {
+      JsonObject *fc = json_array_get_object_element (calls, i);
+
+      gls_rules_tool_call (c->rules,
+          json_object_get_string_member_with_default (fc, "id", ""),
+          json_object_get_string_member_with_default (fc, "name", ""), TRUE);
+    }
+    c->turn = TURN_TOOL_WAIT;
+  }
+  if (root)
+    json_node_unref (root);
+  send_text (c, frame);
+}
+
+static void
+do_play (Conn *c, gpointer data)
+{
+  PlayArgs *a = data;
+
+  if (!c->setup_complete_sent)
+    return;
+  for (guint i = 0; i < a->n_frames && !c->closing; i++)
+    play_frame (c, a->frames[i]);
+  a->played++;
+}
+
+guint
+gls_sim_play_frames (GlsSim *sim, const gchar *const *frames, guint n_frames)
+{
+  PlayArgs a = { frames, n_frames, 0 };
+
+  for_each_conn (sim, do_play, &a);
+  return a.played;
+}
+
+/* ---- pings, slow reading, frame integrity */
+
+static void
+do_restart_pings (GlsSim *sim, gpointer data)
+{
+  for (GList *l = sim->links; l; l = l->next)
+    link_start_pings (l->data);
+}
+
+void
+gls_sim_set_ping_interval (GlsSim *sim, guint ms)
+{
+  if (ms > 0 && !need_proxy (sim, "gls_sim_set_ping_interval"))
+    return;
+  g_mutex_lock (&sim->lock);
+  sim->ping_interval_ms = ms;
+  g_mutex_unlock (&sim->lock);
+  run_in_server (sim, do_restart_pings, NULL);
+}
+
+static void
+do_read_rate (GlsSim *sim, gpointer data)
+{
+  guint rate = GPOINTER_TO_UINT (data);
+
+  for (GList *l = sim->links; l; l = l->next) {
+    Link *link = l->data;
+
+    /* a small window, so that the client's socket fills up soon */
+    g_socket_set_option (g_socket_connection_get_socket (link->down),
+        SOL_SOCKET, SO_RCVBUF, rate ? SLOW_RCVBUF : 4 * 1024 * 1024, NULL);
+    if (!rate && link->c2s.rate_timer) {
+      clear_source (&link->c2s.rate_timer);
+      pipe_read (&link->c2s);
+    }
+  }
+}
+
+void
+gls_sim_set_read_rate (GlsSim *sim, guint bytes_per_second)
+{
+  if (bytes_per_second > 0 && !need_proxy (sim, "gls_sim_set_read_rate"))
+    return;
+  g_mutex_lock (&sim->lock);
+  sim->read_rate = bytes_per_second;
+  g_mutex_unlock (&sim->lock);
+  run_in_server (sim, do_read_rate, GUINT_TO_POINTER (bytes_per_second));
+}
+
+void
+gls_sim_get_frame_stats (GlsSim *sim, GlsSimFrameStats *stats)
+{
+  g_mutex_lock (&sim->lock);
+  *stats = sim->frame_stats;
+  g_mutex_unlock (&sim->lock);
+}
+
+gchar *
+gls_sim_dup_frame_error (GlsSim *sim)
+{
+  DUP_STRING (frame_error);
+}
+
+static gboolean
+p_pongs (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->frame_stats.pongs >= n;
+}
+
+gboolean
+gls_sim_wait_pongs (GlsSim *sim, guint n, guint timeout_ms)
+{
+  return wait_for (sim, p_pongs, NULL, n, timeout_ms);
 }

@@ -15,13 +15,23 @@ G_BEGIN_DECLS
 
 typedef struct _GlsSim GlsSim;
 
+/* What the spoken answers sound like. */
+typedef enum
+{
+  GLS_SIM_VOICE_TONE,   /* a 220 Hz tone with a syllable-like envelope:
+                         * deterministic, for tests */
+  GLS_SIM_VOICE_ESPEAK, /* speech saying the answer's own transcript,
+                         * from espeak-ng; the tone where it cannot run */
+} GlsSimVoice;
+
 typedef struct
 {
   guint port;                 /* 0: pick a free port on 127.0.0.1 */
   const gchar *api_key;       /* expected key; NULL accepts any non-empty key */
   guint setup_delay_ms;       /* delay before setupComplete (default 20) */
   guint answer_ms;            /* length of each spoken answer (default 1200) */
-  guint answer_chunk_ms;      /* audio per answer message (default 100) */
+  guint answer_chunk_ms;      /* audio per answer message after the first
+                               * (default 240, as the service's) */
   gdouble answer_speed;       /* answer chunks are sent this much faster
                                * than real time (default 4.0) */
   guint silence_ms;           /* trailing input silence that ends a user
@@ -74,6 +84,30 @@ typedef struct
    * frames). */
   const gchar *tls_cert_file;
   const gchar *tls_key_file;
+  guint answer_first_chunk_ms; /* audio in the first answer message
+                                * (default 200, as the service's; 0: as
+                                * answer_chunk_ms) */
+  gboolean tidy_answers;       /* FALSE (default): answers are as untidy as
+                                * the service's (see docs/simulator.md):
+                                * an executableCode part before each Gemini
+                                * API toolCall, generationComplete right
+                                * after each Vertex toolCall, an empty
+                                * outputTranscription first on Vertex, the
+                                * user's transcript after the first answer
+                                * chunk on every second answer, transcript
+                                * deltas before their audio on Vertex.
+                                * TRUE: none of these. */
+  /* The loopback proxy (not with direct) does these on ws:// and wss://
+   * alike (it is the TLS endpoint): */
+  guint ping_interval_ms;     /* the server pings each client this often, in
+                           * between its other frames (0, default: never);
+                           * see gls_sim_set_ping_interval */
+  guint read_rate;            /* bytes per second the server reads from each
+                           * client (0, default: as fast as they come);
+                           * see gls_sim_set_read_rate */
+  GlsSimVoice voice;          /* default GLS_SIM_VOICE_TONE */
+  const gchar *voice_program; /* the espeak-ng program (NULL: "espeak-ng",
+                               * looked up in PATH) */
 } GlsSimOptions;
 
 void gls_sim_options_init (GlsSimOptions *options);
@@ -98,6 +132,12 @@ gchar *gls_sim_get_vertex_uri (GlsSim *sim, const gchar *api_version);
 /* Every text/binary frame received from clients, verbatim, in arrival
  * order across all connections. Elements are NUL-terminated gchar *. */
 GPtrArray *gls_sim_dup_client_messages (GlsSim *sim);
+/* Everything the session-state rules were told (gls-rules.h): client
+ * messages, setupComplete, tool calls and handles issued, connections
+ * ending, per connection in order. gls_rules_replay() on it reaches the
+ * verdicts the running simulator reached (the conformance test replays
+ * the element's whole test suite). Empty without GlsSimOptions.record. */
+gchar *gls_sim_dup_rules_log (GlsSim *sim);
 /* The request headers of the last WebSocket upgrade, as "name: value" lines. */
 gchar *gls_sim_dup_last_request_headers (GlsSim *sim);
 gchar *gls_sim_dup_last_request_uri (GlsSim *sim);
@@ -215,6 +255,13 @@ void gls_sim_go_away (GlsSim *sim, guint time_left_ms);
 void gls_sim_set_refuse_connections (GlsSim *sim, gboolean refuse);
 /* Start an answer now as if the user's turn had just ended. */
 void gls_sim_trigger_answer (GlsSim *sim);
+/* Plays recorded server frames (e.g. a recording's, in tests/data): sends
+ * each, verbatim, in order, as a binary frame on every connection that has
+ * had setupComplete; setupComplete frames are left out. The ids of the
+ * toolCall frames count as issued BLOCKING calls, so their responses are
+ * accepted and answered. Returns the number of connections played to. */
+guint gls_sim_play_frames (
+    GlsSim *sim, const gchar *const *frames, guint n_frames);
 /* Sends a resumable sessionResumptionUpdate (a new handle) now on every
  * connection that asked for resumption, has had setupComplete and whose
  * model is idle. FALSE if it was sent on none. */
@@ -243,6 +290,49 @@ void gls_sim_pause_reading (GlsSim *sim, gboolean pause);
 /* Pongs to client pings are held back ms (0: none) while everything else
  * flows; applies to pongs the server emits from now on. */
 void gls_sim_set_pong_delay (GlsSim *sim, guint ms);
+/* The server pings every client every ms (0: stops), between its other
+ * frames, as real servers and proxies do; each ping carries an 8-byte
+ * sequence number that the client's pong must echo. From now on, on open
+ * connections and new ones. */
+void gls_sim_set_ping_interval (GlsSim *sim, guint ms);
+/* The server reads at most bytes_per_second from each client (0: as fast
+ * as it comes), with a small receive window, so that a fast client's
+ * socket fills up: a slow reader. Nothing is lost. */
+void gls_sim_set_read_rate (GlsSim *sim, guint bytes_per_second);
+
+/* ---- frame integrity
+ *
+ * The proxy reads every client frame whole before it passes it on, and
+ * checks it (RFC 6455): masked, known opcode, no reserved bits (but
+ * permessage-deflate's when negotiated), control frames whole and short,
+ * continuations only inside a fragmented message and no new message
+ * inside one, minimal length encoding, nothing after the close frame;
+ * every complete text message valid UTF-8 (unless compressed; whether it
+ * is the JSON the API wants is the rules' business). A frame that fails
+ * closes its connection with 1002
+ * GLS_REASON_CORRUPT_FRAME and is counted; nothing of it or after it
+ * reaches the server. With frames == all intact and the received audio
+ * equal to what the client sent, no input was broken, doubled or lost. */
+typedef struct
+{
+  guint64 frames;      /* client frames read whole and intact */
+  guint64 messages;    /* client data messages completed */
+  guint64 bytes;       /* their payload bytes */
+  guint corrupt;       /* frames that failed the check */
+  guint pings_sent;    /* the server's own pings */
+  guint pongs;         /* pongs received (answers to those pings) */
+  guint pongs_matched; /* pongs that echo a ping sent and not yet answered
+                        * (one pong may answer several pings) */
+} GlsSimFrameStats;
+
+#define GLS_REASON_CORRUPT_FRAME "Protocol error: corrupted frame"
+
+/* Counters over all connections (zero with GlsSimOptions.direct). */
+void gls_sim_get_frame_stats (GlsSim *sim, GlsSimFrameStats *stats);
+/* What was wrong with the first corrupted frame, and where; NULL if none. */
+gchar *gls_sim_dup_frame_error (GlsSim *sim);
+/* Waits until n pongs have been received. */
+gboolean gls_sim_wait_pongs (GlsSim *sim, guint n, guint timeout_ms);
 /* The next n HTTP requests (upgrade attempts) are answered 503, then they
  * are accepted again (unless gls_sim_set_refuse_connections (TRUE)). */
 void gls_sim_set_refuse_count (GlsSim *sim, guint n);
