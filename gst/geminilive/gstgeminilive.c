@@ -84,6 +84,7 @@
 #include <gst/audio/audio.h>
 
 #include "gstgeminilive.h"
+#include "gstgeminilivecapabilities.h"
 #include "gstgeminiliveelements.h"
 #include "gstgeminiliveenums.h"
 #include "gstgeminiliveoutput.h"
@@ -191,6 +192,10 @@ struct _GstGeminiLive
   GstGeminiLiveAudioInputSettings audio_settings; /* object lock */
   gboolean audio_native; /* object lock: sink_audio caps are the API's */
   gint input_live;       /* atomic: sink_audio's upstream is live */
+  /* atomic: realtime input or a complete client turn went out, which
+   * ends a model's initial history */
+  gint history_over;
+  gint dropped_will_continue; /* atomic: warned once this session */
 };
 
 static GstStaticPadTemplate sink_audio_template
@@ -639,6 +644,7 @@ send_audio_input (gchar *json, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
 
+  g_atomic_int_set (&self->history_over, 1);
   if (g_atomic_int_get (&self->input_live))
     gst_gemini_live_session_send (
         self->session, json, GST_GEMINI_LIVE_SEND_INPUT);
@@ -763,6 +769,7 @@ on_video_frame (const guint8 *jpeg, gsize size, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
 
+  g_atomic_int_set (&self->history_over, 1);
   gst_gemini_live_session_send (self->session,
       gst_gemini_live_protocol_build_video (jpeg, size, "image/jpeg"),
       GST_GEMINI_LIVE_SEND_INPUT);
@@ -985,6 +992,14 @@ gst_gemini_live_release_pad (GstElement *element, GstPad *pad)
 
 /* ---- action signals (any thread) --------------------------------------- */
 
+static gboolean
+refuse_action (GstGeminiLive *self, const gchar *action, const gchar *why)
+{
+  GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("%s refused: %s", action, why),
+      ("model '%s'", self->active.model));
+  return FALSE;
+}
+
 /* Validates, sends and settles a tool response; will_continue keeps the
  * call pending for more responses. */
 static gboolean
@@ -998,6 +1013,24 @@ send_tool_response (GstGeminiLive *self, const gchar *id, const gchar *name,
   if (name == NULL || (!is_error && response_json == NULL)) {
     GST_WARNING_OBJECT (self, "a tool response needs a name and a response");
     return FALSE;
+  }
+  /* For NON_BLOCKING calls only, which Vertex AI and some models do not
+   * have: left out for any other, which this response answers. */
+  if ((scheduling != GST_GEMINI_LIVE_SCHEDULING_UNSET || will_continue)
+      && (!gst_gemini_live_capabilities_non_blocking (&self->active)
+          || (id != NULL
+              && gst_gemini_live_tools_is_blocking (self->tools, id)))) {
+    if (will_continue
+        && g_atomic_int_compare_and_exchange (
+            &self->dropped_will_continue, 0, 1))
+      GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+          ("willContinue and scheduling are not sent: they are for "
+           "NON_BLOCKING calls, which this call, backend or model is not; "
+           "the call is answered"),
+          ("model '%s', call '%s'", self->active.model, GST_STR_NULL (id)));
+    GST_DEBUG_OBJECT (self, "scheduling and willContinue left out");
+    scheduling = GST_GEMINI_LIVE_SCHEDULING_UNSET;
+    will_continue = FALSE;
   }
   json = gst_gemini_live_protocol_build_tool_response_full (
       id, name, response_json, scheduling, will_continue, is_error, &error);
@@ -1054,6 +1087,7 @@ gst_gemini_live_send_text (GstGeminiLive *self, const gchar *text)
     GST_WARNING_OBJECT (self, "send-text needs a UTF-8 string");
     return FALSE;
   }
+  g_atomic_int_set (&self->history_over, 1);
   gst_gemini_live_session_send (self->session,
       gst_gemini_live_protocol_build_realtime_text (text),
       GST_GEMINI_LIVE_SEND_INPUT);
@@ -1066,8 +1100,12 @@ gst_gemini_live_send_client_content (
     GstGeminiLive *self, const gchar *turns_json, gboolean turn_complete)
 {
   GError *error = NULL;
+  const gchar *why;
   gchar *json;
 
+  if (!gst_gemini_live_capabilities_client_content (
+          &self->active, g_atomic_int_get (&self->history_over), &why))
+    return refuse_action (self, "send-client-content", why);
   json = gst_gemini_live_protocol_build_client_content (
       turns_json, turn_complete, &error);
   if (json == NULL) {
@@ -1078,8 +1116,10 @@ gst_gemini_live_send_client_content (
   }
   gst_gemini_live_session_send (
       self->session, json, GST_GEMINI_LIVE_SEND_INPUT);
-  if (turn_complete)
+  if (turn_complete) {
+    g_atomic_int_set (&self->history_over, 1);
     gst_gemini_live_output_input_heard (self->output);
+  }
   return TRUE;
 }
 
@@ -1113,36 +1153,81 @@ static gboolean
 gst_gemini_live_audio_stream_end (GstGeminiLive *self)
 {
   /* With manual activity the server rejects it: activityEnd is the end. */
-  if (gst_gemini_live_audio_input_is_manual (self->audio_input)) {
+  if (!gst_gemini_live_audio_input_end_stream (self->audio_input)) {
     GST_WARNING_OBJECT (self,
         "audio-stream-end is not used with manual "
         "activity detection; emit activity-end instead");
     return FALSE;
   }
-  gst_gemini_live_session_send (self->session,
-      gst_gemini_live_protocol_build_audio_stream_end (),
-      GST_GEMINI_LIVE_SEND_INPUT);
   return TRUE;
 }
 
+/* Replaces the system instruction and/or the tools mid-session. The
+ * built-in tools set by properties stay; the result is the baseline
+ * every later setup carries. */
 static gboolean
 gst_gemini_live_update_context (GstGeminiLive *self,
     const gchar *system_instruction, const gchar *tools_json)
 {
+  gboolean instruction = system_instruction != NULL;
+  gboolean tools = tools_json != NULL && *tools_json != '\0';
+  GstGeminiLiveConfig next;
   GError *error = NULL;
+  const gchar *why;
   gchar *json;
 
-  json = gst_gemini_live_protocol_build_context_update (
-      system_instruction, tools_json, &error);
-  if (json == NULL) {
-    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("Invalid context update"),
-        ("%s", error->message));
-    g_error_free (error);
-    return FALSE;
+  if (!instruction && !tools)
+    return refuse_action (
+        self, "update-context", "it needs a system instruction or tools");
+  if (!gst_gemini_live_capabilities_context_update (&self->active, &why))
+    return refuse_action (self, "update-context", why);
+
+  GST_OBJECT_LOCK (self);
+  gst_gemini_live_config_copy (&next, &self->active);
+  GST_OBJECT_UNLOCK (self);
+  if (instruction) {
+    g_free (next.system_instruction);
+    next.system_instruction = g_strdup (system_instruction);
   }
-  gst_gemini_live_session_send (
-      self->session, json, GST_GEMINI_LIVE_SEND_INPUT);
+  if (tools) {
+    gboolean search, code, url;
+
+    g_free (next.tools_json);
+    next.tools_json = NULL;
+    if (!gst_gemini_live_protocol_read_tools (
+            tools_json, &next.tools_json, &search, &code, &url, &error))
+      goto invalid;
+    next.google_search |= search;
+    next.code_execution |= code;
+    next.url_context |= url;
+  }
+  if (!gst_gemini_live_config_validate (&next, &error)
+      || !gst_gemini_live_capabilities_check (&next, &error))
+    goto invalid;
+
+  json = gst_gemini_live_protocol_build_context_update (
+      &next, instruction, tools);
+  gst_gemini_live_tools_declare (self->tools, next.tools_json);
+  /* In the order the updates are queued. */
+  GST_OBJECT_LOCK (self);
+  g_free (self->active.system_instruction);
+  self->active.system_instruction = g_strdup (next.system_instruction);
+  g_free (self->active.tools_json);
+  self->active.tools_json = g_strdup (next.tools_json);
+  self->active.google_search = next.google_search;
+  self->active.code_execution = next.code_execution;
+  self->active.url_context = next.url_context;
+  gst_gemini_live_session_update_context (self->session, json, &next);
+  GST_OBJECT_UNLOCK (self);
+  gst_gemini_live_config_clear (&next);
   return TRUE;
+
+invalid:
+  GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("Invalid context update"),
+      ("%s", error->message));
+  g_error_free (error);
+  gst_gemini_live_config_clear (&next);
+  return FALSE;
 }
 
 /* Stops at the first handler that answers: that answer is sent. */
@@ -1205,7 +1290,8 @@ prepare (GstGeminiLive *self)
         (NULL));
     return FALSE;
   }
-  if (!gst_gemini_live_config_validate (&self->active, &error)) {
+  if (!gst_gemini_live_config_validate (&self->active, &error)
+      || !gst_gemini_live_capabilities_check (&self->active, &error)) {
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message), (NULL));
     g_error_free (error);
     return FALSE;
@@ -1228,7 +1314,13 @@ start_session (GstGeminiLive *self)
   audio = self->audio_settings;
   GST_OBJECT_UNLOCK (self);
   audio.manual = !self->active.automatic_activity_detection;
+  audio.end_silence_ms
+      = gst_gemini_live_capabilities_audio_stream_end (&self->active)
+      ? 0
+      : MAX (self->active.silence_duration_ms, 800) + 700;
   gst_gemini_live_audio_input_reset (self->audio_input, &audio);
+  g_atomic_int_set (&self->history_over, 0);
+  g_atomic_int_set (&self->dropped_will_continue, 0);
 
   GST_OBJECT_LOCK (self);
   connection = self->connection;
@@ -2101,8 +2193,10 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    * @turn_complete: whether the model should answer now
    *
    * Appends turns to the conversation (`clientContent`), for history or
-   * ordered text. On 3.1 models it needs
-   * #GstGeminiLive:initial-history-in-client-content.
+   * ordered text. 3.1 Flash Live takes it only as the initial history:
+   * with #GstGeminiLive:initial-history-in-client-content, before any
+   * other input and up to the first complete turn; elsewhere it is
+   * refused with a warning.
    *
    * Returns: %TRUE if valid and queued.
    */
@@ -2146,8 +2240,10 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    * @self: the element
    *
    * The microphone is off for a while: sends `audioStreamEnd` so the
-   * server flushes what it cached (automatic activity detection only).
-   * EOS on `sink_audio` does this too.
+   * server flushes what it cached (automatic activity detection only; on
+   * Vertex AI, which has no `audioStreamEnd`, enough silence for the
+   * server's activity detection to end the turn). EOS on `sink_audio`
+   * does this too.
    *
    * Returns: %TRUE if queued.
    */
@@ -2166,7 +2262,10 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    * @scheduling: when a NON_BLOCKING function's result is acted on
    * @will_continue: more responses follow for this call
    *
-   * Answers a tool call with scheduling and `willContinue`.
+   * Answers a tool call with scheduling and `willContinue`. Both are for
+   * NON_BLOCKING calls: for any other call, and on Vertex AI or a model
+   * without NON_BLOCKING functions, they are left out (a warning says so
+   * once) and the response answers the call.
    *
    * Returns: %TRUE if valid and queued.
    */
@@ -2202,7 +2301,11 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    *   "[]" to clear, %NULL to keep
    *
    * Changes instructions or tools mid-session (`contextUpdate`, newest
-   * models).
+   * models; refused with a warning on models without it). @tools_json is
+   * an array of FunctionDeclaration (as #GstGeminiLive:tools) or of Tool
+   * objects; the built-in tools set by properties stay. The result is the
+   * new baseline: every later setup, on every resumed connection,
+   * carries it.
    *
    * Returns: %TRUE if valid and queued.
    */

@@ -200,6 +200,27 @@ gst_gemini_live_audio_input_push (
   g_mutex_unlock (&input->lock);
 }
 
+/* Lock held, automatic mode. */
+static void
+end_stream (GstGeminiLiveAudioInput *input)
+{
+  gsize chunk = input->chunk_bytes, left;
+  guint8 *silence;
+
+  if (input->settings.end_silence_ms == 0 || chunk == 0) {
+    input->callbacks.send (
+        gst_gemini_live_protocol_build_audio_stream_end (), input->user_data);
+    return;
+  }
+  silence = g_malloc0 (chunk);
+  for (left = (gsize)input->settings.end_silence_ms * BYTES_PER_MS; left > 0;
+       left -= MIN (left, chunk))
+    input->callbacks.send (gst_gemini_live_protocol_build_audio (silence,
+                               MIN (left, chunk), GST_GEMINI_LIVE_INPUT_RATE),
+        input->user_data);
+  g_free (silence);
+}
+
 void
 gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput *input)
 {
@@ -207,11 +228,23 @@ gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput *input)
   drain (input, gst_adapter_available (input->adapter) & ~(gsize)1);
   gst_adapter_clear (input->adapter);
   if (!input->settings.manual)
-    input->callbacks.send (
-        gst_gemini_live_protocol_build_audio_stream_end (), input->user_data);
+    end_stream (input);
   else if (input->active)
     end_activity (input);
   g_mutex_unlock (&input->lock);
+}
+
+gboolean
+gst_gemini_live_audio_input_end_stream (GstGeminiLiveAudioInput *input)
+{
+  gboolean manual;
+
+  g_mutex_lock (&input->lock);
+  manual = input->settings.manual;
+  if (!manual)
+    end_stream (input);
+  g_mutex_unlock (&input->lock);
+  return !manual;
 }
 
 gboolean

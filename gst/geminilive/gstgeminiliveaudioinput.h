@@ -43,6 +43,10 @@ typedef struct
   gdouble threshold_db; /* speech above this level (ENERGY: activity) */
   guint hangover_ms;    /* ENERGY: silence that ends activity */
   guint preroll_ms;     /* audio kept from before a start */
+  guint end_silence_ms; /* 0: the end of the stream is audioStreamEnd; else
+                         * this much silence, for the server's own activity
+                         * detection to end the turn (Vertex AI has no
+                         * audioStreamEnd) */
 } GstGeminiLiveAudioInputSettings;
 
 GstGeminiLiveAudioInput *gst_gemini_live_audio_input_new (
@@ -53,8 +57,13 @@ void gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput *input,
     const GstGeminiLiveAudioInputSettings *settings);
 void gst_gemini_live_audio_input_push (
     GstGeminiLiveAudioInput *input, GstBuffer *buffer);
-/* Sends what is left; then audioStreamEnd, or activityEnd in manual mode. */
+/* Sends what is left; then the end of the stream, or activityEnd in
+ * manual mode. */
 void gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput *input);
+/* The microphone pauses (automatic mode only; FALSE otherwise): the
+ * server is told the stream ended, as at EOS, and may hear more later. */
+gboolean gst_gemini_live_audio_input_end_stream (
+    GstGeminiLiveAudioInput *input);
 /* FALSE if the transition makes no sense (automatic mode, already in it). */
 gboolean gst_gemini_live_audio_input_set_activity (
     GstGeminiLiveAudioInput *input, gboolean active);

@@ -56,6 +56,7 @@ gst_gemini_live_config_init (GstGeminiLiveConfig *config)
   config->prefix_padding_ms = -1;
   config->silence_duration_ms = -1;
   config->session_resumption = TRUE;
+  config->model_checks = TRUE;
 }
 
 void

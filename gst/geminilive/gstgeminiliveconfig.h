@@ -153,6 +153,9 @@ typedef struct
   /* A JSON object deep-merged into "setup" last: fields newer than this
    * release. */
   gchar *setup_extra_json;
+
+  /* Check what a known model accepts (gstgeminilivecapabilities.h). */
+  gboolean model_checks;
 } GstGeminiLiveConfig;
 
 #define GST_GEMINI_LIVE_CONFIG_ERROR gst_gemini_live_config_error_quark ()

@@ -505,6 +505,52 @@ deep_merge (JsonObject *dest, JsonObject *src)
   g_list_free (members);
 }
 
+/* The Tool objects of a config: its function declarations (tools, a
+ * parsed array, or NULL; taken), then its built-in tools. */
+static void
+add_tools (
+    JsonBuilder *builder, const GstGeminiLiveConfig *config, JsonNode *tools)
+{
+  json_builder_begin_array (builder);
+  if (tools != NULL) {
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "functionDeclarations");
+    json_builder_add_value (builder, tools); /* takes ownership */
+    json_builder_end_object (builder);
+  }
+  if (config->google_search) {
+    json_builder_begin_object (builder);
+    add_empty_object (builder, "googleSearch");
+    json_builder_end_object (builder);
+  }
+  if (config->code_execution) {
+    json_builder_begin_object (builder);
+    add_empty_object (builder, "codeExecution");
+    json_builder_end_object (builder);
+  }
+  if (config->url_context) {
+    json_builder_begin_object (builder);
+    add_empty_object (builder, "urlContext");
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+}
+
+/* A config's function declarations as a parsed array, or NULL. */
+static JsonNode *
+declarations_of (const GstGeminiLiveConfig *config)
+{
+  JsonNode *tools;
+
+  /* Validation reports bad JSON; here it is only left out. */
+  if (!is_set (config->tools_json))
+    return NULL;
+  tools = gst_gemini_live_protocol_parse_json (config->tools_json, NULL);
+  if (tools != NULL && !JSON_NODE_HOLDS_ARRAY (tools))
+    g_clear_pointer (&tools, json_node_unref);
+  return tools;
+}
+
 gchar *
 gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
 {
@@ -514,12 +560,7 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
 
   g_return_val_if_fail (config != NULL, NULL);
 
-  /* Validation reports bad JSON; here it is only left out. */
-  if (is_set (config->tools_json)) {
-    tools = gst_gemini_live_protocol_parse_json (config->tools_json, NULL);
-    if (tools != NULL && !JSON_NODE_HOLDS_ARRAY (tools))
-      g_clear_pointer (&tools, json_node_unref);
-  }
+  tools = declarations_of (config);
   if (is_set (config->setup_extra_json)) {
     extra
         = gst_gemini_live_protocol_parse_json (config->setup_extra_json, NULL);
@@ -545,29 +586,7 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
   if (tools != NULL || config->google_search || config->code_execution
       || config->url_context) {
     json_builder_set_member_name (builder, "tools");
-    json_builder_begin_array (builder);
-    if (tools != NULL) {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "functionDeclarations");
-      json_builder_add_value (builder, tools); /* takes ownership */
-      json_builder_end_object (builder);
-    }
-    if (config->google_search) {
-      json_builder_begin_object (builder);
-      add_empty_object (builder, "googleSearch");
-      json_builder_end_object (builder);
-    }
-    if (config->code_execution) {
-      json_builder_begin_object (builder);
-      add_empty_object (builder, "codeExecution");
-      json_builder_end_object (builder);
-    }
-    if (config->url_context) {
-      json_builder_begin_object (builder);
-      add_empty_object (builder, "urlContext");
-      json_builder_end_object (builder);
-    }
-    json_builder_end_array (builder);
+    add_tools (builder, config, tools);
   }
 
   build_realtime_input_config (builder, config);
@@ -1085,69 +1104,118 @@ check_tools_array (JsonArray *array, gboolean *declarations, GError **error)
   return TRUE;
 }
 
+gboolean
+gst_gemini_live_protocol_read_tools (const gchar *tools_json,
+    gchar **declarations_json, gboolean *google_search,
+    gboolean *code_execution, gboolean *url_context, GError **error)
+{
+  GError *parse_error = NULL;
+  JsonNode *tools, *decls;
+  JsonArray *array, *all;
+  gboolean declarations = FALSE;
+  guint i;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  tools = gst_gemini_live_protocol_parse_json (tools_json, &parse_error);
+  if (tools == NULL) {
+    g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Tools: %s",
+        parse_error->message);
+    g_error_free (parse_error);
+    return FALSE;
+  }
+  if (!JSON_NODE_HOLDS_ARRAY (tools)) {
+    g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Tools: must be a JSON array");
+    json_node_unref (tools);
+    return FALSE;
+  }
+  array = json_node_get_array (tools);
+  if (!check_tools_array (array, &declarations, error)) {
+    json_node_unref (tools);
+    return FALSE;
+  }
+  *google_search = *code_execution = *url_context = FALSE;
+  if (declarations) {
+    *declarations_json = node_to_compact_json (tools);
+    json_node_unref (tools);
+    return TRUE;
+  }
+  /* Tool objects: their function declarations, in order, and the
+   * built-in tools they name. */
+  all = json_array_new ();
+  for (i = 0; i < json_array_get_length (array); i++) {
+    JsonObject *tool = json_array_get_object_element (array, i);
+    GList *members = json_object_get_members (tool), *l;
+
+    for (l = members; l != NULL; l = l->next) {
+      const gchar *name = l->data;
+      JsonNode *value = json_object_get_member (tool, name);
+
+      if (g_str_equal (name, "functionDeclarations")
+          && JSON_NODE_HOLDS_ARRAY (value)) {
+        JsonArray *d = json_node_get_array (value);
+        guint j;
+
+        for (j = 0; j < json_array_get_length (d); j++)
+          json_array_add_element (
+              all, json_node_copy (json_array_get_element (d, j)));
+      } else if (g_str_equal (name, "googleSearch")) {
+        *google_search = TRUE;
+      } else if (g_str_equal (name, "codeExecution")) {
+        *code_execution = TRUE;
+      } else if (g_str_equal (name, "urlContext")) {
+        *url_context = TRUE;
+      } else {
+        g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
+            GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
+            "Tools: element %u: unknown tool \"%s\"", i, name);
+        g_list_free (members);
+        json_array_unref (all);
+        json_node_unref (tools);
+        return FALSE;
+      }
+    }
+    g_list_free (members);
+  }
+  decls = json_node_init_array (json_node_alloc (), all);
+  *declarations_json = node_to_compact_json (decls);
+  json_node_unref (decls);
+  json_array_unref (all);
+  json_node_unref (tools);
+  return TRUE;
+}
+
 gchar *
 gst_gemini_live_protocol_build_context_update (
-    const gchar *system_instruction, const gchar *tools_json, GError **error)
+    const GstGeminiLiveConfig *config, gboolean system_instruction,
+    gboolean tools)
 {
   JsonBuilder *builder;
-  JsonNode *tools = NULL;
-  gboolean declarations = FALSE;
   gchar *json;
 
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!is_set (system_instruction) && !is_set (tools_json)) {
-    g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-        "A context update needs a system instruction or tools");
-    return NULL;
-  }
-  if (is_set (tools_json)) {
-    GError *parse_error = NULL;
-
-    tools = gst_gemini_live_protocol_parse_json (tools_json, &parse_error);
-    if (tools == NULL) {
-      g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Tools: %s",
-          parse_error->message);
-      g_error_free (parse_error);
-      return NULL;
-    }
-    if (!JSON_NODE_HOLDS_ARRAY (tools)) {
-      g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-          GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-          "Tools: must be a JSON array");
-      json_node_unref (tools);
-      return NULL;
-    }
-    if (!check_tools_array (
-            json_node_get_array (tools), &declarations, error)) {
-      json_node_unref (tools);
-      return NULL;
-    }
-  }
+  g_return_val_if_fail (system_instruction || tools, NULL);
 
   builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
   begin_member_object (builder, "contextUpdate");
-  if (is_set (system_instruction)) {
+  if (system_instruction) {
     json_builder_set_member_name (builder, "systemInstruction");
-    add_text_content (builder, system_instruction);
+    add_text_content (builder,
+        is_set (config->system_instruction) ? config->system_instruction : "");
   }
-  if (tools != NULL) {
+  if (tools) {
     /* The wrapper object tells "no change" from "clear all" (§3.5). */
+    JsonNode *declarations = declarations_of (config);
+
+    /* No declarations at all: an empty list clears them. */
+    if (declarations != NULL
+        && json_array_get_length (json_node_get_array (declarations)) == 0)
+      g_clear_pointer (&declarations, json_node_unref);
     begin_member_object (builder, "tools");
     json_builder_set_member_name (builder, "tools");
-    if (declarations) {
-      json_builder_begin_array (builder);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "functionDeclarations");
-      json_builder_add_value (builder, tools);
-      json_builder_end_object (builder);
-      json_builder_end_array (builder);
-    } else {
-      json_builder_add_value (builder, tools);
-    }
+    add_tools (builder, config, declarations);
     json_builder_end_object (builder);
   }
   json_builder_end_object (builder);

@@ -71,13 +71,19 @@ gchar *gst_gemini_live_protocol_build_client_content (
  * detection (automatic-activity-detection=false). */
 gchar *gst_gemini_live_protocol_build_activity_start (void);
 gchar *gst_gemini_live_protocol_build_activity_end (void);
-/* contextUpdate (PROTOCOL.md §0.1, §3.5): replaces the system instruction
- * and/or the tools mid-session; NULL leaves that part unchanged.
- * tools_json is a JSON array of FunctionDeclaration (as the "tools"
- * property) or of Tool objects ({"googleSearch":{}}, ...); "[]" clears
- * all tools. NULL and error when both are NULL/empty or the JSON is bad. */
+/* contextUpdate (PROTOCOL.md §0.1, §3.5) from a config: its system
+ * instruction and/or all its tools (function declarations and built-in
+ * tools, an empty list clearing them), as a setup would carry them. */
 gchar *gst_gemini_live_protocol_build_context_update (
-    const gchar *system_instruction, const gchar *tools_json, GError **error);
+    const GstGeminiLiveConfig *config, gboolean system_instruction,
+    gboolean tools);
+/* Reads a JSON array of FunctionDeclaration (as the "tools" property) or
+ * of Tool objects ({"functionDeclarations":[...]}, {"googleSearch":{}},
+ * ...) into the declarations (a JSON array, new) and the built-in tools
+ * it names. FALSE and error for bad JSON or an unknown kind of tool. */
+gboolean gst_gemini_live_protocol_read_tools (const gchar *tools_json,
+    gchar **declarations_json, gboolean *google_search,
+    gboolean *code_execution, gboolean *url_context, GError **error);
 
 /* ---- server -> client ---------------------------------------------- */
 

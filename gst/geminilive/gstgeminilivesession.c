@@ -48,6 +48,7 @@ typedef struct
   gsize len; /* strlen (json), counted once */
   GstGeminiLiveSendKind kind;
   guint64 index; /* on the connection it was last sent on; setup is 0 */
+  GstGeminiLiveConfig *context; /* a contextUpdate's new baseline, or NULL */
 } Outgoing;
 
 struct _GstGeminiLiveSession
@@ -190,14 +191,32 @@ outgoing_new (gchar *json, GstGeminiLiveSendKind kind)
   out->len = strlen (json);
   out->kind = kind;
   out->index = 0;
+  out->context = NULL;
   return out;
 }
 
 static void
 outgoing_free (Outgoing *out)
 {
+  if (out->context != NULL) {
+    gst_gemini_live_config_clear (out->context);
+    g_free (out->context);
+  }
   g_free (out->json);
   g_free (out);
+}
+
+/* The parts of the setup a contextUpdate replaces. */
+static void
+take_context (GstGeminiLiveConfig *config, const GstGeminiLiveConfig *context)
+{
+  g_free (config->system_instruction);
+  config->system_instruction = g_strdup (context->system_instruction);
+  g_free (config->tools_json);
+  config->tools_json = g_strdup (context->tools_json);
+  config->google_search = context->google_search;
+  config->code_execution = context->code_execution;
+  config->url_context = context->url_context;
 }
 
 GstGeminiLiveSession *
@@ -508,6 +527,8 @@ flush_outgoing (GstGeminiLiveSession *session)
       return;
     }
     out->index = send_on_conn (session, out->json, out->len);
+    if (out->context != NULL)
+      take_context (&session->config, out->context);
     /* Conversation input stays until a resumption handle covers it. */
     if (out->kind == GST_GEMINI_LIVE_SEND_INPUT
         && session->config.session_resumption)
@@ -1738,6 +1759,25 @@ gst_gemini_live_session_send_input_waiting (
     GstGeminiLiveSession *session, gchar *json)
 {
   send_internal (session, json, GST_GEMINI_LIVE_SEND_INPUT, TRUE);
+}
+
+void
+gst_gemini_live_session_update_context (GstGeminiLiveSession *session,
+    gchar *json, const GstGeminiLiveConfig *context)
+{
+  Outgoing *out = outgoing_new (json, GST_GEMINI_LIVE_SEND_INPUT);
+
+  out->context = g_new0 (GstGeminiLiveConfig, 1);
+  gst_gemini_live_config_init (out->context);
+  take_context (out->context, context);
+  g_mutex_lock (&session->lock);
+  if (!session->accepting || session->wake_source == NULL) {
+    g_mutex_unlock (&session->lock);
+    outgoing_free (out);
+    return;
+  }
+  enqueue_locked (session, out);
+  g_mutex_unlock (&session->lock);
 }
 
 void

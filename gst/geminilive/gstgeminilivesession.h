@@ -136,6 +136,12 @@ void gst_gemini_live_session_send (
 void gst_gemini_live_session_send_input_waiting (
     GstGeminiLiveSession *session, gchar *json);
 
+/* Queues a contextUpdate (takes json) whose system instruction and tools
+ * (those of context, a config) become the session's own once it is sent:
+ * every later setup, on every resumed connection, carries them. */
+void gst_gemini_live_session_update_context (GstGeminiLiveSession *session,
+    gchar *json, const GstGeminiLiveConfig *context);
+
 /* While held, conversation input (GST_GEMINI_LIVE_SEND_INPUT) waits in the
  * queue in order; tool responses still go out. Thread-safe. */
 void gst_gemini_live_session_hold_input (

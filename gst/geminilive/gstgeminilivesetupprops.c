@@ -226,6 +226,10 @@ static const SetupProp props[] = {
       "A JSON object deep-merged into the setup message, for fields newer "
       "than this element",
       setup_extra_json),
+  BOOL ("model-checks", "Model checks",
+      "Refuse settings a known model does not take (unknown models are "
+      "never checked; the backend's own rules always are)",
+      model_checks, TRUE),
 };
 
 void

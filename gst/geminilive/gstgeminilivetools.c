@@ -89,19 +89,42 @@ update_blocking (GstGeminiLiveTools *tools, gboolean blocking, gint delta)
   return (before == 0) != (tools->blocking == 0);
 }
 
+static void learn_declarations_locked (
+    GstGeminiLiveTools *tools, const gchar *tools_json);
+
 void
 gst_gemini_live_tools_reset (
     GstGeminiLiveTools *tools, const gchar *tools_json, guint timeout_ms)
 {
-  JsonParser *parser = json_parser_new ();
   gboolean release;
 
   g_mutex_lock (&tools->lock);
   release = tools->blocking > 0;
   g_hash_table_remove_all (tools->calls);
-  g_hash_table_remove_all (tools->non_blocking);
   tools->blocking = 0;
   tools->timeout_ms = timeout_ms;
+  learn_declarations_locked (tools, tools_json);
+  g_mutex_unlock (&tools->lock);
+  if (release)
+    tools->callbacks.hold_input (FALSE, tools->owner);
+}
+
+void
+gst_gemini_live_tools_declare (
+    GstGeminiLiveTools *tools, const gchar *tools_json)
+{
+  g_mutex_lock (&tools->lock);
+  learn_declarations_locked (tools, tools_json);
+  g_mutex_unlock (&tools->lock);
+}
+
+/* Lock held. Which declared functions are NON_BLOCKING. */
+static void
+learn_declarations_locked (GstGeminiLiveTools *tools, const gchar *tools_json)
+{
+  JsonParser *parser = json_parser_new ();
+
+  g_hash_table_remove_all (tools->non_blocking);
   /* Declarations were validated before; anything odd is just skipped. */
   if (tools_json != NULL
       && json_parser_load_from_data (parser, tools_json, -1, NULL)
@@ -124,10 +147,7 @@ gst_gemini_live_tools_reset (
         g_hash_table_add (tools->non_blocking, g_strdup (name));
     }
   }
-  g_mutex_unlock (&tools->lock);
   g_object_unref (parser);
-  if (release)
-    tools->callbacks.hold_input (FALSE, tools->owner);
 }
 
 /* What a timeout's clock entry holds: the tools, and their owner (so the
@@ -238,6 +258,19 @@ gst_gemini_live_tools_is_pending (GstGeminiLiveTools *tools, const gchar *id)
   pending = g_hash_table_contains (tools->calls, id);
   g_mutex_unlock (&tools->lock);
   return pending;
+}
+
+gboolean
+gst_gemini_live_tools_is_blocking (GstGeminiLiveTools *tools, const gchar *id)
+{
+  Call *call;
+  gboolean blocking;
+
+  g_mutex_lock (&tools->lock);
+  call = g_hash_table_lookup (tools->calls, id);
+  blocking = call != NULL && call->blocking;
+  g_mutex_unlock (&tools->lock);
+  return blocking;
 }
 
 gboolean

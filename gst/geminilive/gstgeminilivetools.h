@@ -33,9 +33,17 @@ void gst_gemini_live_tools_free (GstGeminiLiveTools *tools);
 void gst_gemini_live_tools_reset (
     GstGeminiLiveTools *tools, const gchar *tools_json, guint timeout_ms);
 
+/* New declarations (update-context): which functions are NON_BLOCKING
+ * from now on; pending calls stay. */
+void gst_gemini_live_tools_declare (
+    GstGeminiLiveTools *tools, const gchar *tools_json);
+
 void gst_gemini_live_tools_call_started (
     GstGeminiLiveTools *tools, const gchar *id, const gchar *name);
 gboolean gst_gemini_live_tools_is_pending (
+    GstGeminiLiveTools *tools, const gchar *id);
+/* Whether a pending call blocks the conversation (not NON_BLOCKING). */
+gboolean gst_gemini_live_tools_is_blocking (
     GstGeminiLiveTools *tools, const gchar *id);
 /* Answered or cancelled: TRUE if the call was pending. Send the answer
  * first: finishing may release the input held behind it. */

@@ -41,6 +41,11 @@ typedef enum
   "\"parameters\":{\"type\":\"OBJECT\",\"properties\":{\"city\":"              \
   "{\"type\":\"STRING\"}}}}]"
 
+#define TOOLS_NON_BLOCKING                                                     \
+  "[{\"name\":\"get_weather\",\"description\":\"Weather\","                    \
+  "\"behavior\":\"NON_BLOCKING\",\"parameters\":{\"type\":\"OBJECT\","         \
+  "\"properties\":{\"city\":{\"type\":\"STRING\"}}}}]"
+
 typedef struct
 {
   gchar *id;

@@ -513,6 +513,8 @@ GST_START_TEST (test_sync_sink_gets_contiguous_answer)
   gint64 deadline;
 
   options.answer_ms = 1000;
+  /* Many small chunks: ten buffers to keep contiguous. */
+  options.answer_first_chunk_ms = options.answer_chunk_ms = 100;
   sim = gls_sim_new (&options, NULL);
   uri = gls_sim_get_uri (sim, "v1");
   desc = g_strdup_printf ("audiotestsrc is-live=true wave=silence ! "
@@ -753,6 +755,8 @@ GST_START_TEST (test_system_clock_output_waits_for_each_buffer)
 
   options.answer_ms = 1000;
   options.answer_speed = 8;
+  /* Many small chunks: ten buffers, each waited for. */
+  options.answer_first_chunk_ms = options.answer_chunk_ms = 100;
   sim = gls_sim_new (&options, NULL);
   pipeline = start_logged_pipeline (sim, "latency=10000", &log);
   wait_one_answer_pushed (pipeline, sim, &log);
@@ -2037,7 +2041,11 @@ GST_START_TEST (test_client_content_and_tool_response_options)
   GPtrArray *msgs;
   gboolean ok = FALSE;
 
-  fixture_setup (&f, "tools", TOOLS, NULL);
+  /* A model that takes all of them: client content at any time,
+   * contextUpdate, NON_BLOCKING functions and their options in tool
+   * responses. */
+  fixture_setup (
+      &f, "tools", TOOLS_NON_BLOCKING, "model", "gemini-3.8-live", NULL);
   g_signal_connect (f.element, "tool-call", G_CALLBACK (on_tool_call), &seen);
   gst_harness_play (f.out);
   gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
@@ -2063,7 +2071,8 @@ GST_START_TEST (test_client_content_and_tool_response_options)
   g_signal_emit_by_name (f.element, "send-tool-error", seen.id, "get_weather",
       "service down", &ok);
   fail_unless (ok);
-  fail_unless (gls_sim_wait_client_messages (f.sim, 7, WAIT_MS));
+  /* setup, clientContent, contextUpdate, text, two toolResponses */
+  fail_unless (gls_sim_wait_client_messages (f.sim, 6, WAIT_MS));
   msgs = client_messages_of (&f, "toolResponse");
   fail_unless_equals_int (msgs->len, 2);
   fail_unless (strstr (g_ptr_array_index (msgs, 0),

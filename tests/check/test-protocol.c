@@ -3018,57 +3018,83 @@ GST_END_TEST;
 
 GST_START_TEST (test_context_update)
 {
-  GError *error = NULL;
+  GstGeminiLiveConfig config;
   gchar *json;
 
-  json = gst_gemini_live_protocol_build_context_update (
-      "New instructions", NULL, &error);
+  gst_gemini_live_config_init (&config);
+  config.system_instruction = g_strdup ("New instructions");
+  json = gst_gemini_live_protocol_build_context_update (&config, TRUE, FALSE);
   fail_unless_equals_string (json,
       "{\"contextUpdate\":{\"systemInstruction\":{\"parts\":"
       "[{\"text\":\"New instructions\"}],\"role\":\"user\"}}}");
   g_free (json);
 
-  /* FunctionDeclarations, as the tools property takes them. */
-  json = gst_gemini_live_protocol_build_context_update (
-      "S", "[{\"name\":\"f\",\"description\":\"d\"}]", NULL);
+  /* The tools as a setup carries them: declarations, then built-ins. */
+  config.tools_json = g_strdup ("[{\"name\":\"f\",\"description\":\"d\"}]");
+  config.google_search = TRUE;
+  json = gst_gemini_live_protocol_build_context_update (&config, TRUE, TRUE);
   fail_unless_equals_string (json,
       "{\"contextUpdate\":{\"systemInstruction\":{\"parts\":"
-      "[{\"text\":\"S\"}],\"role\":\"user\"},\"tools\":{\"tools\":"
-      "[{\"functionDeclarations\":[{\"name\":\"f\","
-      "\"description\":\"d\"}]}]}}}");
+      "[{\"text\":\"New instructions\"}],\"role\":\"user\"},\"tools\":"
+      "{\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\","
+      "\"description\":\"d\"}]},{\"googleSearch\":{}}]}}}");
   g_free (json);
 
-  /* Tool objects go through; [] clears all tools. */
-  json = gst_gemini_live_protocol_build_context_update (
-      NULL, "[{\"googleSearch\":{}},{\"functionDeclarations\":[]}]", NULL);
-  fail_unless_equals_string (json,
-      "{\"contextUpdate\":{\"tools\":{\"tools\":[{\"googleSearch\":{}},"
-      "{\"functionDeclarations\":[]}]}}}");
-  g_free (json);
-  json = gst_gemini_live_protocol_build_context_update ("", "[]", NULL);
+  /* No tools at all: an empty list clears them. */
+  g_clear_pointer (&config.tools_json, g_free);
+  config.google_search = FALSE;
+  json = gst_gemini_live_protocol_build_context_update (&config, FALSE, TRUE);
   fail_unless_equals_string (
       json, "{\"contextUpdate\":{\"tools\":{\"tools\":[]}}}");
   g_free (json);
+  gst_gemini_live_config_clear (&config);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_read_tools)
+{
+  GError *error = NULL;
+  gchar *decls = NULL;
+  gboolean search, code, url;
+
+  /* FunctionDeclarations, as the tools property takes them. */
+  fail_unless (gst_gemini_live_protocol_read_tools (
+      "[{\"name\":\"f\"}]", &decls, &search, &code, &url, &error));
+  fail_unless_equals_string (decls, "[{\"name\":\"f\"}]");
+  fail_if (search || code || url);
+  g_free (decls);
+
+  /* Tool objects: their declarations gathered, built-ins named. */
+  fail_unless (gst_gemini_live_protocol_read_tools (
+      "[{\"googleSearch\":{}},{\"functionDeclarations\":[{\"name\":\"a\"},"
+      "{\"name\":\"b\"}]},{\"urlContext\":{}}]",
+      &decls, &search, &code, &url, &error));
+  fail_unless_equals_string (decls, "[{\"name\":\"a\"},{\"name\":\"b\"}]");
+  fail_unless (search && !code && url);
+  g_free (decls);
+
+  fail_unless (gst_gemini_live_protocol_read_tools (
+      "[]", &decls, &search, &code, &url, &error));
+  fail_unless_equals_string (decls, "[]");
+  g_free (decls);
 
   {
-    static const struct
-    {
-      const gchar *instruction, *tools;
-    } bad[] = {
-      { NULL, NULL },
-      { "", "" },
-      { NULL, "{}" },
-      { NULL, "[1]" },
-      { NULL, "[{\"name\":\"f\"},{\"googleSearch\":{}}]" },
-      { NULL, "[{\"name\":5}]" },
-      { "x", "[{" },
+    static const gchar *bad[] = {
+      "",
+      "{}",
+      "[1]",
+      "[{\"name\":\"f\"},{\"googleSearch\":{}}]",
+      "[{\"name\":5}]",
+      "[{",
+      "[{\"googleMaps\":{}}]",
     };
     guint i;
 
     for (i = 0; i < G_N_ELEMENTS (bad); i++) {
-      json = gst_gemini_live_protocol_build_context_update (
-          bad[i].instruction, bad[i].tools, &error);
-      fail_unless (json == NULL, "case %u accepted: %s", i, json);
+      fail_if (gst_gemini_live_protocol_read_tools (
+                   bad[i], &decls, &search, &code, &url, &error),
+          "case %u accepted", i);
       fail_unless (g_error_matches (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
                        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID),
           "case %u", i);
@@ -3534,6 +3560,7 @@ protocol_suite (void)
   tcase_add_test (tc_client, test_activity_messages);
   tcase_add_test (tc_client, test_tool_response_full);
   tcase_add_test (tc_client, test_context_update);
+  tcase_add_test (tc_client, test_read_tools);
 
   suite_add_tcase (s, tc_server);
   tcase_add_test (tc_server, test_interrupted_drops_audio);
