@@ -35,13 +35,13 @@ run() {
 case "$name" in
   voice-assistant)
     run bash "$root/examples/voice-assistant.sh"
-    expect '^you: +user spoke'
+    expect '^you: +\(you spoke for'
     expect '^gemini: '
     expect '^-- turn-complete'
     ;;
   camera-captions)
     run bash "$root/examples/run.sh" camera-captions --max-turns 1 --timeout 20
-    expect '^caption: This is simulated answer number 1'
+    expect '^caption: Hello! This is a simulated answer'
     expect '^-- turn complete \(1\)'
     ;;
   talk-file)
@@ -60,8 +60,8 @@ case "$name" in
     cat "$out"
     expect '^1$'
     expect '^00:00:[0-9]{2},[0-9]{3} --> 00:00:[0-9]{2},[0-9]{3}$' 2
-    expect '^You: user spoke for'
-    expect '^Gemini: This is simulated answer number 1'
+    expect '^You: \(you spoke for'
+    expect '^Gemini: Hello! This is a simulated answer'
     ;;
   tools | tools.py)
     run bash "$root/examples/run.sh" "$name" --timeout 20
