@@ -544,6 +544,166 @@ GST_START_TEST (test_file_input_waits_for_room)
 
 GST_END_TEST;
 
+/* ---- one writer: pings and closes while the socket is full ------------- */
+
+#define TLS_CERT GEMINI_LIVE_TEST_DATA_DIR "/tls/sim-cert.pem"
+#define TLS_KEY GEMINI_LIVE_TEST_DATA_DIR "/tls/sim-key.pem"
+
+static void
+setup_tls (Fixture *f, gboolean tls)
+{
+  GlsSimOptions options = default_sim_options ();
+
+  if (!tls) {
+    fixture_setup (f, NULL);
+    return;
+  }
+  options.tls_cert_file = TLS_CERT;
+  options.tls_key_file = TLS_KEY;
+  fixture_setup_full (f, &options, "ssl-ca-file", TLS_CERT, NULL);
+}
+
+/* Four minutes of speech as fast as the element takes it, to a server
+ * that reads slowly (or not at all) and pings every ping_ms: the client's
+ * socket fills up (its pongs can only reach the server behind what fills
+ * it), and libsoup puts each pong between whole frames. Once the server
+ * reads again, every frame it reads is intact, every ping is answered,
+ * and the model hears every byte once, on the one connection. */
+static void
+check_pings_while_full (Fixture *f, guint ping_ms, guint read_rate)
+{
+  GByteArray *said = g_byte_array_new ();
+  GlsSimFrameStats stats;
+  gchar *frame_error;
+  guint i, pings;
+
+  start_with_handle (f);
+  gls_sim_set_ping_interval (f->sim, ping_ms);
+  if (read_rate > 0)
+    gls_sim_set_read_rate (f->sim, read_rate);
+  else
+    gls_sim_pause_reading (f->sim, TRUE);
+  for (i = 0; i < 240; i++)
+    say (f, said, make_speech_seeded (1000, i));
+  /* Forty pings while the socket is full. */
+  fail_unless (stat_u64 (f, "socket-full") >= 1, "the socket never filled");
+  gls_sim_get_frame_stats (f->sim, &stats);
+  pings = stats.pings_sent + 40;
+  fail_unless (gls_sim_wait_pings_sent (f->sim, pings, WAIT_MS));
+  gls_sim_set_read_rate (f->sim, 0);
+  gls_sim_pause_reading (f->sim, FALSE);
+  check_heard_exactly (f, said);
+  fail_unless (gls_sim_wait_pongs (f->sim, pings, WAIT_MS));
+  gls_sim_set_ping_interval (f->sim, 0);
+
+  gls_sim_get_frame_stats (f->sim, &stats);
+  frame_error = gls_sim_dup_frame_error (f->sim);
+  fail_unless_equals_int (stats.corrupt, 0);
+  fail_unless (frame_error == NULL, "%s", frame_error);
+  fail_unless (stats.pongs_matched >= pings, "%u of %u pongs matched",
+      stats.pongs_matched, pings);
+  fail_unless_equals_int (gls_sim_get_connection_count (f->sim), 1);
+  fail_unless_equals_uint64 (stat_u64 (f, "messages-dropped"), 0);
+  g_byte_array_unref (said);
+}
+
+GST_START_TEST (test_pings_while_the_socket_is_full_ws)
+{
+  Fixture f;
+
+  setup_tls (&f, FALSE);
+  check_pings_while_full (&f, 20, 30000);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_pings_while_the_socket_is_full_wss)
+{
+  Fixture f;
+
+  setup_tls (&f, TRUE);
+  check_pings_while_full (&f, 20, 30000);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* Pings every 5 ms while the server reads nothing at all. */
+GST_START_TEST (test_fast_pings_while_the_server_reads_nothing)
+{
+  Fixture f;
+
+  setup_tls (&f, FALSE);
+  check_pings_while_full (&f, 5, 0);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fast_pings_while_the_server_reads_nothing_wss)
+{
+  Fixture f;
+
+  setup_tls (&f, TRUE);
+  check_pings_while_full (&f, 5, 0);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+/* The server closes (1007) while the client's socket is full: the element
+ * reports the server's code and reason, does not retry a fatal close,
+ * and every frame the server read was intact. */
+static void
+check_close_while_full (gboolean tls)
+{
+  Fixture f;
+  GlsSimFrameStats stats;
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
+  guint i;
+
+  setup_tls (&f, tls);
+  f.invalid_on_purpose = TRUE;
+  start_with_handle (&f);
+  gls_sim_set_ping_interval (f.sim, 10);
+  gls_sim_pause_reading (f.sim, TRUE);
+  for (i = 0; i < 240; i++)
+    push_bytes (&f, make_speech_seeded (1000, i));
+  fail_unless (stat_u64 (&f, "socket-full") >= 1, "the socket never filled");
+  fail_unless (gls_sim_wait_pings_sent (f.sim, 10, WAIT_MS));
+  gls_sim_close (f.sim, 1007, "Request contains an invalid argument.");
+  msg = wait_message (&f, "error");
+  gst_message_parse_error (msg, &err, &debug);
+  fail_unless (strstr (err->message, "code 1007") != NULL, "%s", err->message);
+  fail_unless (
+      strstr (err->message, "Request contains an invalid argument.") != NULL,
+      "%s", err->message);
+  fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
+  gls_sim_get_frame_stats (f.sim, &stats);
+  fail_unless_equals_int (stats.corrupt, 0);
+  g_error_free (err);
+  g_free (debug);
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_START_TEST (test_server_close_while_the_socket_is_full)
+{
+  check_close_while_full (FALSE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_server_close_while_the_socket_is_full_wss)
+{
+  check_close_while_full (TRUE);
+}
+
+GST_END_TEST;
+
 static Suite *
 connection_suite (void)
 {
@@ -558,6 +718,12 @@ connection_suite (void)
   tcase_add_test (tc, test_broken_frame_is_reported_in_libsoup_words);
   tcase_add_test (tc, test_live_input_past_the_bound_drops_the_oldest);
   tcase_add_test (tc, test_file_input_waits_for_room);
+  tcase_add_test (tc, test_pings_while_the_socket_is_full_ws);
+  tcase_add_test (tc, test_pings_while_the_socket_is_full_wss);
+  tcase_add_test (tc, test_fast_pings_while_the_server_reads_nothing);
+  tcase_add_test (tc, test_fast_pings_while_the_server_reads_nothing_wss);
+  tcase_add_test (tc, test_server_close_while_the_socket_is_full);
+  tcase_add_test (tc, test_server_close_while_the_socket_is_full_wss);
   return s;
 }
 

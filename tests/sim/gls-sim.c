@@ -3992,3 +3992,15 @@ gls_sim_wait_pongs (GlsSim *sim, guint n, guint timeout_ms)
 {
   return wait_for (sim, p_pongs, NULL, n, timeout_ms);
 }
+
+static gboolean
+p_pings_sent (GlsSim *sim, gconstpointer arg, gsize n)
+{
+  return sim->frame_stats.pings_sent >= n;
+}
+
+gboolean
+gls_sim_wait_pings_sent (GlsSim *sim, guint n, guint timeout_ms)
+{
+  return wait_for (sim, p_pings_sent, NULL, n, timeout_ms);
+}

@@ -333,6 +333,8 @@ void gls_sim_get_frame_stats (GlsSim *sim, GlsSimFrameStats *stats);
 gchar *gls_sim_dup_frame_error (GlsSim *sim);
 /* Waits until n pongs have been received. */
 gboolean gls_sim_wait_pongs (GlsSim *sim, guint n, guint timeout_ms);
+/* Waits until the server has sent n pings (over all connections). */
+gboolean gls_sim_wait_pings_sent (GlsSim *sim, guint n, guint timeout_ms);
 /* The next n HTTP requests (upgrade attempts) are answered 503, then they
  * are accepted again (unless gls_sim_set_refuse_connections (TRUE)). */
 void gls_sim_set_refuse_count (GlsSim *sim, guint n);
