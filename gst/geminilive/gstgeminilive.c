@@ -13,8 +13,8 @@
  * answers leave `src` as a live 24 kHz mono S16LE stream, stamped in
  * pipeline running time, with a GAP event every 500 ms while the model is
  * silent (every 100 ms on the text pads). An optional `sink_video`
- * request pad sends camera frames (scaled, rate-limited and JPEG-encoded
- * inside).
+ * request pad sends camera frames (rate-limited, decoded, scaled and
+ * JPEG-encoded inside).
  *
  * The API key comes from #GstGeminiLive:api-key or the `GEMINI_API_KEY`
  * (or `GOOGLE_API_KEY`) environment variable; it is sent as the
@@ -80,7 +80,6 @@
 #include "config.h"
 #endif
 
-#include <gst/app/gstappsink.h>
 #include <gst/audio/audio.h>
 
 #include "gstgeminilive.h"
@@ -190,8 +189,7 @@ struct _GstGeminiLive
 
   GstGeminiLiveAudioInput *audio_input;
   GstGeminiLiveAudioInputSettings audio_settings; /* object lock */
-  gboolean audio_native; /* object lock: sink_audio caps are the API's */
-  gint input_live;       /* atomic: sink_audio's upstream is live */
+  gint input_live; /* atomic: sink_audio's upstream is live */
   /* atomic: realtime input or a complete client turn went out, which
    * ends a model's initial history */
   gint history_over;
@@ -665,32 +663,8 @@ static const GstGeminiLiveAudioInputCallbacks audio_input_callbacks = {
   on_speech_sent,
 };
 
-static GstFlowReturn
-on_audio_sample (GstAppSink *sink, gpointer user_data)
-{
-  GstGeminiLive *self = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
-
-  if (sample == NULL)
-    return GST_FLOW_FLUSHING;
-  gst_gemini_live_audio_input_push (
-      self->audio_input, gst_buffer_ref (gst_sample_get_buffer (sample)));
-  gst_sample_unref (sample);
-  return GST_FLOW_OK;
-}
-
-static void
-on_audio_eos (GstAppSink *sink, gpointer user_data)
-{
-  GstGeminiLive *self = user_data;
-
-  GST_DEBUG_OBJECT (self, "EOS on sink_audio: ending the audio stream");
-  gst_gemini_live_audio_input_eos (self->audio_input);
-  gst_gemini_live_output_end_of_input (self->output);
-}
-
 /* Upstream voice activity (webrtcdsp voice-detection=true) rides on the
- * buffers as GstAudioLevelMeta; read it before conversion drops it. */
+ * buffers as GstAudioLevelMeta. */
 static void
 read_voice_activity (GstGeminiLive *self, GstBuffer *buffer)
 {
@@ -701,67 +675,82 @@ read_voice_activity (GstGeminiLive *self, GstBuffer *buffer)
         self->audio_input, meta->voice_activity);
 }
 
-/* Input already in the API's format skips the converters and the appsink,
- * which would pass it through unchanged at the cost of four elements per
- * buffer (docs/benchmarks.md, change H). Outside PLAYING it takes them
- * too: appsink holds a paused stream's buffer, as any sink would. */
+/* sink_audio is a plain pad: the audio input converts (or not) and sends. */
 static GstFlowReturn
 audio_sink_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (parent);
-  gboolean direct;
 
   read_voice_activity (self, buffer);
-  GST_OBJECT_LOCK (self);
-  direct = self->audio_native && GST_STATE (self) == GST_STATE_PLAYING;
-  GST_OBJECT_UNLOCK (self);
-  if (!direct)
-    return gst_proxy_pad_chain_default (pad, parent, buffer);
   gst_gemini_live_audio_input_push (self->audio_input, buffer);
   return GST_FLOW_OK;
-}
-
-static gboolean
-is_native_audio (GstCaps *caps)
-{
-  GstAudioInfo info;
-
-  return gst_audio_info_from_caps (&info, caps)
-      && GST_AUDIO_INFO_FORMAT (&info) == GST_AUDIO_FORMAT_S16LE
-      && GST_AUDIO_INFO_LAYOUT (&info) == GST_AUDIO_LAYOUT_INTERLEAVED
-      && GST_AUDIO_INFO_RATE (&info) == GST_GEMINI_LIVE_INPUT_RATE
-      && GST_AUDIO_INFO_CHANNELS (&info) == 1;
 }
 
 static gboolean
 audio_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
   GstGeminiLive *self = GST_GEMINI_LIVE (parent);
-  gboolean caps = GST_EVENT_TYPE (event) == GST_EVENT_CAPS;
-  gboolean native = FALSE;
-  gboolean ok;
+  gboolean ok = TRUE;
 
-  if (caps) {
-    GstCaps *c;
-    GstQuery *query = gst_query_new_latency ();
-    gboolean live = TRUE;
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS: {
+      GstCaps *caps;
+      GstQuery *query = gst_query_new_latency ();
+      gboolean live = TRUE;
 
-    gst_event_parse_caps (event, &c);
-    native = is_native_audio (c);
-    if (gst_pad_peer_query (pad, query))
-      gst_query_parse_latency (query, &live, NULL, NULL);
-    gst_query_unref (query);
-    g_atomic_int_set (&self->input_live, live);
+      gst_event_parse_caps (event, &caps);
+      ok = gst_gemini_live_audio_input_set_caps (self->audio_input, caps);
+      if (!ok)
+        GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+            ("Cannot convert the audio on sink_audio to 16 kHz mono"),
+            ("caps %" GST_PTR_FORMAT, caps));
+      if (gst_pad_peer_query (pad, query))
+        gst_query_parse_latency (query, &live, NULL, NULL);
+      gst_query_unref (query);
+      g_atomic_int_set (&self->input_live, live);
+      break;
+    }
+    case GST_EVENT_EOS:
+      GST_DEBUG_OBJECT (self, "EOS on sink_audio: ending the audio stream");
+      gst_gemini_live_audio_input_eos (self->audio_input);
+      gst_gemini_live_output_end_of_input (self->output);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      gst_gemini_live_audio_input_flush (self->audio_input);
+      break;
+    default:
+      /* Nothing downstream of it inside the element: events end here. */
+      break;
   }
-  /* The converters see every event, so they are ready when input changes
-   * to a format that needs them. */
-  ok = gst_pad_event_default (pad, parent, event);
-  if (caps) {
-    GST_OBJECT_LOCK (self);
-    self->audio_native = ok && native;
-    GST_OBJECT_UNLOCK (self);
-  }
+  gst_event_unref (event);
   return ok;
+}
+
+static gboolean
+audio_sink_query (GstPad *pad, GstObject *parent, GstQuery *query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS: {
+      GstCaps *filter, *caps;
+
+      /* The API's own format first: it goes through untouched. */
+      gst_query_parse_caps (query, &filter);
+      caps = gst_caps_from_string ("audio/x-raw, format=S16LE, "
+                                   "layout=interleaved, rate=16000, "
+                                   "channels=1; audio/x-raw");
+      if (filter != NULL) {
+        GstCaps *tmp
+            = gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
+        gst_caps_unref (caps);
+        caps = tmp;
+      }
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
+      return TRUE;
+    }
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
 }
 
 static void
@@ -773,39 +762,6 @@ on_video_frame (const guint8 *jpeg, gsize size, gpointer user_data)
   gst_gemini_live_session_send (self->session,
       gst_gemini_live_protocol_build_video (jpeg, size, "image/jpeg"),
       GST_GEMINI_LIVE_SEND_INPUT);
-}
-
-static GstElement *
-make (GstGeminiLive *self, const gchar *factory)
-{
-  GstElement *e = gst_element_factory_make (factory, NULL);
-
-  if (e == NULL)
-    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-        ("Missing element '%s'", factory),
-        ("geminilive needs %s from gst-plugins-base/good", factory));
-  return e;
-}
-
-static GstElement *
-make_appsink (GstGeminiLive *self,
-    GstFlowReturn (*new_sample) (GstAppSink *, gpointer),
-    void (*eos) (GstAppSink *, gpointer))
-{
-  GstAppSinkCallbacks callbacks = {
-    0,
-  };
-  GstElement *sink = make (self, "appsink");
-
-  if (sink == NULL)
-    return NULL;
-  /* Input goes to the network as it comes: no clock sync, no preroll. */
-  g_object_set (
-      sink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
-  callbacks.new_sample = new_sample;
-  callbacks.eos = eos;
-  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
-  return sink;
 }
 
 /* ---- pads -------------------------------------------------------------- */
@@ -1659,11 +1615,6 @@ gst_gemini_live_get_property (
 static void
 gst_gemini_live_init (GstGeminiLive *self)
 {
-  GstElement *convert, *resample, *filter, *sink;
-  GstPadTemplate *templ;
-  GstCaps *caps;
-  GstPad *target;
-
   gst_gemini_live_config_init (&self->settings);
   gst_gemini_live_config_init (&self->active);
   self->chunk_ms = DEFAULT_CHUNK_MS;
@@ -1697,40 +1648,15 @@ gst_gemini_live_init (GstGeminiLive *self)
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
-  /* Microphone audio: converted inside to what the API takes. */
-  convert = gst_element_factory_make ("audioconvert", "audio-convert");
-  resample = gst_element_factory_make ("audioresample", "audio-resample");
-  filter = gst_element_factory_make ("capsfilter", "audio-caps");
-  sink = make_appsink (self, on_audio_sample, on_audio_eos);
-  if (convert && resample && filter && sink) {
-    caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING, "S16LE",
-        "layout", G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
-        GST_GEMINI_LIVE_INPUT_RATE, "channels", G_TYPE_INT, 1, NULL);
-    g_object_set (filter, "caps", caps, NULL);
-    gst_caps_unref (caps);
-    gst_bin_add_many (GST_BIN (self), convert, resample, filter, sink, NULL);
-    gst_element_link_many (convert, resample, filter, sink, NULL);
-    target = gst_element_get_static_pad (convert, "sink");
-    templ = gst_static_pad_template_get (&sink_audio_template);
-    self->audio_sinkpad
-        = gst_ghost_pad_new_from_template ("sink_audio", target, templ);
-    gst_pad_set_chain_function (
-        self->audio_sinkpad, GST_DEBUG_FUNCPTR (audio_sink_chain));
-    gst_pad_set_event_function (
-        self->audio_sinkpad, GST_DEBUG_FUNCPTR (audio_sink_event));
-    gst_object_unref (templ);
-    gst_object_unref (target);
-  } else {
-    /* Reported when the state changes; the pad still exists. */
-    gst_clear_object (&convert);
-    gst_clear_object (&resample);
-    gst_clear_object (&filter);
-    gst_clear_object (&sink);
-    templ = gst_static_pad_template_get (&sink_audio_template);
-    self->audio_sinkpad
-        = gst_ghost_pad_new_no_target_from_template ("sink_audio", templ);
-    gst_object_unref (templ);
-  }
+  /* Microphone audio: converted (or not) by the audio input. */
+  self->audio_sinkpad
+      = gst_pad_new_from_static_template (&sink_audio_template, "sink_audio");
+  gst_pad_set_chain_function (
+      self->audio_sinkpad, GST_DEBUG_FUNCPTR (audio_sink_chain));
+  gst_pad_set_event_function (
+      self->audio_sinkpad, GST_DEBUG_FUNCPTR (audio_sink_event));
+  gst_pad_set_query_function (
+      self->audio_sinkpad, GST_DEBUG_FUNCPTR (audio_sink_query));
   gst_element_add_pad (GST_ELEMENT (self), self->audio_sinkpad);
 }
 

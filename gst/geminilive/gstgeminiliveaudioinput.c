@@ -28,8 +28,10 @@ struct _GstGeminiLiveAudioInput
   GstGeminiLiveAudioInputSettings settings;
   GstAdapter *adapter;
   gsize chunk_bytes;
-  gboolean active; /* between activityStart and activityEnd */
-  GQueue preroll;  /* gchar*: recent audio messages */
+  GstAudioInfo in_info;         /* the input's format */
+  GstAudioConverter *converter; /* NULL: the input is the API's format */
+  gboolean active;              /* between activityStart and activityEnd */
+  GQueue preroll;               /* gchar*: recent audio messages */
   guint preroll_max;
   guint quiet_ms; /* ENERGY: silence since the last speech */
 };
@@ -46,6 +48,7 @@ gst_gemini_live_audio_input_new (
   input->callbacks = *callbacks;
   input->user_data = user_data;
   input->adapter = gst_adapter_new ();
+  gst_audio_info_init (&input->in_info);
   g_mutex_init (&input->lock);
   g_queue_init (&input->preroll);
   return input;
@@ -54,6 +57,7 @@ gst_gemini_live_audio_input_new (
 void
 gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput *input)
 {
+  g_clear_pointer (&input->converter, gst_audio_converter_free);
   g_queue_clear_full (&input->preroll, g_free);
   g_object_unref (input->adapter);
   g_mutex_clear (&input->lock);
@@ -178,6 +182,94 @@ drain (GstGeminiLiveAudioInput *input, gsize chunk_bytes)
   }
 }
 
+static void drain (GstGeminiLiveAudioInput *input, gsize chunk_bytes);
+
+/* Lock held. in_frames of the input (NULL: silence, to drain the
+ * resampler) converted to the API's format. */
+static GstBuffer *
+convert (GstGeminiLiveAudioInput *input, gpointer *in, gsize in_frames)
+{
+  gsize out_frames
+      = gst_audio_converter_get_out_frames (input->converter, in_frames);
+  GstBuffer *out = gst_buffer_new_allocate (NULL, out_frames * 2, NULL);
+  GstMapInfo map;
+  gpointer planes[1];
+
+  gst_buffer_map (out, &map, GST_MAP_WRITE);
+  planes[0] = map.data;
+  if (!gst_audio_converter_samples (
+          input->converter, 0, in, in_frames, planes, out_frames))
+    out_frames = 0;
+  gst_buffer_unmap (out, &map);
+  gst_buffer_set_size (out, out_frames * 2);
+  return out;
+}
+
+/* Lock held. What the resampler still holds, sent before a new format or
+ * the end. */
+static void
+drain_converter (GstGeminiLiveAudioInput *input)
+{
+  gsize latency;
+
+  if (input->converter == NULL)
+    return;
+  latency = gst_audio_converter_get_max_latency (input->converter);
+  if (latency > 0)
+    gst_adapter_push (input->adapter, convert (input, NULL, latency));
+  gst_audio_converter_reset (input->converter);
+}
+
+static gboolean
+is_api_format (const GstAudioInfo *info)
+{
+  return GST_AUDIO_INFO_FORMAT (info) == GST_AUDIO_FORMAT_S16LE
+      && GST_AUDIO_INFO_LAYOUT (info) == GST_AUDIO_LAYOUT_INTERLEAVED
+      && GST_AUDIO_INFO_RATE (info) == GST_GEMINI_LIVE_INPUT_RATE
+      && GST_AUDIO_INFO_CHANNELS (info) == 1;
+}
+
+gboolean
+gst_gemini_live_audio_input_set_caps (
+    GstGeminiLiveAudioInput *input, GstCaps *caps)
+{
+  GstAudioInfo in, out;
+  GstAudioConverter *converter = NULL;
+
+  if (!gst_audio_info_from_caps (&in, caps))
+    return FALSE;
+  if (!is_api_format (&in)) {
+    gst_audio_info_set_format (
+        &out, GST_AUDIO_FORMAT_S16LE, GST_GEMINI_LIVE_INPUT_RATE, 1, NULL);
+    converter = gst_audio_converter_new (0, &in, &out, NULL);
+    if (converter == NULL)
+      return FALSE;
+  }
+  g_mutex_lock (&input->lock);
+  if (!gst_audio_info_is_equal (&in, &input->in_info)) {
+    drain_converter (input);
+    drain (input, input->chunk_bytes);
+    g_clear_pointer (&input->converter, gst_audio_converter_free);
+    input->converter = g_steal_pointer (&converter);
+    input->in_info = in;
+  }
+  g_mutex_unlock (&input->lock);
+  g_clear_pointer (&converter, gst_audio_converter_free);
+  GST_DEBUG ("input %" GST_PTR_FORMAT ": %s", caps,
+      input->converter ? "converted" : "the API's format, untouched");
+  return TRUE;
+}
+
+void
+gst_gemini_live_audio_input_flush (GstGeminiLiveAudioInput *input)
+{
+  g_mutex_lock (&input->lock);
+  gst_adapter_clear (input->adapter);
+  if (input->converter != NULL)
+    gst_audio_converter_reset (input->converter);
+  g_mutex_unlock (&input->lock);
+}
+
 void
 gst_gemini_live_audio_input_push (
     GstGeminiLiveAudioInput *input, GstBuffer *buffer)
@@ -185,6 +277,22 @@ gst_gemini_live_audio_input_push (
   GstMapInfo map;
 
   g_mutex_lock (&input->lock);
+  if (input->converter != NULL) {
+    GstAudioBuffer abuf;
+
+    if (!gst_audio_buffer_map (&abuf, &input->in_info, buffer, GST_MAP_READ)) {
+      g_mutex_unlock (&input->lock);
+      gst_buffer_unref (buffer);
+      return;
+    }
+    gst_adapter_push (
+        input->adapter, convert (input, abuf.planes, abuf.n_samples));
+    gst_audio_buffer_unmap (&abuf);
+    gst_buffer_unref (buffer);
+    drain (input, input->chunk_bytes);
+    g_mutex_unlock (&input->lock);
+    return;
+  }
   /* A buffer of exactly one chunk with nothing before it, the usual case
    * when the source's buffers match chunk-duration: no adapter. */
   if (input->chunk_bytes > 0 && gst_adapter_available (input->adapter) == 0
@@ -225,6 +333,7 @@ void
 gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput *input)
 {
   g_mutex_lock (&input->lock);
+  drain_converter (input);
   drain (input, gst_adapter_available (input->adapter) & ~(gsize)1);
   gst_adapter_clear (input->adapter);
   if (!input->settings.manual)

@@ -2,14 +2,15 @@
  * Copyright (C) 2026 The gst-gemini-live authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Microphone audio (16 kHz mono S16LE) into realtimeInput messages: fixed
- * size chunks, and, when the server's activity detection is off,
+ * Microphone audio into realtimeInput messages: converted to 16 kHz mono
+ * S16LE (audio already in that format goes through untouched), cut into
+ * fixed size chunks, and, when the server's activity detection is off,
  * activityStart/activityEnd around the speech with the audio before a
  * start held back (a short pre-roll is sent after it, never before).
  */
 #pragma once
 
-#include <gst/gst.h>
+#include <gst/audio/audio.h>
 
 G_BEGIN_DECLS
 
@@ -55,8 +56,15 @@ void gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput *input);
 
 void gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput *input,
     const GstGeminiLiveAudioInputSettings *settings);
+/* The input's format (any raw audio): FALSE if it cannot be converted.
+ * Audio converted for the previous format is sent first. */
+gboolean gst_gemini_live_audio_input_set_caps (
+    GstGeminiLiveAudioInput *input, GstCaps *caps);
+/* Takes buffer, in the format of the last caps. */
 void gst_gemini_live_audio_input_push (
     GstGeminiLiveAudioInput *input, GstBuffer *buffer);
+/* A flush: audio not yet sent is forgotten. */
+void gst_gemini_live_audio_input_flush (GstGeminiLiveAudioInput *input);
 /* Sends what is left; then the end of the stream, or activityEnd in
  * manual mode. */
 void gst_gemini_live_audio_input_eos (GstGeminiLiveAudioInput *input);

@@ -17,15 +17,10 @@ struct _GstGeminiLiveVideo
 {
   GstBin *parent;
   GstElement *bin;
+  GstElement *convert; /* where decodebin3's pad is linked */
   GstPad *pad;
   GstGeminiLiveVideoFrameFunc func;
   gpointer user_data;
-
-  /* JPEG passthrough; streaming thread only. */
-  gboolean jpeg_input;
-  GstSegment segment;
-  GstClockTime interval;
-  GstClockTime last_sent;
 };
 
 static GstFlowReturn
@@ -45,119 +40,18 @@ on_sample (GstAppSink *sink, gpointer user_data)
   return GST_FLOW_OK;
 }
 
-/* JPEG input skips the encoder: only the frame rate is limited, by
- * running time (or by arrival when frames carry no timestamps). */
-static GstFlowReturn
-jpeg_chain (GstGeminiLiveVideo *video, GstBuffer *buf)
+/* decodebin3 exposes raw video (decoded, or as it came) once it knows the
+ * input: it goes on to the converter. */
+static void
+on_pad_added (GstElement *decodebin, GstPad *pad, gpointer user_data)
 {
-  GstClockTime t = GST_BUFFER_PTS (buf);
-  GstMapInfo map;
+  GstGeminiLiveVideo *video = user_data;
+  GstPad *sink = gst_element_get_static_pad (video->convert, "sink");
 
-  if (GST_CLOCK_TIME_IS_VALID (t) && video->segment.format == GST_FORMAT_TIME)
-    t = gst_segment_to_running_time (&video->segment, GST_FORMAT_TIME, t);
-  else
-    t = g_get_monotonic_time () * GST_USECOND;
-
-  if (GST_CLOCK_TIME_IS_VALID (video->last_sent) && GST_CLOCK_TIME_IS_VALID (t)
-      && t < video->last_sent + video->interval) {
-    gst_buffer_unref (buf);
-    return GST_FLOW_OK;
-  }
-  video->last_sent = t;
-  if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    video->func (map.data, map.size, video->user_data);
-    gst_buffer_unmap (buf, &map);
-  }
-  gst_buffer_unref (buf);
-  return GST_FLOW_OK;
-}
-
-static GstFlowReturn
-pad_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
-{
-  GstGeminiLiveVideo *video = gst_pad_get_element_private (pad);
-
-  if (video->jpeg_input)
-    return jpeg_chain (video, buf);
-  return gst_proxy_pad_chain_default (pad, parent, buf);
-}
-
-static gboolean
-is_jpeg (GstCaps *caps)
-{
-  return caps != NULL && gst_caps_get_size (caps) > 0
-      && gst_structure_has_name (
-          gst_caps_get_structure (caps, 0), "image/jpeg");
-}
-
-static gboolean
-pad_event (GstPad *pad, GstObject *parent, GstEvent *event)
-{
-  GstGeminiLiveVideo *video = gst_pad_get_element_private (pad);
-
-  switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_CAPS: {
-      GstCaps *caps;
-
-      gst_event_parse_caps (event, &caps);
-      video->jpeg_input = is_jpeg (caps);
-      if (video->jpeg_input) {
-        GST_DEBUG_OBJECT (pad, "JPEG input: passing frames through");
-        gst_event_unref (event);
-        return TRUE;
-      }
-      break;
-    }
-    case GST_EVENT_SEGMENT:
-      gst_event_copy_segment (event, &video->segment);
-      break;
-    case GST_EVENT_FLUSH_STOP:
-      video->last_sent = GST_CLOCK_TIME_NONE;
-      break;
-    default:
-      break;
-  }
-  return gst_pad_event_default (pad, parent, event);
-}
-
-static gboolean
-pad_query (GstPad *pad, GstObject *parent, GstQuery *query)
-{
-  switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_ACCEPT_CAPS: {
-      GstCaps *caps;
-
-      gst_query_parse_accept_caps (query, &caps);
-      if (is_jpeg (caps)) {
-        gst_query_set_accept_caps_result (query, TRUE);
-        return TRUE;
-      }
-      break;
-    }
-    case GST_QUERY_CAPS: {
-      GstCaps *filter, *raw, *all;
-      GstProxyPad *internal;
-
-      /* What the converter takes, plus JPEG. */
-      gst_query_parse_caps (query, &filter);
-      internal = gst_proxy_pad_get_internal (GST_PROXY_PAD (pad));
-      raw = gst_pad_peer_query_caps (GST_PAD (internal), NULL);
-      gst_object_unref (internal);
-      all = gst_caps_merge (raw, gst_caps_new_empty_simple ("image/jpeg"));
-      if (filter != NULL) {
-        GstCaps *tmp
-            = gst_caps_intersect_full (filter, all, GST_CAPS_INTERSECT_FIRST);
-        gst_caps_unref (all);
-        all = tmp;
-      }
-      gst_query_set_caps_result (query, all);
-      gst_caps_unref (all);
-      return TRUE;
-    }
-    default:
-      break;
-  }
-  return gst_pad_query_default (pad, parent, query);
+  if (!gst_pad_is_linked (sink) && gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    GST_ELEMENT_ERROR (video->parent, STREAM, FORMAT,
+        ("Cannot use the video on sink_video"), ("%" GST_PTR_FORMAT, pad));
+  gst_object_unref (sink);
 }
 
 static GstElement *
@@ -172,13 +66,27 @@ make (GstBin *parent, const gchar *factory)
   return e;
 }
 
+/* The branch, one path for any input: the frame rate is limited first
+ * (so only the frames sent are decoded), then the frame is decoded if it
+ * is JPEG, scaled and encoded as JPEG. */
 GstGeminiLiveVideo *
 gst_gemini_live_video_new (GstBin *parent, GstPadTemplate *templ,
     guint max_size, gdouble fps, GstGeminiLiveVideoFrameFunc func,
     gpointer user_data)
 {
-  static const gchar *factories[] = { "videoconvert", "videoscale", "videorate",
-    "capsfilter", "jpegenc", "appsink" };
+  static const gchar *factories[] = { "videorate", "capsfilter", "decodebin3",
+    "videoconvert", "videoscale", "capsfilter", "jpegenc", "appsink" };
+  enum
+  {
+    RATE,
+    RATE_CAPS,
+    DECODE,
+    CONVERT,
+    SCALE,
+    SIZE_CAPS,
+    ENCODE,
+    SINK
+  };
   GstElement *e[G_N_ELEMENTS (factories)];
   GstAppSinkCallbacks callbacks = {
     0,
@@ -206,40 +114,42 @@ gst_gemini_live_video_new (GstBin *parent, GstPadTemplate *templ,
   video->parent = parent;
   video->func = func;
   video->user_data = user_data;
-  video->last_sent = GST_CLOCK_TIME_NONE;
-  gst_segment_init (&video->segment, GST_FORMAT_UNDEFINED);
+  video->convert = e[CONVERT];
   gst_util_double_to_fraction (fps, &fps_n, &fps_d);
-  video->interval = gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n);
 
-  g_object_set (e[2], "drop-only", TRUE, NULL);
+  g_object_set (e[RATE], "drop-only", TRUE, NULL);
+  caps = gst_caps_new_simple (
+      "video/x-raw", "framerate", GST_TYPE_FRACTION, fps_n, fps_d, NULL);
+  gst_caps_append (caps,
+      gst_caps_new_simple (
+          "image/jpeg", "framerate", GST_TYPE_FRACTION, fps_n, fps_d, NULL));
+  g_object_set (e[RATE_CAPS], "caps", caps, NULL);
+  gst_caps_unref (caps);
   /* Ranges on both sides let videoscale keep the aspect ratio. */
   caps = gst_caps_new_simple ("video/x-raw", "width", GST_TYPE_INT_RANGE, 1,
       (gint)max_size, "height", GST_TYPE_INT_RANGE, 1, (gint)max_size,
-      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, "framerate",
-      GST_TYPE_FRACTION, fps_n, fps_d, NULL);
-  g_object_set (e[3], "caps", caps, NULL);
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  g_object_set (e[SIZE_CAPS], "caps", caps, NULL);
   gst_caps_unref (caps);
   /* Frames go to the network as they come: no sync, no preroll. */
-  g_object_set (
-      e[5], "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
+  g_object_set (e[SINK], "sync", FALSE, "async", FALSE, "enable-last-sample",
+      FALSE, NULL);
   callbacks.new_sample = on_sample;
-  gst_app_sink_set_callbacks (GST_APP_SINK (e[5]), &callbacks, video, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (e[SINK]), &callbacks, video, NULL);
+  g_signal_connect (e[DECODE], "pad-added", G_CALLBACK (on_pad_added), video);
 
   /* Our own reference: the parent may dispose its children first. */
   video->bin = gst_object_ref (gst_bin_new ("video-input"));
   for (i = 0; i < G_N_ELEMENTS (factories); i++)
     gst_bin_add (GST_BIN (video->bin), e[i]);
-  for (i = 0; i + 1 < G_N_ELEMENTS (factories); i++)
-    gst_element_link (e[i], e[i + 1]);
+  gst_element_link_many (e[RATE], e[RATE_CAPS], e[DECODE], NULL);
+  gst_element_link_many (
+      e[CONVERT], e[SCALE], e[SIZE_CAPS], e[ENCODE], e[SINK], NULL);
   gst_bin_add (parent, video->bin);
 
-  target = gst_element_get_static_pad (e[0], "sink");
+  target = gst_element_get_static_pad (e[RATE], "sink");
   video->pad = gst_ghost_pad_new_from_template ("sink_video", target, templ);
   gst_object_unref (target);
-  gst_pad_set_element_private (video->pad, video);
-  gst_pad_set_chain_function (video->pad, GST_DEBUG_FUNCPTR (pad_chain));
-  gst_pad_set_event_function (video->pad, GST_DEBUG_FUNCPTR (pad_event));
-  gst_pad_set_query_function (video->pad, GST_DEBUG_FUNCPTR (pad_query));
   gst_element_sync_state_with_parent (video->bin);
   return video;
 }

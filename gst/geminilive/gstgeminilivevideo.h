@@ -2,9 +2,9 @@
  * Copyright (C) 2026 The gst-gemini-live authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The sink_video branch: raw video is scaled, rate-limited and JPEG-encoded
- * inside; JPEG input is only rate-limited. Each frame is handed to a
- * callback as JPEG bytes.
+ * The sink_video branch, child elements behind a ghost pad: the frame rate
+ * is limited, JPEG input decoded, every frame scaled and JPEG-encoded.
+ * Each frame is handed to a callback as JPEG bytes.
  */
 #pragma once
 

@@ -218,41 +218,30 @@ GST_START_TEST (test_audio_converted_to_16k_mono)
 
 GST_END_TEST;
 
-static GstPadProbeReturn
-count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  g_atomic_int_inc ((gint *)user_data);
-  return GST_PAD_PROBE_OK;
-}
-
-GST_START_TEST (test_native_audio_bypasses_the_converters)
+GST_START_TEST (test_native_audio_goes_through_untouched)
 {
   Fixture f;
-  GstElement *convert;
-  GstPad *pad;
   GBytes *sent, *received;
   GstBuffer *buf;
-  gint converted = 0;
+  GstElement *child;
 
   fixture_setup (&f, NULL);
-  convert = gst_bin_get_by_name (GST_BIN (f.element), "audio-convert");
-  fail_unless (convert != NULL);
-  pad = gst_element_get_static_pad (convert, "sink");
-  gst_pad_add_probe (
-      pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer, &converted, NULL);
+  /* No children convert the audio: one pad, one path. */
+  child = gst_bin_get_by_name (GST_BIN (f.element), "audio-convert");
+  fail_unless (child == NULL);
   gst_harness_play (f.out);
 
-  /* 16 kHz mono S16LE goes to the wire as it is, past the converters. */
+  /* 16 kHz mono S16LE goes to the wire as it is. */
   sent = make_tone (400, 3000);
   push_bytes (&f, g_bytes_ref (sent));
   fail_unless (gls_sim_wait_received_audio (f.sim, 12800, WAIT_MS));
   received = gls_sim_dup_received_audio (f.sim);
   fail_unless (g_bytes_equal (sent, received));
-  fail_unless_equals_int (g_atomic_int_get (&converted), 0);
   g_bytes_unref (received);
   g_bytes_unref (sent);
 
-  /* Other input, later in the same stream, takes them again. */
+  /* Other input, later in the same stream, is converted: a second of
+   * 48 kHz stereo float is a second of 16 kHz mono. */
   gst_harness_set_src_caps_str (f.in,
       "audio/x-raw,format=F32LE,layout=interleaved,rate=48000,channels=2");
   buf = gst_buffer_new_allocate (NULL, 48000 * 2 * 4, NULL);
@@ -260,14 +249,12 @@ GST_START_TEST (test_native_audio_bypasses_the_converters)
   fail_unless_equals_int (gst_harness_push (f.in, buf), GST_FLOW_OK);
   gst_harness_push_event (f.in, gst_event_new_eos ());
   fail_unless (gls_sim_wait_message_kind (f.sim, "audioStreamEnd", WAIT_MS));
-  fail_unless_equals_int (g_atomic_int_get (&converted), 1);
   received = gls_sim_dup_received_audio (f.sim);
   fail_unless (g_bytes_get_size (received) > 12800 + 31000,
       "got %" G_GSIZE_FORMAT, g_bytes_get_size (received));
+  fail_unless (g_bytes_get_size (received) <= 12800 + 32000 + 1024,
+      "got %" G_GSIZE_FORMAT, g_bytes_get_size (received));
   g_bytes_unref (received);
-
-  gst_object_unref (pad);
-  gst_object_unref (convert);
   fixture_teardown (&f);
 }
 
@@ -2885,8 +2872,19 @@ static void
 check_video_messages (Fixture *f, guint min_frames, guint max_side)
 {
   GPtrArray *video = client_messages_of (f, "video");
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
   guint i;
 
+  /* The branch decodes in a thread of its own: wait for the frames. */
+  while (video->len < min_frames && g_get_monotonic_time () < deadline) {
+    GPtrArray *all = gls_sim_dup_client_messages (f->sim);
+
+    gls_sim_wait_client_messages (f->sim, all->len + 1,
+        (guint)((deadline - g_get_monotonic_time ()) / 1000));
+    g_ptr_array_unref (all);
+    g_ptr_array_unref (video);
+    video = client_messages_of (f, "video");
+  }
   fail_unless (video->len >= min_frames, "only %u video messages", video->len);
   for (i = 0; i < video->len; i++) {
     JsonParser *parser;
@@ -2984,29 +2982,9 @@ GST_START_TEST (test_video_accepts_jpeg)
   fail_unless (gls_sim_wait_message_kind (f.sim, "video", WAIT_MS));
   g_signal_emit_by_name (f.element, "send-text", "marker", &ok);
   fail_unless (gls_sim_wait_message_kind (f.sim, "text", WAIT_MS));
+  /* JPEG input takes the same path as raw video: decoded, kept within
+   * video-max-size (640 fits the default 768), encoded again. */
   check_video_messages (&f, 1, 640);
-  /* JPEG input is sent as it came: no decode, no re-encode. */
-  {
-    GPtrArray *msgs = client_messages_of (&f, "video");
-    JsonParser *parser;
-    JsonObject *v = json_object_get_object_member (
-        json_object_get_object_member (
-            parse_object (g_ptr_array_index (msgs, 0), &parser),
-            "realtimeInput"),
-        "video");
-    gsize len;
-    guchar *sent
-        = g_base64_decode (json_object_get_string_member (v, "data"), &len);
-    GstMapInfo map;
-
-    gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
-    fail_unless_equals_int (len, map.size);
-    fail_unless (memcmp (sent, map.data, len) == 0);
-    gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
-    g_free (sent);
-    g_object_unref (parser);
-    g_ptr_array_unref (msgs);
-  }
 
   gst_sample_unref (sample);
   gst_element_set_state (pipe, GST_STATE_NULL);
@@ -3118,7 +3096,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_audio_chunk_duration);
   tcase_add_test (tc, test_input_buffers_of_any_size_arrive_exact);
   tcase_add_test (tc, test_audio_converted_to_16k_mono);
-  tcase_add_test (tc, test_native_audio_bypasses_the_converters);
+  tcase_add_test (tc, test_native_audio_goes_through_untouched);
   tcase_add_test (tc, test_model_audio_exact_and_timed);
   tcase_add_test (tc, test_latency_query);
   tcase_add_test (tc, test_gaps_while_idle_never_block_a_sync_sink);
