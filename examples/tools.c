@@ -70,7 +70,7 @@ answer_later (gpointer data)
         "tool: %s (%s) was cancelled, not answering\n", call->name, call->id);
   } else {
     g_signal_emit_by_name (call->app->gemini, "send-tool-response", call->id,
-        call->name, "{\"confirmation\": \"CG-1234\", \"table_for\": 2}",
+        call->name, "{\"confirmation\": \"CG-1234\", \"table_for\": 2}", NULL,
         &queued);
     g_print ("tool: answered %s asynchronously (%s)\n", call->name,
         queued ? "queued" : "refused");

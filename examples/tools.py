@@ -102,7 +102,7 @@ class App:
             return GLib.SOURCE_REMOVE
         queued = self.gemini.emit(
             "send-tool-response", call_id, name,
-            json.dumps({"confirmation": "CG-1234", "table_for": 2}))
+            json.dumps({"confirmation": "CG-1234", "table_for": 2}), None)
         print(f"tool: answered {name} asynchronously "
               f"({'queued' if queued else 'refused'})")
         self.answered += 1

@@ -141,13 +141,10 @@ enum
   SIGNAL_TOOL_CALL_CANCELLATION,
   SIGNAL_SEND_TOOL_RESPONSE,
   SIGNAL_SEND_TEXT,
-  SIGNAL_SEND_REALTIME_TEXT,
   SIGNAL_SEND_CLIENT_CONTENT,
   SIGNAL_ACTIVITY_START,
   SIGNAL_ACTIVITY_END,
   SIGNAL_AUDIO_STREAM_END,
-  SIGNAL_SEND_TOOL_RESPONSE_FULL,
-  SIGNAL_SEND_TOOL_ERROR,
   SIGNAL_UPDATE_CONTEXT,
   LAST_SIGNAL
 };
@@ -1011,29 +1008,57 @@ send_tool_response (GstGeminiLive *self, const gchar *id, const gchar *name,
   return TRUE;
 }
 
+/* One action for every tool response; options (nullable) holds what
+ * varies: "scheduling" (GstGeminiLiveScheduling, or its nick),
+ * "will-continue" (boolean), "error" (boolean: response_json is a failure
+ * message or JSON). */
 static gboolean
 gst_gemini_live_send_tool_response (GstGeminiLive *self, const gchar *id,
-    const gchar *name, const gchar *response_json)
+    const gchar *name, const gchar *response_json, const GstStructure *options)
 {
-  return send_tool_response (self, id, name, response_json,
-      GST_GEMINI_LIVE_SCHEDULING_UNSET, FALSE, FALSE);
-}
+  gint scheduling = GST_GEMINI_LIVE_SCHEDULING_UNSET;
+  gboolean will_continue = FALSE, is_error = FALSE;
+  guint i;
 
-static gboolean
-gst_gemini_live_send_tool_response_full (GstGeminiLive *self, const gchar *id,
-    const gchar *name, const gchar *response_json, gint scheduling,
-    gboolean will_continue)
-{
-  return send_tool_response (
-      self, id, name, response_json, scheduling, will_continue, FALSE);
-}
+  for (i = 0; options != NULL && i < (guint)gst_structure_n_fields (options);
+       i++) {
+    const gchar *field = gst_structure_nth_field_name (options, i);
+    const GValue *value = gst_structure_get_value (options, field);
+    gboolean ok = FALSE;
 
-static gboolean
-gst_gemini_live_send_tool_error (GstGeminiLive *self, const gchar *id,
-    const gchar *name, const gchar *message)
-{
+    if (g_str_equal (field, "scheduling")) {
+      GEnumClass *klass = g_type_class_ref (GST_TYPE_GEMINI_LIVE_SCHEDULING);
+      GEnumValue *v = G_VALUE_HOLDS_STRING (value)
+          ? g_enum_get_value_by_nick (klass, g_value_get_string (value))
+          : G_VALUE_HOLDS_ENUM (value) || G_VALUE_HOLDS_INT (value)
+          ? g_enum_get_value (klass, G_VALUE_HOLDS_INT (value)
+                      ? g_value_get_int (value)
+                      : g_value_get_enum (value))
+          : NULL;
+
+      ok = v != NULL;
+      if (ok)
+        scheduling = v->value;
+      g_type_class_unref (klass);
+    } else if (g_str_equal (field, "will-continue")
+        && G_VALUE_HOLDS_BOOLEAN (value)) {
+      will_continue = g_value_get_boolean (value);
+      ok = TRUE;
+    } else if (g_str_equal (field, "error") && G_VALUE_HOLDS_BOOLEAN (value)) {
+      is_error = g_value_get_boolean (value);
+      ok = TRUE;
+    }
+    if (!ok) {
+      GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+          ("send-tool-response: bad option '%s' (options are scheduling, "
+           "will-continue and error)",
+              field),
+          ("%" GST_PTR_FORMAT, options));
+      return FALSE;
+    }
+  }
   return send_tool_response (
-      self, id, name, message, GST_GEMINI_LIVE_SCHEDULING_UNSET, FALSE, TRUE);
+      self, id, name, response_json, scheduling, will_continue, is_error);
 }
 
 static gboolean
@@ -2068,17 +2093,27 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    * @self: the element
    * @id: the call id from #GstGeminiLive::tool-call
    * @name: the function name
-   * @response_json: the result as a JSON object
+   * @response_json: the result as a JSON object (with `error` set in
+   *   @options, what went wrong: a message or JSON)
+   * @options: (nullable): what varies, as a structure of any name:
+   *   `scheduling` (#GstGeminiLiveScheduling or its nick: when a
+   *   NON_BLOCKING result is acted on), `will-continue` (boolean: more
+   *   responses follow and the call stays pending), `error` (boolean:
+   *   the response reports a failure, `{"error": ...}`)
    *
-   * Answers a tool call. Thread-safe.
+   * Answers a tool call. `scheduling` and `will-continue` are for
+   * NON_BLOCKING calls: for any other call, and on Vertex AI or a model
+   * without NON_BLOCKING functions, they are left out (a warning says so
+   * once) and the response answers the call. Thread-safe.
    *
-   * Returns: %TRUE if the response was valid JSON and was queued.
+   * Returns: %TRUE if the response was valid and was queued.
    */
   signals[SIGNAL_SEND_TOOL_RESPONSE]
       = g_signal_new_class_handler ("send-tool-response",
           G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
           G_CALLBACK (gst_gemini_live_send_tool_response), NULL, NULL, NULL,
-          G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+          G_TYPE_BOOLEAN, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+          GST_TYPE_STRUCTURE);
 
   /**
    * GstGeminiLive::send-text:
@@ -2094,21 +2129,6 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
       G_CALLBACK (gst_gemini_live_send_text), NULL, NULL, NULL, G_TYPE_BOOLEAN,
       1, G_TYPE_STRING);
-
-  /**
-   * GstGeminiLive::send-realtime-text:
-   * @self: the element
-   * @text: the user's words
-   *
-   * Same as #GstGeminiLive::send-text: `realtimeInput.text`.
-   *
-   * Returns: %TRUE if queued.
-   */
-  signals[SIGNAL_SEND_REALTIME_TEXT]
-      = g_signal_new_class_handler ("send-realtime-text",
-          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-          G_CALLBACK (gst_gemini_live_send_text), NULL, NULL, NULL,
-          G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
 
   /**
    * GstGeminiLive::send-client-content:
@@ -2178,46 +2198,6 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
           G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
           G_CALLBACK (gst_gemini_live_audio_stream_end), NULL, NULL, NULL,
           G_TYPE_BOOLEAN, 0);
-
-  /**
-   * GstGeminiLive::send-tool-response-full:
-   * @self: the element
-   * @id: the call id
-   * @name: the function name
-   * @response_json: the result as JSON
-   * @scheduling: when a NON_BLOCKING function's result is acted on
-   * @will_continue: more responses follow for this call
-   *
-   * Answers a tool call with scheduling and `willContinue`. Both are for
-   * NON_BLOCKING calls: for any other call, and on Vertex AI or a model
-   * without NON_BLOCKING functions, they are left out (a warning says so
-   * once) and the response answers the call.
-   *
-   * Returns: %TRUE if valid and queued.
-   */
-  signals[SIGNAL_SEND_TOOL_RESPONSE_FULL]
-      = g_signal_new_class_handler ("send-tool-response-full",
-          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-          G_CALLBACK (gst_gemini_live_send_tool_response_full), NULL, NULL,
-          NULL, G_TYPE_BOOLEAN, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
-          GST_TYPE_GEMINI_LIVE_SCHEDULING, G_TYPE_BOOLEAN);
-
-  /**
-   * GstGeminiLive::send-tool-error:
-   * @self: the element
-   * @id: the call id
-   * @name: the function name
-   * @message: what went wrong
-   *
-   * Answers a tool call with an error response (`{"error": ...}`).
-   *
-   * Returns: %TRUE if queued.
-   */
-  signals[SIGNAL_SEND_TOOL_ERROR]
-      = g_signal_new_class_handler ("send-tool-error",
-          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-          G_CALLBACK (gst_gemini_live_send_tool_error), NULL, NULL, NULL,
-          G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
   /**
    * GstGeminiLive::update-context:

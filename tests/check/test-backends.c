@@ -137,6 +137,7 @@ GST_END_TEST;
  * AI does not have: left out, with one warning, and the call answered. */
 GST_START_TEST (test_vertex_tool_response_without_non_blocking_fields)
 {
+  GstStructure *options;
   Fixture f;
   ToolCallSeen seen = { NULL, NULL, NULL, FALSE };
   GPtrArray *msgs;
@@ -149,8 +150,10 @@ GST_START_TEST (test_vertex_tool_response_without_non_blocking_fields)
   start_with_handle (&f);
   g_signal_emit_by_name (f.element, "send-text", "call get_weather", &ok);
   gst_message_unref (wait_message (&f, "geminilive/tool-call"));
-  g_signal_emit_by_name (f.element, "send-tool-response-full", seen.id,
-      "get_weather", "{\"temp_c\": 20}", 1 /* silent */, TRUE, &ok);
+  options = gst_structure_new ("options", "scheduling", G_TYPE_STRING, "silent",
+      "will-continue", G_TYPE_BOOLEAN, TRUE, NULL);
+  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+      "get_weather", "{\"temp_c\": 20}", options, &ok);
   fail_unless (ok);
   gst_message_unref (wait_message (&f, "warning"));
   fail_unless (gls_sim_wait_message_kind (f.sim, "toolResponse", WAIT_MS));
@@ -159,9 +162,11 @@ GST_START_TEST (test_vertex_tool_response_without_non_blocking_fields)
   fail_unless (strstr (g_ptr_array_index (msgs, 0), "willContinue") == NULL);
   g_ptr_array_unref (msgs);
   /* Answered: a second response for it is refused. */
-  g_signal_emit_by_name (
-      f.element, "send-tool-error", seen.id, "get_weather", "late", &ok);
+  gst_structure_set (options, "error", G_TYPE_BOOLEAN, TRUE, NULL);
+  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+      "get_weather", "late", options, &ok);
   fail_if (ok);
+  gst_structure_free (options);
   fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
   g_free (seen.id);
   g_free (seen.name);

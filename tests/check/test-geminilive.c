@@ -995,10 +995,10 @@ GST_START_TEST (test_tool_call_answered_later_by_action)
 
   /* Invalid JSON is refused and nothing is sent. */
   g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
-      "get_weather", "{not json", &ok);
+      "get_weather", "{not json", NULL, &ok);
   fail_if (ok);
   g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
-      "get_weather", "{\"temp_c\": 5, \"sky\": \"grey\"}", &ok);
+      "get_weather", "{\"temp_c\": 5, \"sky\": \"grey\"}", NULL, &ok);
   fail_unless (ok);
   check_tool_response (&f, &seen, "{\"temp_c\":5,\"sky\":\"grey\"}");
   fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
@@ -1065,7 +1065,7 @@ GST_START_TEST (test_blocking_call_holds_input_until_answered)
   push_bytes (&f, make_tone (400, 0));
   /* Answering releases the held audio, after the response. */
   g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
-      "get_weather", "{\"temp_c\": 3}", &ok);
+      "get_weather", "{\"temp_c\": 3}", NULL, &ok);
   fail_unless (ok);
   fail_unless (gls_sim_wait_received_audio (
       f.sim, g_bytes_get_size (before) + 12800, WAIT_MS));
@@ -1794,7 +1794,7 @@ GST_START_TEST (test_pending_tool_call_cancelled_on_drop)
   gst_message_unref (msg);
   fail_if (g_strcmp0 (second_id, first_id) == 0);
   g_signal_emit_by_name (f.element, "send-tool-response", second_id,
-      "get_weather", "{\"temp_c\": 1}", &ok);
+      "get_weather", "{\"temp_c\": 1}", NULL, &ok);
   fail_unless (ok);
   fail_unless (gls_sim_wait_answers_sent (f.sim, 1, WAIT_MS));
   responses = client_messages_of (&f, "toolResponse");
@@ -1803,7 +1803,7 @@ GST_START_TEST (test_pending_tool_call_cancelled_on_drop)
 
   /* An answer to a call nobody is waiting for is refused. */
   g_signal_emit_by_name (f.element, "send-tool-response", "no-such-call",
-      "get_weather", "{}", &ok);
+      "get_weather", "{}", NULL, &ok);
   fail_if (ok);
 
   g_free (first_id);
@@ -2025,6 +2025,7 @@ GST_START_TEST (test_client_content_and_tool_response_options)
 {
   Fixture f;
   ToolCallSeen seen = { NULL, NULL, NULL, FALSE };
+  GstStructure *options;
   GPtrArray *msgs;
   gboolean ok = FALSE;
 
@@ -2049,15 +2050,25 @@ GST_START_TEST (test_client_content_and_tool_response_options)
       f.element, "update-context", "Answer in French.", NULL, &ok);
   fail_unless (ok);
   fail_unless (gls_sim_wait_message_kind (f.sim, "contextUpdate", WAIT_MS));
-  g_signal_emit_by_name (
-      f.element, "send-realtime-text", "call get_weather", &ok);
+  g_signal_emit_by_name (f.element, "send-text", "call get_weather", &ok);
   gst_message_unref (wait_message (&f, "geminilive/tool-call"));
-  g_signal_emit_by_name (f.element, "send-tool-response-full", seen.id,
-      "get_weather", "{\"progress\": 50}", 1 /* silent */, TRUE, &ok);
+  options = gst_structure_new ("options", "scheduling", G_TYPE_STRING, "silent",
+      "will-continue", G_TYPE_BOOLEAN, TRUE, NULL);
+  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+      "get_weather", "{\"progress\": 50}", options, &ok);
   fail_unless (ok);
-  g_signal_emit_by_name (f.element, "send-tool-error", seen.id, "get_weather",
-      "service down", &ok);
+  gst_structure_free (options);
+  options = gst_structure_new ("options", "error", G_TYPE_BOOLEAN, TRUE, NULL);
+  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+      "get_weather", "service down", options, &ok);
   fail_unless (ok);
+  gst_structure_free (options);
+  /* An option that does not exist is refused. */
+  options = gst_structure_new ("options", "urgent", G_TYPE_BOOLEAN, TRUE, NULL);
+  g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
+      "get_weather", "{}", options, &ok);
+  fail_if (ok);
+  gst_structure_free (options);
   /* setup, clientContent, contextUpdate, text, two toolResponses */
   fail_unless (gls_sim_wait_client_messages (f.sim, 6, WAIT_MS));
   msgs = client_messages_of (&f, "toolResponse");
@@ -2706,7 +2717,7 @@ GST_START_TEST (test_go_away_during_a_tool_call)
   /* Still on the first connection: the call is pending there. */
   fail_unless_equals_int (gls_sim_get_connection_count (f.sim), 1);
   g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
-      "get_weather", "{\"temp_c\": 3}", &ok);
+      "get_weather", "{\"temp_c\": 3}", NULL, &ok);
   fail_unless (ok);
   msg = wait_message (&f, "geminilive/reconnected");
   gst_message_unref (msg);

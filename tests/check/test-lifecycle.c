@@ -222,7 +222,7 @@ GST_START_TEST (test_eos_waits_for_a_pending_tool_call)
   fail_if (drain_src (&f, t0 + 5 * GST_SECOND, &audio, NULL),
       "src ended with a tool call pending");
   g_signal_emit_by_name (f.element, "send-tool-response", seen.id,
-      "get_weather", "{\"temp_c\": 21}", &ok);
+      "get_weather", "{\"temp_c\": 21}", NULL, &ok);
   fail_unless (ok);
   gst_message_unref (wait_message (&f, "geminilive/generation-complete"));
   fail_unless (drain_src (&f, GST_CLOCK_TIME_NONE, &audio, NULL));
