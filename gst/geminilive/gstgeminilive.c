@@ -1031,9 +1031,9 @@ gst_gemini_live_send_tool_response (GstGeminiLive *self, const gchar *id,
       GEnumValue *v = G_VALUE_HOLDS_STRING (value)
           ? g_enum_get_value_by_nick (klass, g_value_get_string (value))
           : G_VALUE_HOLDS_ENUM (value) || G_VALUE_HOLDS_INT (value)
-          ? g_enum_get_value (klass, G_VALUE_HOLDS_INT (value)
-                      ? g_value_get_int (value)
-                      : g_value_get_enum (value))
+          ? g_enum_get_value (klass,
+              G_VALUE_HOLDS_INT (value) ? g_value_get_int (value)
+                                        : g_value_get_enum (value))
           : NULL;
 
       ok = v != NULL;
