@@ -84,6 +84,7 @@
 
 #include "gstgeminilive.h"
 #include "gstgeminilivecapabilities.h"
+#include "gstgeminiliveconfig.h"
 #include "gstgeminiliveelements.h"
 #include "gstgeminiliveenums.h"
 #include "gstgeminiliveoutput.h"
@@ -427,7 +428,7 @@ on_session_failed (GstGeminiLiveSession *session,
     const GstGeminiLiveFailure *failure, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
-  gchar *endpoint = gst_gemini_live_config_endpoint (&self->active, NULL, NULL);
+  gchar *endpoint = gst_gemini_live_protocol_endpoint (&self->active, NULL, NULL);
   gchar *uri = gst_gemini_live_session_safe_uri (endpoint);
   gchar *what;
 
@@ -1650,7 +1651,8 @@ gst_gemini_live_init (GstGeminiLive *self)
   self->tool_call_timeout_ms = 30000;
   self->tools = gst_gemini_live_tools_new (&tools_callbacks, GST_OBJECT (self));
   self->audio_input
-      = gst_gemini_live_audio_input_new (&audio_input_callbacks, self);
+      = gst_gemini_live_audio_input_new (
+          &audio_input_callbacks, GST_OBJECT (self));
   self->input_live = TRUE;
   self->audio_settings.chunk_ms = DEFAULT_CHUNK_MS;
   self->audio_settings.source = GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS;

@@ -20,7 +20,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_gemini_live_audio_input_debug);
 struct _GstGeminiLiveAudioInput
 {
   GstGeminiLiveAudioInputCallbacks callbacks;
-  gpointer user_data;
+  GstObject *owner; /* owns the input: not a reference; callbacks get it */
 
   /* The lock orders activity changes from other threads (signals) with
    * the audio from the streaming thread. */
@@ -38,7 +38,7 @@ struct _GstGeminiLiveAudioInput
 
 GstGeminiLiveAudioInput *
 gst_gemini_live_audio_input_new (
-    const GstGeminiLiveAudioInputCallbacks *callbacks, gpointer user_data)
+    const GstGeminiLiveAudioInputCallbacks *callbacks, GstObject *owner)
 {
   GstGeminiLiveAudioInput *input = g_new0 (GstGeminiLiveAudioInput, 1);
 
@@ -46,7 +46,7 @@ gst_gemini_live_audio_input_new (
     GST_DEBUG_CATEGORY_INIT (gst_gemini_live_audio_input_debug,
         "geminiliveaudioinput", 0, "Gemini Live audio input");
   input->callbacks = *callbacks;
-  input->user_data = user_data;
+  input->owner = owner;
   input->adapter = gst_adapter_new ();
   gst_audio_info_init (&input->in_info);
   g_mutex_init (&input->lock);
@@ -98,26 +98,26 @@ start_activity (GstGeminiLiveAudioInput *input)
 {
   gchar *json;
 
-  GST_DEBUG ("activity starts (%u pre-roll chunks)",
+  GST_DEBUG_OBJECT (input->owner, "activity starts (%u pre-roll chunks)",
       g_queue_get_length (&input->preroll));
   input->active = TRUE;
   input->quiet_ms = 0;
-  input->callbacks.heard (input->user_data);
+  input->callbacks.heard (input->owner);
   input->callbacks.send (
-      gst_gemini_live_protocol_build_activity_start (), input->user_data);
+      gst_gemini_live_protocol_build_activity_start (), input->owner);
   /* The start of the speech, which came before the decision. */
   while ((json = g_queue_pop_head (&input->preroll)))
-    input->callbacks.send (json, input->user_data);
+    input->callbacks.send (json, input->owner);
 }
 
 /* Lock held. */
 static void
 end_activity (GstGeminiLiveAudioInput *input)
 {
-  GST_DEBUG ("activity ends");
+  GST_DEBUG_OBJECT (input->owner, "activity ends");
   input->active = FALSE;
   input->callbacks.send (
-      gst_gemini_live_protocol_build_activity_end (), input->user_data);
+      gst_gemini_live_protocol_build_activity_end (), input->owner);
 }
 
 static gdouble
@@ -143,8 +143,8 @@ handle_chunk (GstGeminiLiveAudioInput *input, const guint8 *data, gsize size)
 
   if (!input->settings.manual) {
     if (level_db (data, size) > input->settings.threshold_db)
-      input->callbacks.heard (input->user_data);
-    input->callbacks.send (json, input->user_data);
+      input->callbacks.heard (input->owner);
+    input->callbacks.send (json, input->owner);
     return;
   }
   if (input->settings.source == GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY) {
@@ -158,7 +158,7 @@ handle_chunk (GstGeminiLiveAudioInput *input, const guint8 *data, gsize size)
       input->quiet_ms += size / BYTES_PER_MS;
   }
   if (input->active) {
-    input->callbacks.send (json, input->user_data);
+    input->callbacks.send (json, input->owner);
     if (input->settings.source == GST_GEMINI_LIVE_ACTIVITY_SOURCE_ENERGY
         && input->quiet_ms >= input->settings.hangover_ms)
       end_activity (input);
@@ -255,7 +255,7 @@ gst_gemini_live_audio_input_set_caps (
   }
   g_mutex_unlock (&input->lock);
   g_clear_pointer (&converter, gst_audio_converter_free);
-  GST_DEBUG ("input %" GST_PTR_FORMAT ": %s", caps,
+  GST_DEBUG_OBJECT (input->owner, "input %" GST_PTR_FORMAT ": %s", caps,
       input->converter ? "converted" : "the API's format, untouched");
   return TRUE;
 }
@@ -317,7 +317,7 @@ end_stream (GstGeminiLiveAudioInput *input)
 
   if (input->settings.end_silence_ms == 0 || chunk == 0) {
     input->callbacks.send (
-        gst_gemini_live_protocol_build_audio_stream_end (), input->user_data);
+        gst_gemini_live_protocol_build_audio_stream_end (), input->owner);
     return;
   }
   silence = g_malloc0 (chunk);
@@ -325,7 +325,7 @@ end_stream (GstGeminiLiveAudioInput *input)
        left -= MIN (left, chunk))
     input->callbacks.send (gst_gemini_live_protocol_build_audio (silence,
                                MIN (left, chunk), GST_GEMINI_LIVE_INPUT_RATE),
-        input->user_data);
+        input->owner);
   g_free (silence);
 }
 

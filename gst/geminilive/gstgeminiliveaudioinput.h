@@ -51,7 +51,7 @@ typedef struct
 } GstGeminiLiveAudioInputSettings;
 
 GstGeminiLiveAudioInput *gst_gemini_live_audio_input_new (
-    const GstGeminiLiveAudioInputCallbacks *callbacks, gpointer user_data);
+    const GstGeminiLiveAudioInputCallbacks *callbacks, GstObject *owner);
 void gst_gemini_live_audio_input_free (GstGeminiLiveAudioInput *input);
 
 void gst_gemini_live_audio_input_reset (GstGeminiLiveAudioInput *input,

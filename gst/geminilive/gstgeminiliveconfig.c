@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstgeminiliveconfig.h"
-#include "gstgeminiliveprotocol.h"
+#include "gstgeminilivejson.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -25,91 +25,6 @@ static gboolean
 is_set (const gchar *str)
 {
   return str != NULL && *str != '\0';
-}
-
-static void
-free_secret (gchar *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-void
-gst_gemini_live_config_init (GstGeminiLiveConfig *config)
-{
-  g_return_if_fail (config != NULL);
-
-  memset (config, 0, sizeof (*config));
-  /* uri NULL: derived by gst_gemini_live_config_endpoint(). */
-  config->api_version = GST_GEMINI_LIVE_API_VERSION_V1;
-  config->backend = GST_GEMINI_LIVE_BACKEND_GEMINI_API;
-  config->vertex_location = g_strdup (GST_GEMINI_LIVE_DEFAULT_VERTEX_LOCATION);
-  config->model = g_strdup (GST_GEMINI_LIVE_DEFAULT_MODEL);
-  config->response_modality = GST_GEMINI_LIVE_RESPONSE_MODALITY_AUDIO;
-  config->temperature = -1;
-  config->top_p = -1;
-  config->top_k = -1;
-  config->seed = -1;
-  config->thinking_budget = -2;
-  config->automatic_activity_detection = TRUE;
-  config->prefix_padding_ms = -1;
-  config->silence_duration_ms = -1;
-  config->session_resumption = TRUE;
-  config->model_checks = TRUE;
-}
-
-void
-gst_gemini_live_config_clear (GstGeminiLiveConfig *config)
-{
-  g_return_if_fail (config != NULL);
-
-  g_free (config->uri);
-  /* Credentials should not linger in freed heap memory. */
-  free_secret (config->api_key);
-  free_secret (config->access_token);
-  g_free (config->vertex_project);
-  g_free (config->vertex_location);
-  g_free (config->model);
-  g_free (config->system_instruction);
-  g_free (config->voice);
-  g_free (config->language_code);
-  g_free (config->translation_target_language);
-  g_free (config->resumption_handle);
-  g_free (config->input_transcription_languages);
-  g_free (config->output_transcription_languages);
-  g_free (config->tools_json);
-  g_free (config->setup_extra_json);
-  memset (config, 0, sizeof (*config));
-}
-
-void
-gst_gemini_live_config_copy (
-    GstGeminiLiveConfig *dest, const GstGeminiLiveConfig *src)
-{
-  g_return_if_fail (dest != NULL);
-  g_return_if_fail (src != NULL);
-  g_return_if_fail (dest != src);
-
-  *dest = *src;
-  dest->uri = g_strdup (src->uri);
-  dest->api_key = g_strdup (src->api_key);
-  dest->vertex_project = g_strdup (src->vertex_project);
-  dest->vertex_location = g_strdup (src->vertex_location);
-  dest->access_token = g_strdup (src->access_token);
-  dest->model = g_strdup (src->model);
-  dest->system_instruction = g_strdup (src->system_instruction);
-  dest->voice = g_strdup (src->voice);
-  dest->language_code = g_strdup (src->language_code);
-  dest->translation_target_language
-      = g_strdup (src->translation_target_language);
-  dest->resumption_handle = g_strdup (src->resumption_handle);
-  dest->input_transcription_languages
-      = g_strdup (src->input_transcription_languages);
-  dest->output_transcription_languages
-      = g_strdup (src->output_transcription_languages);
-  dest->tools_json = g_strdup (src->tools_json);
-  dest->setup_extra_json = g_strdup (src->setup_extra_json);
 }
 
 /* Shorter runs of a secret's characters are left alone: they are too
@@ -288,13 +203,13 @@ is_valid_function_name (const gchar *name)
   return TRUE;
 }
 
-/* The protocol layer's strict parse, with the error naming the property. */
+/* The strict parse, with the error naming the property. */
 static JsonNode *
 parse_property_json (const GstGeminiLiveConfig *config, const gchar *property,
     const gchar *text, GError **error)
 {
   GError *parse_error = NULL;
-  JsonNode *root = gst_gemini_live_protocol_parse_json (text, &parse_error);
+  JsonNode *root = gst_gemini_live_json_parse (text, &parse_error);
 
   if (root == NULL) {
     set_error (
@@ -773,191 +688,6 @@ gst_gemini_live_config_validate (
       && validate_voice (config, error) && validate_generation (config, error)
       && validate_activity (config, error) && validate_session (config, error)
       && validate_tools (config, error) && validate_setup_extra (config, error);
-}
-
-static gboolean
-is_ephemeral_token (const gchar *key)
-{
-  return key != NULL && g_str_has_prefix (key, "auth_tokens/");
-}
-
-/* Vertex with a project (OAuth); without one it is express mode (key). */
-static gboolean
-is_vertex_express (const GstGeminiLiveConfig *config)
-{
-  return config->backend == GST_GEMINI_LIVE_BACKEND_VERTEX_AI
-      && !is_set (config->vertex_project);
-}
-
-static const gchar *
-vertex_location (const GstGeminiLiveConfig *config)
-{
-  return is_set (config->vertex_location)
-      ? config->vertex_location
-      : GST_GEMINI_LIVE_DEFAULT_VERTEX_LOCATION;
-}
-
-gchar *
-gst_gemini_live_config_model_path (const GstGeminiLiveConfig *config)
-{
-  const gchar *model;
-
-  g_return_val_if_fail (config != NULL, NULL);
-
-  model
-      = is_set (config->model) ? config->model : GST_GEMINI_LIVE_DEFAULT_MODEL;
-  /* A resource path given by the user is passed through as given. */
-  if (g_str_has_prefix (model, "models/")
-      || g_str_has_prefix (model, "projects/")
-      || g_str_has_prefix (model, "publishers/"))
-    return g_strdup (model);
-  if (config->backend == GST_GEMINI_LIVE_BACKEND_VERTEX_AI) {
-    if (is_vertex_express (config))
-      return g_strconcat ("publishers/google/models/", model, NULL);
-    return g_strdup_printf ("projects/%s/locations/%s/publishers/google/"
-                            "models/%s",
-        config->vertex_project, vertex_location (config), model);
-  }
-  return g_strconcat ("models/", model, NULL);
-}
-
-static const gchar *
-gemini_api_version (GstGeminiLiveApiVersion version)
-{
-  switch (version) {
-    case GST_GEMINI_LIVE_API_VERSION_V1BETA:
-      return "v1beta";
-    case GST_GEMINI_LIVE_API_VERSION_V1ALPHA:
-      return "v1alpha";
-    case GST_GEMINI_LIVE_API_VERSION_V1:
-    default:
-      return "v1";
-  }
-}
-
-static gchar *
-vertex_host (const GstGeminiLiveConfig *config)
-{
-  const gchar *location = vertex_location (config);
-
-  /* Express mode and the global location have no regional host; the
-   * multi-regions have their own (§1.2). */
-  if (is_vertex_express (config)
-      || g_ascii_strcasecmp (location, "global") == 0)
-    return g_strdup ("aiplatform.googleapis.com");
-  if (g_ascii_strcasecmp (location, "us") == 0
-      || g_ascii_strcasecmp (location, "eu") == 0)
-    return g_strdup_printf ("aiplatform.%s.rep.googleapis.com", location);
-  return g_strdup_printf ("%s-aiplatform.googleapis.com", location);
-}
-
-/* Appends access_token=<token> to the query. The token is put in
- * verbatim: the '/' of "auth_tokens/..." is not escaped (§0.1); anything
- * that would break the query is. */
-static gchar *
-add_access_token (const gchar *uri, const gchar *token)
-{
-  gchar *escaped = g_uri_escape_string (token, "/", FALSE);
-  const gchar *hash = strchr (uri, '#');
-  gsize base_len = hash != NULL ? (gsize)(hash - uri) : strlen (uri);
-  gchar *base = g_strndup (uri, base_len);
-  const gchar *sep;
-  gchar *result;
-
-  if (strchr (base, '?') == NULL)
-    sep = "?";
-  else if (g_str_has_suffix (base, "?") || g_str_has_suffix (base, "&"))
-    sep = "";
-  else
-    sep = "&";
-  result = g_strconcat (
-      base, sep, "access_token=", escaped, hash != NULL ? hash : "", NULL);
-  g_free (base);
-  g_free (escaped);
-  return result;
-}
-
-gchar *
-gst_gemini_live_config_endpoint (const GstGeminiLiveConfig *config,
-    gchar **header_name, gchar **header_value)
-{
-  gboolean ephemeral;
-  gchar *uri = NULL;
-  gchar *name = NULL;
-  gchar *value = NULL;
-
-  g_return_val_if_fail (config != NULL, NULL);
-
-  ephemeral = config->backend == GST_GEMINI_LIVE_BACKEND_GEMINI_API
-      && is_ephemeral_token (config->api_key);
-
-  if (config->backend == GST_GEMINI_LIVE_BACKEND_VERTEX_AI) {
-    gchar *host = vertex_host (config);
-    /* Vertex has v1 and v1beta1; v1beta and v1alpha both mean the
-     * preview surface. */
-    const gchar *version = config->api_version == GST_GEMINI_LIVE_API_VERSION_V1
-        ? "v1"
-        : "v1beta1";
-
-    if (!is_set (config->uri))
-      uri = g_strdup_printf ("wss://%s/ws/google.cloud.aiplatform.%s."
-                             "LlmBidiService/BidiGenerateContent",
-          host, version);
-    g_free (host);
-    if (!is_vertex_express (config) && is_set (config->access_token)) {
-      name = g_strdup ("Authorization");
-      value = g_strconcat ("Bearer ", config->access_token, NULL);
-    } else if (is_set (config->api_key)) {
-      name = g_strdup ("x-goog-api-key");
-      value = g_strdup (config->api_key);
-    }
-  } else if (ephemeral) {
-    /* Ephemeral tokens are documented on v1alpha only (§1.1); the
-     * default version (v1, which cannot be told from an explicit v1)
-     * therefore means v1alpha here, an explicit v1beta is honoured. */
-    const gchar *version
-        = config->api_version == GST_GEMINI_LIVE_API_VERSION_V1BETA ? "v1beta"
-                                                                    : "v1alpha";
-
-    if (!is_set (config->uri))
-      uri = g_strdup_printf ("wss://" GST_GEMINI_LIVE_DEFAULT_HOST
-                             "/ws/google.ai.generativelanguage.%s."
-                             "GenerativeService."
-                             "BidiGenerateContentConstrained",
-          version);
-  } else {
-    if (!is_set (config->uri))
-      uri = g_strdup_printf ("wss://" GST_GEMINI_LIVE_DEFAULT_HOST
-                             "/ws/google.ai.generativelanguage.%s."
-                             "GenerativeService.BidiGenerateContent",
-          gemini_api_version (config->api_version));
-    if (is_set (config->api_key)) {
-      name = g_strdup ("x-goog-api-key");
-      value = g_strdup (config->api_key);
-    } else if (is_set (config->access_token)) {
-      name = g_strdup ("Authorization");
-      value = g_strconcat ("Bearer ", config->access_token, NULL);
-    }
-  }
-
-  if (uri == NULL)
-    uri = g_strdup (config->uri);
-  if (ephemeral) {
-    gchar *with_token = add_access_token (uri, config->api_key);
-
-    g_free (uri);
-    uri = with_token;
-  }
-
-  if (header_name != NULL)
-    *header_name = name;
-  else
-    g_free (name);
-  if (header_value != NULL)
-    *header_value = value;
-  else
-    free_secret (value);
-  return uri;
 }
 
 gchar *

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <glib-object.h>
-#include "gstgeminiliveconfig.h"
+#include "gstgeminiliveprotocol.h"
 
 G_BEGIN_DECLS
 

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstgeminiliveprotocol.h"
+#include "gstgeminilivejson.h"
 
-#include <math.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
 
@@ -25,40 +25,279 @@ is_set (const gchar *str)
   return str != NULL && *str != '\0';
 }
 
+/* ---- the setup config ------------------------------------------------ */
+
+static void
+free_secret (gchar *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+void
+gst_gemini_live_config_init (GstGeminiLiveConfig *config)
+{
+  g_return_if_fail (config != NULL);
+
+  memset (config, 0, sizeof (*config));
+  /* uri NULL: derived by gst_gemini_live_protocol_endpoint(). */
+  config->api_version = GST_GEMINI_LIVE_API_VERSION_V1;
+  config->backend = GST_GEMINI_LIVE_BACKEND_GEMINI_API;
+  config->vertex_location = g_strdup (GST_GEMINI_LIVE_DEFAULT_VERTEX_LOCATION);
+  config->model = g_strdup (GST_GEMINI_LIVE_DEFAULT_MODEL);
+  config->response_modality = GST_GEMINI_LIVE_RESPONSE_MODALITY_AUDIO;
+  config->temperature = -1;
+  config->top_p = -1;
+  config->top_k = -1;
+  config->seed = -1;
+  config->thinking_budget = -2;
+  config->automatic_activity_detection = TRUE;
+  config->prefix_padding_ms = -1;
+  config->silence_duration_ms = -1;
+  config->session_resumption = TRUE;
+  config->model_checks = TRUE;
+}
+
+void
+gst_gemini_live_config_clear (GstGeminiLiveConfig *config)
+{
+  g_return_if_fail (config != NULL);
+
+  g_free (config->uri);
+  /* Credentials should not linger in freed heap memory. */
+  free_secret (config->api_key);
+  free_secret (config->access_token);
+  g_free (config->vertex_project);
+  g_free (config->vertex_location);
+  g_free (config->model);
+  g_free (config->system_instruction);
+  g_free (config->voice);
+  g_free (config->language_code);
+  g_free (config->translation_target_language);
+  g_free (config->resumption_handle);
+  g_free (config->input_transcription_languages);
+  g_free (config->output_transcription_languages);
+  g_free (config->tools_json);
+  g_free (config->setup_extra_json);
+  memset (config, 0, sizeof (*config));
+}
+
+void
+gst_gemini_live_config_copy (
+    GstGeminiLiveConfig *dest, const GstGeminiLiveConfig *src)
+{
+  g_return_if_fail (dest != NULL);
+  g_return_if_fail (src != NULL);
+  g_return_if_fail (dest != src);
+
+  *dest = *src;
+  dest->uri = g_strdup (src->uri);
+  dest->api_key = g_strdup (src->api_key);
+  dest->vertex_project = g_strdup (src->vertex_project);
+  dest->vertex_location = g_strdup (src->vertex_location);
+  dest->access_token = g_strdup (src->access_token);
+  dest->model = g_strdup (src->model);
+  dest->system_instruction = g_strdup (src->system_instruction);
+  dest->voice = g_strdup (src->voice);
+  dest->language_code = g_strdup (src->language_code);
+  dest->translation_target_language
+      = g_strdup (src->translation_target_language);
+  dest->resumption_handle = g_strdup (src->resumption_handle);
+  dest->input_transcription_languages
+      = g_strdup (src->input_transcription_languages);
+  dest->output_transcription_languages
+      = g_strdup (src->output_transcription_languages);
+  dest->tools_json = g_strdup (src->tools_json);
+  dest->setup_extra_json = g_strdup (src->setup_extra_json);
+}
+
+static gboolean
+is_ephemeral_token (const gchar *key)
+{
+  return key != NULL && g_str_has_prefix (key, "auth_tokens/");
+}
+
+/* Vertex with a project (OAuth); without one it is express mode (key). */
+static gboolean
+is_vertex_express (const GstGeminiLiveConfig *config)
+{
+  return config->backend == GST_GEMINI_LIVE_BACKEND_VERTEX_AI
+      && !is_set (config->vertex_project);
+}
+
+static const gchar *
+vertex_location (const GstGeminiLiveConfig *config)
+{
+  return is_set (config->vertex_location)
+      ? config->vertex_location
+      : GST_GEMINI_LIVE_DEFAULT_VERTEX_LOCATION;
+}
+
+gchar *
+gst_gemini_live_protocol_model_path (const GstGeminiLiveConfig *config)
+{
+  const gchar *model;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  model
+      = is_set (config->model) ? config->model : GST_GEMINI_LIVE_DEFAULT_MODEL;
+  /* A resource path given by the user is passed through as given. */
+  if (g_str_has_prefix (model, "models/")
+      || g_str_has_prefix (model, "projects/")
+      || g_str_has_prefix (model, "publishers/"))
+    return g_strdup (model);
+  if (config->backend == GST_GEMINI_LIVE_BACKEND_VERTEX_AI) {
+    if (is_vertex_express (config))
+      return g_strconcat ("publishers/google/models/", model, NULL);
+    return g_strdup_printf ("projects/%s/locations/%s/publishers/google/"
+                            "models/%s",
+        config->vertex_project, vertex_location (config), model);
+  }
+  return g_strconcat ("models/", model, NULL);
+}
+
+static const gchar *
+gemini_api_version (GstGeminiLiveApiVersion version)
+{
+  switch (version) {
+    case GST_GEMINI_LIVE_API_VERSION_V1BETA:
+      return "v1beta";
+    case GST_GEMINI_LIVE_API_VERSION_V1ALPHA:
+      return "v1alpha";
+    case GST_GEMINI_LIVE_API_VERSION_V1:
+    default:
+      return "v1";
+  }
+}
+
+static gchar *
+vertex_host (const GstGeminiLiveConfig *config)
+{
+  const gchar *location = vertex_location (config);
+
+  /* Express mode and the global location have no regional host; the
+   * multi-regions have their own (§1.2). */
+  if (is_vertex_express (config)
+      || g_ascii_strcasecmp (location, "global") == 0)
+    return g_strdup ("aiplatform.googleapis.com");
+  if (g_ascii_strcasecmp (location, "us") == 0
+      || g_ascii_strcasecmp (location, "eu") == 0)
+    return g_strdup_printf ("aiplatform.%s.rep.googleapis.com", location);
+  return g_strdup_printf ("%s-aiplatform.googleapis.com", location);
+}
+
+/* Appends access_token=<token> to the query. The token is put in
+ * verbatim: the '/' of "auth_tokens/..." is not escaped (§0.1); anything
+ * that would break the query is. */
+static gchar *
+add_access_token (const gchar *uri, const gchar *token)
+{
+  gchar *escaped = g_uri_escape_string (token, "/", FALSE);
+  const gchar *hash = strchr (uri, '#');
+  gsize base_len = hash != NULL ? (gsize)(hash - uri) : strlen (uri);
+  gchar *base = g_strndup (uri, base_len);
+  const gchar *sep;
+  gchar *result;
+
+  if (strchr (base, '?') == NULL)
+    sep = "?";
+  else if (g_str_has_suffix (base, "?") || g_str_has_suffix (base, "&"))
+    sep = "";
+  else
+    sep = "&";
+  result = g_strconcat (
+      base, sep, "access_token=", escaped, hash != NULL ? hash : "", NULL);
+  g_free (base);
+  g_free (escaped);
+  return result;
+}
+
+gchar *
+gst_gemini_live_protocol_endpoint (const GstGeminiLiveConfig *config,
+    gchar **header_name, gchar **header_value)
+{
+  gboolean ephemeral;
+  gchar *uri = NULL;
+  gchar *name = NULL;
+  gchar *value = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  ephemeral = config->backend == GST_GEMINI_LIVE_BACKEND_GEMINI_API
+      && is_ephemeral_token (config->api_key);
+
+  if (config->backend == GST_GEMINI_LIVE_BACKEND_VERTEX_AI) {
+    gchar *host = vertex_host (config);
+    /* Vertex has v1 and v1beta1; v1beta and v1alpha both mean the
+     * preview surface. */
+    const gchar *version = config->api_version == GST_GEMINI_LIVE_API_VERSION_V1
+        ? "v1"
+        : "v1beta1";
+
+    if (!is_set (config->uri))
+      uri = g_strdup_printf ("wss://%s/ws/google.cloud.aiplatform.%s."
+                             "LlmBidiService/BidiGenerateContent",
+          host, version);
+    g_free (host);
+    if (!is_vertex_express (config) && is_set (config->access_token)) {
+      name = g_strdup ("Authorization");
+      value = g_strconcat ("Bearer ", config->access_token, NULL);
+    } else if (is_set (config->api_key)) {
+      name = g_strdup ("x-goog-api-key");
+      value = g_strdup (config->api_key);
+    }
+  } else if (ephemeral) {
+    /* Ephemeral tokens are documented on v1alpha only (§1.1); the
+     * default version (v1, which cannot be told from an explicit v1)
+     * therefore means v1alpha here, an explicit v1beta is honoured. */
+    const gchar *version
+        = config->api_version == GST_GEMINI_LIVE_API_VERSION_V1BETA ? "v1beta"
+                                                                    : "v1alpha";
+
+    if (!is_set (config->uri))
+      uri = g_strdup_printf ("wss://" GST_GEMINI_LIVE_DEFAULT_HOST
+                             "/ws/google.ai.generativelanguage.%s."
+                             "GenerativeService."
+                             "BidiGenerateContentConstrained",
+          version);
+  } else {
+    if (!is_set (config->uri))
+      uri = g_strdup_printf ("wss://" GST_GEMINI_LIVE_DEFAULT_HOST
+                             "/ws/google.ai.generativelanguage.%s."
+                             "GenerativeService.BidiGenerateContent",
+          gemini_api_version (config->api_version));
+    if (is_set (config->api_key)) {
+      name = g_strdup ("x-goog-api-key");
+      value = g_strdup (config->api_key);
+    } else if (is_set (config->access_token)) {
+      name = g_strdup ("Authorization");
+      value = g_strconcat ("Bearer ", config->access_token, NULL);
+    }
+  }
+
+  if (uri == NULL)
+    uri = g_strdup (config->uri);
+  if (ephemeral) {
+    gchar *with_token = add_access_token (uri, config->api_key);
+
+    g_free (uri);
+    uri = with_token;
+  }
+
+  if (header_name != NULL)
+    *header_name = name;
+  else
+    g_free (name);
+  if (header_value != NULL)
+    *header_value = value;
+  else
+    free_secret (value);
+  return uri;
+}
+
 /* ---- client -> server ---------------------------------------------- */
-
-static void write_node (GString *out, JsonNode *node);
-
-/* Our writer, not json_to_string(): json-glib 1.6 prints huge or exponent
- * numbers as "inf.0" or "2e+17.0", which is not JSON. */
-static gchar *
-node_to_compact_json (JsonNode *node)
-{
-  GString *out = g_string_new (NULL);
-
-  write_node (out, node);
-  return g_string_free (out, FALSE);
-}
-
-static gchar *
-object_to_compact_json (JsonObject *object)
-{
-  JsonNode *node = json_node_init_object (json_node_alloc (), object);
-  gchar *json = node_to_compact_json (node);
-
-  json_node_unref (node);
-  return json;
-}
-
-/* Takes ownership of root. */
-static gchar *
-finish_message (JsonNode *root)
-{
-  gchar *json = node_to_compact_json (root);
-
-  json_node_unref (root);
-  return json;
-}
 
 /* json-glib copies bytes as they are; the server would reject a frame that
  * is not UTF-8, so bad input is repaired rather than sent. */
@@ -73,160 +312,6 @@ add_utf8_string_value (JsonBuilder *builder, const gchar *str)
     json_builder_add_string_value (builder, valid);
     g_free (valid);
   }
-}
-
-JsonNode *
-gst_gemini_live_protocol_parse_json (const gchar *text, GError **error)
-{
-  JsonParser *parser;
-  JsonNode *root = NULL;
-  GError *parse_error = NULL;
-  gsize len = strlen (text);
-
-  if (!gst_gemini_live_protocol_check_depth (
-          text, len, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
-    g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID,
-        "not strict JSON (nested deeper than %d levels, a comment, several "
-        "values or a non-JSON escape)",
-        GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
-    return NULL;
-  }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, len, &parse_error)) {
-    g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "not valid JSON: %s",
-        parse_error->message);
-    g_error_free (parse_error);
-  } else if (json_parser_get_root (parser) == NULL) {
-    g_set_error_literal (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
-        GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "empty JSON");
-  } else {
-    root = json_node_ref (json_parser_get_root (parser));
-  }
-  g_object_unref (parser);
-  return root;
-}
-
-/* -- serializing with readable numbers -- */
-
-/* json-glib prints doubles with 17 digits (0.7 becomes
- * 0.69999999999999996); the shortest text that reads back as the same
- * double is what a user set and expects to see on the wire. */
-static void
-write_double (GString *out, gdouble value)
-{
-  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
-  gint precision;
-
-  if (!isfinite (value)) {
-    /* JSON has no NaN or infinity; validation keeps them out. */
-    g_string_append (out, "null");
-    return;
-  }
-  for (precision = 15; precision <= 17; precision++) {
-    g_ascii_formatd (buf, sizeof (buf),
-        precision == 15       ? "%.15g"
-            : precision == 16 ? "%.16g"
-                              : "%.17g",
-        value);
-    if (g_ascii_strtod (buf, NULL) == value)
-      break;
-  }
-  g_string_append (out, buf);
-  /* Keep it a JSON number that reads as a double, as json-glib does. */
-  if (strpbrk (buf, ".eE") == NULL)
-    g_string_append (out, ".0");
-}
-
-/* Strings through json-glib, so that escaping is identical to the other
- * messages. */
-static void
-write_string (GString *out, const gchar *str)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-  gchar *valid = NULL;
-  gchar *json;
-
-  /* json-glib turns escapes such as a lone \ud800 into bytes that are not
-   * UTF-8; nothing invalid leaves this writer. */
-  if (!g_utf8_validate (str, -1, NULL))
-    str = valid = g_utf8_make_valid (str, -1);
-  json_node_set_string (node, str);
-  json = json_to_string (node, FALSE);
-  g_string_append (out, json);
-  g_free (json);
-  g_free (valid);
-  json_node_unref (node);
-}
-
-static void
-write_node (GString *out, JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node)) {
-    case JSON_NODE_OBJECT: {
-      JsonObject *object = json_node_get_object (node);
-      GList *members = json_object_get_members (object), *l;
-
-      g_string_append_c (out, '{');
-      for (l = members; l != NULL; l = l->next) {
-        if (l != members)
-          g_string_append_c (out, ',');
-        write_string (out, l->data);
-        g_string_append_c (out, ':');
-        write_node (out, json_object_get_member (object, l->data));
-      }
-      g_string_append_c (out, '}');
-      g_list_free (members);
-      break;
-    }
-    case JSON_NODE_ARRAY: {
-      JsonArray *array = json_node_get_array (node);
-      guint i, n = json_array_get_length (array);
-
-      g_string_append_c (out, '[');
-      for (i = 0; i < n; i++) {
-        if (i > 0)
-          g_string_append_c (out, ',');
-        write_node (out, json_array_get_element (array, i));
-      }
-      g_string_append_c (out, ']');
-      break;
-    }
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node)) {
-        case G_TYPE_DOUBLE:
-          write_double (out, json_node_get_double (node));
-          break;
-        case G_TYPE_INT64:
-          g_string_append_printf (
-              out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (
-              out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        default:
-          write_string (out, json_node_get_string (node));
-          break;
-      }
-      break;
-    case JSON_NODE_NULL:
-      g_string_append (out, "null");
-      break;
-  }
-}
-
-/* Takes ownership of root. */
-static gchar *
-finish_message_numbers (JsonNode *root)
-{
-  GString *out = g_string_new (NULL);
-
-  write_node (out, root);
-  json_node_unref (root);
-  return g_string_free (out, FALSE);
 }
 
 /* -- setup -- */
@@ -545,7 +630,7 @@ declarations_of (const GstGeminiLiveConfig *config)
   /* Validation reports bad JSON; here it is only left out. */
   if (!is_set (config->tools_json))
     return NULL;
-  tools = gst_gemini_live_protocol_parse_json (config->tools_json, NULL);
+  tools = gst_gemini_live_json_parse (config->tools_json, NULL);
   if (tools != NULL && !JSON_NODE_HOLDS_ARRAY (tools))
     g_clear_pointer (&tools, json_node_unref);
   return tools;
@@ -563,12 +648,12 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
   tools = declarations_of (config);
   if (is_set (config->setup_extra_json)) {
     extra
-        = gst_gemini_live_protocol_parse_json (config->setup_extra_json, NULL);
+        = gst_gemini_live_json_parse (config->setup_extra_json, NULL);
     if (extra != NULL && !JSON_NODE_HOLDS_OBJECT (extra))
       g_clear_pointer (&extra, json_node_unref);
   }
 
-  model = gst_gemini_live_config_model_path (config);
+  model = gst_gemini_live_protocol_model_path (config);
   /* Mutable: setup-extra is merged into the tree afterwards. */
   builder = json_builder_new ();
 
@@ -647,7 +732,7 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
   }
 
   g_free (model);
-  return finish_message_numbers (root);
+  return gst_gemini_live_json_write_take (root);
 }
 
 /* Appends str as the body of a JSON string (no quotes). Only for short,
@@ -799,7 +884,7 @@ gst_gemini_live_protocol_build_realtime_text (const gchar *text)
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  json = finish_message (json_builder_get_root (builder));
+  json = gst_gemini_live_json_write_take (json_builder_get_root (builder));
   g_object_unref (builder);
   return json;
 }
@@ -813,7 +898,7 @@ error_response (const gchar *response_json)
   JsonObject *object;
 
   if (response_json != NULL)
-    parsed = gst_gemini_live_protocol_parse_json (response_json, NULL);
+    parsed = gst_gemini_live_json_parse (response_json, NULL);
   if (parsed != NULL && JSON_NODE_HOLDS_OBJECT (parsed)
       && json_object_has_member (json_node_get_object (parsed), "error"))
     return parsed;
@@ -872,7 +957,7 @@ gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
     json_object_unref (empty);
   } else {
     response
-        = gst_gemini_live_protocol_parse_json (response_json, &parse_error);
+        = gst_gemini_live_json_parse (response_json, &parse_error);
     if (response == NULL) {
       gchar *shown = g_utf8_make_valid (name, -1);
 
@@ -917,7 +1002,7 @@ gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  json = finish_message (json_builder_get_root (builder));
+  json = gst_gemini_live_json_write_take (json_builder_get_root (builder));
   g_object_unref (builder);
   return json;
 }
@@ -987,7 +1072,7 @@ gst_gemini_live_protocol_build_client_content (
   if (is_set (turns_json) && looks_like_json (turns_json)) {
     GError *parse_error = NULL;
 
-    turns = gst_gemini_live_protocol_parse_json (turns_json, &parse_error);
+    turns = gst_gemini_live_json_parse (turns_json, &parse_error);
     if (turns == NULL) {
       g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
           GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Client content: %s",
@@ -1044,7 +1129,7 @@ gst_gemini_live_protocol_build_client_content (
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  json = finish_message (json_builder_get_root (builder));
+  json = gst_gemini_live_json_write_take (json_builder_get_root (builder));
   g_object_unref (builder);
   return json;
 }
@@ -1117,7 +1202,7 @@ gst_gemini_live_protocol_read_tools (const gchar *tools_json,
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  tools = gst_gemini_live_protocol_parse_json (tools_json, &parse_error);
+  tools = gst_gemini_live_json_parse (tools_json, &parse_error);
   if (tools == NULL) {
     g_set_error (error, GST_GEMINI_LIVE_PROTOCOL_ERROR,
         GST_GEMINI_LIVE_PROTOCOL_ERROR_INVALID, "Tools: %s",
@@ -1138,7 +1223,7 @@ gst_gemini_live_protocol_read_tools (const gchar *tools_json,
   }
   *google_search = *code_execution = *url_context = FALSE;
   if (declarations) {
-    *declarations_json = node_to_compact_json (tools);
+    *declarations_json = gst_gemini_live_json_write (tools);
     json_node_unref (tools);
     return TRUE;
   }
@@ -1180,7 +1265,7 @@ gst_gemini_live_protocol_read_tools (const gchar *tools_json,
     g_list_free (members);
   }
   decls = json_node_init_array (json_node_alloc (), all);
-  *declarations_json = node_to_compact_json (decls);
+  *declarations_json = gst_gemini_live_json_write (decls);
   json_node_unref (decls);
   json_array_unref (all);
   json_node_unref (tools);
@@ -1221,7 +1306,7 @@ gst_gemini_live_protocol_build_context_update (
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  json = finish_message (json_builder_get_root (builder));
+  json = gst_gemini_live_json_write_take (json_builder_get_root (builder));
   g_object_unref (builder);
   return json;
 }
@@ -1299,102 +1384,6 @@ gst_gemini_live_event_type_nick (GstGeminiLiveEventType type)
       return "server-error";
   }
   return "unknown";
-}
-
-static gint
-hex4 (const gchar *p, gsize left)
-{
-  gint v = 0, i;
-
-  if (left < 4)
-    return -1;
-  for (i = 0; i < 4; i++) {
-    gint d = g_ascii_xdigit_value (p[i]);
-    if (d < 0)
-      return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-
-/* Also the gate for what json-glib 1.6 wrongly accepts: its recursion
- * overflows the stack on deep nesting (and skips comments, which would
- * hide that nesting), it keeps only the last of several top-level values
- * and leaks the others, and it turns C escapes and lone surrogates into
- * bytes that are not UTF-8. None of these is JSON; all are refused. */
-gboolean
-gst_gemini_live_protocol_check_depth (
-    const gchar *data, gsize size, guint max_depth)
-{
-  gboolean in_string = FALSE, closed_top = FALSE, top_scalar = FALSE;
-  guint depth = 0;
-  gsize i;
-
-  g_return_val_if_fail (data != NULL || size == 0, FALSE);
-
-  for (i = 0; i < size; i++) {
-    gchar c = data[i];
-
-    if (in_string) {
-      if (c == '\\') {
-        gchar e = i + 1 < size ? data[i + 1] : '\0';
-
-        if (e == 'u') {
-          gint u = hex4 (data + i + 2, size - i - 2);
-
-          if (u < 0 || (u >= 0xDC00 && u <= 0xDFFF))
-            return FALSE;
-          if (u >= 0xD800 && u <= 0xDBFF) {
-            /* A high surrogate needs its low half right after. */
-            gint low = i + 7 < size && data[i + 6] == '\\' && data[i + 7] == 'u'
-                ? hex4 (data + i + 8, size - i - 8)
-                : -1;
-            if (low < 0xDC00 || low > 0xDFFF)
-              return FALSE;
-            i += 6;
-          }
-          i += 5;
-        } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f'
-            && e != 'n' && e != 'r' && e != 't') {
-          return FALSE;
-        } else {
-          i++;
-        }
-      } else if (c == '"') {
-        in_string = FALSE;
-        if (depth == 0)
-          closed_top = TRUE;
-      }
-      continue;
-    }
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (top_scalar)
-        closed_top = TRUE;
-      continue;
-    }
-    /* Anything after the first complete top-level value. */
-    if (closed_top || c == '/')
-      return FALSE;
-    if (depth == 0 && c != '{' && c != '[' && c != '"') {
-      /* A bare number, true, false or null as the whole text. */
-      top_scalar = TRUE;
-      continue;
-    }
-    if (top_scalar)
-      return FALSE;
-    if (c == '"') {
-      in_string = TRUE;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_depth)
-        return FALSE;
-    } else if (c == '}' || c == ']') {
-      if (depth == 0)
-        return FALSE;
-      if (--depth == 0)
-        closed_top = TRUE;
-    }
-  }
-  return TRUE;
 }
 
 gboolean
@@ -1865,7 +1854,7 @@ add_json_event (ParseContext *ctx, JsonObject *object, const gchar *parent,
   JsonNode *node = get_member (ctx, object, parent, name, KIND_OBJECT);
 
   if (node != NULL)
-    add_event (ctx, type)->json = node_to_compact_json (node);
+    add_event (ctx, type)->json = gst_gemini_live_json_write (node);
 }
 
 static void
@@ -1950,7 +1939,7 @@ parse_tool_call (ParseContext *ctx, JsonObject *tool_call)
     event = add_event (ctx, GST_GEMINI_LIVE_EVENT_TOOL_CALL);
     event->id = g_strdup (id);
     event->text = g_strdup (name);
-    event->json = args ? node_to_compact_json (args) : g_strdup ("{}");
+    event->json = args ? gst_gemini_live_json_write (args) : g_strdup ("{}");
     /* Vertex streams arguments: more of this call follows. */
     event->flag
         = get_boolean (ctx, call, "toolCall.functionCalls[]", "willContinue");
@@ -2007,7 +1996,7 @@ parse_usage (ParseContext *ctx, JsonObject *usage)
 
   event = add_event (ctx, GST_GEMINI_LIVE_EVENT_USAGE);
   /* Per-modality details stay in the JSON. */
-  event->json = object_to_compact_json (usage);
+  event->json = gst_gemini_live_json_write_object (usage);
   event->prompt_tokens = prompt;
   event->response_tokens = response;
   event->total_tokens = total;
@@ -2031,7 +2020,7 @@ parse_setup_complete (ParseContext *ctx, JsonObject *setup_complete)
   event->text = is_set (session_id) ? g_strdup (session_id) : NULL;
   /* Anything beyond sessionId (voiceConsentSignature, ...). */
   if (json_object_get_size (setup_complete) > (session_id != NULL ? 1u : 0u))
-    event->json = object_to_compact_json (setup_complete);
+    event->json = gst_gemini_live_json_write_object (setup_complete);
 }
 
 static void
@@ -2113,14 +2102,14 @@ parse_error_payload (ParseContext *ctx, JsonNode *node, const gchar *parent)
   if (JSON_NODE_HOLDS_OBJECT (node)) {
     JsonObject *object = json_node_get_object (node);
 
-    event->json = node_to_compact_json (node);
+    event->json = gst_gemini_live_json_write (node);
     event->text = g_strdup (get_string (ctx, object, parent, "message"));
     if (json_object_has_member (object, "code"))
       event->index = get_int64 (ctx, object, parent, "code");
   } else if (node_is_kind (node, KIND_STRING)) {
     event->text = g_strdup (json_node_get_string (node));
   } else {
-    event->json = node_to_compact_json (node);
+    event->json = gst_gemini_live_json_write (node);
   }
 }
 
@@ -2373,12 +2362,12 @@ gst_gemini_live_protocol_parse (const gchar *data, gsize size, GError **error)
         "not valid UTF-8 at byte %" G_GSIZE_FORMAT, (gsize)(invalid - data));
     return NULL;
   }
-  if (!gst_gemini_live_protocol_check_depth (
-          data, size, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH)) {
+  if (!gst_gemini_live_json_is_strict (
+          data, size, GST_GEMINI_LIVE_JSON_MAX_DEPTH)) {
     set_malformed (error, data, size,
         "not strict JSON: nested deeper "
         "than %d levels, a comment, several values or a non-JSON escape",
-        GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+        GST_GEMINI_LIVE_JSON_MAX_DEPTH);
     return NULL;
   }
 

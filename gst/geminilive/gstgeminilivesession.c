@@ -1573,7 +1573,7 @@ gst_gemini_live_session_start (GstGeminiLiveSession *session,
   g_free (session->endpoint);
   g_free (session->auth_header);
   g_free (session->auth_value);
-  session->endpoint = gst_gemini_live_config_endpoint (
+  session->endpoint = gst_gemini_live_protocol_endpoint (
       config, &session->auth_header, &session->auth_value);
   g_free (session->safe_uri);
   session->safe_uri = gst_gemini_live_session_safe_uri (session->endpoint);

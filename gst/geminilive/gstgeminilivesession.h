@@ -12,7 +12,6 @@
 
 #include <gio/gio.h>
 #include <gst/gst.h>
-#include "gstgeminiliveconfig.h"
 #include "gstgeminiliveprotocol.h"
 
 G_BEGIN_DECLS

@@ -8,7 +8,7 @@
 #pragma once
 
 #include <gst/gst.h>
-#include "gstgeminiliveconfig.h"
+#include "gstgeminiliveprotocol.h"
 
 G_BEGIN_DECLS
 

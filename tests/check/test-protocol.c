@@ -9,6 +9,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "gstgeminiliveconfig.h"
+#include "gstgeminilivejson.h"
 #include "gstgeminiliveprotocol.h"
 #include "recording.h"
 
@@ -1254,8 +1256,8 @@ GST_START_TEST (test_malformed)
   for (i = 0; i < 60; i++)
     g_string_append_c (deep, '}');
   g_string_append (deep, "}]}}");
-  fail_unless (gst_gemini_live_protocol_check_depth (deep->str, deep->len, 64));
-  fail_if (gst_gemini_live_protocol_check_depth (deep->str, deep->len, 63));
+  fail_unless (gst_gemini_live_json_is_strict (deep->str, deep->len, 64));
+  fail_if (gst_gemini_live_json_is_strict (deep->str, deep->len, 63));
   events = parse_ok (deep->str);
   assert_types (events, GST_GEMINI_LIVE_EVENT_TOOL_CALL, -1);
   g_ptr_array_unref (events);
@@ -1719,7 +1721,7 @@ GST_START_TEST (test_config_model_path)
 
     g_free (config.model);
     config.model = g_strdup (cases[i].model);
-    path = gst_gemini_live_config_model_path (&config);
+    path = gst_gemini_live_protocol_model_path (&config);
     fail_unless_equals_string (path, cases[i].path);
     g_free (path);
   }
@@ -1987,7 +1989,7 @@ GST_START_TEST (test_setup_vertex_model_paths)
     config.vertex_location = g_strdup (cases[i].location);
     g_free (config.model);
     config.model = g_strdup (cases[i].model);
-    path = gst_gemini_live_config_model_path (&config);
+    path = gst_gemini_live_protocol_model_path (&config);
     fail_unless_equals_string (path, cases[i].path);
     g_free (path);
     gst_gemini_live_config_clear (&config);
@@ -2083,7 +2085,7 @@ assert_endpoint (const GstGeminiLiveConfig *config, const gchar *uri,
     const gchar *header_name, const gchar *header_value)
 {
   gchar *name = (gchar *)"unset", *value = (gchar *)"unset";
-  gchar *got = gst_gemini_live_config_endpoint (config, &name, &value);
+  gchar *got = gst_gemini_live_protocol_endpoint (config, &name, &value);
 
   fail_unless_equals_string (got, uri);
   fail_unless_equals_string (name, header_name);
@@ -2092,7 +2094,7 @@ assert_endpoint (const GstGeminiLiveConfig *config, const gchar *uri,
   g_free (name);
   g_free (value);
   /* The out arguments are optional. */
-  got = gst_gemini_live_config_endpoint (config, NULL, NULL);
+  got = gst_gemini_live_protocol_endpoint (config, NULL, NULL);
   fail_unless_equals_string (got, uri);
   g_free (got);
 }

@@ -19,6 +19,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "gstgeminilivejson.h"
 #include "gstgeminiliveprotocol.h"
 
 int
@@ -130,9 +131,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
 
   /* The helpers the parser builds on, on the same bytes. */
-  gst_gemini_live_protocol_check_depth ((const gchar *)data, size, 0);
-  gst_gemini_live_protocol_check_depth (
-      (const gchar *)data, size, GST_GEMINI_LIVE_PROTOCOL_MAX_DEPTH);
+  gst_gemini_live_json_is_strict ((const gchar *)data, size, 0);
+  gst_gemini_live_json_is_strict (
+      (const gchar *)data, size, GST_GEMINI_LIVE_JSON_MAX_DEPTH);
   if (size < 64) {
     str = g_strndup ((const gchar *)data, size);
     if (gst_gemini_live_protocol_parse_duration (str, &ns))

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "gstgeminiliveconfig.h"
+#include "gstgeminilivejson.h"
 #include "gstgeminiliveprotocol.h"
 
 enum
@@ -141,7 +142,7 @@ fuzz_config (const guint8 flags, gchar **fields)
     g_clear_error (&error);
   }
 
-  model_path = gst_gemini_live_config_model_path (&copy);
+  model_path = gst_gemini_live_protocol_model_path (&copy);
   FUZZ_CHECK (model_path != NULL && *model_path != '\0', "no model path");
   g_free (model_path);
 

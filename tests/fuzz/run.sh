@@ -77,7 +77,8 @@ for t in "${targets[@]}"; do
   [ -f "$src" ] || { echo "no target $t"; exit 2; }
   bin="$out/fuzz-$t"
   if ! "$clang" "${flags[@]}" "$src" "$root/gst/geminilive/gstgeminiliveconfig.c" \
-      "$root/gst/geminilive/gstgeminiliveprotocol.c" "${deps[@]}" -o "$bin"; then
+      "$root/gst/geminilive/gstgeminiliveprotocol.c" \
+      "$root/gst/geminilive/gstgeminilivejson.c" "${deps[@]}" -o "$bin"; then
     echo "FAIL: building fuzz-$t"; exit 1
   fi
 
