@@ -24,8 +24,10 @@
  * `geminilive/<kind>` (setup-complete, input-transcription,
  * output-transcription, text, tool-call, tool-call-cancellation,
  * interrupted, generation-complete, turn-complete, usage, go-away,
- * session-resumption-update), each with the `running-time` it arrived at,
- * so `gst-launch-1.0 -m` shows the whole conversation.
+ * session-resumption-update, ...) with the `running-time` it arrived at
+ * and the event's named fields, so `gst-launch-1.0 -m` shows the whole
+ * conversation. docs/transcripts-and-captions.md lists every kind and
+ * field.
  *
  * Function calls surface as the #GstGeminiLive::tool-call signal and are
  * answered by its return value or later with the
@@ -255,65 +257,135 @@ post_event_message (
       GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
 }
 
+/* A GVariant field as the GValue a bus message carries: strings (NULL
+ * for a "ms" Nothing), booleans, gint64, guint64 and string lists. */
+static gboolean
+field_to_value (GVariant *field, GValue *value)
+{
+  const GVariantType *type = g_variant_get_type (field);
+
+  if (g_variant_type_equal (type, G_VARIANT_TYPE ("ms"))) {
+    GVariant *inner = g_variant_get_maybe (field);
+
+    g_value_init (value, G_TYPE_STRING);
+    if (inner != NULL) {
+      g_value_set_string (value, g_variant_get_string (inner, NULL));
+      g_variant_unref (inner);
+    }
+  } else if (g_variant_type_equal (type, G_VARIANT_TYPE_STRING)) {
+    g_value_init (value, G_TYPE_STRING);
+    g_value_set_string (value, g_variant_get_string (field, NULL));
+  } else if (g_variant_type_equal (type, G_VARIANT_TYPE_BOOLEAN)) {
+    g_value_init (value, G_TYPE_BOOLEAN);
+    g_value_set_boolean (value, g_variant_get_boolean (field));
+  } else if (g_variant_type_equal (type, G_VARIANT_TYPE_INT64)) {
+    g_value_init (value, G_TYPE_INT64);
+    g_value_set_int64 (value, g_variant_get_int64 (field));
+  } else if (g_variant_type_equal (type, G_VARIANT_TYPE_UINT64)) {
+    g_value_init (value, G_TYPE_UINT64);
+    g_value_set_uint64 (value, g_variant_get_uint64 (field));
+  } else if (g_variant_type_equal (type, G_VARIANT_TYPE_STRING_ARRAY)) {
+    g_value_init (value, G_TYPE_STRV);
+    g_value_take_boxed (value, g_variant_dup_strv (field, NULL));
+  } else {
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* geminilive/<kind> with the event's named fields, in their order. */
+static void
+post_event (GstGeminiLive *self, const GstGeminiLiveEvent *event)
+{
+  gchar *name = g_strdup_printf (
+      "geminilive/%s", gst_gemini_live_event_type_nick (event->type));
+  GstClockTime rt = gst_element_get_current_running_time (GST_ELEMENT (self));
+  GstStructure *s
+      = gst_structure_new (name, "running-time", G_TYPE_UINT64, rt, NULL);
+  GVariantIter iter;
+  const gchar *field_name;
+  GVariant *field;
+
+  g_variant_iter_init (&iter, event->fields);
+  while (g_variant_iter_next (&iter, "{&sv}", &field_name, &field)) {
+    GValue value = G_VALUE_INIT;
+
+    if (field_to_value (field, &value))
+      gst_structure_take_value (s, field_name, &value);
+    else
+      GST_WARNING_OBJECT (self, "field %s of type %s not posted", field_name,
+          g_variant_get_type_string (field));
+    g_variant_unref (field);
+  }
+  g_free (name);
+  gst_element_post_message (
+      GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
+}
+
 /* ---- session callbacks (session thread) -------------------------------- */
 
 static void
 answer_tool_call (GstGeminiLive *self, const GstGeminiLiveEvent *event)
 {
+  const gchar *id = gst_gemini_live_event_get_string (event, "id");
+  const gchar *name = gst_gemini_live_event_get_string (event, "name");
+  const gchar *args = gst_gemini_live_event_get_string (event, "args");
   gchar *response = NULL;
   gchar *json;
   GError *error = NULL;
 
-  gst_gemini_live_tools_call_started (self->tools, event->id, event->text);
+  gst_gemini_live_tools_call_started (self->tools, id, name);
   gst_gemini_live_output_answer_progress (self->output);
   /* Signal first, so the bus message means the handler has run. */
-  g_signal_emit (self, signals[SIGNAL_TOOL_CALL], 0, event->id, event->text,
-      event->json, &response);
-  post_event_message (self, "tool-call", "id", G_TYPE_STRING, event->id, "name",
-      G_TYPE_STRING, event->text, "args", G_TYPE_STRING, event->json, NULL);
+  g_signal_emit (self, signals[SIGNAL_TOOL_CALL], 0, id, name, args, &response);
+  post_event (self, event);
   if (response == NULL)
     return;
 
   json = gst_gemini_live_protocol_build_tool_response (
-      event->id, event->text, response, &error);
-  if (json != NULL && event->id != NULL
-      && !gst_gemini_live_tools_is_pending (self->tools, event->id)) {
+      id, name, response, &error);
+  if (json != NULL && id != NULL
+      && !gst_gemini_live_tools_is_pending (self->tools, id)) {
     /* Timed out or cancelled while the handler ran. */
     g_clear_pointer (&json, g_free);
   } else if (json != NULL) {
     gst_gemini_live_session_send (
         self->session, json, GST_GEMINI_LIVE_SEND_ONCE);
-    if (event->id != NULL)
-      gst_gemini_live_tools_call_finished (self->tools, event->id);
+    if (id != NULL)
+      gst_gemini_live_tools_call_finished (self->tools, id);
   } else {
     GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
-        ("The tool-call handler for '%s' returned an invalid response",
-            event->text),
+        ("The tool-call handler for '%s' returned an invalid response", name),
         ("%s", error->message));
     g_error_free (error);
   }
   g_free (response);
 }
 
+/* What the element does with an event besides posting it: only the kinds
+ * that carry behaviour are handled by hand. */
 static void
 on_session_event (GstGeminiLiveSession *session,
     const GstGeminiLiveEvent *event, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
-  const gchar *kind = gst_gemini_live_event_type_nick (event->type);
 
   switch (event->type) {
     case GST_GEMINI_LIVE_EVENT_AUDIO:
       gst_gemini_live_output_push_audio (self->output, event->audio);
-      break;
-    case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
-      post_event_message (
-          self, kind, "session-id", G_TYPE_STRING, event->text, NULL);
-      break;
+      return;
+    case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
+      answer_tool_call (self, event);
+      return;
+    case GST_GEMINI_LIVE_EVENT_WARNING:
+      GST_ELEMENT_WARNING (self, STREAM, DECODE,
+          ("Unexpected content from the server"), ("%s",
+              gst_gemini_live_event_get_string (event, "text")));
+      return;
     case GST_GEMINI_LIVE_EVENT_TEXT:
-      gst_gemini_live_output_push_text (
-          self->output, GST_GEMINI_LIVE_TEXT_MODEL, event->text);
-      post_event_message (self, kind, "text", G_TYPE_STRING, event->text, NULL);
+      gst_gemini_live_output_push_text (self->output,
+          GST_GEMINI_LIVE_TEXT_MODEL,
+          gst_gemini_live_event_get_string (event, "text"));
       break;
     case GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION:
     case GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION:
@@ -321,106 +393,65 @@ on_session_event (GstGeminiLiveSession *session,
           event->type == GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION
               ? GST_GEMINI_LIVE_TEXT_USER
               : GST_GEMINI_LIVE_TEXT_MODEL,
-          event->text);
-      post_event_message (self, kind, "text", G_TYPE_STRING, event->text,
-          "finished", G_TYPE_BOOLEAN, event->flag, NULL);
+          gst_gemini_live_event_get_string (event, "text"));
       break;
-    case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
-      answer_tool_call (self, event);
+    case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION: {
+      GStrv ids = gst_gemini_live_event_dup_strv (event, "ids");
+      guint i;
+
+      for (i = 0; ids != NULL && ids[i] != NULL; i++)
+        gst_gemini_live_tools_call_finished (self->tools, ids[i]);
+      g_signal_emit (self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0, ids);
+      g_strfreev (ids);
       break;
-    case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION:
-      if (event->ids != NULL) {
-        guint i;
-        for (i = 0; event->ids[i] != NULL; i++)
-          gst_gemini_live_tools_call_finished (self->tools, event->ids[i]);
-      }
-      g_signal_emit (
-          self, signals[SIGNAL_TOOL_CALL_CANCELLATION], 0, event->ids);
-      post_event_message (self, kind, "ids", G_TYPE_STRV, event->ids, NULL);
-      break;
+    }
     case GST_GEMINI_LIVE_EVENT_INTERRUPTED:
       gst_gemini_live_output_interrupt (self->output);
-      post_event_message (self, kind, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE:
       /* The server may hold turnComplete back for seconds: the answer's
        * audio is complete now. */
-      gst_gemini_live_output_end_turn (self->output);
-      post_event_message (self, kind, NULL);
-      break;
     case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
       gst_gemini_live_output_end_turn (self->output);
-      post_event_message (
-          self, kind, "reason", G_TYPE_STRING, event->text, NULL);
       break;
-    case GST_GEMINI_LIVE_EVENT_USAGE:
-      post_event_message (self, kind, "prompt-token-count", G_TYPE_INT64,
-          event->prompt_tokens, "response-token-count", G_TYPE_INT64,
-          event->response_tokens, "total-token-count", G_TYPE_INT64,
-          event->total_tokens, "json", G_TYPE_STRING, event->json, NULL);
-      break;
-    case GST_GEMINI_LIVE_EVENT_GO_AWAY:
-      post_event_message (
-          self, kind, "time-left", G_TYPE_UINT64, event->time_left, NULL);
-      break;
-    case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
+    case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE: {
+      const gchar *handle = gst_gemini_live_event_get_string (event, "handle");
+
       /* Only a resumable handle is worth keeping; stored before the
        * message so that a reader woken by it sees the handle. */
-      if (event->flag && event->text != NULL) {
+      if (gst_gemini_live_event_get_boolean (event, "resumable")
+          && handle != NULL) {
         GST_OBJECT_LOCK (self);
         g_free (self->current_handle);
-        self->current_handle = g_strdup (event->text);
+        self->current_handle = g_strdup (handle);
         GST_OBJECT_UNLOCK (self);
         g_object_notify (G_OBJECT (self), "resumption-handle");
       }
-      post_event_message (self, kind, "handle", G_TYPE_STRING, event->text,
-          "resumable", G_TYPE_BOOLEAN, event->flag,
-          "last-consumed-client-message-index", G_TYPE_INT64, event->index,
-          NULL);
       break;
-    case GST_GEMINI_LIVE_EVENT_WARNING:
-      GST_ELEMENT_WARNING (self, STREAM, DECODE,
-          ("Unexpected content from the server"), ("%s", event->text));
-      break;
+    }
     case GST_GEMINI_LIVE_EVENT_THOUGHT:
-      /* Never played or put on src_text: only here, on request. */
-      gst_gemini_live_output_answer_progress (self->output);
-      post_event_message (self, kind, "text", G_TYPE_STRING, event->text, NULL);
-      break;
-    case GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION:
-    case GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS:
-    case GST_GEMINI_LIVE_EVENT_VAD_SIGNAL:
-      post_event_message (self, kind, "text", G_TYPE_STRING, event->text, NULL);
-      break;
+      /* Never played or put on src_text: only posted, on request. */
     case GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE:
-      gst_gemini_live_output_answer_progress (self->output);
-      post_event_message (self, kind, "language", G_TYPE_STRING, event->id,
-          "code", G_TYPE_STRING, event->text, NULL);
-      break;
     case GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT:
       gst_gemini_live_output_answer_progress (self->output);
-      post_event_message (self, kind, "outcome", G_TYPE_STRING, event->id,
-          "output", G_TYPE_STRING, event->text, NULL);
-      break;
-    case GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA:
-    case GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA:
-      post_event_message (self, kind, "json", G_TYPE_STRING, event->json, NULL);
       break;
     case GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT:
       /* The model waits for the user to go on: it owes nothing now. */
       gst_gemini_live_output_answer_done (self->output, FALSE);
-      post_event_message (self, kind, NULL);
       break;
-    case GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY:
-      post_event_message (self, kind, "type", G_TYPE_STRING, event->text,
-          "audio-offset", G_TYPE_UINT64, event->time_left, NULL);
-      break;
-    case GST_GEMINI_LIVE_EVENT_SERVER_ERROR:
+    case GST_GEMINI_LIVE_EVENT_SERVER_ERROR: {
+      const gchar *json = gst_gemini_live_event_get_string (event, "json");
+
       GST_ELEMENT_WARNING (self, STREAM, FAILED,
-          ("The server reported an error"), ("%s", event->json));
-      post_event_message (self, kind, "json", G_TYPE_STRING, event->json, NULL);
+          ("The server reported an error"), ("%s", json != NULL
+              ? json
+              : gst_gemini_live_event_get_string (event, "message")));
+      break;
+    }
+    default:
       break;
   }
+  post_event (self, event);
 }
 
 static void

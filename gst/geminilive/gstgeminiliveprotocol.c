@@ -1318,72 +1318,112 @@ gst_gemini_live_event_free (GstGeminiLiveEvent *event)
 {
   if (event == NULL)
     return;
-  g_free (event->text);
-  g_free (event->id);
-  g_free (event->json);
+  g_variant_unref (event->fields);
   if (event->audio != NULL)
     g_bytes_unref (event->audio);
-  g_strfreev (event->ids);
-  g_free (event->language_code);
   g_free (event);
 }
+
+static const gchar *const event_kinds[] = {
+  [GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE] = "setup-complete",
+  [GST_GEMINI_LIVE_EVENT_AUDIO] = "audio",
+  [GST_GEMINI_LIVE_EVENT_TEXT] = "text",
+  [GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION] = "input-transcription",
+  [GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION] = "output-transcription",
+  [GST_GEMINI_LIVE_EVENT_TOOL_CALL] = "tool-call",
+  [GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION] = "tool-call-cancellation",
+  [GST_GEMINI_LIVE_EVENT_INTERRUPTED] = "interrupted",
+  [GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE] = "generation-complete",
+  [GST_GEMINI_LIVE_EVENT_TURN_COMPLETE] = "turn-complete",
+  [GST_GEMINI_LIVE_EVENT_USAGE] = "usage",
+  [GST_GEMINI_LIVE_EVENT_GO_AWAY] = "go-away",
+  [GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE]
+  = "session-resumption-update",
+  [GST_GEMINI_LIVE_EVENT_WARNING] = "warning",
+  [GST_GEMINI_LIVE_EVENT_THOUGHT] = "thought",
+  [GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE] = "executable-code",
+  [GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT] = "code-execution-result",
+  [GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA] = "grounding-metadata",
+  [GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA] = "url-context-metadata",
+  [GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION]
+  = "interim-input-transcription",
+  [GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT] = "waiting-for-input",
+  [GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS] = "interaction-status",
+  [GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY] = "voice-activity",
+  [GST_GEMINI_LIVE_EVENT_VAD_SIGNAL] = "vad-signal",
+  [GST_GEMINI_LIVE_EVENT_SERVER_ERROR] = "server-error",
+};
+G_STATIC_ASSERT (
+    G_N_ELEMENTS (event_kinds) == GST_GEMINI_LIVE_EVENT_SERVER_ERROR + 1);
 
 const gchar *
 gst_gemini_live_event_type_nick (GstGeminiLiveEventType type)
 {
-  switch (type) {
-    case GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE:
-      return "setup-complete";
-    case GST_GEMINI_LIVE_EVENT_AUDIO:
-      return "audio";
-    case GST_GEMINI_LIVE_EVENT_TEXT:
-      return "text";
-    case GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION:
-      return "input-transcription";
-    case GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION:
-      return "output-transcription";
-    case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
-      return "tool-call";
-    case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION:
-      return "tool-call-cancellation";
-    case GST_GEMINI_LIVE_EVENT_INTERRUPTED:
-      return "interrupted";
-    case GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE:
-      return "generation-complete";
-    case GST_GEMINI_LIVE_EVENT_TURN_COMPLETE:
-      return "turn-complete";
-    case GST_GEMINI_LIVE_EVENT_USAGE:
-      return "usage";
-    case GST_GEMINI_LIVE_EVENT_GO_AWAY:
-      return "go-away";
-    case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
-      return "session-resumption-update";
-    case GST_GEMINI_LIVE_EVENT_WARNING:
-      return "warning";
-    case GST_GEMINI_LIVE_EVENT_THOUGHT:
-      return "thought";
-    case GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE:
-      return "executable-code";
-    case GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT:
-      return "code-execution-result";
-    case GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA:
-      return "grounding-metadata";
-    case GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA:
-      return "url-context-metadata";
-    case GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION:
-      return "interim-input-transcription";
-    case GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT:
-      return "waiting-for-input";
-    case GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS:
-      return "interaction-status";
-    case GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY:
-      return "voice-activity";
-    case GST_GEMINI_LIVE_EVENT_VAD_SIGNAL:
-      return "vad-signal";
-    case GST_GEMINI_LIVE_EVENT_SERVER_ERROR:
-      return "server-error";
-  }
-  return "unknown";
+  if ((guint)type >= G_N_ELEMENTS (event_kinds) || event_kinds[type] == NULL)
+    return "unknown";
+  return event_kinds[type];
+}
+
+const gchar *
+gst_gemini_live_event_get_string (
+    const GstGeminiLiveEvent *event, const gchar *name)
+{
+  const gchar *str = NULL;
+
+  g_return_val_if_fail (event != NULL, NULL);
+
+  /* The borrowed string lives in the fields, which the event holds. */
+  if (!g_variant_lookup (event->fields, name, "&s", &str))
+    g_variant_lookup (event->fields, name, "m&s", &str);
+  return str;
+}
+
+gboolean
+gst_gemini_live_event_get_boolean (
+    const GstGeminiLiveEvent *event, const gchar *name)
+{
+  gboolean value = FALSE;
+
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  g_variant_lookup (event->fields, name, "b", &value);
+  return value;
+}
+
+gint64
+gst_gemini_live_event_get_int64 (
+    const GstGeminiLiveEvent *event, const gchar *name)
+{
+  gint64 value = -1;
+
+  g_return_val_if_fail (event != NULL, -1);
+
+  g_variant_lookup (event->fields, name, "x", &value);
+  return value;
+}
+
+guint64
+gst_gemini_live_event_get_uint64 (
+    const GstGeminiLiveEvent *event, const gchar *name)
+{
+  guint64 value = G_MAXUINT64;
+
+  g_return_val_if_fail (event != NULL, G_MAXUINT64);
+
+  g_variant_lookup (event->fields, name, "t", &value);
+  return value;
+}
+
+GStrv
+gst_gemini_live_event_dup_strv (
+    const GstGeminiLiveEvent *event, const gchar *name)
+{
+  GStrv value = NULL;
+
+  g_return_val_if_fail (event != NULL, NULL);
+
+  g_variant_lookup (event->fields, name, "^as", &value);
+  return value;
 }
 
 gboolean
@@ -1432,34 +1472,63 @@ typedef struct
   GPtrArray *events;
 } ParseContext;
 
+/* An event with its named fields: name, GVariant format, value, ...,
+ * NULL. */
 static GstGeminiLiveEvent *
-add_event (ParseContext *ctx, GstGeminiLiveEventType type)
+add_event (ParseContext *ctx, GstGeminiLiveEventType type,
+    const gchar *first_field, ...)
 {
   GstGeminiLiveEvent *event = g_new0 (GstGeminiLiveEvent, 1);
+  GVariantBuilder fields;
+  const gchar *name;
+  va_list args;
 
+  g_variant_builder_init (&fields, G_VARIANT_TYPE_VARDICT);
+  va_start (args, first_field);
+  for (name = first_field; name != NULL; name = va_arg (args, const gchar *)) {
+    const gchar *format = va_arg (args, const gchar *);
+
+    g_variant_builder_add (
+        &fields, "{sv}", name, g_variant_new_va (format, NULL, &args));
+  }
+  va_end (args);
   event->type = type;
-  event->index = -1;
-  event->time_left = G_MAXUINT64;
-  event->prompt_tokens = -1;
-  event->response_tokens = -1;
-  event->total_tokens = -1;
-  event->thoughts_tokens = -1;
-  event->cached_tokens = -1;
-  event->tool_use_prompt_tokens = -1;
+  event->fields = g_variant_ref_sink (g_variant_builder_end (&fields));
   g_ptr_array_add (ctx->events, event);
   return event;
+}
+
+/* One more field, after those given to add_event(). */
+static void
+add_field (GstGeminiLiveEvent *event, const gchar *name, GVariant *value)
+{
+  GVariantBuilder fields;
+  GVariantIter iter;
+  GVariant *entry;
+
+  g_variant_builder_init (&fields, G_VARIANT_TYPE_VARDICT);
+  g_variant_iter_init (&iter, event->fields);
+  while ((entry = g_variant_iter_next_value (&iter)) != NULL) {
+    g_variant_builder_add_value (&fields, entry);
+    g_variant_unref (entry);
+  }
+  g_variant_builder_add (&fields, "{sv}", name, value);
+  g_variant_unref (event->fields);
+  event->fields = g_variant_ref_sink (g_variant_builder_end (&fields));
 }
 
 G_GNUC_PRINTF (2, 3)
 static void
 add_warning (ParseContext *ctx, const gchar *format, ...)
 {
-  GstGeminiLiveEvent *event = add_event (ctx, GST_GEMINI_LIVE_EVENT_WARNING);
   va_list args;
+  gchar *text;
 
   va_start (args, format);
-  event->text = g_strdup_vprintf (format, args);
+  text = g_strdup_vprintf (format, args);
   va_end (args);
+  add_event (ctx, GST_GEMINI_LIVE_EVENT_WARNING, "text", "s", text, NULL);
+  g_free (text);
 }
 
 typedef enum
@@ -1707,10 +1776,10 @@ parse_transcription (ParseContext *ctx, JsonObject *server_content,
   if (!is_set (text) && !finished)
     return;
 
-  event = add_event (ctx, type);
-  event->text = g_strdup (text ? text : "");
-  event->flag = finished;
-  event->language_code = is_set (language) ? g_strdup (language) : NULL;
+  event = add_event (ctx, type, "text", "s", text ? text : "", "finished",
+      "b", finished, NULL);
+  if (is_set (language))
+    add_field (event, "language-code", g_variant_new_string (language));
 }
 
 static void
@@ -1721,7 +1790,6 @@ parse_audio_part (ParseContext *ctx, JsonObject *inline_data, guint index,
   gsize len, size = 0;
   guint8 *pcm;
   gchar *problem = NULL;
-  GstGeminiLiveEvent *event;
 
   /* The client flushes on interrupted; audio of that message is stale. */
   if (interrupted)
@@ -1754,8 +1822,8 @@ parse_audio_part (ParseContext *ctx, JsonObject *inline_data, guint index,
     return;
   }
 
-  event = add_event (ctx, GST_GEMINI_LIVE_EVENT_AUDIO);
-  event->audio = g_bytes_new_take (pcm, size);
+  add_event (ctx, GST_GEMINI_LIVE_EVENT_AUDIO, NULL)->audio
+      = g_bytes_new_take (pcm, size);
 }
 
 static void
@@ -1793,7 +1861,7 @@ parse_model_turn (
     if (get_boolean (ctx, part, "serverContent.modelTurn.parts[]", "thought")) {
       text = get_string (ctx, part, "serverContent.modelTurn.parts[]", "text");
       if (is_set (text))
-        add_event (ctx, GST_GEMINI_LIVE_EVENT_THOUGHT)->text = g_strdup (text);
+        add_event (ctx, GST_GEMINI_LIVE_EVENT_THOUGHT, "text", "s", text, NULL);
       continue;
     }
 
@@ -1812,37 +1880,32 @@ parse_model_turn (
     code = get_object (
         ctx, part, "serverContent.modelTurn.parts[]", "executableCode");
     if (code != NULL) {
-      GstGeminiLiveEvent *event
-          = add_event (ctx, GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE);
       const gchar *source
           = get_string (ctx, code, "modelTurn.parts[].executableCode", "code");
+      const gchar *language = get_string (
+          ctx, code, "modelTurn.parts[].executableCode", "language");
 
-      event->text = g_strdup (source ? source : "");
-      event->id = g_strdup (get_string (
-          ctx, code, "modelTurn.parts[].executableCode", "language"));
+      add_event (ctx, GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE, "language", "ms",
+          language, "code", "s", source ? source : "", NULL);
       continue;
     }
 
     code = get_object (
         ctx, part, "serverContent.modelTurn.parts[]", "codeExecutionResult");
     if (code != NULL) {
-      GstGeminiLiveEvent *event
-          = add_event (ctx, GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT);
       const gchar *output = get_string (
           ctx, code, "modelTurn.parts[].codeExecutionResult", "output");
+      const gchar *outcome = get_string (
+          ctx, code, "modelTurn.parts[].codeExecutionResult", "outcome");
 
-      event->text = g_strdup (output ? output : "");
-      event->id = g_strdup (get_string (
-          ctx, code, "modelTurn.parts[].codeExecutionResult", "outcome"));
+      add_event (ctx, GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT, "outcome",
+          "ms", outcome, "output", "s", output ? output : "", NULL);
       continue;
     }
 
     text = get_string (ctx, part, "serverContent.modelTurn.parts[]", "text");
-    if (is_set (text)) {
-      GstGeminiLiveEvent *event = add_event (ctx, GST_GEMINI_LIVE_EVENT_TEXT);
-
-      event->text = g_strdup (text);
-    }
+    if (is_set (text))
+      add_event (ctx, GST_GEMINI_LIVE_EVENT_TEXT, "text", "s", text, NULL);
   }
 }
 
@@ -1853,8 +1916,12 @@ add_json_event (ParseContext *ctx, JsonObject *object, const gchar *parent,
 {
   JsonNode *node = get_member (ctx, object, parent, name, KIND_OBJECT);
 
-  if (node != NULL)
-    add_event (ctx, type)->json = gst_gemini_live_json_write (node);
+  if (node != NULL) {
+    gchar *json = gst_gemini_live_json_write (node);
+
+    add_event (ctx, type, "json", "s", json, NULL);
+    g_free (json);
+  }
 }
 
 static void
@@ -1866,7 +1933,7 @@ parse_server_content (ParseContext *ctx, JsonObject *server_content)
   interrupted
       = get_boolean (ctx, server_content, "serverContent", "interrupted");
   if (interrupted)
-    add_event (ctx, GST_GEMINI_LIVE_EVENT_INTERRUPTED);
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_INTERRUPTED, NULL);
 
   parse_transcription (ctx, server_content, "interimInputTranscription",
       GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION);
@@ -1881,23 +1948,23 @@ parse_server_content (ParseContext *ctx, JsonObject *server_content)
       GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA);
 
   if (get_boolean (ctx, server_content, "serverContent", "generationComplete"))
-    add_event (ctx, GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE);
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE, NULL);
 
   /* Before turnComplete, which they qualify. */
   if (get_boolean (ctx, server_content, "serverContent", "waitingForInput"))
-    add_event (ctx, GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT);
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT, NULL);
   status
       = get_string (ctx, server_content, "serverContent", "interactionStatus");
   if (is_set (status))
-    add_event (ctx, GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS)->text
-        = g_strdup (status);
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS, "text", "s",
+        status, NULL);
 
   if (get_boolean (ctx, server_content, "serverContent", "turnComplete")) {
     const gchar *reason = get_string (
         ctx, server_content, "serverContent", "turnCompleteReason");
 
-    add_event (ctx, GST_GEMINI_LIVE_EVENT_TURN_COMPLETE)->text
-        = g_strdup (reason);
+    add_event (
+        ctx, GST_GEMINI_LIVE_EVENT_TURN_COMPLETE, "reason", "ms", reason, NULL);
   }
 }
 
@@ -1916,13 +1983,12 @@ parse_tool_call (ParseContext *ctx, JsonObject *tool_call)
     JsonObject *call;
     JsonNode *args;
     const gchar *name, *id;
-    GstGeminiLiveEvent *event;
+    gboolean will_continue;
+    gchar *json;
 
     if (!JSON_NODE_HOLDS_OBJECT (node)) {
-      add_warning (ctx,
-          "Ignored toolCall.functionCalls[%u]: expected an "
-          "object",
-          i);
+      add_warning (
+          ctx, "Ignored toolCall.functionCalls[%u]: expected an object", i);
       continue;
     }
     call = json_node_get_object (node);
@@ -1936,13 +2002,14 @@ parse_tool_call (ParseContext *ctx, JsonObject *tool_call)
     /* Vertex may leave the id out. */
     id = get_string (ctx, call, "toolCall.functionCalls[]", "id");
 
-    event = add_event (ctx, GST_GEMINI_LIVE_EVENT_TOOL_CALL);
-    event->id = g_strdup (id);
-    event->text = g_strdup (name);
-    event->json = args ? gst_gemini_live_json_write (args) : g_strdup ("{}");
     /* Vertex streams arguments: more of this call follows. */
-    event->flag
+    will_continue
         = get_boolean (ctx, call, "toolCall.functionCalls[]", "willContinue");
+    json = args ? gst_gemini_live_json_write (args) : g_strdup ("{}");
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_TOOL_CALL, "id", "ms", id, "name",
+        "s", name, "args", "s", json, "will-continue", "b", will_continue,
+        NULL);
+    g_free (json);
   }
 }
 
@@ -1951,7 +2018,6 @@ parse_tool_call_cancellation (ParseContext *ctx, JsonObject *cancellation)
 {
   JsonArray *ids = get_array (ctx, cancellation, "toolCallCancellation", "ids");
   GPtrArray *strv;
-  GstGeminiLiveEvent *event;
   guint i, n;
 
   if (ids == NULL)
@@ -1963,28 +2029,23 @@ parse_tool_call_cancellation (ParseContext *ctx, JsonObject *cancellation)
     JsonNode *node = json_array_get_element (ids, i);
 
     if (node_is_kind (node, KIND_STRING))
-      g_ptr_array_add (strv, g_strdup (json_node_get_string (node)));
+      g_ptr_array_add (strv, (gpointer)json_node_get_string (node));
     else
-      add_warning (ctx,
-          "Ignored toolCallCancellation.ids[%u]: expected a "
-          "string",
-          i);
-  }
-  if (strv->len == 0) {
-    g_ptr_array_free (strv, TRUE);
-    return;
+      add_warning (
+          ctx, "Ignored toolCallCancellation.ids[%u]: expected a string", i);
   }
   g_ptr_array_add (strv, NULL);
-
-  event = add_event (ctx, GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION);
-  event->ids = (GStrv)g_ptr_array_free (strv, FALSE);
+  if (strv->len > 1)
+    add_event (ctx, GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION, "ids", "^as",
+        (gchar **)strv->pdata, NULL);
+  g_ptr_array_free (strv, TRUE);
 }
 
 static void
 parse_usage (ParseContext *ctx, JsonObject *usage)
 {
-  GstGeminiLiveEvent *event;
-  gint64 prompt, response, total;
+  gint64 prompt, response, total, thoughts, cached, tool_use;
+  gchar *json;
 
   prompt = get_int64 (ctx, usage, "usageMetadata", "promptTokenCount");
   /* Vertex names the response side "candidates". */
@@ -1993,19 +2054,18 @@ parse_usage (ParseContext *ctx, JsonObject *usage)
   else
     response = get_int64 (ctx, usage, "usageMetadata", "candidatesTokenCount");
   total = get_int64 (ctx, usage, "usageMetadata", "totalTokenCount");
-
-  event = add_event (ctx, GST_GEMINI_LIVE_EVENT_USAGE);
-  /* Per-modality details stay in the JSON. */
-  event->json = gst_gemini_live_json_write_object (usage);
-  event->prompt_tokens = prompt;
-  event->response_tokens = response;
-  event->total_tokens = total;
-  event->thoughts_tokens
-      = get_int64 (ctx, usage, "usageMetadata", "thoughtsTokenCount");
-  event->cached_tokens
-      = get_int64 (ctx, usage, "usageMetadata", "cachedContentTokenCount");
-  event->tool_use_prompt_tokens
+  thoughts = get_int64 (ctx, usage, "usageMetadata", "thoughtsTokenCount");
+  cached = get_int64 (ctx, usage, "usageMetadata", "cachedContentTokenCount");
+  tool_use
       = get_int64 (ctx, usage, "usageMetadata", "toolUsePromptTokenCount");
+  /* Per-modality details stay in the JSON. */
+  json = gst_gemini_live_json_write_object (usage);
+  add_event (ctx, GST_GEMINI_LIVE_EVENT_USAGE, "prompt-token-count", "x",
+      prompt, "response-token-count", "x", response, "total-token-count", "x",
+      total, "thoughts-token-count", "x", thoughts,
+      "cached-content-token-count", "x", cached, "tool-use-prompt-token-count",
+      "x", tool_use, "json", "s", json, NULL);
+  g_free (json);
 }
 
 static void
@@ -2014,13 +2074,15 @@ parse_setup_complete (ParseContext *ctx, JsonObject *setup_complete)
   /* Vertex adds a sessionId; the Gemini API sends {}. */
   const gchar *session_id
       = get_string (ctx, setup_complete, "setupComplete", "sessionId");
-  GstGeminiLiveEvent *event
-      = add_event (ctx, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE);
+  GstGeminiLiveEvent *event = add_event (ctx,
+      GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE, "session-id", "ms",
+      is_set (session_id) ? session_id : NULL, NULL);
 
-  event->text = is_set (session_id) ? g_strdup (session_id) : NULL;
   /* Anything beyond sessionId (voiceConsentSignature, ...). */
   if (json_object_get_size (setup_complete) > (session_id != NULL ? 1u : 0u))
-    event->json = gst_gemini_live_json_write_object (setup_complete);
+    add_field (event, "json",
+        g_variant_new_take_string (
+            gst_gemini_live_json_write_object (setup_complete)));
 }
 
 static void
@@ -2032,13 +2094,11 @@ parse_resumption_update (ParseContext *ctx, JsonObject *update)
       = get_boolean (ctx, update, "sessionResumptionUpdate", "resumable");
   gint64 index = get_int64 (
       ctx, update, "sessionResumptionUpdate", "lastConsumedClientMessageIndex");
-  GstGeminiLiveEvent *event
-      = add_event (ctx, GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE);
 
   /* An empty handle comes with resumable:false; it is not a handle. */
-  event->text = is_set (handle) ? g_strdup (handle) : NULL;
-  event->flag = resumable;
-  event->index = index;
+  add_event (ctx, GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE, "handle",
+      "ms", is_set (handle) ? handle : NULL, "resumable", "b", resumable,
+      "last-consumed-client-message-index", "x", index, NULL);
 }
 
 static void
@@ -2056,7 +2116,7 @@ parse_go_away (ParseContext *ctx, JsonObject *go_away)
     g_free (shown);
     ns = G_MAXUINT64;
   }
-  add_event (ctx, GST_GEMINI_LIVE_EVENT_GO_AWAY)->time_left = ns;
+  add_event (ctx, GST_GEMINI_LIVE_EVENT_GO_AWAY, "time-left", "t", ns, NULL);
 }
 
 static void
@@ -2065,7 +2125,6 @@ parse_voice_activity (ParseContext *ctx, JsonObject *activity)
   const gchar *type = get_string (ctx, activity, "voiceActivity", "type");
   const gchar *offset
       = get_string (ctx, activity, "voiceActivity", "audioOffset");
-  GstGeminiLiveEvent *event;
   guint64 ns = G_MAXUINT64;
 
   /* The SDK's field name, in case the server uses it. */
@@ -2076,9 +2135,8 @@ parse_voice_activity (ParseContext *ctx, JsonObject *activity)
     add_warning (ctx, "Ignored voiceActivity.audioOffset: not a duration");
     ns = G_MAXUINT64;
   }
-  event = add_event (ctx, GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY);
-  event->text = g_strdup (is_set (type) ? type : "TYPE_UNSPECIFIED");
-  event->time_left = ns;
+  add_event (ctx, GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY, "type", "s",
+      is_set (type) ? type : "TYPE_UNSPECIFIED", "audio-offset", "t", ns, NULL);
 }
 
 static void
@@ -2087,8 +2145,8 @@ parse_vad_signal (ParseContext *ctx, JsonObject *signal)
   const gchar *type = get_string (
       ctx, signal, "voiceActivityDetectionSignal", "vadSignalType");
 
-  add_event (ctx, GST_GEMINI_LIVE_EVENT_VAD_SIGNAL)->text
-      = g_strdup (is_set (type) ? type : "VAD_SIGNAL_TYPE_UNSPECIFIED");
+  add_event (ctx, GST_GEMINI_LIVE_EVENT_VAD_SIGNAL, "text", "s",
+      is_set (type) ? type : "VAD_SIGNAL_TYPE_UNSPECIFIED", NULL);
 }
 
 /* {"code": 400, "message": "...", "status": "..."} (google.rpc.Status
@@ -2096,21 +2154,25 @@ parse_vad_signal (ParseContext *ctx, JsonObject *signal)
 static void
 parse_error_payload (ParseContext *ctx, JsonNode *node, const gchar *parent)
 {
-  GstGeminiLiveEvent *event
-      = add_event (ctx, GST_GEMINI_LIVE_EVENT_SERVER_ERROR);
+  gchar *json = NULL;
+  const gchar *message = NULL;
+  gint64 code = -1;
 
   if (JSON_NODE_HOLDS_OBJECT (node)) {
     JsonObject *object = json_node_get_object (node);
 
-    event->json = gst_gemini_live_json_write (node);
-    event->text = g_strdup (get_string (ctx, object, parent, "message"));
+    json = gst_gemini_live_json_write (node);
+    message = get_string (ctx, object, parent, "message");
     if (json_object_has_member (object, "code"))
-      event->index = get_int64 (ctx, object, parent, "code");
+      code = get_int64 (ctx, object, parent, "code");
   } else if (node_is_kind (node, KIND_STRING)) {
-    event->text = g_strdup (json_node_get_string (node));
+    message = json_node_get_string (node);
   } else {
-    event->json = gst_gemini_live_json_write (node);
+    json = gst_gemini_live_json_write (node);
   }
+  add_event (ctx, GST_GEMINI_LIVE_EVENT_SERVER_ERROR, "json", "ms", json,
+      "message", "ms", message, "code", "x", code, NULL);
+  g_free (json);
 }
 
 static const gchar *const known_members[]
@@ -2324,7 +2386,7 @@ gst_gemini_live_protocol_parse_plain_audio (const gchar *data, gsize size)
   events = g_ptr_array_new_with_free_func (
       (GDestroyNotify)gst_gemini_live_event_free);
   ctx.events = events;
-  add_event (&ctx, GST_GEMINI_LIVE_EVENT_AUDIO)->audio
+  add_event (&ctx, GST_GEMINI_LIVE_EVENT_AUDIO, NULL)->audio
       = g_bytes_new_take (pcm, pcm_size);
   return events;
 }

@@ -264,66 +264,91 @@ gboolean gst_gemini_live_protocol_read_tools (const gchar *tools_json,
 
 /* ---- server -> client ---------------------------------------------- */
 
+/* Each kind's named fields, in this order (GVariant type in brackets; a
+ * NULL string is "ms" Nothing). The names are those of the element's
+ * geminilive/<kind> bus messages. */
 typedef enum
 {
-  GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE,       /* text: sessionId or NULL */
-  GST_GEMINI_LIVE_EVENT_AUDIO,                /* audio: s16le mono 24 kHz */
-  GST_GEMINI_LIVE_EVENT_TEXT,                 /* text: a model text part */
-  GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION,  /* text, flag: finished */
-  GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION, /* text, flag: finished */
-  GST_GEMINI_LIVE_EVENT_TOOL_CALL, /* id, text: name, json: args, flag: Vertex
-                                    * willContinue (streamed args) */
-  GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION, /* ids */
+  /* session-id (ms: Vertex's sessionId), json (s: the whole object, only
+   * when it has more than sessionId) */
+  GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE,
+  /* no fields: the PCM (s16le mono 24 kHz) is in audio */
+  GST_GEMINI_LIVE_EVENT_AUDIO,
+  /* text (s): a model text part */
+  GST_GEMINI_LIVE_EVENT_TEXT,
+  /* text (s), finished (b), language-code (s, when sent) */
+  GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION,
+  GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION,
+  /* id (ms: Vertex may leave it out), name (s), args (s: a JSON object),
+   * will-continue (b: Vertex streams the arguments, more follows) */
+  GST_GEMINI_LIVE_EVENT_TOOL_CALL,
+  /* ids (as) */
+  GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION,
   GST_GEMINI_LIVE_EVENT_INTERRUPTED,
   GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE,
-  GST_GEMINI_LIVE_EVENT_TURN_COMPLETE, /* text: turnCompleteReason or NULL */
-  GST_GEMINI_LIVE_EVENT_USAGE,         /* json: usageMetadata, counts */
-  GST_GEMINI_LIVE_EVENT_GO_AWAY,       /* time_left */
-  GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE, /* text: handle,
-                                                    * flag: resumable,
-                                                    * index */
-  GST_GEMINI_LIVE_EVENT_WARNING,         /* text: a non-fatal problem */
-  GST_GEMINI_LIVE_EVENT_THOUGHT,         /* text: a thought-summary part */
-  GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE, /* text: code, id: language */
-  GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT,       /* text: output,
-                                                      * id: outcome */
-  GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA,          /* json */
-  GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA,        /* json */
-  GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION, /* text, flag:
-                                                      * finished */
+  /* reason (ms: turnCompleteReason) */
+  GST_GEMINI_LIVE_EVENT_TURN_COMPLETE,
+  /* prompt-token-count, response-token-count (Vertex:
+   * candidatesTokenCount), total-token-count, thoughts-token-count,
+   * cached-content-token-count, tool-use-prompt-token-count (x, -1 when
+   * absent), json (s: usageMetadata with the per-modality details) */
+  GST_GEMINI_LIVE_EVENT_USAGE,
+  /* time-left (t: nanoseconds, G_MAXUINT64 when absent) */
+  GST_GEMINI_LIVE_EVENT_GO_AWAY,
+  /* handle (ms: NULL when not resumable), resumable (b),
+   * last-consumed-client-message-index (x, -1 when absent) */
+  GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE,
+  /* text (s): a part of the message was ignored, and why */
+  GST_GEMINI_LIVE_EVENT_WARNING,
+  /* text (s): a thought-summary part */
+  GST_GEMINI_LIVE_EVENT_THOUGHT,
+  /* language (ms), code (s) */
+  GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE,
+  /* outcome (ms), output (s) */
+  GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT,
+  /* json (s) */
+  GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA,
+  GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA,
+  /* text (s), finished (b), language-code (s, when sent) */
+  GST_GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION,
   GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT,
-  GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS, /* text: IN_PROGRESS, ... */
-  GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY,     /* text: ACTIVITY_START/_END,
-                                             * time_left: audioOffset (ns) */
-  GST_GEMINI_LIVE_EVENT_VAD_SIGNAL,         /* text: VAD_SIGNAL_TYPE_SOS/EOS */
-  GST_GEMINI_LIVE_EVENT_SERVER_ERROR,       /* json: the error object,
-                                             * text: its message, index: code */
+  /* text (s): IN_PROGRESS, ... */
+  GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS,
+  /* type (s: ACTIVITY_START, ...), audio-offset (t: ns, G_MAXUINT64 when
+   * absent) */
+  GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY,
+  /* text (s: VAD_SIGNAL_TYPE_SOS, ...) */
+  GST_GEMINI_LIVE_EVENT_VAD_SIGNAL,
+  /* json (ms: the error, unless it was a bare string), message (ms),
+   * code (x, -1 when absent) */
+  GST_GEMINI_LIVE_EVENT_SERVER_ERROR,
 } GstGeminiLiveEventType;
 
 typedef struct
 {
   GstGeminiLiveEventType type;
-  gchar *text;
-  gchar *id;
-  gchar *json;
-  GBytes *audio;
-  GStrv ids;
-  gboolean flag;
-  gint64 index;           /* -1 when absent */
-  guint64 time_left;      /* GO_AWAY: nanoseconds, GST_CLOCK_TIME_NONE-like
-                             G_MAXUINT64 when absent */
-  gint64 prompt_tokens;   /* USAGE; -1 when absent */
-  gint64 response_tokens; /* USAGE: responseTokenCount or Vertex
-                             candidatesTokenCount */
-  gint64 total_tokens;
-  gchar *language_code;          /* transcriptions: languageCode or NULL */
-  gint64 thoughts_tokens;        /* USAGE: thoughtsTokenCount; -1 absent */
-  gint64 cached_tokens;          /* USAGE: cachedContentTokenCount */
-  gint64 tool_use_prompt_tokens; /* USAGE: toolUsePromptTokenCount */
+  GVariant *fields; /* a{sv}, the kind's named fields; never NULL */
+  GBytes *audio;    /* AUDIO only */
 } GstGeminiLiveEvent;
 
 void gst_gemini_live_event_free (GstGeminiLiveEvent *event);
+/* "setup-complete", "tool-call", ...: the kind's name. */
 const gchar *gst_gemini_live_event_type_nick (GstGeminiLiveEventType type);
+
+/* A named field: the string (NULL when absent or Nothing; valid as long
+ * as the event), the boolean (FALSE when absent), the integer (-1 when
+ * absent) or the duration (G_MAXUINT64 when absent). */
+const gchar *gst_gemini_live_event_get_string (
+    const GstGeminiLiveEvent *event, const gchar *name);
+gboolean gst_gemini_live_event_get_boolean (
+    const GstGeminiLiveEvent *event, const gchar *name);
+gint64 gst_gemini_live_event_get_int64 (
+    const GstGeminiLiveEvent *event, const gchar *name);
+guint64 gst_gemini_live_event_get_uint64 (
+    const GstGeminiLiveEvent *event, const gchar *name);
+/* A string list field, new (NULL when absent). */
+GStrv gst_gemini_live_event_dup_strv (
+    const GstGeminiLiveEvent *event, const gchar *name);
 
 /* Parses one server frame (text or binary, compact or pretty-printed).
  * Every top-level field is handled, unknown ones are ignored. Returns an

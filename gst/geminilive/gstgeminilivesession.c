@@ -905,11 +905,15 @@ track_event (GstGeminiLiveSession *session, SoupWebsocketConnection *conn,
       if (conn == session->conn)
         on_setup_complete (session);
       break;
-    case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE:
-      if (event->flag && event->text != NULL) {
+    case GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE: {
+      const gchar *handle = gst_gemini_live_event_get_string (event, "handle");
+      gboolean resumable
+          = gst_gemini_live_event_get_boolean (event, "resumable");
+
+      if (resumable && handle != NULL) {
         /* Everything sent so far is in the state this handle resumes. */
         g_free (session->config.resumption_handle);
-        session->config.resumption_handle = g_strdup (event->text);
+        session->config.resumption_handle = g_strdup (handle);
         if (session->awaiting_handle && conn == session->conn) {
           /* This handle predates everything still to be (re)sent: the
            * replay goes out now and stays until a later handle. */
@@ -920,18 +924,23 @@ track_event (GstGeminiLiveSession *session, SoupWebsocketConnection *conn,
           /* (During a switch nothing is sent on the new connection
            * before the old one is gone: indexes still refer to it.) */
           replay_trim (session,
-              session->config.transparent_resumption ? event->index : -1);
+              session->config.transparent_resumption
+                  ? gst_gemini_live_event_get_int64 (
+                        event, "last-consumed-client-message-index")
+                  : -1);
         }
         session->model_busy = FALSE;
         if (session->switch_after_update && running (session))
           begin_switch (session, "goAway");
-      } else if (!event->flag) {
+      } else if (!resumable) {
         session->model_busy = TRUE;
       }
       break;
+    }
     case GST_GEMINI_LIVE_EVENT_GO_AWAY:
       if (conn == session->conn)
-        on_go_away (session, event->time_left);
+        on_go_away (
+            session, gst_gemini_live_event_get_uint64 (event, "time-left"));
       break;
     case GST_GEMINI_LIVE_EVENT_AUDIO:
     case GST_GEMINI_LIVE_EVENT_TEXT:

@@ -2269,6 +2269,92 @@ GST_START_TEST (test_every_server_field_reaches_the_bus)
 
 GST_END_TEST;
 
+/* Each message carries the event's named fields, in the parser's order,
+ * NULL strings included: what `gst-launch-1.0 -m` prints. */
+static void
+assert_fields (GstMessage *msg, const gchar *expected)
+{
+  const GstStructure *s = gst_message_get_structure (msg);
+  GString *names = g_string_new (NULL);
+  gint i;
+
+  for (i = 0; i < gst_structure_n_fields (s); i++) {
+    if (i > 0)
+      g_string_append_c (names, ',');
+    g_string_append (names, gst_structure_nth_field_name (s, i));
+  }
+  fail_unless_equals_string (names->str, expected);
+  g_string_free (names, TRUE);
+}
+
+GST_START_TEST (test_bus_messages_carry_named_fields)
+{
+  Fixture f;
+  GstMessage *msg;
+  const GstStructure *s;
+  gint64 count;
+  guint64 offset;
+
+  fixture_setup (&f, NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  gls_sim_send_json (f.sim,
+      "{\"voiceActivity\": {\"type\": \"ACTIVITY_END\", "
+      "\"audioOffset\": \"2.25s\"},"
+      " \"serverContent\": {\"inputTranscription\": {\"text\": \"hola\", "
+      "\"finished\": true, \"languageCode\": \"es-ES\"},"
+      " \"turnComplete\": true},"
+      " \"usageMetadata\": {\"promptTokenCount\": 9, "
+      "\"responseTokenCount\": 4, \"totalTokenCount\": 20, "
+      "\"thoughtsTokenCount\": 7}}",
+      TRUE);
+
+  msg = wait_message (&f, "geminilive/voice-activity");
+  assert_fields (msg, "running-time,type,audio-offset");
+  s = gst_message_get_structure (msg);
+  fail_unless_equals_string (gst_structure_get_string (s, "type"), "ACTIVITY_END");
+  fail_unless (gst_structure_get_uint64 (s, "audio-offset", &offset));
+  fail_unless_equals_uint64 (offset, 2250 * GST_MSECOND);
+  gst_message_unref (msg);
+
+  msg = wait_message (&f, "geminilive/input-transcription");
+  assert_fields (msg, "running-time,text,finished,language-code");
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (msg), "language-code"),
+      "es-ES");
+  gst_message_unref (msg);
+
+  msg = wait_message (&f, "geminilive/turn-complete");
+  assert_fields (msg, "running-time,reason");
+  fail_unless (gst_structure_get_string (gst_message_get_structure (msg),
+                   "reason") == NULL);
+  gst_message_unref (msg);
+
+  msg = wait_message (&f, "geminilive/usage");
+  assert_fields (msg,
+      "running-time,prompt-token-count,response-token-count,"
+      "total-token-count,thoughts-token-count,cached-content-token-count,"
+      "tool-use-prompt-token-count,json");
+  s = gst_message_get_structure (msg);
+  fail_unless (gst_structure_get_int64 (s, "thoughts-token-count", &count));
+  fail_unless_equals_int64 (count, 7);
+  fail_unless (gst_structure_get_int64 (s, "cached-content-token-count", &count));
+  fail_unless_equals_int64 (count, -1);
+  gst_message_unref (msg);
+
+  gls_sim_send_json (f.sim, "{\"error\": \"quota exceeded\"}", FALSE);
+  msg = wait_message (&f, "geminilive/server-error");
+  assert_fields (msg, "running-time,json,message,code");
+  s = gst_message_get_structure (msg);
+  fail_unless (gst_structure_get_string (s, "json") == NULL);
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "message"), "quota exceeded");
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 /* ---- text pads --------------------------------------------------------- */
 
 /* The text pads get GAPs often (a text overlay holds its video until the
@@ -3156,6 +3242,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_ephemeral_token_uses_constrained_method);
   tcase_add_test (tc, test_manual_activity_from_upstream_voice_activity);
   tcase_add_test (tc, test_every_server_field_reaches_the_bus);
+  tcase_add_test (tc, test_bus_messages_carry_named_fields);
   tcase_add_test (tc, test_text_pads_carry_timed_transcripts);
   tcase_add_test (tc, test_go_away_mid_user_speech_loses_nothing);
   tcase_add_test (tc, test_transparent_resumption_resends_exactly);

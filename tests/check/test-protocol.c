@@ -52,6 +52,31 @@ ev (GPtrArray *events, guint i)
   return g_ptr_array_index (events, i);
 }
 
+/* An event's named fields, as the element posts them. */
+static const gchar *
+field_str (const GstGeminiLiveEvent *e, const gchar *name)
+{
+  return gst_gemini_live_event_get_string (e, name);
+}
+
+static gboolean
+field_bool (const GstGeminiLiveEvent *e, const gchar *name)
+{
+  return gst_gemini_live_event_get_boolean (e, name);
+}
+
+static gint64
+field_int (const GstGeminiLiveEvent *e, const gchar *name)
+{
+  return gst_gemini_live_event_get_int64 (e, name);
+}
+
+static guint64
+field_uint (const GstGeminiLiveEvent *e, const gchar *name)
+{
+  return gst_gemini_live_event_get_uint64 (e, name);
+}
+
 /* Asserts the exact sequence of event types; end the list with -1. */
 static void
 assert_types (GPtrArray *events, ...)
@@ -217,24 +242,24 @@ GST_START_TEST (test_recording_tool_call)
 
   events = parse_ok (g_ptr_array_index (frames, 0));
   assert_types (events, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE, -1);
-  fail_unless (ev (events, 0)->text == NULL);
+  fail_unless (field_str (ev (events, 0), "session-id") == NULL);
   g_ptr_array_unref (events);
 
   /* A half-cascade model's executableCode part before the toolCall. */
   events = parse_ok (g_ptr_array_index (frames, 1));
   assert_types (events, GST_GEMINI_LIVE_EVENT_EXECUTABLE_CODE, -1);
   e = ev (events, 0);
-  fail_unless_equals_string (e->id, "PYTHON");
-  fail_unless_equals_string (e->text,
+  fail_unless_equals_string (field_str (e, "language"), "PYTHON");
+  fail_unless_equals_string (field_str (e, "code"),
       "print(default_api.get_current_weather(location='Redmond, WA'))");
   g_ptr_array_unref (events);
 
   events = parse_ok (g_ptr_array_index (frames, 2));
   assert_types (events, GST_GEMINI_LIVE_EVENT_TOOL_CALL, -1);
   e = ev (events, 0);
-  fail_unless_equals_string (e->id, "function-call-5831923424298605773");
-  fail_unless_equals_string (e->text, "get_current_weather");
-  fail_unless_equals_string (e->json, "{\"location\":\"Redmond, WA\"}");
+  fail_unless_equals_string (field_str (e, "id"), "function-call-5831923424298605773");
+  fail_unless_equals_string (field_str (e, "name"), "get_current_weather");
+  fail_unless_equals_string (field_str (e, "args"), "{\"location\":\"Redmond, WA\"}");
   g_ptr_array_unref (events);
   g_ptr_array_unref (frames);
 
@@ -243,9 +268,9 @@ GST_START_TEST (test_recording_tool_call)
   events = parse_ok (g_ptr_array_index (frames, 1));
   assert_types (events, GST_GEMINI_LIVE_EVENT_TOOL_CALL, -1);
   e = ev (events, 0);
-  fail_unless_equals_string (e->id, "8acdafcd-9c55-44be-84da-da3d2612f9d1");
-  fail_unless_equals_string (e->text, "get_current_weather");
-  fail_unless_equals_string (e->json, "{\"location\":\"Redmond, WA\"}");
+  fail_unless_equals_string (field_str (e, "id"), "8acdafcd-9c55-44be-84da-da3d2612f9d1");
+  fail_unless_equals_string (field_str (e, "name"), "get_current_weather");
+  fail_unless_equals_string (field_str (e, "args"), "{\"location\":\"Redmond, WA\"}");
   g_ptr_array_unref (events);
   events = parse_ok (g_ptr_array_index (frames, 2));
   assert_types (events, GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE, -1);
@@ -271,19 +296,19 @@ GST_START_TEST (test_recording_text_session)
   events = parse_ok (g_ptr_array_index (frames, 2));
   assert_types (events, GST_GEMINI_LIVE_EVENT_TURN_COMPLETE,
       GST_GEMINI_LIVE_EVENT_USAGE, -1);
-  fail_unless (ev (events, 0)->text == NULL);
+  fail_unless (field_str (ev (events, 0), "reason") == NULL);
   e = ev (events, 1);
-  fail_unless_equals_int64 (e->prompt_tokens, 515);
-  fail_unless_equals_int64 (e->response_tokens, 38);
-  fail_unless_equals_int64 (e->total_tokens, 553);
-  fail_unless (e->json != NULL);
-  fail_unless (g_str_has_prefix (e->json, "{\"promptTokenCount\":515,"));
-  fail_unless (strstr (e->json,
+  fail_unless_equals_int64 (field_int (e, "prompt-token-count"), 515);
+  fail_unless_equals_int64 (field_int (e, "response-token-count"), 38);
+  fail_unless_equals_int64 (field_int (e, "total-token-count"), 553);
+  fail_unless (field_str (e, "json") != NULL);
+  fail_unless (g_str_has_prefix (field_str (e, "json"), "{\"promptTokenCount\":515,"));
+  fail_unless (strstr (field_str (e, "json"),
                    "\"responseTokensDetails\":[{\"modality\":"
                    "\"TEXT\",\"tokenCount\":38}]")
           != NULL,
-      "%s", e->json);
-  fail_if (strchr (e->json, '\n') != NULL);
+      "%s", field_str (e, "json"));
+  fail_if (strchr (field_str (e, "json"), '\n') != NULL);
   g_ptr_array_unref (events);
   g_ptr_array_unref (frames);
 }
@@ -429,7 +454,7 @@ GST_START_TEST (test_recording_vertex_audio)
   events = parse_ok (g_ptr_array_index (frames, 0));
   assert_types (events, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE, -1);
   fail_unless_equals_string (
-      ev (events, 0)->text, "76a08a7c-b027-40a9-9b14-f3090b59148f");
+      field_str (ev (events, 0), "session-id"), "76a08a7c-b027-40a9-9b14-f3090b59148f");
   g_ptr_array_unref (events);
 
   for (i = 0; i < G_N_ELEMENTS (expected_sizes); i++) {
@@ -488,8 +513,8 @@ GST_START_TEST (test_recording_transcription)
   for (i = 0; i < G_N_ELEMENTS (texts); i++) {
     events = parse_ok (g_ptr_array_index (frames, i + 1));
     assert_types (events, GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION, -1);
-    fail_unless_equals_string (ev (events, 0)->text, texts[i]);
-    fail_if (ev (events, 0)->flag);
+    fail_unless_equals_string (field_str (ev (events, 0), "text"), texts[i]);
+    fail_if (field_bool (ev (events, 0), "finished"));
     g_ptr_array_unref (events);
   }
   g_ptr_array_unref (frames);
@@ -502,7 +527,7 @@ GST_START_TEST (test_recording_transcription)
   g_ptr_array_unref (events);
   events = parse_ok (g_ptr_array_index (frames, 2));
   assert_types (events, GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION, -1);
-  fail_unless_equals_string (ev (events, 0)->text, "We");
+  fail_unless_equals_string (field_str (ev (events, 0), "text"), "We");
   g_ptr_array_unref (events);
   g_ptr_array_unref (frames);
 }
@@ -524,12 +549,12 @@ GST_START_TEST (test_recording_realtime_text)
   fail_unless_equals_int (frames->len, 3);
   events = parse_ok (g_ptr_array_index (frames, 1));
   assert_types (events, GST_GEMINI_LIVE_EVENT_TEXT, -1);
-  fail_unless_equals_string (ev (events, 0)->text, "Yes, I'");
+  fail_unless_equals_string (field_str (ev (events, 0), "text"), "Yes, I'");
   g_ptr_array_unref (events);
   events = parse_ok (g_ptr_array_index (frames, 2));
   assert_types (events, GST_GEMINI_LIVE_EVENT_TEXT, -1);
   fail_unless_equals_string (
-      ev (events, 0)->text, "m here! How can I help you today?");
+      field_str (ev (events, 0), "text"), "m here! How can I help you today?");
   g_ptr_array_unref (events);
   g_ptr_array_unref (frames);
 }
@@ -943,25 +968,25 @@ GST_START_TEST (test_multiple_parts)
       GST_GEMINI_LIVE_EVENT_AUDIO, GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION,
       GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE,
       GST_GEMINI_LIVE_EVENT_TURN_COMPLETE, GST_GEMINI_LIVE_EVENT_USAGE, -1);
-  fail_unless_equals_string (ev (events, 0)->text, "Hi there");
-  fail_if (ev (events, 0)->flag);
+  fail_unless_equals_string (field_str (ev (events, 0), "text"), "Hi there");
+  fail_if (field_bool (ev (events, 0), "finished"));
   audio = ev (events, 1)->audio;
   fail_unless_equals_int (g_bytes_get_size (audio), 4);
   fail_unless (memcmp (g_bytes_get_data (audio, NULL), pcm1, 4) == 0);
-  fail_unless_equals_string (ev (events, 2)->text, "thinking...");
-  fail_unless_equals_string (ev (events, 3)->text, "Hello");
-  fail_unless_equals_string (ev (events, 4)->text, "x");
-  fail_unless_equals_string (ev (events, 4)->id, "PYTHON");
+  fail_unless_equals_string (field_str (ev (events, 2), "text"), "thinking...");
+  fail_unless_equals_string (field_str (ev (events, 3), "text"), "Hello");
+  fail_unless_equals_string (field_str (ev (events, 4), "code"), "x");
+  fail_unless_equals_string (field_str (ev (events, 4), "language"), "PYTHON");
   audio = ev (events, 5)->audio;
   fail_unless_equals_int (g_bytes_get_size (audio), 4);
   fail_unless (memcmp (g_bytes_get_data (audio, NULL), pcm2, 4) == 0);
-  fail_unless_equals_string (ev (events, 6)->text, "Hello");
-  fail_unless (ev (events, 6)->flag);
-  fail_unless_equals_string (ev (events, 8)->text, "NEED_MORE_INPUT");
+  fail_unless_equals_string (field_str (ev (events, 6), "text"), "Hello");
+  fail_unless (field_bool (ev (events, 6), "finished"));
+  fail_unless_equals_string (field_str (ev (events, 8), "reason"), "NEED_MORE_INPUT");
   /* Vertex spelling of the response count; int64 as a string. */
-  fail_unless_equals_int64 (ev (events, 9)->prompt_tokens, 10);
-  fail_unless_equals_int64 (ev (events, 9)->response_tokens, 20);
-  fail_unless_equals_int64 (ev (events, 9)->total_tokens, 30);
+  fail_unless_equals_int64 (field_int (ev (events, 9), "prompt-token-count"), 10);
+  fail_unless_equals_int64 (field_int (ev (events, 9), "response-token-count"), 20);
+  fail_unless_equals_int64 (field_int (ev (events, 9), "total-token-count"), 30);
   g_ptr_array_unref (events);
 }
 
@@ -983,6 +1008,7 @@ GST_START_TEST (test_event_order)
       "\"inputTranscription\":{\"text\":\"\"},\"interrupted\":true},"
       "\"setupComplete\":{}}");
   GstGeminiLiveEvent *e;
+  GStrv ids;
 
   assert_types (events, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE,
       GST_GEMINI_LIVE_EVENT_INTERRUPTED, GST_GEMINI_LIVE_EVENT_TEXT,
@@ -995,36 +1021,38 @@ GST_START_TEST (test_event_order)
       GST_GEMINI_LIVE_EVENT_GO_AWAY, -1);
 
   /* A finished transcription without text still counts. */
-  fail_unless_equals_string (ev (events, 3)->text, "");
-  fail_unless (ev (events, 3)->flag);
+  fail_unless_equals_string (field_str (ev (events, 3), "text"), "");
+  fail_unless (field_bool (ev (events, 3), "finished"));
 
   e = ev (events, 6);
-  fail_unless (e->id == NULL);
-  fail_unless_equals_string (e->text, "f");
-  fail_unless_equals_string (e->json, "{}");
+  fail_unless (field_str (e, "id") == NULL);
+  fail_unless_equals_string (field_str (e, "name"), "f");
+  fail_unless_equals_string (field_str (e, "args"), "{}");
   e = ev (events, 7);
-  fail_unless_equals_string (e->id, "x");
-  fail_unless_equals_string (e->text, "g");
-  fail_unless_equals_string (e->json, "{\"a\":[1,\"é\"]}");
+  fail_unless_equals_string (field_str (e, "id"), "x");
+  fail_unless_equals_string (field_str (e, "name"), "g");
+  fail_unless_equals_string (field_str (e, "args"), "{\"a\":[1,\"é\"]}");
 
   e = ev (events, 8);
-  fail_unless_equals_int (g_strv_length (e->ids), 2);
-  fail_unless_equals_string (e->ids[0], "c1");
-  fail_unless_equals_string (e->ids[1], "c2");
+  ids = gst_gemini_live_event_dup_strv (e, "ids");
+  fail_unless_equals_int (g_strv_length (ids), 2);
+  fail_unless_equals_string (ids[0], "c1");
+  fail_unless_equals_string (ids[1], "c2");
+  g_strfreev (ids);
 
   e = ev (events, 9);
-  fail_unless_equals_string (e->json, "{}");
-  fail_unless_equals_int64 (e->prompt_tokens, -1);
-  fail_unless_equals_int64 (e->response_tokens, -1);
-  fail_unless_equals_int64 (e->total_tokens, -1);
+  fail_unless_equals_string (field_str (e, "json"), "{}");
+  fail_unless_equals_int64 (field_int (e, "prompt-token-count"), -1);
+  fail_unless_equals_int64 (field_int (e, "response-token-count"), -1);
+  fail_unless_equals_int64 (field_int (e, "total-token-count"), -1);
 
   e = ev (events, 10);
-  fail_unless_equals_string (e->text, "h");
-  fail_unless (e->flag);
-  fail_unless_equals_int64 (e->index, -1);
+  fail_unless_equals_string (field_str (e, "handle"), "h");
+  fail_unless (field_bool (e, "resumable"));
+  fail_unless_equals_int64 (field_int (e, "last-consumed-client-message-index"), -1);
 
   fail_unless_equals_uint64 (
-      ev (events, 11)->time_left, 10 * G_GUINT64_CONSTANT (1000000000));
+      field_uint (ev (events, 11), "time-left"), 10 * G_GUINT64_CONSTANT (1000000000));
   g_ptr_array_unref (events);
 }
 
@@ -1041,7 +1069,7 @@ GST_START_TEST (test_unknown_fields_ignored)
                   "\"brandNewField\":[1,2,{\"a\":null}],\"anotherOne\":42}");
 
   assert_types (events, GST_GEMINI_LIVE_EVENT_TEXT, -1);
-  fail_unless_equals_string (ev (events, 0)->text, "a");
+  fail_unless_equals_string (field_str (ev (events, 0), "text"), "a");
   g_ptr_array_unref (events);
 
   /* Only unknown members: no event, no error. */
@@ -1073,35 +1101,35 @@ GST_START_TEST (test_resumption_update)
       "\"123456789\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE, -1);
   e = ev (events, 0);
-  fail_unless_equals_string (e->text, "test_handle");
-  fail_unless (e->flag);
-  fail_unless_equals_int64 (e->index, 123456789);
+  fail_unless_equals_string (field_str (e, "handle"), "test_handle");
+  fail_unless (field_bool (e, "resumable"));
+  fail_unless_equals_int64 (field_int (e, "last-consumed-client-message-index"), 123456789);
   g_ptr_array_unref (events);
 
   events
       = parse_ok ("{\"sessionResumptionUpdate\":{\"newHandle\":\"h2\","
                   "\"resumable\":true,\"lastConsumedClientMessageIndex\":42}}");
-  fail_unless_equals_int64 (ev (events, 0)->index, 42);
+  fail_unless_equals_int64 (field_int (ev (events, 0), "last-consumed-client-message-index"), 42);
   g_ptr_array_unref (events);
 
   events
       = parse_ok ("{\"sessionResumptionUpdate\":{"
                   "\"lastConsumedClientMessageIndex\":\"9007199254740993\"}}");
   fail_unless_equals_int64 (
-      ev (events, 0)->index, G_GINT64_CONSTANT (9007199254740993));
+      field_int (ev (events, 0), "last-consumed-client-message-index"), G_GINT64_CONSTANT (9007199254740993));
   g_ptr_array_unref (events);
 
   /* Not resumable: empty handle is NULL, not "". */
   events = parse_ok ("{\"sessionResumptionUpdate\":{\"newHandle\":\"\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE, -1);
   e = ev (events, 0);
-  fail_unless (e->text == NULL);
-  fail_if (e->flag);
-  fail_unless_equals_int64 (e->index, -1);
+  fail_unless (field_str (e, "handle") == NULL);
+  fail_if (field_bool (e, "resumable"));
+  fail_unless_equals_int64 (field_int (e, "last-consumed-client-message-index"), -1);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"sessionResumptionUpdate\":{}}");
-  fail_unless (ev (events, 0)->text == NULL);
+  fail_unless (field_str (ev (events, 0), "handle") == NULL);
   g_ptr_array_unref (events);
 
   /* An index that is not an integer: warning, -1. */
@@ -1109,7 +1137,7 @@ GST_START_TEST (test_resumption_update)
                      "\"lastConsumedClientMessageIndex\":\"12x\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_WARNING,
       GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE, -1);
-  fail_unless_equals_int64 (ev (events, 1)->index, -1);
+  fail_unless_equals_int64 (field_int (ev (events, 1), "last-consumed-client-message-index"), -1);
   g_ptr_array_unref (events);
 }
 
@@ -1160,23 +1188,23 @@ GST_START_TEST (test_go_away)
   events = parse_ok ("{\"goAway\":{\"timeLeft\":\"50s\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_GO_AWAY, -1);
   fail_unless_equals_uint64 (
-      ev (events, 0)->time_left, G_GUINT64_CONSTANT (50000000000));
+      field_uint (ev (events, 0), "time-left"), G_GUINT64_CONSTANT (50000000000));
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"goAway\":{\"timeLeft\":\"9.5s\"}}");
   fail_unless_equals_uint64 (
-      ev (events, 0)->time_left, G_GUINT64_CONSTANT (9500000000));
+      field_uint (ev (events, 0), "time-left"), G_GUINT64_CONSTANT (9500000000));
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"goAway\":{}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_GO_AWAY, -1);
-  fail_unless_equals_uint64 (ev (events, 0)->time_left, G_MAXUINT64);
+  fail_unless_equals_uint64 (field_uint (ev (events, 0), "time-left"), G_MAXUINT64);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"goAway\":{\"timeLeft\":\"soon\"}}");
   assert_types (
       events, GST_GEMINI_LIVE_EVENT_WARNING, GST_GEMINI_LIVE_EVENT_GO_AWAY, -1);
-  fail_unless_equals_uint64 (ev (events, 1)->time_left, G_MAXUINT64);
+  fail_unless_equals_uint64 (field_uint (ev (events, 1), "time-left"), G_MAXUINT64);
   g_ptr_array_unref (events);
 }
 
@@ -1320,8 +1348,8 @@ GST_START_TEST (test_bad_audio)
   for (i = 0; i < G_N_ELEMENTS (invalid); i++) {
     events = parse_audio_data (invalid[i]);
     assert_types (events, GST_GEMINI_LIVE_EVENT_WARNING, -1);
-    fail_unless (strstr (ev (events, 0)->text, "base64") != NULL, "%s",
-        ev (events, 0)->text);
+    fail_unless (strstr (field_str (ev (events, 0), "text"), "base64") != NULL, "%s",
+        field_str (ev (events, 0), "text"));
     g_ptr_array_unref (events);
   }
 
@@ -1386,17 +1414,17 @@ GST_START_TEST (test_wrong_types)
   for (i = 0; i < events->len; i++) {
     e = ev (events, i);
     if (e->type == GST_GEMINI_LIVE_EVENT_WARNING) {
-      fail_unless (e->text != NULL && *e->text != '\0');
+      fail_unless (field_str (e, "text") != NULL && *field_str (e, "text") != '\0');
     } else if (e->type == GST_GEMINI_LIVE_EVENT_TOOL_CALL) {
-      fail_unless (e->id == NULL);
-      fail_unless_equals_string (e->text, "f");
-      fail_unless_equals_string (e->json, "{}");
+      fail_unless (field_str (e, "id") == NULL);
+      fail_unless_equals_string (field_str (e, "name"), "f");
+      fail_unless_equals_string (field_str (e, "args"), "{}");
     } else if (e->type == GST_GEMINI_LIVE_EVENT_USAGE) {
-      fail_unless_equals_int64 (e->prompt_tokens, -1);
-      fail_unless_equals_int64 (e->response_tokens, 2);
-      fail_unless_equals_int64 (e->total_tokens, -1);
+      fail_unless_equals_int64 (field_int (e, "prompt-token-count"), -1);
+      fail_unless_equals_int64 (field_int (e, "response-token-count"), 2);
+      fail_unless_equals_int64 (field_int (e, "total-token-count"), -1);
     } else if (e->type == GST_GEMINI_LIVE_EVENT_GO_AWAY) {
-      fail_unless_equals_uint64 (e->time_left, G_MAXUINT64);
+      fail_unless_equals_uint64 (field_uint (e, "time-left"), G_MAXUINT64);
     }
   }
   g_ptr_array_unref (events);
@@ -3123,8 +3151,8 @@ GST_START_TEST (test_parse_turn_flags)
       GST_GEMINI_LIVE_EVENT_WAITING_FOR_INPUT,
       GST_GEMINI_LIVE_EVENT_TURN_COMPLETE, -1);
   fail_unless_equals_string (
-      ev (events, 0)->text, "Please provide more details.");
-  fail_unless_equals_string (ev (events, 2)->text, "NEED_MORE_INPUT");
+      field_str (ev (events, 0), "text"), "Please provide more details.");
+  fail_unless_equals_string (field_str (ev (events, 2), "reason"), "NEED_MORE_INPUT");
   g_ptr_array_unref (events);
 
   /* interactionStatus comes with turnComplete, before it. */
@@ -3132,8 +3160,8 @@ GST_START_TEST (test_parse_turn_flags)
                      "\"interactionStatus\":\"IN_PROGRESS\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_INTERACTION_STATUS,
       GST_GEMINI_LIVE_EVENT_TURN_COMPLETE, -1);
-  fail_unless_equals_string (ev (events, 0)->text, "IN_PROGRESS");
-  fail_unless (ev (events, 1)->text == NULL);
+  fail_unless_equals_string (field_str (ev (events, 0), "text"), "IN_PROGRESS");
+  fail_unless (field_str (ev (events, 1), "reason") == NULL);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"serverContent\":{\"interactionStatus\":\"\","
@@ -3167,17 +3195,17 @@ GST_START_TEST (test_parse_parts)
       GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT,
       GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT, GST_GEMINI_LIVE_EVENT_TEXT,
       -1);
-  fail_unless_equals_string (ev (events, 0)->text, "**Planning**");
+  fail_unless_equals_string (field_str (ev (events, 0), "text"), "**Planning**");
   e = ev (events, 1);
-  fail_unless_equals_string (e->text, "print(6*7)");
-  fail_unless_equals_string (e->id, "PYTHON");
+  fail_unless_equals_string (field_str (e, "code"), "print(6*7)");
+  fail_unless_equals_string (field_str (e, "language"), "PYTHON");
   e = ev (events, 2);
-  fail_unless_equals_string (e->text, "42\n");
-  fail_unless_equals_string (e->id, "OUTCOME_OK");
+  fail_unless_equals_string (field_str (e, "output"), "42\n");
+  fail_unless_equals_string (field_str (e, "outcome"), "OUTCOME_OK");
   e = ev (events, 3);
-  fail_unless_equals_string (e->text, "");
-  fail_unless_equals_string (e->id, "OUTCOME_DEADLINE_EXCEEDED");
-  fail_unless_equals_string (ev (events, 4)->text, "The answer is 42.");
+  fail_unless_equals_string (field_str (e, "output"), "");
+  fail_unless_equals_string (field_str (e, "outcome"), "OUTCOME_DEADLINE_EXCEEDED");
+  fail_unless_equals_string (field_str (ev (events, 4), "text"), "The answer is 42.");
   g_ptr_array_unref (events);
 }
 
@@ -3199,12 +3227,12 @@ GST_START_TEST (test_parse_metadata)
   assert_types (events, GST_GEMINI_LIVE_EVENT_GROUNDING_METADATA,
       GST_GEMINI_LIVE_EVENT_URL_CONTEXT_METADATA,
       GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE, -1);
-  fail_unless_equals_string (ev (events, 0)->json,
+  fail_unless_equals_string (field_str (ev (events, 0), "json"),
       "{\"webSearchQueries\":[\"weather Paris\"],\"groundingChunks\":"
       "[{\"web\":{\"uri\":\"https://example.com/w\",\"title\":\"W\","
       "\"domain\":\"example.com\"}}],\"searchEntryPoint\":"
       "{\"renderedContent\":\"<div>é</div>\"}}");
-  fail_unless_equals_string (ev (events, 1)->json,
+  fail_unless_equals_string (field_str (ev (events, 1), "json"),
       "{\"urlMetadata\":[{\"retrievedUrl\":\"https://example.com\","
       "\"urlRetrievalStatus\":\"URL_RETRIEVAL_STATUS_SUCCESS\"}]}");
   g_ptr_array_unref (events);
@@ -3231,16 +3259,16 @@ GST_START_TEST (test_parse_transcriptions)
       GST_GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION,
       GST_GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION, -1);
   e = ev (events, 0);
-  fail_unless_equals_string (e->text, "Hello th");
-  fail_if (e->flag);
-  fail_unless (e->language_code == NULL);
+  fail_unless_equals_string (field_str (e, "text"), "Hello th");
+  fail_if (field_bool (e, "finished"));
+  fail_unless (field_str (e, "language-code") == NULL);
   e = ev (events, 1);
-  fail_unless_equals_string (e->text, "Hello there");
-  fail_unless (e->flag);
-  fail_unless_equals_string (e->language_code, "en-US");
+  fail_unless_equals_string (field_str (e, "text"), "Hello there");
+  fail_unless (field_bool (e, "finished"));
+  fail_unless_equals_string (field_str (e, "language-code"), "en-US");
   e = ev (events, 2);
-  fail_unless_equals_string (e->text, "Bonjour");
-  fail_unless_equals_string (e->language_code, "fr");
+  fail_unless_equals_string (field_str (e, "text"), "Bonjour");
+  fail_unless_equals_string (field_str (e, "language-code"), "fr");
   g_ptr_array_unref (events);
 
   /* Empty interim transcriptions are dropped like the others. */
@@ -3260,33 +3288,33 @@ GST_START_TEST (test_parse_voice_activity)
                      "\"audioOffset\":\"1.5s\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY, -1);
   e = ev (events, 0);
-  fail_unless_equals_string (e->text, "ACTIVITY_START");
-  fail_unless_equals_uint64 (e->time_left, G_GUINT64_CONSTANT (1500000000));
+  fail_unless_equals_string (field_str (e, "type"), "ACTIVITY_START");
+  fail_unless_equals_uint64 (field_uint (e, "audio-offset"), G_GUINT64_CONSTANT (1500000000));
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"voiceActivity\":{\"voiceActivityType\":"
                      "\"ACTIVITY_END\"}}");
   e = ev (events, 0);
-  fail_unless_equals_string (e->text, "ACTIVITY_END");
-  fail_unless_equals_uint64 (e->time_left, G_MAXUINT64);
+  fail_unless_equals_string (field_str (e, "type"), "ACTIVITY_END");
+  fail_unless_equals_uint64 (field_uint (e, "audio-offset"), G_MAXUINT64);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"voiceActivity\":{\"audioOffset\":\"later\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_WARNING,
       GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY, -1);
-  fail_unless_equals_string (ev (events, 1)->text, "TYPE_UNSPECIFIED");
-  fail_unless_equals_uint64 (ev (events, 1)->time_left, G_MAXUINT64);
+  fail_unless_equals_string (field_str (ev (events, 1), "type"), "TYPE_UNSPECIFIED");
+  fail_unless_equals_uint64 (field_uint (ev (events, 1), "audio-offset"), G_MAXUINT64);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"voiceActivityDetectionSignal\":"
                      "{\"vadSignalType\":\"VAD_SIGNAL_TYPE_SOS\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_VAD_SIGNAL, -1);
-  fail_unless_equals_string (ev (events, 0)->text, "VAD_SIGNAL_TYPE_SOS");
+  fail_unless_equals_string (field_str (ev (events, 0), "text"), "VAD_SIGNAL_TYPE_SOS");
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"voiceActivityDetectionSignal\":{}}");
   fail_unless_equals_string (
-      ev (events, 0)->text, "VAD_SIGNAL_TYPE_UNSPECIFIED");
+      field_str (ev (events, 0), "text"), "VAD_SIGNAL_TYPE_UNSPECIFIED");
   g_ptr_array_unref (events);
 }
 
@@ -3302,9 +3330,9 @@ GST_START_TEST (test_parse_server_error)
                   "an invalid argument.\",\"status\":\"INVALID_ARGUMENT\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_SERVER_ERROR, -1);
   e = ev (events, 0);
-  fail_unless_equals_string (e->text, "Request contains an invalid argument.");
-  fail_unless_equals_int64 (e->index, 400);
-  fail_unless_equals_string (e->json,
+  fail_unless_equals_string (field_str (e, "message"), "Request contains an invalid argument.");
+  fail_unless_equals_int64 (field_int (e, "code"), 400);
+  fail_unless_equals_string (field_str (e, "json"),
       "{\"code\":400,\"message\":\"Request contains an invalid "
       "argument.\",\"status\":\"INVALID_ARGUMENT\"}");
   g_ptr_array_unref (events);
@@ -3313,21 +3341,21 @@ GST_START_TEST (test_parse_server_error)
   events = parse_ok ("{\"code\":429,\"message\":\"Quota\","
                      "\"status\":\"RESOURCE_EXHAUSTED\"}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_SERVER_ERROR, -1);
-  fail_unless_equals_string (ev (events, 0)->text, "Quota");
-  fail_unless_equals_int64 (ev (events, 0)->index, 429);
+  fail_unless_equals_string (field_str (ev (events, 0), "message"), "Quota");
+  fail_unless_equals_int64 (field_int (ev (events, 0), "code"), 429);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"error\":\"boom\"}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_SERVER_ERROR, -1);
-  fail_unless_equals_string (ev (events, 0)->text, "boom");
-  fail_unless (ev (events, 0)->json == NULL);
-  fail_unless_equals_int64 (ev (events, 0)->index, -1);
+  fail_unless_equals_string (field_str (ev (events, 0), "message"), "boom");
+  fail_unless (field_str (ev (events, 0), "json") == NULL);
+  fail_unless_equals_int64 (field_int (ev (events, 0), "code"), -1);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"error\":{}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_SERVER_ERROR, -1);
-  fail_unless (ev (events, 0)->text == NULL);
-  fail_unless_equals_string (ev (events, 0)->json, "{}");
+  fail_unless (field_str (ev (events, 0), "message") == NULL);
+  fail_unless_equals_string (field_str (ev (events, 0), "json"), "{}");
   g_ptr_array_unref (events);
 
   /* A known member present: not an error payload. */
@@ -3346,15 +3374,15 @@ GST_START_TEST (test_parse_setup_and_usage_details)
   events = parse_ok ("{\"setupComplete\":{\"sessionId\":"
                      "\"f162d11d-434a-4212-8a31-f1a4843cad11\"}}");
   e = ev (events, 0);
-  fail_unless_equals_string (e->text, "f162d11d-434a-4212-8a31-f1a4843cad11");
-  fail_unless (e->json == NULL);
+  fail_unless_equals_string (field_str (e, "session-id"), "f162d11d-434a-4212-8a31-f1a4843cad11");
+  fail_unless (field_str (e, "json") == NULL);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"setupComplete\":{\"sessionId\":\"s\","
                      "\"voiceConsentSignature\":{\"signature\":\"x\"}}}");
   e = ev (events, 0);
-  fail_unless_equals_string (e->text, "s");
-  fail_unless_equals_string (e->json,
+  fail_unless_equals_string (field_str (e, "session-id"), "s");
+  fail_unless_equals_string (field_str (e, "json"),
       "{\"sessionId\":\"s\",\"voiceConsentSignature\":{\"signature\":\"x\"}}");
   g_ptr_array_unref (events);
 
@@ -3369,13 +3397,13 @@ GST_START_TEST (test_parse_setup_and_usage_details)
       "\"responseTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":26},"
       "{\"modality\":\"AUDIO\",\"tokenCount\":150}]}}");
   e = ev (events, 0);
-  fail_unless_equals_int64 (e->prompt_tokens, 69);
-  fail_unless_equals_int64 (e->cached_tokens, 5);
-  fail_unless_equals_int64 (e->response_tokens, 176);
-  fail_unless_equals_int64 (e->tool_use_prompt_tokens, 7);
-  fail_unless_equals_int64 (e->thoughts_tokens, 12);
-  fail_unless_equals_int64 (e->total_tokens, 245);
-  fail_unless (strstr (e->json,
+  fail_unless_equals_int64 (field_int (e, "prompt-token-count"), 69);
+  fail_unless_equals_int64 (field_int (e, "cached-content-token-count"), 5);
+  fail_unless_equals_int64 (field_int (e, "response-token-count"), 176);
+  fail_unless_equals_int64 (field_int (e, "tool-use-prompt-token-count"), 7);
+  fail_unless_equals_int64 (field_int (e, "thoughts-token-count"), 12);
+  fail_unless_equals_int64 (field_int (e, "total-token-count"), 245);
+  fail_unless (strstr (field_str (e, "json"),
                    "\"responseTokensDetails\":[{\"modality\":"
                    "\"TEXT\",\"tokenCount\":26}")
       != NULL);
@@ -3388,19 +3416,19 @@ GST_START_TEST (test_parse_setup_and_usage_details)
                      "\"tokenCount\":20}],"
                      "\"trafficType\":\"ON_DEMAND\"}}");
   e = ev (events, 0);
-  fail_unless_equals_int64 (e->response_tokens, 20);
-  fail_unless_equals_int64 (e->thoughts_tokens, -1);
-  fail_unless_equals_int64 (e->cached_tokens, -1);
-  fail_unless_equals_int64 (e->tool_use_prompt_tokens, -1);
-  fail_unless (strstr (e->json, "candidatesTokensDetails") != NULL);
+  fail_unless_equals_int64 (field_int (e, "response-token-count"), 20);
+  fail_unless_equals_int64 (field_int (e, "thoughts-token-count"), -1);
+  fail_unless_equals_int64 (field_int (e, "cached-content-token-count"), -1);
+  fail_unless_equals_int64 (field_int (e, "tool-use-prompt-token-count"), -1);
+  fail_unless (strstr (field_str (e, "json"), "candidatesTokensDetails") != NULL);
   g_ptr_array_unref (events);
 
   /* Vertex streamed tool-call arguments. */
   events = parse_ok ("{\"toolCall\":{\"functionCalls\":[{\"id\":\"c\","
                      "\"name\":\"f\",\"args\":{},\"willContinue\":true},"
                      "{\"id\":\"d\",\"name\":\"g\"}]}}");
-  fail_unless (ev (events, 0)->flag);
-  fail_if (ev (events, 1)->flag);
+  fail_unless (field_bool (ev (events, 0), "will-continue"));
+  fail_if (field_bool (ev (events, 1), "will-continue"));
   g_ptr_array_unref (events);
 }
 

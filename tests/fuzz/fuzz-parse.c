@@ -58,15 +58,35 @@ check_json (const gchar *json, const gchar *what)
   g_object_unref (parser);
 }
 
+/* Every string field, in lists too, is UTF-8 (GVariant demands it). */
+static void
+check_fields (const GstGeminiLiveEvent *event)
+{
+  GVariantIter iter;
+  const gchar *name;
+  GVariant *value;
+
+  FUZZ_CHECK (event->fields != NULL
+          && g_variant_is_of_type (event->fields, G_VARIANT_TYPE_VARDICT),
+      "event fields are not a{sv}");
+  g_variant_iter_init (&iter, event->fields);
+  while (g_variant_iter_next (&iter, "{&sv}", &name, &value)) {
+    if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+      check_utf8 (g_variant_get_string (value, NULL), name);
+    g_variant_unref (value);
+  }
+}
+
 static void
 check_event (const GstGeminiLiveEvent *event)
 {
   const gchar *nick = gst_gemini_live_event_type_nick (event->type);
+  const gchar *name;
+  GStrv ids;
   gsize size;
 
   FUZZ_CHECK (strcmp (nick, "unknown") != 0, "event type %d", (int)event->type);
-  check_utf8 (event->text, "event text");
-  check_utf8 (event->id, "event id");
+  check_fields (event);
 
   switch (event->type) {
     case GST_GEMINI_LIVE_EVENT_AUDIO:
@@ -76,24 +96,27 @@ check_event (const GstGeminiLiveEvent *event)
           "audio event of %" G_GSIZE_FORMAT " bytes", size);
       break;
     case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
-      FUZZ_CHECK (event->text != NULL && *event->text != '\0',
-          "tool call without a name");
-      check_json (event->json, "tool-call args");
+      name = gst_gemini_live_event_get_string (event, "name");
+      FUZZ_CHECK (name != NULL && *name != '\0', "tool call without a name");
+      check_json (gst_gemini_live_event_get_string (event, "args"),
+          "tool-call args");
       break;
     case GST_GEMINI_LIVE_EVENT_USAGE:
-      check_json (event->json, "usage json");
+      check_json (gst_gemini_live_event_get_string (event, "json"), "usage json");
       break;
     case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION: {
       guint i;
 
-      FUZZ_CHECK (event->ids != NULL && event->ids[0] != NULL,
-          "cancellation without ids");
-      for (i = 0; event->ids[i] != NULL; i++)
-        check_utf8 (event->ids[i], "cancelled id");
+      ids = gst_gemini_live_event_dup_strv (event, "ids");
+      FUZZ_CHECK (ids != NULL && ids[0] != NULL, "cancellation without ids");
+      for (i = 0; ids != NULL && ids[i] != NULL; i++)
+        check_utf8 (ids[i], "cancelled id");
+      g_strfreev (ids);
       break;
     }
     case GST_GEMINI_LIVE_EVENT_WARNING:
-      FUZZ_CHECK (event->text != NULL, "warning without text");
+      FUZZ_CHECK (gst_gemini_live_event_get_string (event, "text") != NULL,
+          "warning without text");
       break;
     default:
       FUZZ_CHECK (event->audio == NULL, "%s event carries audio", nick);
