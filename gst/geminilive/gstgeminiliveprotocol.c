@@ -1483,6 +1483,19 @@ add_event (ParseContext *ctx, GstGeminiLiveEventType type,
   const gchar *name;
   va_list args;
 
+  /* Audio, most events, has none: one shared empty dictionary. */
+  if (first_field == NULL) {
+    static GVariant *none = NULL;
+
+    if (g_once_init_enter (&none))
+      g_once_init_leave (&none,
+          g_variant_ref_sink (g_variant_new_array (
+              G_VARIANT_TYPE ("{sv}"), NULL, 0)));
+    event->type = type;
+    event->fields = g_variant_ref (none);
+    g_ptr_array_add (ctx->events, event);
+    return event;
+  }
   g_variant_builder_init (&fields, G_VARIANT_TYPE_VARDICT);
   va_start (args, first_field);
   for (name = first_field; name != NULL; name = va_arg (args, const gchar *)) {
