@@ -62,6 +62,11 @@
  * the model to finish its answer and then ends `src` with EOS, so a file
  * in gives a file out.
  *
+ * Properties that can change in READY are read together when the element
+ * starts (READY to PAUSED) and hold for that session; they are checked at
+ * NULL to READY already, so a bad value fails that state change with an
+ * error naming the property.
+ *
  * The plugin links libsoup 3; it cannot be used in a process that has
  * loaded libsoup 2.
  *
@@ -157,6 +162,20 @@ static guint signals[LAST_SIGNAL];
 static gboolean gst_gemini_live_send_text (
     GstGeminiLive *self, const gchar *text);
 
+/* Every READY-mutable property, read at once when the element starts
+ * (READY -> PAUSED): what the running session was started with. */
+typedef struct
+{
+  GstGeminiLiveConfig config; /* tools-file read, API key resolved */
+  GstGeminiLiveAudioInputSettings audio;
+  GstGeminiLiveConnectionSettings connection; /* owns proxy and the
+                                               * TLS database */
+  guint tool_call_timeout_ms;
+  guint video_max_size;
+  gdouble video_fps;
+  guint src_thread_slice_us;
+} Snapshot;
+
 struct _GstGeminiLive
 {
   GstBin parent;
@@ -183,8 +202,8 @@ struct _GstGeminiLive
   gdouble video_fps;
   guint src_thread_slice_us;
 
-  /* What the running session was started with. */
-  GstGeminiLiveConfig active;
+  Snapshot active; /* written at start, object lock */
+  gboolean started; /* READY -> PAUSED done; object lock */
   GstGeminiLiveSession *session;
 
   GstGeminiLiveAudioInput *audio_input;
@@ -459,7 +478,7 @@ on_session_failed (GstGeminiLiveSession *session,
     const GstGeminiLiveFailure *failure, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
-  gchar *endpoint = gst_gemini_live_protocol_endpoint (&self->active, NULL, NULL);
+  gchar *endpoint = gst_gemini_live_protocol_endpoint (&self->active.config, NULL, NULL);
   gchar *uri = gst_gemini_live_session_safe_uri (endpoint);
   gchar *what;
 
@@ -824,7 +843,7 @@ gst_gemini_live_post_message (GstElement *element, GstMessage *message)
     gst_message_parse_stream_status (message, &type, &owner);
     if (type == GST_STREAM_STATUS_TYPE_ENTER) {
       GST_OBJECT_LOCK (self);
-      slice_us = self->src_thread_slice_us;
+      slice_us = self->active.src_thread_slice_us;
       GST_OBJECT_UNLOCK (self);
       gst_gemini_live_slice_enter (slice_us);
     } else if (type == GST_STREAM_STATUS_TYPE_LEAVE) {
@@ -932,9 +951,10 @@ gst_gemini_live_request_new_pad (GstElement *element, GstPadTemplate *templ,
     GST_WARNING_OBJECT (self, "sink_video already exists");
     return NULL;
   }
+  /* A branch made while running follows the running settings. */
   GST_OBJECT_LOCK (self);
-  max_size = self->video_max_size;
-  fps = self->video_fps;
+  max_size = self->started ? self->active.video_max_size : self->video_max_size;
+  fps = self->started ? self->active.video_fps : self->video_fps;
   GST_OBJECT_UNLOCK (self);
 
   self->video = gst_gemini_live_video_new (
@@ -981,7 +1001,7 @@ static gboolean
 refuse_action (GstGeminiLive *self, const gchar *action, const gchar *why)
 {
   GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("%s refused: %s", action, why),
-      ("model '%s'", self->active.model));
+      ("model '%s'", self->active.config.model));
   return FALSE;
 }
 
@@ -1002,7 +1022,7 @@ send_tool_response (GstGeminiLive *self, const gchar *id, const gchar *name,
   /* For NON_BLOCKING calls only, which Vertex AI and some models do not
    * have: left out for any other, which this response answers. */
   if ((scheduling != GST_GEMINI_LIVE_SCHEDULING_UNSET || will_continue)
-      && (!gst_gemini_live_capabilities_non_blocking (&self->active)
+      && (!gst_gemini_live_capabilities_non_blocking (&self->active.config)
           || (id != NULL
               && gst_gemini_live_tools_is_blocking (self->tools, id)))) {
     if (will_continue
@@ -1012,7 +1032,7 @@ send_tool_response (GstGeminiLive *self, const gchar *id, const gchar *name,
           ("willContinue and scheduling are not sent: they are for "
            "NON_BLOCKING calls, which this call, backend or model is not; "
            "the call is answered"),
-          ("model '%s', call '%s'", self->active.model, GST_STR_NULL (id)));
+          ("model '%s', call '%s'", self->active.config.model, GST_STR_NULL (id)));
     GST_DEBUG_OBJECT (self, "scheduling and willContinue left out");
     scheduling = GST_GEMINI_LIVE_SCHEDULING_UNSET;
     will_continue = FALSE;
@@ -1117,7 +1137,7 @@ gst_gemini_live_send_client_content (
   gchar *json;
 
   if (!gst_gemini_live_capabilities_client_content (
-          &self->active, g_atomic_int_get (&self->history_over), &why))
+          &self->active.config, g_atomic_int_get (&self->history_over), &why))
     return refuse_action (self, "send-client-content", why);
   json = gst_gemini_live_protocol_build_client_content (
       turns_json, turn_complete, &error);
@@ -1192,11 +1212,11 @@ gst_gemini_live_update_context (GstGeminiLive *self,
   if (!instruction && !tools)
     return refuse_action (
         self, "update-context", "it needs a system instruction or tools");
-  if (!gst_gemini_live_capabilities_context_update (&self->active, &why))
+  if (!gst_gemini_live_capabilities_context_update (&self->active.config, &why))
     return refuse_action (self, "update-context", why);
 
   GST_OBJECT_LOCK (self);
-  gst_gemini_live_config_copy (&next, &self->active);
+  gst_gemini_live_config_copy (&next, &self->active.config);
   GST_OBJECT_UNLOCK (self);
   if (instruction) {
     g_free (next.system_instruction);
@@ -1223,13 +1243,13 @@ gst_gemini_live_update_context (GstGeminiLive *self,
   gst_gemini_live_tools_declare (self->tools, next.tools_json);
   /* In the order the updates are queued. */
   GST_OBJECT_LOCK (self);
-  g_free (self->active.system_instruction);
-  self->active.system_instruction = g_strdup (next.system_instruction);
-  g_free (self->active.tools_json);
-  self->active.tools_json = g_strdup (next.tools_json);
-  self->active.google_search = next.google_search;
-  self->active.code_execution = next.code_execution;
-  self->active.url_context = next.url_context;
+  g_free (self->active.config.system_instruction);
+  self->active.config.system_instruction = g_strdup (next.system_instruction);
+  g_free (self->active.config.tools_json);
+  self->active.config.tools_json = g_strdup (next.tools_json);
+  self->active.config.google_search = next.google_search;
+  self->active.config.code_execution = next.code_execution;
+  self->active.config.url_context = next.url_context;
   gst_gemini_live_session_update_context (self->session, json, &next);
   GST_OBJECT_UNLOCK (self);
   gst_gemini_live_config_clear (&next);
@@ -1258,21 +1278,40 @@ first_response_accumulator (GSignalInvocationHint *ihint, GValue *return_accu,
 
 /* ---- state ------------------------------------------------------------- */
 
+static void
+snapshot_clear (Snapshot *snap)
+{
+  gst_gemini_live_config_clear (&snap->config);
+  g_free ((gchar *)snap->connection.proxy);
+  g_clear_object (&snap->connection.tls_database);
+  memset (snap, 0, sizeof (*snap));
+}
+
+/* Reads every READY-mutable property at once, and everything they name
+ * (the tools file, the API key, the CA file), checked. FALSE, with the
+ * error posted, if any of it is unusable. */
 static gboolean
-prepare (GstGeminiLive *self)
+snapshot_take (GstGeminiLive *self, Snapshot *snap)
 {
   GError *error = NULL;
-  gchar *key, *tools_file;
+  gchar *tools_file, *ca_file, *key;
+  GstGeminiLiveConfig *config = &snap->config;
 
-  gst_gemini_live_config_clear (&self->active);
+  memset (snap, 0, sizeof (*snap));
   GST_OBJECT_LOCK (self);
-  gst_gemini_live_config_copy (&self->active, &self->settings);
-  self->audio_settings.chunk_ms = self->chunk_ms;
-  GST_OBJECT_UNLOCK (self);
-
-  GST_OBJECT_LOCK (self);
+  gst_gemini_live_config_copy (config, &self->settings);
+  snap->audio = self->audio_settings;
+  snap->audio.chunk_ms = self->chunk_ms;
+  snap->connection = self->connection;
+  snap->connection.proxy = g_strdup (self->proxy);
+  snap->tool_call_timeout_ms = self->tool_call_timeout_ms;
+  snap->video_max_size = self->video_max_size;
+  snap->video_fps = self->video_fps;
+  snap->src_thread_slice_us = self->src_thread_slice_us;
   tools_file = g_strdup (self->tools_file);
+  ca_file = g_strdup (self->ssl_ca_file);
   GST_OBJECT_UNLOCK (self);
+
   if (tools_file != NULL) {
     gchar *contents = NULL;
 
@@ -1280,35 +1319,66 @@ prepare (GstGeminiLive *self)
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Property 'tools-file': cannot read '%s'", tools_file),
           ("%s", error->message));
-      g_error_free (error);
-      g_free (tools_file);
-      return FALSE;
+      goto failed;
     }
-    g_free (self->active.tools_json);
-    self->active.tools_json = contents;
-    g_free (tools_file);
+    g_free (config->tools_json);
+    config->tools_json = contents;
   }
 
-  key = gst_gemini_live_config_resolve_api_key (self->active.api_key);
-  g_free (self->active.api_key);
-  self->active.api_key = key;
-
+  key = gst_gemini_live_config_resolve_api_key (config->api_key);
+  g_free (config->api_key);
+  config->api_key = key;
   if (key == NULL
-      && (self->active.access_token == NULL
-          || *self->active.access_token == '\0')) {
+      && (config->access_token == NULL || *config->access_token == '\0')) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,
         ("No API key: set the 'api-key' property or the GEMINI_API_KEY "
          "(or GOOGLE_API_KEY) environment variable (or 'access-token' "
          "for Vertex AI)"),
         (NULL));
-    return FALSE;
+    goto failed;
   }
-  if (!gst_gemini_live_config_validate (&self->active, &error)
-      || !gst_gemini_live_capabilities_check (&self->active, &error)) {
+  if (!gst_gemini_live_config_validate (config, &error)
+      || !gst_gemini_live_capabilities_check (config, &error)) {
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message), (NULL));
-    g_error_free (error);
-    return FALSE;
+    goto failed;
   }
+  if (ca_file != NULL && *ca_file != '\0') {
+    snap->connection.tls_database = g_tls_file_database_new (ca_file, &error);
+    if (snap->connection.tls_database == NULL) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Could not read the CA certificates of ssl-ca-file '%s'", ca_file),
+          ("%s", error->message));
+      goto failed;
+    }
+  }
+
+  snap->audio.manual = !config->automatic_activity_detection;
+  snap->audio.end_silence_ms
+      = gst_gemini_live_capabilities_audio_stream_end (config)
+      ? 0
+      : MAX (config->silence_duration_ms, 800) + 700;
+  g_free (tools_file);
+  g_free (ca_file);
+  return TRUE;
+
+failed:
+  g_clear_error (&error);
+  g_free (tools_file);
+  g_free (ca_file);
+  snapshot_clear (snap);
+  return FALSE;
+}
+
+/* Bad settings fail the element early, though they are read for use only
+ * when it starts. */
+static gboolean
+check_settings (GstGeminiLive *self)
+{
+  Snapshot check;
+
+  if (!snapshot_take (self, &check))
+    return FALSE;
+  snapshot_clear (&check);
   return TRUE;
 }
 
@@ -1316,51 +1386,27 @@ static gboolean
 start_session (GstGeminiLive *self)
 {
   GError *error = NULL;
-  GstGeminiLiveConnectionSettings connection;
-  gchar *proxy, *ca_file;
-  guint timeout;
-  gboolean started;
+  Snapshot next, old;
 
-  GstGeminiLiveAudioInputSettings audio;
-
+  if (!snapshot_take (self, &next))
+    return FALSE;
   GST_OBJECT_LOCK (self);
-  audio = self->audio_settings;
+  old = self->active;
+  self->active = next;
+  self->started = TRUE;
   GST_OBJECT_UNLOCK (self);
-  audio.manual = !self->active.automatic_activity_detection;
-  audio.end_silence_ms
-      = gst_gemini_live_capabilities_audio_stream_end (&self->active)
-      ? 0
-      : MAX (self->active.silence_duration_ms, 800) + 700;
-  gst_gemini_live_audio_input_reset (self->audio_input, &audio);
+  snapshot_clear (&old);
+
+  if (self->video != NULL)
+    gst_gemini_live_video_set_limits (
+        self->video, self->active.video_max_size, self->active.video_fps);
+  gst_gemini_live_audio_input_reset (self->audio_input, &self->active.audio);
   g_atomic_int_set (&self->history_over, 0);
   g_atomic_int_set (&self->dropped_will_continue, 0);
-
-  GST_OBJECT_LOCK (self);
-  connection = self->connection;
-  proxy = g_strdup (self->proxy);
-  connection.proxy = proxy;
-  ca_file = g_strdup (self->ssl_ca_file);
-  timeout = self->tool_call_timeout_ms;
-  GST_OBJECT_UNLOCK (self);
-  if (ca_file != NULL && *ca_file != '\0') {
-    connection.tls_database = g_tls_file_database_new (ca_file, &error);
-    if (connection.tls_database == NULL) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("Could not read the CA certificates of ssl-ca-file '%s'", ca_file),
-          ("%s", error->message));
-      g_error_free (error);
-      g_free (proxy);
-      g_free (ca_file);
-      return FALSE;
-    }
-  }
-  gst_gemini_live_tools_reset (self->tools, self->active.tools_json, timeout);
-  started = gst_gemini_live_session_start (
-      self->session, &self->active, &connection, &error);
-  g_clear_object (&connection.tls_database);
-  g_free (proxy);
-  g_free (ca_file);
-  if (!started) {
+  gst_gemini_live_tools_reset (self->tools, self->active.config.tools_json,
+      self->active.tool_call_timeout_ms);
+  if (!gst_gemini_live_session_start (self->session, &self->active.config,
+          &self->active.connection, &error)) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not start the session thread"), ("%s", error->message));
     g_error_free (error);
@@ -1377,7 +1423,7 @@ gst_gemini_live_change_state (GstElement *element, GstStateChange transition)
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
-      if (!prepare (self))
+      if (!check_settings (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
@@ -1409,6 +1455,9 @@ gst_gemini_live_change_state (GstElement *element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_gemini_live_session_stop (self->session);
+      GST_OBJECT_LOCK (self);
+      self->started = FALSE;
+      GST_OBJECT_UNLOCK (self);
       /* Pending calls' timeouts go with the session. */
       gst_gemini_live_tools_reset (self->tools, NULL, 0);
       break;
@@ -1673,7 +1722,8 @@ static void
 gst_gemini_live_init (GstGeminiLive *self)
 {
   gst_gemini_live_config_init (&self->settings);
-  gst_gemini_live_config_init (&self->active);
+  gst_gemini_live_config_init (&self->active.config);
+  gst_gemini_live_connection_settings_init (&self->active.connection);
   self->chunk_ms = DEFAULT_CHUNK_MS;
   self->video_max_size = DEFAULT_VIDEO_MAX_SIZE;
   self->video_fps = DEFAULT_VIDEO_FPS;
@@ -1738,7 +1788,7 @@ gst_gemini_live_finalize (GObject *object)
   gst_gemini_live_output_free (self->output);
   gst_gemini_live_audio_input_free (self->audio_input);
   gst_gemini_live_config_clear (&self->settings);
-  gst_gemini_live_config_clear (&self->active);
+  snapshot_clear (&self->active);
   g_free (self->current_handle);
   g_free (self->tools_file);
   g_free (self->proxy);
@@ -2080,8 +2130,7 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    * It is done as the thread posts its `stream-status` ENTER message, before
    * the application sees that message, so a handler that sets its own
    * scheduling there has the last word. Values under 100 count as 100, the
-   * kernel's shortest; 0 leaves the thread alone. Read when the thread
-   * enters the task (at READY to PAUSED).
+   * kernel's shortest; 0 leaves the thread alone.
    */
   g_object_class_install_property (gobject_class, PROP_SRC_THREAD_SLICE,
       g_param_spec_uint ("src-thread-slice", "src thread slice",

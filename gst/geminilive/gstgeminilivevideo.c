@@ -17,7 +17,9 @@ struct _GstGeminiLiveVideo
 {
   GstBin *parent;
   GstElement *bin;
-  GstElement *convert; /* where decodebin3's pad is linked */
+  GstElement *convert;   /* where decodebin3's pad is linked */
+  GstElement *rate_caps; /* the frame rate limit */
+  GstElement *size_caps; /* the size limit */
   GstPad *pad;
   GstGeminiLiveVideoFrameFunc func;
   gpointer user_data;
@@ -66,6 +68,29 @@ make (GstBin *parent, const gchar *factory)
   return e;
 }
 
+void
+gst_gemini_live_video_set_limits (
+    GstGeminiLiveVideo *video, guint max_size, gdouble fps)
+{
+  GstCaps *caps;
+  gint fps_n, fps_d;
+
+  gst_util_double_to_fraction (fps, &fps_n, &fps_d);
+  caps = gst_caps_new_simple (
+      "video/x-raw", "framerate", GST_TYPE_FRACTION, fps_n, fps_d, NULL);
+  gst_caps_append (caps,
+      gst_caps_new_simple (
+          "image/jpeg", "framerate", GST_TYPE_FRACTION, fps_n, fps_d, NULL));
+  g_object_set (video->rate_caps, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  /* Ranges on both sides let videoscale keep the aspect ratio. */
+  caps = gst_caps_new_simple ("video/x-raw", "width", GST_TYPE_INT_RANGE, 1,
+      (gint)max_size, "height", GST_TYPE_INT_RANGE, 1, (gint)max_size,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  g_object_set (video->size_caps, "caps", caps, NULL);
+  gst_caps_unref (caps);
+}
+
 /* The branch, one path for any input: the frame rate is limited first
  * (so only the frames sent are decoded), then the frame is decoded if it
  * is JPEG, scaled and encoded as JPEG. */
@@ -92,9 +117,7 @@ gst_gemini_live_video_new (GstBin *parent, GstPadTemplate *templ,
     0,
   };
   GstGeminiLiveVideo *video;
-  GstCaps *caps;
   GstPad *target;
-  gint fps_n, fps_d;
   guint i;
 
   if (gst_gemini_live_video_debug == NULL)
@@ -115,22 +138,11 @@ gst_gemini_live_video_new (GstBin *parent, GstPadTemplate *templ,
   video->func = func;
   video->user_data = user_data;
   video->convert = e[CONVERT];
-  gst_util_double_to_fraction (fps, &fps_n, &fps_d);
+  video->rate_caps = e[RATE_CAPS];
+  video->size_caps = e[SIZE_CAPS];
 
   g_object_set (e[RATE], "drop-only", TRUE, NULL);
-  caps = gst_caps_new_simple (
-      "video/x-raw", "framerate", GST_TYPE_FRACTION, fps_n, fps_d, NULL);
-  gst_caps_append (caps,
-      gst_caps_new_simple (
-          "image/jpeg", "framerate", GST_TYPE_FRACTION, fps_n, fps_d, NULL));
-  g_object_set (e[RATE_CAPS], "caps", caps, NULL);
-  gst_caps_unref (caps);
-  /* Ranges on both sides let videoscale keep the aspect ratio. */
-  caps = gst_caps_new_simple ("video/x-raw", "width", GST_TYPE_INT_RANGE, 1,
-      (gint)max_size, "height", GST_TYPE_INT_RANGE, 1, (gint)max_size,
-      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
-  g_object_set (e[SIZE_CAPS], "caps", caps, NULL);
-  gst_caps_unref (caps);
+  gst_gemini_live_video_set_limits (video, max_size, fps);
   /* Frames go to the network as they come: no sync, no preroll. */
   g_object_set (e[SINK], "sync", FALSE, "async", FALSE, "enable-last-sample",
       FALSE, NULL);

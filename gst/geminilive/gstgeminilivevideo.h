@@ -23,6 +23,10 @@ typedef void (*GstGeminiLiveVideoFrameFunc) (
 GstGeminiLiveVideo *gst_gemini_live_video_new (GstBin *parent,
     GstPadTemplate *templ, guint max_size, gdouble fps,
     GstGeminiLiveVideoFrameFunc func, gpointer user_data);
+/* The largest width or height and the frame rate sent; safe while the
+ * branch runs. */
+void gst_gemini_live_video_set_limits (
+    GstGeminiLiveVideo *video, guint max_size, gdouble fps);
 /* The request pad to add to the parent. */
 GstPad *gst_gemini_live_video_get_pad (GstGeminiLiveVideo *video);
 /* Takes the branch out of parent and frees it. */

@@ -2021,6 +2021,47 @@ GST_START_TEST (test_contradictory_settings_refused_at_ready)
 
 GST_END_TEST;
 
+/* Settings are read once, when the element starts: a change made in
+ * READY is what the session uses, and a bad one fails the start. */
+GST_START_TEST (test_settings_read_when_starting)
+{
+  Fixture f;
+  GPtrArray *setups;
+  const gchar *setup;
+
+  fixture_setup (&f, "voice", "Puck", NULL);
+  fail_unless_equals_int (gst_element_set_state (f.element, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_set (f.element, "voice", "Kore", NULL);
+  gst_harness_play (f.out);
+  gst_message_unref (wait_message (&f, "geminilive/setup-complete"));
+  setups = client_messages_of (&f, "setup");
+  fail_unless_equals_int (setups->len, 1);
+  setup = g_ptr_array_index (setups, 0);
+  fail_unless (strstr (setup, "\"voiceName\":\"Kore\"") != NULL, setup);
+  g_ptr_array_unref (setups);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_setting_in_ready_fails_the_start)
+{
+  GstElement *element = gst_element_factory_make ("geminilive", NULL);
+
+  g_object_set (element, "api-key", TEST_KEY, "uri", "ws://127.0.0.1:9/x",
+      NULL);
+  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_set (element, "tools-file", "/nonexistent/tools.json", NULL);
+  g_error_free (
+      state_change_error (element, GST_STATE_PAUSED, TRUE, "tools-file"));
+  gst_element_set_state (element, GST_STATE_NULL);
+  gst_object_unref (element);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_client_content_and_tool_response_options)
 {
   Fixture f;
@@ -3236,6 +3277,8 @@ geminilive_suite (void)
   tcase_add_test (tc, test_manual_activity_from_input_energy);
   tcase_add_test (tc, test_full_setup_accepted_by_strict_server);
   tcase_add_test (tc, test_contradictory_settings_refused_at_ready);
+  tcase_add_test (tc, test_settings_read_when_starting);
+  tcase_add_test (tc, test_bad_setting_in_ready_fails_the_start);
   tcase_add_test (tc, test_client_content_and_tool_response_options);
   tcase_add_test (tc, test_text_sink_pad_sends_realtime_text);
   tcase_add_test (tc, test_vertex_ai_bearer_and_session_id);
