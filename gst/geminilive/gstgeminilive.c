@@ -202,7 +202,7 @@ struct _GstGeminiLive
   gdouble video_fps;
   guint src_thread_slice_us;
 
-  Snapshot active; /* written at start, object lock */
+  Snapshot active;  /* written at start, object lock */
   gboolean started; /* READY -> PAUSED done; object lock */
   GstGeminiLiveSession *session;
 
@@ -398,8 +398,8 @@ on_session_event (GstGeminiLiveSession *session,
       return;
     case GST_GEMINI_LIVE_EVENT_WARNING:
       GST_ELEMENT_WARNING (self, STREAM, DECODE,
-          ("Unexpected content from the server"), ("%s",
-              gst_gemini_live_event_get_string (event, "text")));
+          ("Unexpected content from the server"),
+          ("%s", gst_gemini_live_event_get_string (event, "text")));
       return;
     case GST_GEMINI_LIVE_EVENT_TEXT:
       gst_gemini_live_output_push_text (self->output,
@@ -462,9 +462,11 @@ on_session_event (GstGeminiLiveSession *session,
       const gchar *json = gst_gemini_live_event_get_string (event, "json");
 
       GST_ELEMENT_WARNING (self, STREAM, FAILED,
-          ("The server reported an error"), ("%s", json != NULL
-              ? json
-              : gst_gemini_live_event_get_string (event, "message")));
+          ("The server reported an error"),
+          ("%s",
+              json != NULL
+                  ? json
+                  : gst_gemini_live_event_get_string (event, "message")));
       break;
     }
     default:
@@ -478,7 +480,8 @@ on_session_failed (GstGeminiLiveSession *session,
     const GstGeminiLiveFailure *failure, gpointer user_data)
 {
   GstGeminiLive *self = user_data;
-  gchar *endpoint = gst_gemini_live_protocol_endpoint (&self->active.config, NULL, NULL);
+  gchar *endpoint
+      = gst_gemini_live_protocol_endpoint (&self->active.config, NULL, NULL);
   gchar *uri = gst_gemini_live_session_safe_uri (endpoint);
   gchar *what;
 
@@ -1032,7 +1035,8 @@ send_tool_response (GstGeminiLive *self, const gchar *id, const gchar *name,
           ("willContinue and scheduling are not sent: they are for "
            "NON_BLOCKING calls, which this call, backend or model is not; "
            "the call is answered"),
-          ("model '%s', call '%s'", self->active.config.model, GST_STR_NULL (id)));
+          ("model '%s', call '%s'", self->active.config.model,
+              GST_STR_NULL (id)));
     GST_DEBUG_OBJECT (self, "scheduling and willContinue left out");
     scheduling = GST_GEMINI_LIVE_SCHEDULING_UNSET;
     will_continue = FALSE;
@@ -1731,9 +1735,8 @@ gst_gemini_live_init (GstGeminiLive *self)
   gst_gemini_live_connection_settings_init (&self->connection);
   self->tool_call_timeout_ms = 30000;
   self->tools = gst_gemini_live_tools_new (&tools_callbacks, GST_OBJECT (self));
-  self->audio_input
-      = gst_gemini_live_audio_input_new (
-          &audio_input_callbacks, GST_OBJECT (self));
+  self->audio_input = gst_gemini_live_audio_input_new (
+      &audio_input_callbacks, GST_OBJECT (self));
   self->input_live = TRUE;
   self->audio_settings.chunk_ms = DEFAULT_CHUNK_MS;
   self->audio_settings.source = GST_GEMINI_LIVE_ACTIVITY_SOURCE_SIGNALS;

@@ -34,8 +34,7 @@ hex4 (const gchar *p, gsize left)
 /* json-glib skips comments (which could hide nesting) and turns C escapes
  * and lone surrogates into bytes that are not UTF-8: refused here. */
 gboolean
-gst_gemini_live_json_is_strict (
-    const gchar *data, gsize size, guint max_depth)
+gst_gemini_live_json_is_strict (const gchar *data, gsize size, guint max_depth)
 {
   gboolean in_string = FALSE, closed_top = FALSE, top_scalar = FALSE;
   guint depth = 0;

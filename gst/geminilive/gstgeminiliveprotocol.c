@@ -647,8 +647,7 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
 
   tools = declarations_of (config);
   if (is_set (config->setup_extra_json)) {
-    extra
-        = gst_gemini_live_json_parse (config->setup_extra_json, NULL);
+    extra = gst_gemini_live_json_parse (config->setup_extra_json, NULL);
     if (extra != NULL && !JSON_NODE_HOLDS_OBJECT (extra))
       g_clear_pointer (&extra, json_node_unref);
   }
@@ -956,8 +955,7 @@ gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
     response = json_node_init_object (json_node_alloc (), empty);
     json_object_unref (empty);
   } else {
-    response
-        = gst_gemini_live_json_parse (response_json, &parse_error);
+    response = gst_gemini_live_json_parse (response_json, &parse_error);
     if (response == NULL) {
       gchar *shown = g_utf8_make_valid (name, -1);
 
@@ -1489,8 +1487,8 @@ add_event (ParseContext *ctx, GstGeminiLiveEventType type,
 
     if (g_once_init_enter (&none))
       g_once_init_leave (&none,
-          g_variant_ref_sink (g_variant_new_array (
-              G_VARIANT_TYPE ("{sv}"), NULL, 0)));
+          g_variant_ref_sink (
+              g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0)));
     event->type = type;
     event->fields = g_variant_ref (none);
     g_ptr_array_add (ctx->events, event);
@@ -1789,8 +1787,8 @@ parse_transcription (ParseContext *ctx, JsonObject *server_content,
   if (!is_set (text) && !finished)
     return;
 
-  event = add_event (ctx, type, "text", "s", text ? text : "", "finished",
-      "b", finished, NULL);
+  event = add_event (ctx, type, "text", "s", text ? text : "", "finished", "b",
+      finished, NULL);
   if (is_set (language))
     add_field (event, "language-code", g_variant_new_string (language));
 }
@@ -2069,8 +2067,7 @@ parse_usage (ParseContext *ctx, JsonObject *usage)
   total = get_int64 (ctx, usage, "usageMetadata", "totalTokenCount");
   thoughts = get_int64 (ctx, usage, "usageMetadata", "thoughtsTokenCount");
   cached = get_int64 (ctx, usage, "usageMetadata", "cachedContentTokenCount");
-  tool_use
-      = get_int64 (ctx, usage, "usageMetadata", "toolUsePromptTokenCount");
+  tool_use = get_int64 (ctx, usage, "usageMetadata", "toolUsePromptTokenCount");
   /* Per-modality details stay in the JSON. */
   json = gst_gemini_live_json_write_object (usage);
   add_event (ctx, GST_GEMINI_LIVE_EVENT_USAGE, "prompt-token-count", "x",
@@ -2087,9 +2084,9 @@ parse_setup_complete (ParseContext *ctx, JsonObject *setup_complete)
   /* Vertex adds a sessionId; the Gemini API sends {}. */
   const gchar *session_id
       = get_string (ctx, setup_complete, "setupComplete", "sessionId");
-  GstGeminiLiveEvent *event = add_event (ctx,
-      GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE, "session-id", "ms",
-      is_set (session_id) ? session_id : NULL, NULL);
+  GstGeminiLiveEvent *event
+      = add_event (ctx, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE, "session-id",
+          "ms", is_set (session_id) ? session_id : NULL, NULL);
 
   /* Anything beyond sessionId (voiceConsentSignature, ...). */
   if (json_object_get_size (setup_complete) > (session_id != NULL ? 1u : 0u))

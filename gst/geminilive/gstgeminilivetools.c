@@ -202,7 +202,8 @@ on_timeout (
   g_mutex_unlock (&tools->lock);
 
   if (call_id != NULL) {
-    GST_INFO_OBJECT (tools->owner, "tool call %s (%s) timed out", call_id, name);
+    GST_INFO_OBJECT (
+        tools->owner, "tool call %s (%s) timed out", call_id, name);
     tools->callbacks.timed_out (call_id, name, tools->owner);
     if (release)
       tools->callbacks.hold_input (FALSE, tools->owner);

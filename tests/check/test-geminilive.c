@@ -2049,8 +2049,8 @@ GST_START_TEST (test_bad_setting_in_ready_fails_the_start)
 {
   GstElement *element = gst_element_factory_make ("geminilive", NULL);
 
-  g_object_set (element, "api-key", TEST_KEY, "uri", "ws://127.0.0.1:9/x",
-      NULL);
+  g_object_set (
+      element, "api-key", TEST_KEY, "uri", "ws://127.0.0.1:9/x", NULL);
   fail_unless_equals_int (gst_element_set_state (element, GST_STATE_READY),
       GST_STATE_CHANGE_SUCCESS);
   g_object_set (element, "tools-file", "/nonexistent/tools.json", NULL);
@@ -2353,7 +2353,8 @@ GST_START_TEST (test_bus_messages_carry_named_fields)
   msg = wait_message (&f, "geminilive/voice-activity");
   assert_fields (msg, "running-time,type,audio-offset");
   s = gst_message_get_structure (msg);
-  fail_unless_equals_string (gst_structure_get_string (s, "type"), "ACTIVITY_END");
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "type"), "ACTIVITY_END");
   fail_unless (gst_structure_get_uint64 (s, "audio-offset", &offset));
   fail_unless_equals_uint64 (offset, 2250 * GST_MSECOND);
   gst_message_unref (msg);
@@ -2361,14 +2362,16 @@ GST_START_TEST (test_bus_messages_carry_named_fields)
   msg = wait_message (&f, "geminilive/input-transcription");
   assert_fields (msg, "running-time,text,finished,language-code");
   fail_unless_equals_string (
-      gst_structure_get_string (gst_message_get_structure (msg), "language-code"),
+      gst_structure_get_string (
+          gst_message_get_structure (msg), "language-code"),
       "es-ES");
   gst_message_unref (msg);
 
   msg = wait_message (&f, "geminilive/turn-complete");
   assert_fields (msg, "running-time,reason");
-  fail_unless (gst_structure_get_string (gst_message_get_structure (msg),
-                   "reason") == NULL);
+  fail_unless (
+      gst_structure_get_string (gst_message_get_structure (msg), "reason")
+      == NULL);
   gst_message_unref (msg);
 
   msg = wait_message (&f, "geminilive/usage");
@@ -2379,7 +2382,8 @@ GST_START_TEST (test_bus_messages_carry_named_fields)
   s = gst_message_get_structure (msg);
   fail_unless (gst_structure_get_int64 (s, "thoughts-token-count", &count));
   fail_unless_equals_int64 (count, 7);
-  fail_unless (gst_structure_get_int64 (s, "cached-content-token-count", &count));
+  fail_unless (
+      gst_structure_get_int64 (s, "cached-content-token-count", &count));
   fail_unless_equals_int64 (count, -1);
   gst_message_unref (msg);
 

@@ -257,9 +257,11 @@ GST_START_TEST (test_recording_tool_call)
   events = parse_ok (g_ptr_array_index (frames, 2));
   assert_types (events, GST_GEMINI_LIVE_EVENT_TOOL_CALL, -1);
   e = ev (events, 0);
-  fail_unless_equals_string (field_str (e, "id"), "function-call-5831923424298605773");
+  fail_unless_equals_string (
+      field_str (e, "id"), "function-call-5831923424298605773");
   fail_unless_equals_string (field_str (e, "name"), "get_current_weather");
-  fail_unless_equals_string (field_str (e, "args"), "{\"location\":\"Redmond, WA\"}");
+  fail_unless_equals_string (
+      field_str (e, "args"), "{\"location\":\"Redmond, WA\"}");
   g_ptr_array_unref (events);
   g_ptr_array_unref (frames);
 
@@ -268,9 +270,11 @@ GST_START_TEST (test_recording_tool_call)
   events = parse_ok (g_ptr_array_index (frames, 1));
   assert_types (events, GST_GEMINI_LIVE_EVENT_TOOL_CALL, -1);
   e = ev (events, 0);
-  fail_unless_equals_string (field_str (e, "id"), "8acdafcd-9c55-44be-84da-da3d2612f9d1");
+  fail_unless_equals_string (
+      field_str (e, "id"), "8acdafcd-9c55-44be-84da-da3d2612f9d1");
   fail_unless_equals_string (field_str (e, "name"), "get_current_weather");
-  fail_unless_equals_string (field_str (e, "args"), "{\"location\":\"Redmond, WA\"}");
+  fail_unless_equals_string (
+      field_str (e, "args"), "{\"location\":\"Redmond, WA\"}");
   g_ptr_array_unref (events);
   events = parse_ok (g_ptr_array_index (frames, 2));
   assert_types (events, GST_GEMINI_LIVE_EVENT_GENERATION_COMPLETE, -1);
@@ -302,7 +306,8 @@ GST_START_TEST (test_recording_text_session)
   fail_unless_equals_int64 (field_int (e, "response-token-count"), 38);
   fail_unless_equals_int64 (field_int (e, "total-token-count"), 553);
   fail_unless (field_str (e, "json") != NULL);
-  fail_unless (g_str_has_prefix (field_str (e, "json"), "{\"promptTokenCount\":515,"));
+  fail_unless (
+      g_str_has_prefix (field_str (e, "json"), "{\"promptTokenCount\":515,"));
   fail_unless (strstr (field_str (e, "json"),
                    "\"responseTokensDetails\":[{\"modality\":"
                    "\"TEXT\",\"tokenCount\":38}]")
@@ -453,8 +458,8 @@ GST_START_TEST (test_recording_vertex_audio)
 
   events = parse_ok (g_ptr_array_index (frames, 0));
   assert_types (events, GST_GEMINI_LIVE_EVENT_SETUP_COMPLETE, -1);
-  fail_unless_equals_string (
-      field_str (ev (events, 0), "session-id"), "76a08a7c-b027-40a9-9b14-f3090b59148f");
+  fail_unless_equals_string (field_str (ev (events, 0), "session-id"),
+      "76a08a7c-b027-40a9-9b14-f3090b59148f");
   g_ptr_array_unref (events);
 
   for (i = 0; i < G_N_ELEMENTS (expected_sizes); i++) {
@@ -982,11 +987,15 @@ GST_START_TEST (test_multiple_parts)
   fail_unless (memcmp (g_bytes_get_data (audio, NULL), pcm2, 4) == 0);
   fail_unless_equals_string (field_str (ev (events, 6), "text"), "Hello");
   fail_unless (field_bool (ev (events, 6), "finished"));
-  fail_unless_equals_string (field_str (ev (events, 8), "reason"), "NEED_MORE_INPUT");
+  fail_unless_equals_string (
+      field_str (ev (events, 8), "reason"), "NEED_MORE_INPUT");
   /* Vertex spelling of the response count; int64 as a string. */
-  fail_unless_equals_int64 (field_int (ev (events, 9), "prompt-token-count"), 10);
-  fail_unless_equals_int64 (field_int (ev (events, 9), "response-token-count"), 20);
-  fail_unless_equals_int64 (field_int (ev (events, 9), "total-token-count"), 30);
+  fail_unless_equals_int64 (
+      field_int (ev (events, 9), "prompt-token-count"), 10);
+  fail_unless_equals_int64 (
+      field_int (ev (events, 9), "response-token-count"), 20);
+  fail_unless_equals_int64 (
+      field_int (ev (events, 9), "total-token-count"), 30);
   g_ptr_array_unref (events);
 }
 
@@ -1049,10 +1058,11 @@ GST_START_TEST (test_event_order)
   e = ev (events, 10);
   fail_unless_equals_string (field_str (e, "handle"), "h");
   fail_unless (field_bool (e, "resumable"));
-  fail_unless_equals_int64 (field_int (e, "last-consumed-client-message-index"), -1);
+  fail_unless_equals_int64 (
+      field_int (e, "last-consumed-client-message-index"), -1);
 
-  fail_unless_equals_uint64 (
-      field_uint (ev (events, 11), "time-left"), 10 * G_GUINT64_CONSTANT (1000000000));
+  fail_unless_equals_uint64 (field_uint (ev (events, 11), "time-left"),
+      10 * G_GUINT64_CONSTANT (1000000000));
   g_ptr_array_unref (events);
 }
 
@@ -1103,20 +1113,23 @@ GST_START_TEST (test_resumption_update)
   e = ev (events, 0);
   fail_unless_equals_string (field_str (e, "handle"), "test_handle");
   fail_unless (field_bool (e, "resumable"));
-  fail_unless_equals_int64 (field_int (e, "last-consumed-client-message-index"), 123456789);
+  fail_unless_equals_int64 (
+      field_int (e, "last-consumed-client-message-index"), 123456789);
   g_ptr_array_unref (events);
 
   events
       = parse_ok ("{\"sessionResumptionUpdate\":{\"newHandle\":\"h2\","
                   "\"resumable\":true,\"lastConsumedClientMessageIndex\":42}}");
-  fail_unless_equals_int64 (field_int (ev (events, 0), "last-consumed-client-message-index"), 42);
+  fail_unless_equals_int64 (
+      field_int (ev (events, 0), "last-consumed-client-message-index"), 42);
   g_ptr_array_unref (events);
 
   events
       = parse_ok ("{\"sessionResumptionUpdate\":{"
                   "\"lastConsumedClientMessageIndex\":\"9007199254740993\"}}");
   fail_unless_equals_int64 (
-      field_int (ev (events, 0), "last-consumed-client-message-index"), G_GINT64_CONSTANT (9007199254740993));
+      field_int (ev (events, 0), "last-consumed-client-message-index"),
+      G_GINT64_CONSTANT (9007199254740993));
   g_ptr_array_unref (events);
 
   /* Not resumable: empty handle is NULL, not "". */
@@ -1125,7 +1138,8 @@ GST_START_TEST (test_resumption_update)
   e = ev (events, 0);
   fail_unless (field_str (e, "handle") == NULL);
   fail_if (field_bool (e, "resumable"));
-  fail_unless_equals_int64 (field_int (e, "last-consumed-client-message-index"), -1);
+  fail_unless_equals_int64 (
+      field_int (e, "last-consumed-client-message-index"), -1);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"sessionResumptionUpdate\":{}}");
@@ -1137,7 +1151,8 @@ GST_START_TEST (test_resumption_update)
                      "\"lastConsumedClientMessageIndex\":\"12x\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_WARNING,
       GST_GEMINI_LIVE_EVENT_SESSION_RESUMPTION_UPDATE, -1);
-  fail_unless_equals_int64 (field_int (ev (events, 1), "last-consumed-client-message-index"), -1);
+  fail_unless_equals_int64 (
+      field_int (ev (events, 1), "last-consumed-client-message-index"), -1);
   g_ptr_array_unref (events);
 }
 
@@ -1187,24 +1202,26 @@ GST_START_TEST (test_go_away)
 
   events = parse_ok ("{\"goAway\":{\"timeLeft\":\"50s\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_GO_AWAY, -1);
-  fail_unless_equals_uint64 (
-      field_uint (ev (events, 0), "time-left"), G_GUINT64_CONSTANT (50000000000));
+  fail_unless_equals_uint64 (field_uint (ev (events, 0), "time-left"),
+      G_GUINT64_CONSTANT (50000000000));
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"goAway\":{\"timeLeft\":\"9.5s\"}}");
-  fail_unless_equals_uint64 (
-      field_uint (ev (events, 0), "time-left"), G_GUINT64_CONSTANT (9500000000));
+  fail_unless_equals_uint64 (field_uint (ev (events, 0), "time-left"),
+      G_GUINT64_CONSTANT (9500000000));
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"goAway\":{}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_GO_AWAY, -1);
-  fail_unless_equals_uint64 (field_uint (ev (events, 0), "time-left"), G_MAXUINT64);
+  fail_unless_equals_uint64 (
+      field_uint (ev (events, 0), "time-left"), G_MAXUINT64);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"goAway\":{\"timeLeft\":\"soon\"}}");
   assert_types (
       events, GST_GEMINI_LIVE_EVENT_WARNING, GST_GEMINI_LIVE_EVENT_GO_AWAY, -1);
-  fail_unless_equals_uint64 (field_uint (ev (events, 1), "time-left"), G_MAXUINT64);
+  fail_unless_equals_uint64 (
+      field_uint (ev (events, 1), "time-left"), G_MAXUINT64);
   g_ptr_array_unref (events);
 }
 
@@ -1348,8 +1365,8 @@ GST_START_TEST (test_bad_audio)
   for (i = 0; i < G_N_ELEMENTS (invalid); i++) {
     events = parse_audio_data (invalid[i]);
     assert_types (events, GST_GEMINI_LIVE_EVENT_WARNING, -1);
-    fail_unless (strstr (field_str (ev (events, 0), "text"), "base64") != NULL, "%s",
-        field_str (ev (events, 0), "text"));
+    fail_unless (strstr (field_str (ev (events, 0), "text"), "base64") != NULL,
+        "%s", field_str (ev (events, 0), "text"));
     g_ptr_array_unref (events);
   }
 
@@ -1414,7 +1431,8 @@ GST_START_TEST (test_wrong_types)
   for (i = 0; i < events->len; i++) {
     e = ev (events, i);
     if (e->type == GST_GEMINI_LIVE_EVENT_WARNING) {
-      fail_unless (field_str (e, "text") != NULL && *field_str (e, "text") != '\0');
+      fail_unless (
+          field_str (e, "text") != NULL && *field_str (e, "text") != '\0');
     } else if (e->type == GST_GEMINI_LIVE_EVENT_TOOL_CALL) {
       fail_unless (field_str (e, "id") == NULL);
       fail_unless_equals_string (field_str (e, "name"), "f");
@@ -3152,7 +3170,8 @@ GST_START_TEST (test_parse_turn_flags)
       GST_GEMINI_LIVE_EVENT_TURN_COMPLETE, -1);
   fail_unless_equals_string (
       field_str (ev (events, 0), "text"), "Please provide more details.");
-  fail_unless_equals_string (field_str (ev (events, 2), "reason"), "NEED_MORE_INPUT");
+  fail_unless_equals_string (
+      field_str (ev (events, 2), "reason"), "NEED_MORE_INPUT");
   g_ptr_array_unref (events);
 
   /* interactionStatus comes with turnComplete, before it. */
@@ -3195,7 +3214,8 @@ GST_START_TEST (test_parse_parts)
       GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT,
       GST_GEMINI_LIVE_EVENT_CODE_EXECUTION_RESULT, GST_GEMINI_LIVE_EVENT_TEXT,
       -1);
-  fail_unless_equals_string (field_str (ev (events, 0), "text"), "**Planning**");
+  fail_unless_equals_string (
+      field_str (ev (events, 0), "text"), "**Planning**");
   e = ev (events, 1);
   fail_unless_equals_string (field_str (e, "code"), "print(6*7)");
   fail_unless_equals_string (field_str (e, "language"), "PYTHON");
@@ -3204,8 +3224,10 @@ GST_START_TEST (test_parse_parts)
   fail_unless_equals_string (field_str (e, "outcome"), "OUTCOME_OK");
   e = ev (events, 3);
   fail_unless_equals_string (field_str (e, "output"), "");
-  fail_unless_equals_string (field_str (e, "outcome"), "OUTCOME_DEADLINE_EXCEEDED");
-  fail_unless_equals_string (field_str (ev (events, 4), "text"), "The answer is 42.");
+  fail_unless_equals_string (
+      field_str (e, "outcome"), "OUTCOME_DEADLINE_EXCEEDED");
+  fail_unless_equals_string (
+      field_str (ev (events, 4), "text"), "The answer is 42.");
   g_ptr_array_unref (events);
 }
 
@@ -3289,7 +3311,8 @@ GST_START_TEST (test_parse_voice_activity)
   assert_types (events, GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY, -1);
   e = ev (events, 0);
   fail_unless_equals_string (field_str (e, "type"), "ACTIVITY_START");
-  fail_unless_equals_uint64 (field_uint (e, "audio-offset"), G_GUINT64_CONSTANT (1500000000));
+  fail_unless_equals_uint64 (
+      field_uint (e, "audio-offset"), G_GUINT64_CONSTANT (1500000000));
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"voiceActivity\":{\"voiceActivityType\":"
@@ -3302,14 +3325,17 @@ GST_START_TEST (test_parse_voice_activity)
   events = parse_ok ("{\"voiceActivity\":{\"audioOffset\":\"later\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_WARNING,
       GST_GEMINI_LIVE_EVENT_VOICE_ACTIVITY, -1);
-  fail_unless_equals_string (field_str (ev (events, 1), "type"), "TYPE_UNSPECIFIED");
-  fail_unless_equals_uint64 (field_uint (ev (events, 1), "audio-offset"), G_MAXUINT64);
+  fail_unless_equals_string (
+      field_str (ev (events, 1), "type"), "TYPE_UNSPECIFIED");
+  fail_unless_equals_uint64 (
+      field_uint (ev (events, 1), "audio-offset"), G_MAXUINT64);
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"voiceActivityDetectionSignal\":"
                      "{\"vadSignalType\":\"VAD_SIGNAL_TYPE_SOS\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_VAD_SIGNAL, -1);
-  fail_unless_equals_string (field_str (ev (events, 0), "text"), "VAD_SIGNAL_TYPE_SOS");
+  fail_unless_equals_string (
+      field_str (ev (events, 0), "text"), "VAD_SIGNAL_TYPE_SOS");
   g_ptr_array_unref (events);
 
   events = parse_ok ("{\"voiceActivityDetectionSignal\":{}}");
@@ -3330,7 +3356,8 @@ GST_START_TEST (test_parse_server_error)
                   "an invalid argument.\",\"status\":\"INVALID_ARGUMENT\"}}");
   assert_types (events, GST_GEMINI_LIVE_EVENT_SERVER_ERROR, -1);
   e = ev (events, 0);
-  fail_unless_equals_string (field_str (e, "message"), "Request contains an invalid argument.");
+  fail_unless_equals_string (
+      field_str (e, "message"), "Request contains an invalid argument.");
   fail_unless_equals_int64 (field_int (e, "code"), 400);
   fail_unless_equals_string (field_str (e, "json"),
       "{\"code\":400,\"message\":\"Request contains an invalid "
@@ -3374,7 +3401,8 @@ GST_START_TEST (test_parse_setup_and_usage_details)
   events = parse_ok ("{\"setupComplete\":{\"sessionId\":"
                      "\"f162d11d-434a-4212-8a31-f1a4843cad11\"}}");
   e = ev (events, 0);
-  fail_unless_equals_string (field_str (e, "session-id"), "f162d11d-434a-4212-8a31-f1a4843cad11");
+  fail_unless_equals_string (
+      field_str (e, "session-id"), "f162d11d-434a-4212-8a31-f1a4843cad11");
   fail_unless (field_str (e, "json") == NULL);
   g_ptr_array_unref (events);
 
@@ -3420,7 +3448,8 @@ GST_START_TEST (test_parse_setup_and_usage_details)
   fail_unless_equals_int64 (field_int (e, "thoughts-token-count"), -1);
   fail_unless_equals_int64 (field_int (e, "cached-content-token-count"), -1);
   fail_unless_equals_int64 (field_int (e, "tool-use-prompt-token-count"), -1);
-  fail_unless (strstr (field_str (e, "json"), "candidatesTokensDetails") != NULL);
+  fail_unless (
+      strstr (field_str (e, "json"), "candidatesTokensDetails") != NULL);
   g_ptr_array_unref (events);
 
   /* Vertex streamed tool-call arguments. */

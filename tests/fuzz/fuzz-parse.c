@@ -98,11 +98,12 @@ check_event (const GstGeminiLiveEvent *event)
     case GST_GEMINI_LIVE_EVENT_TOOL_CALL:
       name = gst_gemini_live_event_get_string (event, "name");
       FUZZ_CHECK (name != NULL && *name != '\0', "tool call without a name");
-      check_json (gst_gemini_live_event_get_string (event, "args"),
-          "tool-call args");
+      check_json (
+          gst_gemini_live_event_get_string (event, "args"), "tool-call args");
       break;
     case GST_GEMINI_LIVE_EVENT_USAGE:
-      check_json (gst_gemini_live_event_get_string (event, "json"), "usage json");
+      check_json (
+          gst_gemini_live_event_get_string (event, "json"), "usage json");
       break;
     case GST_GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION: {
       guint i;
