@@ -303,6 +303,42 @@ forget_source (GSource **source)
   *source = NULL;
 }
 
+typedef void (*TimerFunc) (GstGeminiLiveSession *session);
+
+typedef struct
+{
+  GstGeminiLiveSession *session;
+  GSource **slot; /* the session's field that holds the source */
+  TimerFunc func;
+} Timer;
+
+static gboolean
+timer_fired (gpointer user_data)
+{
+  Timer *timer = user_data;
+  GstObject *owner = hold_owner (timer->session);
+
+  forget_source (timer->slot);
+  timer->func (timer->session);
+  gst_object_unref (owner);
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls func once after ms in the network thread, holding the owner for
+ * the call; *slot holds the source until then (clear_source() cancels). */
+static void
+start_timer (
+    GstGeminiLiveSession *session, GSource **slot, guint ms, TimerFunc func)
+{
+  Timer *timer = g_new (Timer, 1);
+
+  *timer = (Timer){ session, slot, func };
+  clear_source (slot);
+  *slot = g_timeout_source_new (ms);
+  g_source_set_callback (*slot, timer_fired, timer, g_free);
+  g_source_attach (*slot, session->context);
+}
+
 static void
 set_ready (GstGeminiLiveSession *session, gboolean ready)
 {
@@ -615,18 +651,6 @@ close_is_fatal (gushort code, const gchar *reason)
   return FALSE;
 }
 
-static gboolean
-retry_now (gpointer user_data)
-{
-  GstGeminiLiveSession *session = user_data;
-  GstObject *owner = hold_owner (session);
-
-  forget_source (&session->retry_source);
-  start_connect (session);
-  gst_object_unref (owner);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 give_up (GstGeminiLiveSession *session, GstGeminiLiveFailure *failure)
 {
@@ -682,7 +706,7 @@ handle_loss (GstGeminiLiveSession *session, GstGeminiLiveFailure *failure,
   if (!running (session))
     return;
   clear_source (&session->retry_source);
-  session->retry_source = add_timeout (session, delay, retry_now);
+  start_timer (session, &session->retry_source, delay, start_connect);
 }
 
 /* A connection attempt failed before it was ready: the first one ends
@@ -734,28 +758,16 @@ begin_switch (GstGeminiLiveSession *session, const gchar *why)
     start_connect (session);
 }
 
-static gboolean
-switch_timeout (gpointer user_data)
+static void
+switch_before_deadline (GstGeminiLiveSession *session)
 {
-  GstGeminiLiveSession *session = user_data;
-  GstObject *owner = hold_owner (session);
-
-  forget_source (&session->switch_source);
   begin_switch (session, "goAway deadline approaching");
-  gst_object_unref (owner);
-  return G_SOURCE_REMOVE;
 }
 
-static gboolean
-recycle_timeout (gpointer user_data)
+static void
+recycle (GstGeminiLiveSession *session)
 {
-  GstGeminiLiveSession *session = user_data;
-  GstObject *owner = hold_owner (session);
-
-  forget_source (&session->recycle_source);
   begin_switch (session, "connection recycled before the service limit");
-  gst_object_unref (owner);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -775,7 +787,7 @@ on_go_away (GstGeminiLiveSession *session, guint64 time_left)
   ms = time_left == G_MAXUINT64 ? 0 : (guint)(time_left / GST_MSECOND);
   ms = ms > 2 * GO_AWAY_MARGIN_MS ? ms - GO_AWAY_MARGIN_MS : ms / 2;
   clear_source (&session->switch_source);
-  session->switch_source = add_timeout (session, ms, switch_timeout);
+  start_timer (session, &session->switch_source, ms, switch_before_deadline);
 }
 
 /* The connection carried the conversation: the outage is over for good. */
@@ -789,18 +801,6 @@ recovered (GstGeminiLiveSession *session)
   session->budget_deadline = 0;
   session->attempt = 0;
   session->backoff_ms = 0;
-}
-
-static gboolean
-recovered_timeout (gpointer user_data)
-{
-  GstGeminiLiveSession *session = user_data;
-  GstObject *owner = hold_owner (session);
-
-  forget_source (&session->recovered_source);
-  recovered (session);
-  gst_object_unref (owner);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -838,11 +838,11 @@ on_ready (GstGeminiLiveSession *session)
   flush_outgoing (session);
 
   if (session->settings.max_connection_s > 0)
-    session->recycle_source = add_timeout (
-        session, session->settings.max_connection_s * 1000, recycle_timeout);
+    start_timer (session, &session->recycle_source,
+        session->settings.max_connection_s * 1000, recycle);
   if (session->budget_deadline != 0)
-    session->recovered_source
-        = add_timeout (session, RECOVERED_AFTER_MS, recovered_timeout);
+    start_timer (
+        session, &session->recovered_source, RECOVERED_AFTER_MS, recovered);
   downtime = (g_get_monotonic_time () - session->outage_start) * GST_USECOND;
   session->outage_start = 0;
   if (!reconnected)
@@ -863,19 +863,13 @@ on_ready (GstGeminiLiveSession *session)
   }
 }
 
-static gboolean
-handle_wait_over (gpointer user_data)
+static void
+handle_wait_over (GstGeminiLiveSession *session)
 {
-  GstGeminiLiveSession *session = user_data;
-  GstObject *owner = hold_owner (session);
-
-  forget_source (&session->handle_wait_source);
   session->awaiting_handle = FALSE;
   GST_DEBUG_OBJECT (
       session->owner, "no resumption handle after setupComplete; going on");
   on_ready (session);
-  gst_object_unref (owner);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -888,9 +882,8 @@ on_setup_complete (GstGeminiLiveSession *session)
     return;
   }
   session->awaiting_handle = TRUE;
-  clear_source (&session->handle_wait_source);
-  session->handle_wait_source
-      = add_timeout (session, HANDLE_WAIT_MS, handle_wait_over);
+  start_timer (
+      session, &session->handle_wait_source, HANDLE_WAIT_MS, handle_wait_over);
 }
 
 /* ---- network thread: connection callbacks ------------------------------ */
@@ -926,7 +919,7 @@ track_event (GstGeminiLiveSession *session, SoupWebsocketConnection *conn,
           replay_trim (session,
               session->config.transparent_resumption
                   ? gst_gemini_live_event_get_int64 (
-                        event, "last-consumed-client-message-index")
+                      event, "last-consumed-client-message-index")
                   : -1);
         }
         session->model_busy = FALSE;
@@ -1024,20 +1017,14 @@ on_pong (SoupWebsocketConnection *conn, GBytes *message, gpointer user_data)
   session->last_rx = g_get_monotonic_time ();
 }
 
-static gboolean
-old_close_grace_over (gpointer user_data)
+static void
+old_close_grace_over (GstGeminiLiveSession *session)
 {
-  GstGeminiLiveSession *session = user_data;
-  GstObject *owner = hold_owner (session);
-
-  forget_source (&session->grace_source);
   GST_DEBUG_OBJECT (
-      owner, "old connection did not finish closing, dropping it");
+      session->owner, "old connection did not finish closing, dropping it");
   abort_connection (session, &session->old_conn);
   if (session->setup_pending && conn_is_open (session->conn))
     send_setup (session);
-  gst_object_unref (owner);
-  return G_SOURCE_REMOVE;
 }
 
 /* How the connection in use ended, in the words of the error. */
@@ -1333,9 +1320,8 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
     session->connect_step = "closing the old connection";
     soup_websocket_connection_close (
         session->old_conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-    clear_source (&session->grace_source);
-    session->grace_source
-        = add_timeout (session, CLOSE_GRACE_MS, old_close_grace_over);
+    start_timer (
+        session, &session->grace_source, CLOSE_GRACE_MS, old_close_grace_over);
   } else {
     abort_connection (session, &session->conn);
     session->conn = conn;
@@ -1345,17 +1331,14 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* A connection attempt made no progress for connect-timeout. */
-static gboolean
-connect_timeout (gpointer user_data)
+static void
+connect_timeout (GstGeminiLiveSession *session)
 {
-  GstGeminiLiveSession *session = user_data;
-  GstObject *owner = hold_owner (session);
   gchar *text = g_strdup_printf ("no progress for %u ms during %s",
       session->settings.connect_timeout_ms,
       session->connect_step ? session->connect_step : "the connection");
 
-  forget_source (&session->connect_timer);
-  GST_INFO_OBJECT (owner, "connection attempt timed out: %s", text);
+  GST_INFO_OBJECT (session->owner, "connection attempt timed out: %s", text);
   if (session->attempt_in_progress != NULL) {
     /* on_connected reports it, once the upgrade is cancelled. */
     Attempt *attempt = session->attempt_in_progress;
@@ -1373,8 +1356,6 @@ connect_timeout (gpointer user_data)
     connection_failed (session, &failure);
   }
   g_free (text);
-  gst_object_unref (owner);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1410,8 +1391,8 @@ start_connect (GstGeminiLiveSession *session)
   session->connect_step = "connecting to the server";
   clear_source (&session->connect_timer);
   if (session->settings.connect_timeout_ms > 0)
-    session->connect_timer = add_timeout (
-        session, session->settings.connect_timeout_ms, connect_timeout);
+    start_timer (session, &session->connect_timer,
+        session->settings.connect_timeout_ms, connect_timeout);
   soup_session_websocket_connect_async (session->soup, msg, NULL, NULL,
       G_PRIORITY_DEFAULT, attempt->cancellable, on_connected, attempt);
 }
@@ -1508,19 +1489,13 @@ maybe_finish (GstGeminiLiveSession *session)
   finish (session);
 }
 
-static gboolean
-stop_grace_over (gpointer user_data)
+static void
+stop_grace_over (GstGeminiLiveSession *session)
 {
-  GstGeminiLiveSession *session = user_data;
-  GstObject *owner = hold_owner (session);
-
-  forget_source (&session->stop_source);
   GST_DEBUG_OBJECT (
-      owner, "server did not answer our close frame, dropping it");
+      session->owner, "server did not answer our close frame, dropping it");
   abort_connection (session, &session->conn);
   maybe_finish (session);
-  gst_object_unref (owner);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1542,8 +1517,8 @@ close_in_thread (GstGeminiLiveSession *session)
     soup_websocket_connection_close (
         session->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     /* on_closed finishes; this only bounds a silent peer. */
-    session->stop_source
-        = add_timeout (session, CLOSE_GRACE_MS, stop_grace_over);
+    start_timer (
+        session, &session->stop_source, CLOSE_GRACE_MS, stop_grace_over);
   } else {
     abort_connection (session, &session->conn);
   }
