@@ -21,6 +21,6 @@ echo "question: $out/question.wav (\"$question\")"
 "$build/examples/talk-file" "${uri_args[@]}" "$out/question.wav" "$out/answer.wav"
 echo "listen: gst-launch-1.0 playbin uri=file://$out/answer.wav"
 if [ -n "$GEMINILIVE_URI" ]; then
-  echo "(the simulator does not understand speech: it says how long you spoke"
-  echo " and answers every turn with the same kind of sentence; see README.md)"
+  echo "(that was the bundled simulator, which does not understand speech;"
+  echo " set GEMINI_API_KEY to ask the real model)"
 fi
