@@ -25,7 +25,8 @@ machine (prelude.sh and gst-launch.py implement them):
                    simulator until setup-complete plus 1 s; with v4l2src
                    or rtspsrc (a camera) parsed only
   bash SCRIPT      run for up to DOCS_BRIEF seconds (still running then
-                   is fine), except SYNTAX_ONLY below: bash -n
+                   is fine); TO_THE_END below must end well by itself;
+                   SYNTAX_ONLY below: bash -n
   meson test       --list (checks setups and test names); meson install:
                    --dry-run; meson setup: not run; ninja: -n
   valgrind         its program must exist; not run
@@ -61,6 +62,10 @@ SYNTAX_ONLY = [
     "tests/bench/threads.sh",
     "tests/fuzz/run.sh",
     "tests/stress/run.sh",
+]
+# Scripts that end by themselves: they must, within 90 s, and well.
+TO_THE_END = [
+    "examples/demo.sh",
 ]
 # A program that talks to Google when it is not given --uri.
 REAL_SERVICE = re.compile(
@@ -203,6 +208,7 @@ def main():
         "DOCS_TESTS": HERE,
         "DOCS_BRIEF": str(DOCS_BRIEF),
         "DOCS_SYNTAX_ONLY": " ".join(SYNTAX_ONLY),
+        "DOCS_TO_THE_END": " ".join(TO_THE_END),
     })
     sim = None
     try:

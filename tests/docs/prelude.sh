@@ -92,14 +92,19 @@ valgrind() {
 }
 
 # bash SCRIPT: the scripts in DOCS_SYNTAX_ONLY (the suite itself, or runs
-# of minutes) are only checked for syntax; any other runs with its
-# arguments, for up to DOCS_BRIEF seconds: still running then counts as
+# of minutes) are only checked for syntax; those in DOCS_TO_THE_END must
+# end by themselves, and well, within 90 s; any other runs with its
+# arguments for up to DOCS_BRIEF seconds: still running then counts as
 # running (it is stopped with SIGINT, as Ctrl-C would).
 bash() {
   local script=$1 s
   if [ -f "$script" ] && [[ " $DOCS_SYNTAX_ONLY " == *" $script "* ]]; then
     note "bash $*: syntax only (bash -n)"
     command bash -n "$script"
+    return
+  fi
+  if [[ " $DOCS_TO_THE_END " == *" $script "* ]]; then
+    timeout -s INT -k 5 90 bash "$@"
     return
   fi
   timeout -s INT -k 5 "$DOCS_BRIEF" bash "$@" && return 0
