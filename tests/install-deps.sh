@@ -82,8 +82,9 @@ echo "Installing what ${what} from Debian: ${missing[*]}"
 echo "  updating the package lists (apt-get update; log: $log)"
 "${SUDO[@]}" apt-get update >>"$log" 2>&1 || fail
 total=$("${SUDO[@]}" apt-get install -s --no-install-recommends "${missing[@]}" 2>>"$log" | grep -c '^Inst ' || true)
-# Measured on a fresh Debian 12 (debootstrap, 2 cores): the demo's 412
-# packages took 150 to 180 s, the tests' 545 about 150 s (docs/testing.md).
+# Measured on a fresh Debian 12 (debootstrap, 2 shared cores): the demo's
+# 412 packages took 112 to 182 s, the tests' 545 150 to 204 s
+# (docs/testing.md).
 echo "  installing ${total} packages with their dependencies: usually 2 to 4 minutes on a fresh machine"
 
 # apt-get in the background; every few seconds, how far dpkg has got.

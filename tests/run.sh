@@ -14,7 +14,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 echo "Building (ninja -C $build)"
 ninja -C "$build" || exit 1
-echo "Running the tests (meson test): about 2 minutes on 2 cores"
+echo "Running the tests (meson test): about 4 minutes on 2 cores"
 
 meson test -C "$build" --print-errorlogs "$@"
 status=$?
