@@ -5,13 +5,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash tests/install-deps.sh || exit 1
+bash tests/install-deps.sh --tests || exit 1
 
 build=${BUILD_DIR:-build}
 if [ ! -f "$build/build.ninja" ]; then
-  meson setup "$build" >/dev/null || exit 1
+  echo "Configuring the build in $build (meson setup)"
+  setup_log=$(meson setup "$build" 2>&1) || { echo "$setup_log"; exit 1; }
 fi
+echo "Building (ninja -C $build)"
 ninja -C "$build" || exit 1
+echo "Running the tests (meson test): about 4 minutes on 2 cores"
 
 meson test -C "$build" --print-errorlogs "$@"
 status=$?
