@@ -316,6 +316,17 @@ add_utf8_string_value (JsonBuilder *builder, const gchar *str)
 
 /* -- setup -- */
 
+/* The message built, and the builder gone. */
+static gchar *
+finish_builder (JsonBuilder *builder)
+{
+  gchar *json
+      = gst_gemini_live_json_write_take (json_builder_get_root (builder));
+
+  g_object_unref (builder);
+  return json;
+}
+
 static void
 begin_member_object (JsonBuilder *builder, const gchar *name)
 {
@@ -870,7 +881,6 @@ gchar *
 gst_gemini_live_protocol_build_realtime_text (const gchar *text)
 {
   JsonBuilder *builder;
-  gchar *json;
 
   g_return_val_if_fail (text != NULL, NULL);
 
@@ -883,9 +893,7 @@ gst_gemini_live_protocol_build_realtime_text (const gchar *text)
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  json = gst_gemini_live_json_write_take (json_builder_get_root (builder));
-  g_object_unref (builder);
-  return json;
+  return finish_builder (builder);
 }
 
 /* The "response" of a failed call: see the header. Takes ownership of
@@ -927,7 +935,6 @@ gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
   JsonNode *response;
   GError *parse_error = NULL;
   const gchar *scheduling_name = NULL;
-  gchar *json;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -1000,9 +1007,7 @@ gst_gemini_live_protocol_build_tool_response_full (const gchar *id,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  json = gst_gemini_live_json_write_take (json_builder_get_root (builder));
-  g_object_unref (builder);
-  return json;
+  return finish_builder (builder);
 }
 
 gchar *
@@ -1063,7 +1068,6 @@ gst_gemini_live_protocol_build_client_content (
 {
   JsonBuilder *builder;
   JsonNode *turns = NULL;
-  gchar *json;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -1110,15 +1114,7 @@ gst_gemini_live_protocol_build_client_content (
     /* Plain text: one user turn, as the SDKs send a string. */
     json_builder_set_member_name (builder, "turns");
     json_builder_begin_array (builder);
-    json_builder_begin_object (builder);
-    json_builder_set_member_name (builder, "parts");
-    json_builder_begin_array (builder);
-    json_builder_begin_object (builder);
-    add_string_member (builder, "text", turns_json);
-    json_builder_end_object (builder);
-    json_builder_end_array (builder);
-    add_string_member (builder, "role", "user");
-    json_builder_end_object (builder);
+    add_text_content (builder, turns_json);
     json_builder_end_array (builder);
   }
   if (turn_complete) {
@@ -1127,9 +1123,7 @@ gst_gemini_live_protocol_build_client_content (
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  json = gst_gemini_live_json_write_take (json_builder_get_root (builder));
-  g_object_unref (builder);
-  return json;
+  return finish_builder (builder);
 }
 
 gchar *
@@ -1276,7 +1270,6 @@ gst_gemini_live_protocol_build_context_update (
     gboolean tools)
 {
   JsonBuilder *builder;
-  gchar *json;
 
   g_return_val_if_fail (system_instruction || tools, NULL);
 
@@ -1304,9 +1297,7 @@ gst_gemini_live_protocol_build_context_update (
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  json = gst_gemini_live_json_write_take (json_builder_get_root (builder));
-  g_object_unref (builder);
-  return json;
+  return finish_builder (builder);
 }
 
 /* ---- server -> client ---------------------------------------------- */
@@ -1362,17 +1353,26 @@ gst_gemini_live_event_type_nick (GstGeminiLiveEventType type)
   return event_kinds[type];
 }
 
+/* The field, read with a g_variant_get() format into out; FALSE, with
+ * nothing written, when it is absent or of another type. */
+static gboolean
+lookup (const GstGeminiLiveEvent *event, const gchar *name, const gchar *format,
+    gpointer out)
+{
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  return g_variant_lookup (event->fields, name, format, out);
+}
+
 const gchar *
 gst_gemini_live_event_get_string (
     const GstGeminiLiveEvent *event, const gchar *name)
 {
   const gchar *str = NULL;
 
-  g_return_val_if_fail (event != NULL, NULL);
-
-  /* The borrowed string lives in the fields, which the event holds. */
-  if (!g_variant_lookup (event->fields, name, "&s", &str))
-    g_variant_lookup (event->fields, name, "m&s", &str);
+  /* Borrowed from the fields, which the event holds. */
+  if (!lookup (event, name, "&s", &str))
+    lookup (event, name, "m&s", &str);
   return str;
 }
 
@@ -1380,48 +1380,36 @@ gboolean
 gst_gemini_live_event_get_boolean (
     const GstGeminiLiveEvent *event, const gchar *name)
 {
-  gboolean value = FALSE;
+  gboolean value;
 
-  g_return_val_if_fail (event != NULL, FALSE);
-
-  g_variant_lookup (event->fields, name, "b", &value);
-  return value;
+  return lookup (event, name, "b", &value) && value;
 }
 
 gint64
 gst_gemini_live_event_get_int64 (
     const GstGeminiLiveEvent *event, const gchar *name)
 {
-  gint64 value = -1;
+  gint64 value;
 
-  g_return_val_if_fail (event != NULL, -1);
-
-  g_variant_lookup (event->fields, name, "x", &value);
-  return value;
+  return lookup (event, name, "x", &value) ? value : -1;
 }
 
 guint64
 gst_gemini_live_event_get_uint64 (
     const GstGeminiLiveEvent *event, const gchar *name)
 {
-  guint64 value = G_MAXUINT64;
+  guint64 value;
 
-  g_return_val_if_fail (event != NULL, G_MAXUINT64);
-
-  g_variant_lookup (event->fields, name, "t", &value);
-  return value;
+  return lookup (event, name, "t", &value) ? value : G_MAXUINT64;
 }
 
 GStrv
 gst_gemini_live_event_dup_strv (
     const GstGeminiLiveEvent *event, const gchar *name)
 {
-  GStrv value = NULL;
+  GStrv value;
 
-  g_return_val_if_fail (event != NULL, NULL);
-
-  g_variant_lookup (event->fields, name, "^as", &value);
-  return value;
+  return lookup (event, name, "^as", &value) ? value : NULL;
 }
 
 gboolean

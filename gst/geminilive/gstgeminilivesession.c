@@ -660,6 +660,20 @@ give_up (GstGeminiLiveSession *session, GstGeminiLiveFailure *failure)
   session->callbacks.failed (session, failure, session->owner);
 }
 
+/* One more attempt of this outage; the first starts its budget of
+ * reconnect-timeout, which lasts until the connection has recovered. */
+static void
+next_attempt (GstGeminiLiveSession *session, gint64 now)
+{
+  if (session->budget_deadline == 0) {
+    session->budget_deadline
+        = now + (gint64)session->settings.reconnect_timeout_ms * 1000;
+    session->attempt = 0;
+    session->backoff_ms = 0;
+  }
+  session->attempt++;
+}
+
 /* The connection is gone (or never came): retry within the outage's
  * budget, at once (immediate) or after the next backoff step, or report
  * the end of the conversation. */
@@ -682,13 +696,7 @@ handle_loss (GstGeminiLiveSession *session, GstGeminiLiveFailure *failure,
   }
   if (session->outage_start == 0)
     session->outage_start = now;
-  if (session->budget_deadline == 0) {
-    session->budget_deadline
-        = now + (gint64)session->settings.reconnect_timeout_ms * 1000;
-    session->attempt = 0;
-    session->backoff_ms = 0;
-  }
-  session->attempt++;
+  next_attempt (session, now);
   /* The first retry is immediate; then exponential backoff. */
   delay = immediate ? 0 : session->backoff_ms;
   if (!immediate)
@@ -745,13 +753,7 @@ begin_switch (GstGeminiLiveSession *session, const gchar *why)
     return;
   GST_INFO_OBJECT (session->owner, "switching to a new connection: %s", why);
   session->outage_start = now;
-  if (session->budget_deadline == 0) {
-    session->budget_deadline
-        = now + (gint64)session->settings.reconnect_timeout_ms * 1000;
-    session->attempt = 0;
-    session->backoff_ms = 0;
-  }
-  session->attempt++;
+  next_attempt (session, now);
   session->callbacks.reconnecting (
       session, session->attempt, TRUE, &failure, 0, session->owner);
   if (running (session))
