@@ -10,11 +10,11 @@ G_BEGIN_DECLS
 
 /* Network threads, each running its own GMainContext, shared by the
  * sessions of the process: libsoup lives there. Up to
- * GST_GEMINI_LIVE_SESSIONS_PER_THREAD sessions share one thread. Not all
- * of them in one: every wake-up makes GLib prepare, poll and check every
- * source and socket of the context, so one thread for 50 sessions cost
- * more CPU than one per session; groups of 4 cost as little as one per
- * session with a quarter of the threads (docs/benchmarks.md). */
+ * GST_GEMINI_LIVE_SESSIONS_PER_THREAD sessions share one thread: every
+ * wake-up makes GLib prepare, poll and check every source and socket of
+ * its context, so one context for all sessions costs CPU that grows with
+ * their number, while small groups cost about what one thread per session
+ * does with fewer threads (measured in docs/benchmarks.md). */
 #define GST_GEMINI_LIVE_SESSIONS_PER_THREAD 4
 
 /* Returns the context (a new reference) of a network thread with room

@@ -121,7 +121,7 @@ gst_gemini_live_output_free (GstGeminiLiveOutput *output)
 /* Called with the lock held; releases it, then ends the task's wait. The
  * wake-up comes after the unlock: a task woken while the lock is still
  * held blocks on it at once, and on a busy machine it may preempt the
- * holder and wait for a core twice (benchmarks: change M). */
+ * holder and wait for a core twice. */
 static void
 wake_unlock (GstGeminiLiveOutput *output)
 {
@@ -409,7 +409,7 @@ eos_deadline (GstGeminiLiveOutput *output, GstClockTime now)
  * the monotonic clock. Such a wait is done on the task's own condition
  * instead: GstSystemClock's wait and unschedule take one lock shared by
  * every pipeline in the process, and its unschedule wakes the task while
- * still holding the entry's lock (benchmarks: change M). */
+ * still holding the entry's lock. */
 static gboolean
 waits_like_system_clock (GstClock *clock)
 {

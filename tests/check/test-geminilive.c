@@ -726,7 +726,7 @@ stop_logged_pipeline (GstElement *pipeline, PushLog *log)
 
 /* On the system clock the task waits on its own condition instead of a
  * clock entry, and is woken only when the head of its queue changes
- * (benchmarks: change M). The answer arrives faster than it plays; still
+ * The answer arrives faster than it plays; still
  * no buffer leaves before its time, and the answer is one contiguous
  * stream that takes as long to push as it lasts. With the longest
  * latency the task's own next wake-up (for a GAP) is over 10 s away, so

@@ -2777,7 +2777,7 @@ GST_START_TEST (test_config_validate_accepts)
 
 GST_END_TEST;
 
-GST_START_TEST (test_config_copy_new_fields)
+GST_START_TEST (test_config_copy_every_field)
 {
   GstGeminiLiveConfig config, copy;
 
@@ -3510,7 +3510,7 @@ GST_START_TEST (test_parse_full_order)
 
 GST_END_TEST;
 
-GST_START_TEST (test_parse_new_wrong_types)
+GST_START_TEST (test_parse_wrong_types_of_recent_fields)
 {
   GPtrArray *events = parse_ok (
       "{\"voiceActivity\":[],\"voiceActivityDetectionSignal\":\"x\","
@@ -3640,7 +3640,7 @@ protocol_suite (void)
   tcase_add_test (tc_server, test_parse_server_error);
   tcase_add_test (tc_server, test_parse_setup_and_usage_details);
   tcase_add_test (tc_server, test_parse_full_order);
-  tcase_add_test (tc_server, test_parse_new_wrong_types);
+  tcase_add_test (tc_server, test_parse_wrong_types_of_recent_fields);
 
   suite_add_tcase (s, tc_config);
   tcase_add_test (tc_config, test_config_init_copy);
@@ -3650,7 +3650,7 @@ protocol_suite (void)
   tcase_add_test (tc_config, test_endpoint);
   tcase_add_test (tc_config, test_config_validate_fields);
   tcase_add_test (tc_config, test_config_validate_accepts);
-  tcase_add_test (tc_config, test_config_copy_new_fields);
+  tcase_add_test (tc_config, test_config_copy_every_field);
   tcase_add_test (tc_client, test_build_audio_base64_matches_glib);
 
   return s;
