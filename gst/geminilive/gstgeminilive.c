@@ -1327,6 +1327,12 @@ snapshot_take (GstGeminiLive *self, Snapshot *snap)
     }
     g_free (config->tools_json);
     config->tools_json = contents;
+    if (!gst_gemini_live_config_validate_tools (
+            config, "tools-file", contents, &error)) {
+      GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
+          ("%s ('%s')", error->message, tools_file), (NULL));
+      goto failed;
+    }
   }
 
   key = gst_gemini_live_config_resolve_api_key (config->api_key);

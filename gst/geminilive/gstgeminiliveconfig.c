@@ -219,22 +219,24 @@ parse_property_json (const GstGeminiLiveConfig *config, const gchar *property,
   return root;
 }
 
-static gboolean
-validate_tools (const GstGeminiLiveConfig *config, GError **error)
+gboolean
+gst_gemini_live_config_validate_tools (const GstGeminiLiveConfig *config,
+    const gchar *property, const gchar *tools_json, GError **error)
 {
   JsonNode *root;
   JsonArray *array;
   guint i, n;
   gboolean ok = FALSE;
 
-  if (!is_set (config->tools_json))
+  if (!is_set (tools_json))
     return TRUE;
-  root = parse_property_json (config, "tools", config->tools_json, error);
+  root = parse_property_json (config, property, tools_json, error);
   if (root == NULL)
     return FALSE;
   if (!JSON_NODE_HOLDS_ARRAY (root)) {
     set_error (error, config,
-        "Property 'tools': must be a JSON array of function declarations");
+        "Property '%s': must be a JSON array of function declarations",
+        property);
     goto out;
   }
 
@@ -247,29 +249,29 @@ validate_tools (const GstGeminiLiveConfig *config, GError **error)
     const gchar *name;
 
     if (!JSON_NODE_HOLDS_OBJECT (element)) {
-      set_error (
-          error, config, "Property 'tools': element %u is not an object", i);
+      set_error (error, config, "Property '%s': element %u is not an object",
+          property, i);
       goto out;
     }
     object = json_node_get_object (element);
     name_node = json_object_get_member (object, "name");
     if (name_node == NULL) {
-      set_error (
-          error, config, "Property 'tools': element %u has no \"name\"", i);
+      set_error (error, config, "Property '%s': element %u has no \"name\"",
+          property, i);
       goto out;
     }
     if (!JSON_NODE_HOLDS_VALUE (name_node)
         || json_node_get_value_type (name_node) != G_TYPE_STRING) {
       set_error (error, config,
-          "Property 'tools': element %u: \"name\" must be a string", i);
+          "Property '%s': element %u: \"name\" must be a string", property, i);
       goto out;
     }
     name = json_node_get_string (name_node);
     if (!is_valid_function_name (name)) {
       set_error (error, config,
-          "Property 'tools': element %u: name '%s' must be 1 to %d of "
+          "Property '%s': element %u: name '%s' must be 1 to %d of "
           "a-z A-Z 0-9 _ : . -",
-          i, name, MAX_FUNCTION_NAME_LEN);
+          property, i, name, MAX_FUNCTION_NAME_LEN);
       goto out;
     }
   }
@@ -278,6 +280,13 @@ validate_tools (const GstGeminiLiveConfig *config, GError **error)
 out:
   json_node_unref (root);
   return ok;
+}
+
+static gboolean
+validate_tools (const GstGeminiLiveConfig *config, GError **error)
+{
+  return gst_gemini_live_config_validate_tools (
+      config, "tools", config->tools_json, error);
 }
 
 static gboolean

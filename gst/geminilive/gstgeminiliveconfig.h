@@ -26,6 +26,13 @@ typedef enum
 gboolean gst_gemini_live_config_validate (
     const GstGeminiLiveConfig *config, GError **error);
 
+/* The function declarations of tools_json (a JSON array, as the "tools"
+ * property takes), with errors naming property: for tools read from
+ * elsewhere, such as a file. */
+gboolean gst_gemini_live_config_validate_tools (
+    const GstGeminiLiveConfig *config, const gchar *property,
+    const gchar *tools_json, GError **error);
+
 /* The API key from the property, else GEMINI_API_KEY, else GOOGLE_API_KEY. */
 gchar *gst_gemini_live_config_resolve_api_key (const gchar *property_value);
 

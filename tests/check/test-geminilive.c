@@ -7,6 +7,7 @@
  * Synchronisation is by waiting on conditions, never by sleeping.
  */
 #include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
 #include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
 #include <gst/app/gstappsink.h>
@@ -2016,6 +2017,45 @@ GST_START_TEST (test_contradictory_settings_refused_at_ready)
       "/nonexistent/tools.json", NULL);
   g_error_free (
       state_change_error (element, GST_STATE_READY, TRUE, "tools-file"));
+
+  /* A readable file with bad declarations is the file's fault too. */
+  {
+    gchar *path = NULL;
+    gint fd = g_file_open_tmp ("tools-XXXXXX.json", &path, NULL);
+
+    fail_unless (fd >= 0);
+    close (fd);
+    fail_unless (g_file_set_contents (path, "[{\"nom\": \"x\"}]", -1, NULL));
+    g_object_set (element, "tools-file", path, NULL);
+    err = state_change_error (element, GST_STATE_READY, TRUE,
+        "Property 'tools-file': element 0 has no \"name\"");
+    fail_unless (strstr (err->message, path) != NULL, "%s", err->message);
+    g_error_free (err);
+    g_unlink (path);
+    g_free (path);
+  }
+  gst_object_unref (element);
+}
+
+GST_END_TEST;
+
+/* As for any element, GObject refuses a value outside the property's
+ * range with a warning naming the property, and the property keeps its
+ * value: what the README promises gst-launch users. */
+GST_START_TEST (test_out_of_range_value_keeps_the_property)
+{
+  GstElement *element = gst_element_factory_make ("geminilive", NULL);
+  gdouble temperature;
+  guint chunk_ms;
+
+  ASSERT_WARNING (
+      gst_util_set_object_arg (G_OBJECT (element), "temperature", "5"));
+  ASSERT_WARNING (
+      gst_util_set_object_arg (G_OBJECT (element), "chunk-duration", "0"));
+  g_object_get (
+      element, "temperature", &temperature, "chunk-duration", &chunk_ms, NULL);
+  fail_unless (temperature < 0, "temperature %g", temperature);
+  fail_unless_equals_int (chunk_ms, 40);
   gst_object_unref (element);
 }
 
@@ -3282,6 +3322,7 @@ geminilive_suite (void)
   tcase_add_test (tc, test_full_setup_accepted_by_strict_server);
   tcase_add_test (tc, test_contradictory_settings_refused_at_ready);
   tcase_add_test (tc, test_settings_read_when_starting);
+  tcase_add_test (tc, test_out_of_range_value_keeps_the_property);
   tcase_add_test (tc, test_bad_setting_in_ready_fails_the_start);
   tcase_add_test (tc, test_client_content_and_tool_response_options);
   tcase_add_test (tc, test_text_sink_pad_sends_realtime_text);
