@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstgeminiliveprotocol.h"
+#include "gstgeminilivehotpath.h"
 #include "gstgeminilivejson.h"
 
 #include <string.h>
@@ -764,62 +765,6 @@ append_json_escaped (GString *out, const gchar *str)
   }
 }
 
-/* Standard base64 with padding, as g_base64_encode() writes it, but in
- * one pass that turns each 12 bits into two characters from a table:
- * GLib's incremental encoder was the largest cost of the element's own
- * input path under callgrind (about 19,000 of 39,000 instructions per
- * 40 ms chunk; docs/benchmarks.md). */
-static const gchar base64_alphabet[]
-    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static gchar base64_pairs[4096][2];
-
-static void
-base64_pairs_init (void)
-{
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done)) {
-    guint v;
-
-    for (v = 0; v < 4096; v++) {
-      base64_pairs[v][0] = base64_alphabet[v >> 6];
-      base64_pairs[v][1] = base64_alphabet[v & 63];
-    }
-    g_once_init_leave (&done, 1);
-  }
-}
-
-/* Returns the characters written: 4 per started group of 3 bytes. */
-static gsize
-base64_encode_into (const guint8 *data, gsize size, gchar *out)
-{
-  gchar *o = out;
-  gsize i;
-
-  base64_pairs_init ();
-  for (i = 0; i + 3 <= size; i += 3) {
-    guint32 v
-        = (guint32)data[i] << 16 | (guint32)data[i + 1] << 8 | data[i + 2];
-
-    memcpy (o, base64_pairs[v >> 12], 2);
-    memcpy (o + 2, base64_pairs[v & 0xfff], 2);
-    o += 4;
-  }
-  if (size - i == 1) {
-    o[0] = base64_alphabet[data[i] >> 2];
-    o[1] = base64_alphabet[(data[i] & 3) << 4];
-    o[2] = o[3] = '=';
-    o += 4;
-  } else if (size - i == 2) {
-    o[0] = base64_alphabet[data[i] >> 2];
-    o[1] = base64_alphabet[((data[i] & 3) << 4) | (data[i + 1] >> 4)];
-    o[2] = base64_alphabet[(data[i + 1] & 15) << 2];
-    o[3] = '=';
-    o += 4;
-  }
-  return o - out;
-}
-
 /* The hot path (tens of calls per second per session): one allocation,
  * base64 written straight into it. Base64 needs no JSON escaping. */
 static gchar *
@@ -842,7 +787,14 @@ build_blob (const gchar *field, const gchar *mime_prefix,
 
   start = out->len;
   g_string_set_size (out, start + b64_len);
-  written = base64_encode_into (data, size, out->str + start);
+  {
+    gint state = 0, save = 0;
+
+    written = g_base64_encode_step (
+        data, size, FALSE, out->str + start, &state, &save);
+    written += g_base64_encode_close (
+        FALSE, out->str + start + written, &state, &save);
+  }
   g_assert (written == b64_len);
 
   g_string_append_len (out, suffix, sizeof (suffix) - 1);
@@ -1667,89 +1619,6 @@ get_int64 (ParseContext *ctx, JsonObject *object, const gchar *parent,
   return -1;
 }
 
-/* -- strict base64 -- */
-
-/* Every answer chunk is decoded here: a table instead of a chain of
- * comparisons per character (this decode was the largest item of the
- * parse in the profile, docs/benchmarks.md). -1: not base64. Both
- * alphabets, as proto3 JSON parsers accept the URL-safe one too. */
-static gint8 base64_values[256];
-
-static void
-base64_values_init (void)
-{
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done)) {
-    gint c;
-
-    memset (base64_values, -1, sizeof base64_values);
-    for (c = 0; c < 64; c++)
-      base64_values[(guchar)base64_alphabet[c]] = c;
-    base64_values['-'] = 62;
-    base64_values['_'] = 63;
-    g_once_init_leave (&done, 1);
-  }
-}
-
-/* g_base64_decode() silently skips garbage; audio built from garbage is
- * noise, so anything but canonical base64 (padding optional) is refused
- * with a reason. */
-static guint8 *
-base64_decode_strict (
-    const gchar *text, gsize len, gsize *out_len, gchar **problem)
-{
-  guint8 *out;
-  gsize padding = 0, data_len, i, o = 0;
-  guint32 acc = 0;
-  guint bits = 0;
-
-  if (len > 0 && text[len - 1] == '=')
-    padding++;
-  if (len > 1 && text[len - 2] == '=')
-    padding++;
-  if (padding > 0 && len % 4 != 0) {
-    *problem = g_strdup_printf (
-        "padded length %" G_GSIZE_FORMAT " is not a multiple of 4", len);
-    return NULL;
-  }
-  data_len = len - padding;
-  if (data_len % 4 == 1) {
-    *problem
-        = g_strdup_printf ("length %" G_GSIZE_FORMAT " cannot be base64", len);
-    return NULL;
-  }
-
-  base64_values_init ();
-  out = g_malloc (data_len / 4 * 3 + 3);
-  for (i = 0; i < data_len; i++) {
-    gint v = base64_values[(guchar)text[i]];
-
-    if (v < 0) {
-      *problem = g_strdup_printf (
-          "invalid character 0x%02x at offset %" G_GSIZE_FORMAT,
-          (guchar)text[i], i);
-      g_free (out);
-      return NULL;
-    }
-    acc = (acc << 6) | (guint32)v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  /* Leftover bits must be zero, or the encoding is not canonical. */
-  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) {
-    *problem = g_strdup ("non-zero trailing bits");
-    g_free (out);
-    return NULL;
-  }
-
-  *out_len = o;
-  return out;
-}
-
 /* -- message parts -- */
 
 static void
@@ -1799,7 +1668,7 @@ parse_audio_part (ParseContext *ctx, JsonObject *inline_data, guint index,
     return;
 
   len = strlen (data);
-  pcm = base64_decode_strict (data, len, &size, &problem);
+  pcm = gst_gemini_live_hotpath_base64_decode (data, len, &size, &problem);
   if (pcm == NULL) {
     add_warning (
         ctx, "Dropped audio part %u: invalid base64 (%s)", index, problem);
@@ -2266,127 +2135,30 @@ static const struct
   { "goAway", parse_go_away },
 };
 
-/* -- the common audio chunk, without a JSON tree -- */
-
-typedef struct
-{
-  const gchar *p, *end;
-} Cursor;
-
-static void
-skip_space (Cursor *c)
-{
-  while (c->p < c->end
-      && (*c->p == ' ' || *c->p == '\n' || *c->p == '\r' || *c->p == '\t'))
-    c->p++;
-}
-
-/* Whitespace, then this punctuation. */
-static gboolean
-take_char (Cursor *c, gchar ch)
-{
-  skip_space (c);
-  if (c->p >= c->end || *c->p != ch)
-    return FALSE;
-  c->p++;
-  return TRUE;
-}
-
-/* Past the string whose closing quote is at quote (NULL: none); its
- * bytes between the quotes. */
-static gboolean
-close_string (Cursor *c, const gchar *quote, const gchar **start, gsize *len)
-{
-  if (quote == NULL || quote >= c->end)
-    return FALSE;
-  *start = c->p;
-  *len = (gsize)(quote - c->p);
-  c->p = quote + 1;
-  return TRUE;
-}
-
-/* A string of printable ASCII without escapes. */
-static gboolean
-take_plain_string (Cursor *c, const gchar **start, gsize *len)
-{
-  const gchar *q;
-
-  if (!take_char (c, '"'))
-    return FALSE;
-  for (q = c->p; q < c->end && *q != '"'; q++)
-    if (*q == '\\' || (guchar)*q < 0x20 || (guchar)*q > 0x7e)
-      return FALSE;
-  return close_string (c, q, start, len);
-}
-
-/* The base64 data: up to the closing quote, found with memchr (SIMD);
- * the strict decoder refuses whatever else is not base64, escapes
- * included. */
-static gboolean
-take_base64_string (Cursor *c, const gchar **start, gsize *len)
-{
-  return take_char (c, '"')
-      && close_string (
-          c, memchr (c->p, '"', (gsize)(c->end - c->p)), start, len);
-}
-
-/* "name": */
-static gboolean
-take_key (Cursor *c, const gchar *name)
-{
-  const gchar *key;
-  gsize len;
-
-  return take_plain_string (c, &key, &len) && len == strlen (name)
-      && memcmp (key, name, len) == 0 && take_char (c, ':');
-}
-
 GPtrArray *
 gst_gemini_live_protocol_parse_plain_audio (const gchar *data, gsize size)
 {
-  Cursor c = { data, data + size };
-  const gchar *mime, *b64, *role;
-  gsize mime_len, b64_len, role_len, pcm_size = 0;
+  const gchar *b64;
+  gsize b64_len, pcm_size = 0;
   guint8 *pcm;
   gchar *problem = NULL;
-  GPtrArray *events;
   ParseContext ctx;
 
-  if (!(take_char (&c, '{') && take_key (&c, "serverContent")
-          && take_char (&c, '{') && take_key (&c, "modelTurn")
-          && take_char (&c, '{')))
+  if (!gst_gemini_live_hotpath_read_audio_chunk (data, size, &b64, &b64_len))
     return NULL;
-  /* Vertex names the role first. */
-  skip_space (&c);
-  if (c.end - c.p > 6 && memcmp (c.p, "\"role\"", 6) == 0
-      && !(take_key (&c, "role") && take_plain_string (&c, &role, &role_len)
-          && take_char (&c, ',')))
-    return NULL;
-  if (!(take_key (&c, "parts") && take_char (&c, '[') && take_char (&c, '{')
-          && take_key (&c, "inlineData") && take_char (&c, '{')
-          && take_key (&c, "mimeType")
-          && take_plain_string (&c, &mime, &mime_len) && take_char (&c, ',')
-          && take_key (&c, "data") && take_base64_string (&c, &b64, &b64_len)
-          && take_char (&c, '}') && take_char (&c, '}') && take_char (&c, ']')
-          && take_char (&c, '}') && take_char (&c, '}') && take_char (&c, '}')))
-    return NULL;
-  skip_space (&c);
-  if (c.p != c.end || mime_len < 9 || memcmp (mime, "audio/pcm", 9) != 0)
-    return NULL;
-
   /* Bad or odd-sized audio gets the full parse's warning. */
-  pcm = base64_decode_strict (b64, b64_len, &pcm_size, &problem);
+  pcm = gst_gemini_live_hotpath_base64_decode (
+      b64, b64_len, &pcm_size, &problem);
   if (pcm == NULL || pcm_size == 0 || pcm_size % 2 != 0) {
     g_free (problem);
     g_free (pcm);
     return NULL;
   }
-  events = g_ptr_array_new_with_free_func (
+  ctx.events = g_ptr_array_new_with_free_func (
       (GDestroyNotify)gst_gemini_live_event_free);
-  ctx.events = events;
   add_event (&ctx, GST_GEMINI_LIVE_EVENT_AUDIO, NULL)->audio
       = g_bytes_new_take (pcm, pcm_size);
-  return events;
+  return ctx.events;
 }
 
 GPtrArray *

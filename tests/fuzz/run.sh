@@ -78,7 +78,8 @@ for t in "${targets[@]}"; do
   bin="$out/fuzz-$t"
   if ! "$clang" "${flags[@]}" "$src" "$root/gst/geminilive/gstgeminiliveconfig.c" \
       "$root/gst/geminilive/gstgeminiliveprotocol.c" \
-      "$root/gst/geminilive/gstgeminilivejson.c" "${deps[@]}" -o "$bin"; then
+      "$root/gst/geminilive/gstgeminilivejson.c" \
+      "$root/gst/geminilive/gstgeminilivehotpath.c" "${deps[@]}" -o "$bin"; then
     echo "FAIL: building fuzz-$t"; exit 1
   fi
 
