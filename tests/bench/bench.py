@@ -54,9 +54,12 @@ def sim_args(w, deflate):
 
 
 # name: program, mode, layout, one process per session, bare program
+# (gl-base-nosync: the bare pipeline with fakesink sync=false, to check
+# what the subtraction of gl-base takes off)
 CONTENDERS = {
     "gl": ("c", "geminilive", "pipelines", False, "gl-base"),
     "gl-base": ("c", "baseline", "pipelines", False, None),
+    "gl-base-nosync": ("c", "baseline", "pipelines", False, None),
     "gl-branches": ("c", "geminilive", "branches", False, "gl-branches-base"),
     "gl-branches-base": ("c", "baseline", "branches", False, None),
     "gl-pp": ("c", "geminilive", "pipelines", True, "gl-pp-base"),
@@ -226,6 +229,8 @@ def contender_argv(args, name, n, uri, window_at=None):
                 "--buffer-ms", str(w["buffer_ms"])] + common
         if mode == "geminilive":
             argv += ["--uri", uri]
+        if name.endswith("-nosync"):
+            argv.append("--no-sink-sync")
         if args.no_latency:
             argv.append("--no-latency")
         return argv
@@ -363,7 +368,7 @@ def describe(row, elapsed):
         lat = (f", send p50/p99 {ls['p50_us']:.0f}/{ls['p99_us']:.0f} us"
                f", recv p50/p99 {lr.get('p50_us', 0) / 1000:.2f}/{lr.get('p99_us', 0) / 1000:.2f} ms")
     bad = [k for k, v in row["realtime_checks"].items() if not v]
-    return (f"{row['contender']:16s} {'deflate ' if row['deflate'] else ''}{row['side']}"
+    return (f"{row['contender']:16s} {'deflate ' if row['deflate'] else ''}{row['side'] + ' ' if row['side'] else ''}"
             f"N={row['sessions']:<4d} #{row['repeat']} cpu {row['cpu_rate']:.3f} cores"
             f" ({row['cpu_rate'] / row['sessions'] * 1000:.2f} ms/s/session),"
             f" start-up {row['startup_cpu_s'] / row['sessions'] * 1000:.1f} ms/session,"
@@ -425,6 +430,8 @@ class Rows:
         return r[field] - (b[field] if b else 0)
 
     def slope(self, c, n1, n2, rep, field, deflate=False, net=True, side=""):
+        if n1 == n2:
+            return None
         if net:
             a, b = self.net(c, n1, rep, field, deflate, side), self.net(c, n2, rep, field, deflate, side)
         else:
@@ -686,6 +693,15 @@ def markdown(rows, summary, meta, args):
                 v = summary["ratio"].get(f"{key}|{dns[0]}-{dns[-1]}|deflate")
                 if v:
                     md.append(f"\nElement ÷ SDK with deflate ({key}, {dns[0]} → {dns[-1]}): {fmt_spread(v)}")
+    nos = [n for n in ns if R.get("gl-base-nosync", n, reps[0]) and R.get("gl-base", n, reps[0])]
+    if nos:
+        md.append("")
+        md.append("What the subtraction of the bare pipeline takes off for fakesink's clock waits "
+                  "on the input buffers (gl-base − gl-base-nosync, ms/s per session): "
+                  + ", ".join(f"N = {n}: " + fmt_spread(spread(
+                      (R.get("gl-base", n, rep)["cpu_rate"] - R.get("gl-base-nosync", n, rep)["cpu_rate"])
+                      / n * 1000 for rep in reps
+                      if R.get("gl-base", n, rep) and R.get("gl-base-nosync", n, rep))) for n in nos))
     th = thread_table(rows, R, reps)
     if th:
         md += ["", "Where the CPU goes, cores per 100 sessions by thread (one process, exact "
@@ -786,11 +802,23 @@ def ab(args):
         for side in order:
             for c in kinds:
                 rows.append(run_one(args, c, n, rep, args.deflate, side, sides[side]))
+        if not args.ab_no_bare:
+            # the bare program loads no plugin: once per repeat serves both
+            for c in kinds:
+                if CONTENDERS[c][4]:
+                    rows.append(run_one(args, CONTENDERS[c][4], n, rep))
+    bare = {(r["contender"], r["repeat"]): r for r in rows
+            if not r["side"] and "error" not in r}
+    def own(r, field):
+        b = bare[(CONTENDERS[r["contender"]][4], r["repeat"])]
+        return (r[field] - b[field]) / r["sessions"]
+
+    mem = "pss_kb" if any(CONTENDERS[c][3] for c in kinds) else "rss_kb"
     figures = [
+        ("own CPU, ms/s per session", lambda r: own(r, "cpu_rate") * 1000, 3),
         ("CPU, ms/s per session", lambda r: r["cpu_rate"] / r["sessions"] * 1000, 3),
-        ("start-up CPU, ms per session", lambda r: r["startup_cpu_s"] / r["sessions"] * 1000, 2),
-        ("memory, MiB per session", lambda r: (r["pss_kb"] if r["processes"] > 1 else r["rss_kb"])
-         / 1024 / r["sessions"], 3),
+        ("own start-up CPU, ms/session", lambda r: own(r, "startup_cpu_s") * 1000, 2),
+        ("own memory, MiB per session", lambda r: own(r, mem) / 1024, 3),
         ("send p50, µs", lambda r: r["latency_send"]["p50_us"], 0),
         ("send p99, µs", lambda r: r["latency_send"]["p99_us"], 0),
         ("receive p50, ms", lambda r: r["latency_receive"]["p50_us"] / 1000, 3),
@@ -811,7 +839,7 @@ def ab(args):
                     if r["contender"] == c and r["side"] == s and "error" not in r:
                         try:
                             vals[s][r["repeat"]] = f(r)
-                        except (KeyError, TypeError, ZeroDivisionError):
+                        except (KeyError, TypeError, ZeroDivisionError, IndexError):
                             pass
             if not vals["A"] and not vals["B"]:
                 continue
@@ -858,7 +886,7 @@ def main():
     ap.add_argument("--layout-sessions",
                     help="N for the other layouts, per process and branches (default 10,50,100)")
     ap.add_argument("--contenders", help="comma-separated, from: " + ", ".join(CONTENDERS)
-                    + " (default: all but sdk-pp and sdk-pp-base; A/B: gl)")
+                    + " (default: all; A/B: gl)")
     ap.add_argument("--repeats", type=int, help="repeats of everything (default 3)")
     ap.add_argument("--scale", default=None,
                     help="N of the scale run, element and SDK in one process (default 500; 0: none)")
@@ -881,6 +909,8 @@ def main():
     ap.add_argument("--ab", nargs=2, metavar=("PLUGIN_DIR_A", "PLUGIN_DIR_B"),
                     help="A/B of two plugin directories at --ab-sessions")
     ap.add_argument("--ab-sessions", type=int, default=100)
+    ap.add_argument("--ab-no-bare", action="store_true",
+                    help="A/B: skip the bare program's runs (no 'own' figures)")
     ap.add_argument("--deflate", action="store_true",
                     help="A/B: against a server that negotiates permessage-deflate")
     ap.add_argument("--build", default=os.path.join(ROOT, "build-bench"))
@@ -901,14 +931,14 @@ def main():
         return ab(args)
 
     ns = [int(x) for x in (args.sessions or ("2,6" if q else "10,50,100,200")).split(",") if x]
-    lns = [int(x) for x in (args.layout_sessions or ("2,6" if q else "10,50,100")).split(",") if x]
+    lns = [int(x) for x in (args.layout_sessions if args.layout_sessions is not None
+                            else ("2,6" if q else "10,50,100")).split(",") if x]
     scale = int(args.scale if args.scale is not None else (0 if q else 500))
     dns = [int(x) for x in (args.deflate_sessions if args.deflate_sessions is not None
                             else ("" if q else "10,100")).split(",") if x]
     if q:
         args.slope_from, args.slope_to = ns[0], ns[-1]
-    kinds = (args.contenders.split(",") if args.contenders else
-             [c for c in CONTENDERS if not c.startswith("sdk-pp")])
+    kinds = args.contenders.split(",") if args.contenders else list(CONTENDERS)
     for k in kinds:
         if k not in CONTENDERS:
             sys.exit(f"unknown contender {k}")
