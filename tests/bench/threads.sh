@@ -7,7 +7,10 @@
 #   bash tests/bench/threads.sh [N] [SECONDS] [bench-geminilive args...]
 #   BUILD_DIR=/tmp/b-old bash tests/bench/threads.sh 100 10 --mode baseline
 set -uo pipefail
-build=${BUILD_DIR:-/tmp/b-bench}
+build=${BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build-bench}
+# the conversation of bench.py (WORKLOAD there)
+SIM_ARGS=${SIM_ARGS:---answer-ms 2000 --answer-chunk-ms 200 --answer-speed 2}
+WORKLOAD="--on-ms 2000 --off-ms 2500 --buffer-ms 40 --chunk-ms 40 --ramp-ms 10"
 n=${1:-100}
 secs=${2:-10}
 shift 2 || shift $#
@@ -15,7 +18,7 @@ export GST_PLUGIN_PATH_1_0="$build/gst/geminilive"
 tmp=$(mktemp -d)
 trap 'kill $sim 2>/dev/null; rm -rf "$tmp"' EXIT
 
-"$build/tests/sim/gemini-live-sim" --port 0 > "$tmp/sim" &
+"$build/tests/sim/gemini-live-sim" --port 0 $SIM_ARGS > "$tmp/sim" &
 sim=$!
 for _ in $(seq 50); do grep -q listening "$tmp/sim" && break; sleep 0.1; done
 port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/sim")
@@ -43,7 +46,7 @@ PY
 fifo="$tmp/fifo"
 mkfifo "$fifo"
 "$build/tests/bench/bench-geminilive" --sessions "$n" --seconds "$secs" \
-  --warmup 3 --ramp-ms 10 --buffer-ms 40 --uri "$uri" --no-latency "$@" \
+  --warmup 3 $WORKLOAD --uri "$uri" --no-latency "$@" \
   > "$fifo" &
 bench=$!
 while read -r line; do
