@@ -53,13 +53,21 @@ def sim_args(w, deflate):
     return a + (["--permessage-deflate"] if deflate else [])
 
 
-# name: program, mode, layout, one process per session, bare program
-# (gl-base-nosync: the bare pipeline with fakesink sync=false, to check
-# what the subtraction of gl-base takes off)
+# name: program, mode, layout, one process per session, bare program.
+# The element's pipelines end in fakesink sync=true (its answers are played
+# out in real time, as by an audio sink); the bare pipelines in fakesink
+# sync=false, as what is left without the element is the source alone: a
+# bare sink that waited for each input buffer would take 25 clock waits a
+# second per session off the element's bill that its own pipeline does not
+# have. gl-base-sync is that bare pipeline, and gl-nosync the element into
+# fakesink sync=false, both run only at the ends of the slope to show what
+# the choice changes. sdk-pp runs only when asked for: a node process per
+# session saturates this machine from about 50 sessions on.
 CONTENDERS = {
     "gl": ("c", "geminilive", "pipelines", False, "gl-base"),
     "gl-base": ("c", "baseline", "pipelines", False, None),
-    "gl-base-nosync": ("c", "baseline", "pipelines", False, None),
+    "gl-base-sync": ("c", "baseline", "pipelines", False, None),
+    "gl-nosync": ("c", "geminilive", "pipelines", False, "gl-base"),
     "gl-branches": ("c", "geminilive", "branches", False, "gl-branches-base"),
     "gl-branches-base": ("c", "baseline", "branches", False, None),
     "gl-pp": ("c", "geminilive", "pipelines", True, "gl-pp-base"),
@@ -69,6 +77,14 @@ CONTENDERS = {
     "sdk-pp": ("node", "sdk", "", True, "sdk-pp-base"),
     "sdk-pp-base": ("node", "baseline", "", True, None),
 }
+CHECKS_ONLY = ("gl-base-sync", "gl-nosync")  # at the ends of the slope only
+ON_REQUEST = ("sdk-pp", "sdk-pp-base")
+
+
+def sink_sync(name):
+    return CONTENDERS[name][1] == "geminilive" and name != "gl-nosync" or name == "gl-base-sync"
+
+
 LABELS = {
     "gl": "element, N pipelines in one process",
     "gl-branches": "element, one pipeline of N branches",
@@ -154,12 +170,25 @@ def loadavg():
 
 # ---- processes ------------------------------------------------------------
 
+LIVE = set()  # processes to end if the harness is stopped
+
+
+def stop_children(signum, frame):
+    for p in list(LIVE):
+        try:
+            p.kill()
+        except OSError:
+            pass
+    sys.exit(128 + signum)
+
+
 class Proc:
     """A contender process whose progress lines are watched."""
 
     def __init__(self, argv, env, on_line=None):
         self.p = subprocess.Popen(argv, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True, env=env)
+        LIVE.add(self.p)
         self.result = None
         self.stderr = []
         self.on_line = on_line
@@ -189,12 +218,14 @@ class Proc:
             self.stderr.append("killed: did not finish in time")
         self.t_out.join(5)
         self.t_err.join(5)
+        LIVE.discard(self.p)
         return self.p.returncode
 
 
 def start_sim(args, extra):
     argv = [args.sim, "--port", "0", "--stats"] + extra
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    LIVE.add(p)
     line = p.stdout.readline()
     if "listening on" not in line:
         p.kill()
@@ -209,6 +240,7 @@ def stop_sim(p):
     except subprocess.TimeoutExpired:
         p.kill()
         out, _ = p.communicate()
+    LIVE.discard(p)
     for line in out.splitlines():
         if line.startswith("{"):
             return json.loads(line)
@@ -229,7 +261,7 @@ def contender_argv(args, name, n, uri, window_at=None):
                 "--buffer-ms", str(w["buffer_ms"])] + common
         if mode == "geminilive":
             argv += ["--uri", uri]
-        if name.endswith("-nosync"):
+        if not sink_sync(name):
             argv.append("--no-sink-sync")
         if args.no_latency:
             argv.append("--no-latency")
@@ -693,15 +725,7 @@ def markdown(rows, summary, meta, args):
                 v = summary["ratio"].get(f"{key}|{dns[0]}-{dns[-1]}|deflate")
                 if v:
                     md.append(f"\nElement ÷ SDK with deflate ({key}, {dns[0]} → {dns[-1]}): {fmt_spread(v)}")
-    nos = [n for n in ns if R.get("gl-base-nosync", n, reps[0]) and R.get("gl-base", n, reps[0])]
-    if nos:
-        md.append("")
-        md.append("What the subtraction of the bare pipeline takes off for fakesink's clock waits "
-                  "on the input buffers (gl-base − gl-base-nosync, ms/s per session): "
-                  + ", ".join(f"N = {n}: " + fmt_spread(spread(
-                      (R.get("gl-base", n, rep)["cpu_rate"] - R.get("gl-base-nosync", n, rep)["cpu_rate"])
-                      / n * 1000 for rep in reps
-                      if R.get("gl-base", n, rep) and R.get("gl-base-nosync", n, rep))) for n in nos))
+    md += subtraction_check(R, reps, lo, hi)
     th = thread_table(rows, R, reps)
     if th:
         md += ["", "Where the CPU goes, cores per 100 sessions by thread (one process, exact "
@@ -709,9 +733,31 @@ def markdown(rows, summary, meta, args):
     return "\n".join(md) + "\n"
 
 
+def subtraction_check(R, reps, lo, hi):
+    """The element's marginal CPU (ms/s per session) with the three ways
+    of taking the bare pipeline off, repeat by repeat."""
+    def slope(c, base):
+        vals = []
+        for rep in reps:
+            a, b = R.get(c, lo, rep), R.get(c, hi, rep)
+            ba, bb = R.get(base, lo, rep), R.get(base, hi, rep)
+            if a and b and ba and bb:
+                vals.append(((b["cpu_rate"] - bb["cpu_rate"]) - (a["cpu_rate"] - ba["cpu_rate"]))
+                            / (hi - lo) * 1000)
+        return fmt_spread(spread(vals))
+    if not R.get("gl-base-sync", lo, reps[0]) and not R.get("gl-nosync", lo, reps[0]):
+        return []
+    return ["", f"The element's marginal CPU ({lo} → {hi}, ms/s per session) by how the bare "
+            "pipeline is taken off:", "",
+            "| element's sink | bare pipeline's sink | marginal CPU |", "|---|---|---|",
+            f"| sync=true (headline) | sync=false (headline) | {slope('gl', 'gl-base')} |",
+            f"| sync=true | sync=true (the old subtraction) | {slope('gl', 'gl-base-sync')} |",
+            f"| sync=false | sync=false | {slope('gl-nosync', 'gl-base')} |"]
+
+
 def thread_table(rows, R, reps):
     out = []
-    for c in ("gl", "gl-base", "gl-branches", "gl-branches-base", "sdk", "sdk-base"):
+    for c in ("gl", "gl-base", "gl-base-sync", "gl-branches", "gl-branches-base", "sdk", "sdk-base"):
         ns = sorted({r["sessions"] for r in rows if r["contender"] == c and "threads" in r
                      and not r["deflate"] and not r["side"]})
         if not ns:
@@ -886,7 +932,7 @@ def main():
     ap.add_argument("--layout-sessions",
                     help="N for the other layouts, per process and branches (default 10,50,100)")
     ap.add_argument("--contenders", help="comma-separated, from: " + ", ".join(CONTENDERS)
-                    + " (default: all; A/B: gl)")
+                    + " (default: all but " + ", ".join(ON_REQUEST) + "; A/B: gl)")
     ap.add_argument("--repeats", type=int, help="repeats of everything (default 3)")
     ap.add_argument("--scale", default=None,
                     help="N of the scale run, element and SDK in one process (default 500; 0: none)")
@@ -918,6 +964,8 @@ def main():
     ap.add_argument("--plot", default=os.path.join(ROOT, "docs", "benchmarks", "cpu.png"))
     ap.add_argument("--node", default="node")
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, stop_children)
+    signal.signal(signal.SIGINT, stop_children)
     q = args.quick
     args.workload = dict(WORKLOAD)
     args.seconds = args.seconds or (3.0 if q else 10.0)
@@ -938,7 +986,8 @@ def main():
                             else ("" if q else "10,100")).split(",") if x]
     if q:
         args.slope_from, args.slope_to = ns[0], ns[-1]
-    kinds = args.contenders.split(",") if args.contenders else list(CONTENDERS)
+    kinds = (args.contenders.split(",") if args.contenders
+             else [c for c in CONTENDERS if c not in ON_REQUEST])
     for k in kinds:
         if k not in CONTENDERS:
             sys.exit(f"unknown contender {k}")
@@ -963,12 +1012,13 @@ def main():
         for n in sorted(set(ns) | set(lns)):
             for k in kinds:
                 pp_or_branches = CONTENDERS[k][3] or CONTENDERS[k][2] == "branches"
+                if k in CHECKS_ONLY and n not in (args.slope_from, args.slope_to):
+                    continue
                 if n in (lns if pp_or_branches else ns):
                     rows.append(run_one(args, k, n, rep))
         for n in dns:
             for k in kinds:
-                if CONTENDERS[k][1] in ("geminilive", "sdk") and not CONTENDERS[k][3] \
-                        and CONTENDERS[k][2] != "branches":
+                if k in ("gl", "sdk"):
                     rows.append(run_one(args, k, n, rep, deflate=True))
         if scale:
             secs = args.seconds
