@@ -27,6 +27,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 
@@ -786,7 +787,7 @@ def plot(rows, summary, args):
         return
     R = Rows(rows)
     reps = R.repeats()
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 5))
     colors = {"gl": "C0", "gl-branches": "C2", "gl-pp": "C4", "sdk": "C3", "sdk-pp": "C1"}
     for c in summary["families"]:
         ns = sorted({r["sessions"] for r in rows if r["contender"] == c and not r["deflate"]
@@ -810,18 +811,23 @@ def plot(rows, summary, args):
     a1.grid(True, alpha=0.3)
     a1.legend(fontsize=8)
     lo, hi = summary["slope"]
-    names, meds, los, his, cols = [], [], [], [], []
-    for c in summary["families"]:
-        s = summary["marginal_ms"].get(f"{c}|{lo}-{hi}|plain")
-        if s:
-            names.append(LABELS[c].replace(", ", ",\n"))
-            meds.append(s[1])
-            los.append(s[1] - s[0])
-            his.append(s[2] - s[1])
-            cols.append(colors[c])
-    a2.bar(range(len(names)), meds, yerr=[los, his], color=cols, capsize=4)
+    names, meds, los, his, cols, hatch = [], [], [], [], [], []
+    for dfl in ("plain", "deflate"):
+        for c in summary["families"]:
+            s = summary["marginal_ms"].get(f"{c}|{lo}-{hi}|{dfl}")
+            if s:
+                names.append(textwrap.fill(LABELS[c] + (", server with deflate" if dfl == "deflate"
+                                                        else ""), 16))
+                meds.append(s[1])
+                los.append(s[1] - s[0])
+                his.append(s[2] - s[1])
+                cols.append(colors[c])
+                hatch.append("//" if dfl == "deflate" else "")
+    bars = a2.bar(range(len(names)), meds, yerr=[los, his], color=cols, capsize=4)
+    for b, h in zip(bars, hatch):
+        b.set_hatch(h)
     a2.set_xticks(range(len(names)))
-    a2.set_xticklabels(names, fontsize=7)
+    a2.set_xticklabels(names, fontsize=6)
     a2.set_ylabel("ms CPU per session per s of audio")
     a2.set_title(f"Marginal CPU per session, N = {lo} → {hi}")
     a2.grid(True, axis="y", alpha=0.3)
@@ -963,6 +969,10 @@ def main():
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ap.add_argument("--plot", default=os.path.join(ROOT, "docs", "benchmarks", "cpu.png"))
     ap.add_argument("--node", default="node")
+    ap.add_argument("--from-json", metavar="RESULTS_JSON",
+                    help="write the summary, tables and plot again from a results.json")
+    ap.add_argument("--merge-json", metavar="RESULTS_JSON",
+                    help="with --from-json: add the runs of another results.json as more repeats")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, stop_children)
     signal.signal(signal.SIGINT, stop_children)
@@ -977,6 +987,22 @@ def main():
     args.slope_from, args.slope_to = (int(x) for x in args.slope.split(","))
     if args.ab:
         return ab(args)
+    if args.from_json:
+        with open(args.from_json) as f:
+            data = json.load(f)
+        rows = data["runs"]
+        if args.merge_json:
+            # more runs (a second session of repeats): numbered after these
+            with open(args.merge_json) as f:
+                more = json.load(f)["runs"]
+            shift = max(r["repeat"] for r in rows) + 1
+            for r in more:
+                r["repeat"] += shift
+            rows += more
+        summary = summarize(rows, args)
+        write_outputs(rows, summary, data["meta"], args)
+        plot(rows, summary, args)
+        return 0
 
     ns = [int(x) for x in (args.sessions or ("2,6" if q else "10,50,100,200")).split(",") if x]
     lns = [int(x) for x in (args.layout_sessions if args.layout_sessions is not None

@@ -11,6 +11,7 @@ build=${BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build-bench}
 # the conversation of bench.py (WORKLOAD there)
 SIM_ARGS=${SIM_ARGS:---answer-ms 2000 --answer-chunk-ms 200 --answer-speed 2}
 WORKLOAD="--on-ms 2000 --off-ms 2500 --buffer-ms 40 --chunk-ms 40 --ramp-ms 10"
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
 n=${1:-100}
 secs=${2:-10}
 shift 2 || shift $#
@@ -25,7 +26,7 @@ port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/sim")
 uri="ws://127.0.0.1:$port/ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent"
 
 snapshot() { # pid file: one line per thread: tid comm cpu_ns voluntary involuntary
-  python3 - "$1" "$2" <<'PY'
+  $py - "$1" "$2" <<'PY'
 import os, re, sys, time
 pid, out = sys.argv[1], open(sys.argv[2], "w")
 out.write(f"time {time.monotonic()}\n")
@@ -51,17 +52,17 @@ mkfifo "$fifo"
 bench=$!
 while read -r line; do
   case "$line" in
-    # The second snapshot is taken a second before the window ends: the
+    # The second snapshot is taken two seconds before the window ends: the
     # program may exit right after it.
     WINDOW-START*) snapshot $bench "$tmp/a"
-      (sleep $((secs - 1)); snapshot $bench "$tmp/b") &
+      (sleep $((secs - 2)); snapshot $bench "$tmp/b") &
       snap=$! ;;
   esac
 done < "$fifo"
 wait $bench
 wait $snap
 
-python3 - "$tmp/a" "$tmp/b" "$n" <<'PY'
+$py - "$tmp/a" "$tmp/b" "$n" <<'PY'
 import collections, re, sys
 def load(path):
     rows = {}
