@@ -4,7 +4,7 @@
 Every run starts a fresh simulator process with the same options, so every
 contender talks to the same server with the same negotiated WebSocket
 extensions, and runs the same conversation: 40 ms input chunks in real
-time, 2 s of speech then 2.5 s of silence, each turn answered with 2 s of
+time, 2 s of speech then 3 s of silence, each turn answered with 2 s of
 24 kHz audio in 200 ms chunks. Each contender is measured with its bare
 program (the same pipelines or node timers without the element or the SDK)
 so that its own cost can be taken apart; the runs are repeated and every
@@ -40,7 +40,7 @@ WORKLOAD = {
     "chunk_ms": 40,          # input per realtimeInput message
     "buffer_ms": 40,         # audiotestsrc buffer (one per chunk, as node's timer)
     "on_ms": 2000,           # speech
-    "off_ms": 2500,          # silence: 400 ms to end the turn, 2 s answer, a margin
+    "off_ms": 3000,          # silence: 400 ms to end the turn, the 2 s answer, 600 ms to spare
     "answer_ms": 2000,       # each answer
     "answer_chunk_ms": 200,  # audio per answer message (the service's recordings: 200-240)
     "answer_speed": 2.0,     # answers are sent twice as fast as real time

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build-bench}
 # the conversation of bench.py (WORKLOAD there)
 SIM_ARGS=${SIM_ARGS:---answer-ms 2000 --answer-chunk-ms 200 --answer-speed 2}
-WORKLOAD="--on-ms 2000 --off-ms 2500 --buffer-ms 40 --chunk-ms 40 --ramp-ms 10"
+WORKLOAD="--on-ms 2000 --off-ms 3000 --buffer-ms 40 --chunk-ms 40 --ramp-ms 10"
 n=${1:-50}
 secs=${2:-15}
 out="$here/results"
