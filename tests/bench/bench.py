@@ -5,7 +5,7 @@ Every run starts a fresh simulator process with the same options, so every
 contender talks to the same server with the same negotiated WebSocket
 extensions, and runs the same conversation: 40 ms input chunks in real
 time, 2 s of speech then 3 s of silence, each turn answered with 2 s of
-24 kHz audio in 200 ms chunks. Each contender is measured with its bare
+24 kHz audio in 200 and 240 ms chunks. Each contender is measured with its bare
 program (the same pipelines or node timers without the element or the SDK)
 so that its own cost can be taken apart; the runs are repeated and every
 figure is given as min / median / max over the repeats.
@@ -42,7 +42,8 @@ WORKLOAD = {
     "on_ms": 2000,           # speech
     "off_ms": 3000,          # silence: 400 ms to end the turn, the 2 s answer, 600 ms to spare
     "answer_ms": 2000,       # each answer
-    "answer_chunk_ms": 200,  # audio per answer message (the service's recordings: 200-240)
+    "answer_first_chunk_ms": 200,  # audio in an answer's first message, then
+    "answer_chunk_ms": 240,  # in each of the others (as the service's recordings)
     "answer_speed": 2.0,     # answers are sent twice as fast as real time
 }
 ANSWER_BYTES = WORKLOAD["answer_ms"] * 24 * 2
@@ -50,6 +51,7 @@ ANSWER_BYTES = WORKLOAD["answer_ms"] * 24 * 2
 
 def sim_args(w, deflate):
     a = ["--answer-ms", str(w["answer_ms"]), "--answer-chunk-ms", str(w["answer_chunk_ms"]),
+         "--answer-first-chunk-ms", str(w["answer_first_chunk_ms"]),
          "--answer-speed", str(w["answer_speed"])]
     return a + (["--permessage-deflate"] if deflate else [])
 

@@ -12,7 +12,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build-bench}
 # the conversation of bench.py (WORKLOAD there)
-SIM_ARGS=${SIM_ARGS:---answer-ms 2000 --answer-chunk-ms 200 --answer-speed 2}
+SIM_ARGS=${SIM_ARGS:---answer-ms 2000 --answer-chunk-ms 240 --answer-first-chunk-ms 200 --answer-speed 2}
 WORKLOAD="--on-ms 2000 --off-ms 3000 --buffer-ms 40 --chunk-ms 40 --ramp-ms 10"
 n=${1:-50}
 secs=${2:-15}

@@ -9,7 +9,7 @@
 set -uo pipefail
 build=${BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build-bench}
 # the conversation of bench.py (WORKLOAD there)
-SIM_ARGS=${SIM_ARGS:---answer-ms 2000 --answer-chunk-ms 200 --answer-speed 2}
+SIM_ARGS=${SIM_ARGS:---answer-ms 2000 --answer-chunk-ms 240 --answer-first-chunk-ms 200 --answer-speed 2}
 WORKLOAD="--on-ms 2000 --off-ms 3000 --buffer-ms 40 --chunk-ms 40 --ramp-ms 10"
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 n=${1:-100}
