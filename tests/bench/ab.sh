@@ -42,13 +42,19 @@ plugin_dir() { # a revision, a build directory or a plugin directory
   else
     sha=$(git -C "$root" rev-parse --verify "$x^{commit}") || { echo "not a revision or a directory: $x" >&2; exit 2; }
     dir=/tmp/gl-ab/$sha
+    mkdir -p /tmp/gl-ab
     if [ ! -f "$dir/build/gst/geminilive/libgstgeminilive.so" ]; then
+      # built aside and moved into place, as another checkout may ask for
+      # the same commit at the same time
       echo "building $x ($sha) in $dir" >&2
-      rm -rf "$dir"
-      mkdir -p "$dir/src"
-      git -C "$root" archive "$sha" | tar -x -C "$dir/src"
-      meson setup "$dir/build" "$dir/src" >/dev/null
-      ninja -C "$dir/build" gst/geminilive/libgstgeminilive.so >/dev/null
+      local tmp
+      tmp=$(mktemp -d "/tmp/gl-ab/$sha.XXXXXX")
+      mkdir -p "$tmp/src"
+      git -C "$root" archive "$sha" | tar -x -C "$tmp/src"
+      meson setup "$tmp/build" "$tmp/src" >/dev/null
+      ninja -C "$tmp/build" gst/geminilive/libgstgeminilive.so >/dev/null
+      # meson's build directory remembers its source path: keep both
+      mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
     fi
     echo "$dir/build/gst/geminilive"
   fi
