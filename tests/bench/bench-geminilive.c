@@ -7,12 +7,15 @@
  *   audiotestsrc is-live=true ! audio/x-raw,S16LE,16000,mono
  *       ! geminilive uri=URI api-key=bench-<i> ! fakesink sync=true
  *
- * (or, with --mode baseline, the same without geminilive), where the tone
- * is gated on and off (2 s / 2 s by default) so the simulator's VAD ends a
- * turn and answers every cycle. Once every session has had setupComplete
- * it waits --warmup seconds, then measures a window of --seconds seconds:
- * CPU (getrusage, all threads), resident memory, late buffers at the sinks,
- * delivered audio and, from outside the element, its latencies:
+ * (or, with --mode baseline, the same without geminilive; with --layout
+ * branches, one pipeline holding all N branches), where the tone is gated
+ * on and off (2 s / 2 s by default) so the simulator's VAD ends a turn and
+ * answers every cycle. Once every session has had setupComplete it waits
+ * --warmup seconds (or until the CLOCK_MONOTONIC time --window-at, which
+ * lines up the windows of several processes), then measures a window of
+ * --seconds seconds: CPU (getrusage, all threads), resident memory, late
+ * buffers at the sinks, delivered audio and, from outside the element, its
+ * latencies:
  *
  *  - send: buffer arrival on sink_audio (pad probe) to the send() of the
  *    WebSocket frame that carries its last sample. send() and recv() are
@@ -23,6 +26,10 @@
  *    pushed on src (pad probe);
  *  - interruption: recv() of "interrupted" to the last buffer of the stale
  *    turn pushed on src (0 when none is pushed after it).
+ *
+ * It also reports the CPU spent from before the pipelines are built until
+ * every session is set up (start-up), and how many connections negotiated
+ * permessage-deflate (from the upgrade responses received).
  *
  * Without --uri it starts the simulator in this process (for the smoke
  * test; its CPU is then included). Prints progress lines starting with
@@ -77,6 +84,7 @@ typedef struct
   guint discont;
   guint8 tail[TAIL]; /* end of the last recv(), session thread */
   guint tail_len;
+  gint deflate; /* the upgrade response accepted permessage-deflate */
 
   /* bus: the posting thread (sync handler), atomics */
   gint setup_complete;
@@ -102,6 +110,9 @@ static struct
   gboolean latency;
   gboolean queue;
   gboolean check;
+  gboolean branches;  /* one pipeline, N branches */
+  gboolean sink_sync; /* fakesink sync */
+  gdouble window_at;  /* CLOCK_MONOTONIC seconds; 0: after --warmup */
 } opt = {
   .n = 1,
   .seconds = 10,
@@ -113,6 +124,7 @@ static struct
   .setup_timeout_s = 120,
   .volume = 0.5,
   .latency = TRUE,
+  .sink_sync = TRUE,
 };
 
 static Session *sessions;
@@ -120,8 +132,9 @@ static GMainLoop *loop;
 static gint recording;          /* atomic */
 static gint fd_session[MAX_FD]; /* atomic; session index + 1 */
 static gint n_ready;
+static GstElement *shared_pipeline; /* --layout branches */
 static gint64 t_launch, t_ready, t_start, t_end;
-static struct rusage ru_start, ru_end;
+static struct rusage ru_build, ru_ready, ru_start, ru_end;
 static gboolean failed;
 
 /* --check: what a working run must show (for the smoke test) */
@@ -219,7 +232,7 @@ on_send (int fd, const guint8 *b, size_t len)
     }
     return;
   }
-  if (!s)
+  if (!s || !opt.latency)
     return;
   /* the first frame on a connection is always the setup */
   if (s->frames++ == 0)
@@ -257,6 +270,16 @@ on_recv (int fd, const guint8 *b, ssize_t len)
 
   if (!s || len <= 0)
     return;
+  if (len > 12 && memcmp (b, "HTTP/1.1 101", 12) == 0) {
+    gchar *head = g_ascii_strdown ((const gchar *)b, MIN (len, 4096));
+
+    if (strstr (head, "sec-websocket-extensions: permessage-deflate"))
+      g_atomic_int_set (&s->deflate, 1);
+    g_free (head);
+    return;
+  }
+  if (!opt.latency)
+    return;
   if (g_atomic_int_get (&recording)) {
     gint64 t = now_ns ();
 
@@ -281,8 +304,7 @@ send (int fd, const void *buf, size_t len, int flags)
 
   if (!real)
     real = (SendFunc)dlsym (RTLD_NEXT, "send");
-  if (opt.latency)
-    on_send (fd, buf, len);
+  on_send (fd, buf, len);
   r = real (fd, buf, len, flags);
   return r;
 }
@@ -296,7 +318,7 @@ recv (int fd, void *buf, size_t len, int flags)
   if (!real)
     real = (RecvFunc)dlsym (RTLD_NEXT, "recv");
   r = real (fd, buf, len, flags);
-  if (opt.latency && r > 0)
+  if (r > 0)
     on_recv (fd, buf, r);
   return r;
 }
@@ -385,6 +407,13 @@ output_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 }
 
 /* ---- statistics -------------------------------------------------------- */
+
+static gdouble
+ru_cpu (const struct rusage *ru)
+{
+  return ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 + ru->ru_stime.tv_sec
+      + ru->ru_stime.tv_usec / 1e6;
+}
 
 static gint
 cmp_i64 (gconstpointer a, gconstpointer b)
@@ -541,10 +570,8 @@ report (GlsSim *sim, glong rss_kb, glong hwm_kb)
   GArray *lat_send = g_array_new (FALSE, FALSE, sizeof (gint64));
   GArray *lat_recv = g_array_new (FALSE, FALSE, sizeof (gint64));
   GArray *lat_intr = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gdouble cpu_start = ru_start.ru_utime.tv_sec + ru_start.ru_utime.tv_usec / 1e6
-      + ru_start.ru_stime.tv_sec + ru_start.ru_stime.tv_usec / 1e6;
-  gdouble cpu_end = ru_end.ru_utime.tv_sec + ru_end.ru_utime.tv_usec / 1e6
-      + ru_end.ru_stime.tv_sec + ru_end.ru_stime.tv_usec / 1e6;
+  gdouble cpu_start = ru_cpu (&ru_start), cpu_end = ru_cpu (&ru_end);
+  guint deflate = 0;
   guint64 dropped = 0, rendered = 0, in_samples = 0, out_bytes = 0;
   guint64 min_out = G_MAXUINT64;
   guint turns = 0, min_turns = G_MAXUINT, discont = 0, errors = 0, stale = 0;
@@ -568,6 +595,7 @@ report (GlsSim *sim, glong rss_kb, glong hwm_kb)
     }
     discont += s->discont;
     errors += g_atomic_int_get (&s->errors);
+    deflate += g_atomic_int_get (&s->deflate);
     interrupted += g_atomic_int_get (&s->interrupted);
     max_in_late = MAX (max_in_late, s->max_in_late);
     max_out_late = MAX (max_out_late, s->max_out_late);
@@ -587,14 +615,19 @@ report (GlsSim *sim, glong rss_kb, glong hwm_kb)
       "\"output_bytes\": %" G_GUINT64_FORMAT ", "
       "\"min_session_output_bytes\": %" G_GUINT64_FORMAT ", "
       "\"turns\": %u, \"min_session_turns\": %u, \"interrupted\": %u, "
-      "\"output_discont\": %u, \"stale_buffers\": %u, \"errors\": %u",
+      "\"output_discont\": %u, \"stale_buffers\": %u, \"errors\": %u, "
+      "\"startup_cpu_s\": %.4f, \"ready_cpu_total_s\": %.4f, "
+      "\"deflate_sessions\": %u, \"layout\": \"%s\", "
+      "\"window_late_s\": %.3f",
       opt.baseline ? "baseline" : "geminilive", opt.n, (t_end - t_start) / 1e9,
       cpu_end - cpu_start, cpu_end, rss_kb, hwm_kb, (t_ready - t_launch) / 1e9,
       sim ? "true" : "false", rendered, dropped, max_in_late / 1e6,
       max_out_late / 1e6, in_samples * 2, out_bytes,
       min_out == G_MAXUINT64 ? 0 : min_out, turns,
       min_turns == G_MAXUINT ? 0 : min_turns, interrupted, discont, stale,
-      errors);
+      errors, ru_cpu (&ru_ready) - ru_cpu (&ru_build), ru_cpu (&ru_ready),
+      deflate, opt.branches ? "branches" : "pipelines",
+      opt.window_at > 0 ? t_start / 1e9 - opt.window_at : 0.0);
   if (g_getenv ("BENCH_DUMP") && opt.latency && !opt.baseline) {
     Session *s = &sessions[0];
 
@@ -679,10 +712,17 @@ session_ready (void)
 {
   if ((guint)g_atomic_int_add (&n_ready, 1) + 1 < opt.n)
     return;
+  getrusage (RUSAGE_SELF, &ru_ready);
   t_ready = now_ns ();
   printf ("READY %.3f sessions=%u\n", t_ready / 1e9, opt.n);
   fflush (stdout);
-  g_timeout_add ((guint)(opt.warmup * 1000), window_start, NULL);
+  if (opt.window_at > 0) {
+    gint64 wait = (gint64)(opt.window_at * 1e9) - t_ready;
+
+    g_timeout_add (wait > 0 ? (guint)(wait / 1000000) : 0, window_start, NULL);
+  } else {
+    g_timeout_add ((guint)(opt.warmup * 1000), window_start, NULL);
+  }
 }
 
 static gboolean
@@ -702,11 +742,30 @@ setup_timeout (gpointer data)
  * would make the main loop poll N bus descriptors per message, a cost of
  * this program (it grew to 10 % of the process at N = 500), not of the
  * element. */
+static Session *
+session_of_message (GstMessage *msg)
+{
+  for (GstObject *o = GST_MESSAGE_SRC (msg); o; o = GST_OBJECT_PARENT (o)) {
+    Session *s = g_object_get_data (G_OBJECT (o), "bench-session");
+
+    if (s)
+      return s;
+  }
+  return NULL;
+}
+
 static GstBusSyncReply
 on_bus (GstBus *bus, GstMessage *msg, gpointer data)
 {
   Session *s = data;
 
+  if (!s && !(s = session_of_message (msg))) {
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      g_printerr ("error from %s\n", GST_MESSAGE_SRC_NAME (msg));
+      failed = TRUE;
+    }
+    return GST_BUS_DROP;
+  }
   switch (GST_MESSAGE_TYPE (msg)) {
     case GST_MESSAGE_ERROR: {
       GError *err = NULL;
@@ -764,7 +823,7 @@ build_session (Session *s, guint idx)
   s->send_ev = g_array_new (FALSE, FALSE, sizeof (Ev));
   s->recv_ev = g_array_new (FALSE, FALSE, sizeof (Ev));
   s->out_ev = g_array_new (FALSE, FALSE, sizeof (Ev));
-  s->pipeline = gst_pipeline_new (NULL);
+  s->pipeline = opt.branches ? shared_pipeline : gst_pipeline_new (NULL);
   s->src = gst_element_factory_make ("audiotestsrc", NULL);
   caps = gst_element_factory_make ("capsfilter", NULL);
   s->sink = gst_element_factory_make ("fakesink", NULL);
@@ -777,7 +836,7 @@ build_session (Session *s, guint idx)
   g_object_set (caps, "caps", c, NULL);
   gst_caps_unref (c);
   /* late means more than 20 ms behind, as an audio sink would count it */
-  g_object_set (s->sink, "sync", TRUE, "max-lateness",
+  g_object_set (s->sink, "sync", opt.sink_sync, "max-lateness",
       (gint64)(20 * GST_MSECOND), "qos", TRUE, NULL);
   gst_bin_add_many (GST_BIN (s->pipeline), s->src, caps, s->sink, NULL);
   last = s->sink;
@@ -817,9 +876,15 @@ build_session (Session *s, guint idx)
   pad = gst_element_get_static_pad (s->src, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, source_probe, s, NULL);
   gst_object_unref (pad);
-  bus = gst_pipeline_get_bus (GST_PIPELINE (s->pipeline));
-  gst_bus_set_sync_handler (bus, on_bus, s, NULL);
-  gst_object_unref (bus);
+  g_object_set_data (G_OBJECT (s->src), "bench-session", s);
+  g_object_set_data (G_OBJECT (s->sink), "bench-session", s);
+  if (s->el)
+    g_object_set_data (G_OBJECT (s->el), "bench-session", s);
+  if (!opt.branches) {
+    bus = gst_pipeline_get_bus (GST_PIPELINE (s->pipeline));
+    gst_bus_set_sync_handler (bus, on_bus, s, NULL);
+    gst_object_unref (bus);
+  }
   return TRUE;
 }
 
@@ -833,6 +898,20 @@ start_next (gpointer data)
 {
   guint i = started++;
 
+  if (opt.branches) {
+    /* as gst-launch starts a pipeline of N branches: all at once */
+    if (gst_element_set_state (shared_pipeline, GST_STATE_PLAYING)
+        == GST_STATE_CHANGE_FAILURE) {
+      g_printerr ("the pipeline cannot start\n");
+      start_failed = TRUE;
+      g_main_loop_quit (loop);
+      return G_SOURCE_REMOVE;
+    }
+    if (opt.baseline)
+      for (guint k = 0; k < opt.n; k++)
+        session_ready ();
+    return G_SOURCE_REMOVE;
+  }
   if (gst_element_set_state (sessions[i].pipeline, GST_STATE_PLAYING)
       == GST_STATE_CHANGE_FAILURE) {
     g_printerr ("session %u cannot start\n", i);
@@ -850,7 +929,8 @@ main (int argc, char **argv)
 {
   GError *error = NULL;
   GOptionContext *ctx;
-  gchar *mode = NULL;
+  gchar *mode = NULL, *layout = NULL;
+  gboolean no_sink_sync = FALSE;
   gint n = 1, chunk = 40, buffer = 20, on = 2000, off = 2000;
   gint setup_timeout_s = 120, ramp_ms = 0;
   gboolean no_latency = FALSE;
@@ -867,6 +947,17 @@ main (int argc, char **argv)
         "Simulator endpoint (default: start one in this process)", "URI" },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &mode,
         "geminilive (default) or baseline (source and sink alone)", "M" },
+    { "layout", 0, 0, G_OPTION_ARG_STRING, &layout,
+        "pipelines (default: one pipeline per session) or branches (one "
+        "pipeline of N branches, started at once)",
+        "L" },
+    { "window-at", 0, 0, G_OPTION_ARG_DOUBLE, &opt.window_at,
+        "Start the window at this CLOCK_MONOTONIC time in seconds (or as "
+        "soon as every session is set up, if later) instead of --warmup "
+        "after set-up",
+        "T" },
+    { "no-sink-sync", 0, 0, G_OPTION_ARG_NONE, &no_sink_sync,
+        "fakesink sync=false", NULL },
     { "chunk-ms", 0, 0, G_OPTION_ARG_INT, &chunk, "geminilive chunk-duration",
         "MS" },
     { "buffer-ms", 0, 0, G_OPTION_ARG_INT, &buffer, "Source buffer duration",
@@ -914,6 +1005,12 @@ main (int argc, char **argv)
     g_printerr ("unknown mode %s\n", mode);
     return 2;
   }
+  opt.branches = layout && !strcmp (layout, "branches");
+  if (layout && !opt.branches && strcmp (layout, "pipelines")) {
+    g_printerr ("unknown layout %s\n", layout);
+    return 2;
+  }
+  opt.sink_sync = !no_sink_sync;
   if (!opt.uri && !opt.baseline) {
     GlsSimOptions so;
 
@@ -926,7 +1023,16 @@ main (int argc, char **argv)
     opt.uri = gls_sim_get_uri (sim, "v1");
   }
 
+  getrusage (RUSAGE_SELF, &ru_build);
   sessions = g_new0 (Session, opt.n);
+  if (opt.branches) {
+    GstBus *bus;
+
+    shared_pipeline = gst_pipeline_new (NULL);
+    bus = gst_pipeline_get_bus (GST_PIPELINE (shared_pipeline));
+    gst_bus_set_sync_handler (bus, on_bus, NULL, NULL);
+    gst_object_unref (bus);
+  }
   for (guint i = 0; i < opt.n; i++)
     if (!build_session (&sessions[i], i)) {
       g_printerr ("cannot build pipeline %u (is geminilive on "
@@ -956,8 +1062,11 @@ main (int argc, char **argv)
   if (t_end > 0)
     report (sim, rss_kb, hwm_kb);
   t1 = now_ns ();
-  for (guint i = 0; i < opt.n; i++)
-    gst_element_set_state (sessions[i].pipeline, GST_STATE_NULL);
+  if (opt.branches)
+    gst_element_set_state (shared_pipeline, GST_STATE_NULL);
+  else
+    for (guint i = 0; i < opt.n; i++)
+      gst_element_set_state (sessions[i].pipeline, GST_STATE_NULL);
   g_printerr ("setup+run %.2f s, teardown %.2f s\n", (t1 - t0) / 1e9,
       (now_ns () - t1) / 1e9);
   /* The in-process simulator's proxy calls send() too, forwarding the
@@ -968,12 +1077,14 @@ main (int argc, char **argv)
     gls_sim_free (sim);
   }
   for (guint i = 0; i < opt.n; i++) {
-    gst_object_unref (sessions[i].pipeline);
+    if (!opt.branches)
+      gst_object_unref (sessions[i].pipeline);
     g_array_unref (sessions[i].in_ev);
     g_array_unref (sessions[i].send_ev);
     g_array_unref (sessions[i].recv_ev);
     g_array_unref (sessions[i].out_ev);
   }
+  g_clear_object (&shared_pipeline);
   g_free (sessions);
   sessions = NULL;
   g_main_loop_unref (loop);

@@ -10,7 +10,10 @@
 # Writes tests/bench/results/profile-N<N>-{dso,threads,symbols,callers}.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${BUILD_DIR:-/tmp/b-bench}
+build=${BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build-bench}
+# the conversation of bench.py (WORKLOAD there)
+SIM_ARGS=${SIM_ARGS:---answer-ms 2000 --answer-chunk-ms 240 --answer-first-chunk-ms 200 --answer-speed 2}
+WORKLOAD="--on-ms 2000 --off-ms 3000 --buffer-ms 40 --chunk-ms 40 --ramp-ms 10"
 n=${1:-50}
 secs=${2:-15}
 out="$here/results"
@@ -18,7 +21,7 @@ mkdir -p "$out"
 command -v perf >/dev/null || { echo "perf missing: apt-get install linux-perf"; exit 1; }
 export GST_PLUGIN_PATH_1_0="$build/gst/geminilive"
 
-"$build/tests/sim/gemini-live-sim" --port 0 > /tmp/profile-sim.$$ &
+"$build/tests/sim/gemini-live-sim" --port 0 $SIM_ARGS > /tmp/profile-sim.$$ &
 sim=$!
 trap 'kill $sim 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q listening /tmp/profile-sim.$$ && break; sleep 0.1; done
@@ -28,7 +31,7 @@ uri="ws://127.0.0.1:$port/ws/google.ai.generativelanguage.v1.GenerativeService.B
 fifo=/tmp/profile-fifo.$$
 mkfifo "$fifo"
 "$build/tests/bench/bench-geminilive" --sessions "$n" --seconds "$secs" --warmup 3 \
-  --uri "$uri" --no-latency ${BENCH_ARGS:-} > "$fifo" &
+  --uri "$uri" --no-latency $WORKLOAD ${BENCH_ARGS:-} > "$fifo" &
 bench=$!
 perf_pid=
 while read -r line; do

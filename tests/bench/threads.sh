@@ -7,7 +7,11 @@
 #   bash tests/bench/threads.sh [N] [SECONDS] [bench-geminilive args...]
 #   BUILD_DIR=/tmp/b-old bash tests/bench/threads.sh 100 10 --mode baseline
 set -uo pipefail
-build=${BUILD_DIR:-/tmp/b-bench}
+build=${BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build-bench}
+# the conversation of bench.py (WORKLOAD there)
+SIM_ARGS=${SIM_ARGS:---answer-ms 2000 --answer-chunk-ms 240 --answer-first-chunk-ms 200 --answer-speed 2}
+WORKLOAD="--on-ms 2000 --off-ms 3000 --buffer-ms 40 --chunk-ms 40 --ramp-ms 10"
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
 n=${1:-100}
 secs=${2:-10}
 shift 2 || shift $#
@@ -15,14 +19,14 @@ export GST_PLUGIN_PATH_1_0="$build/gst/geminilive"
 tmp=$(mktemp -d)
 trap 'kill $sim 2>/dev/null; rm -rf "$tmp"' EXIT
 
-"$build/tests/sim/gemini-live-sim" --port 0 > "$tmp/sim" &
+"$build/tests/sim/gemini-live-sim" --port 0 $SIM_ARGS > "$tmp/sim" &
 sim=$!
 for _ in $(seq 50); do grep -q listening "$tmp/sim" && break; sleep 0.1; done
 port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/sim")
 uri="ws://127.0.0.1:$port/ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent"
 
 snapshot() { # pid file: one line per thread: tid comm cpu_ns voluntary involuntary
-  python3 - "$1" "$2" <<'PY'
+  $py - "$1" "$2" <<'PY'
 import os, re, sys, time
 pid, out = sys.argv[1], open(sys.argv[2], "w")
 out.write(f"time {time.monotonic()}\n")
@@ -43,22 +47,22 @@ PY
 fifo="$tmp/fifo"
 mkfifo "$fifo"
 "$build/tests/bench/bench-geminilive" --sessions "$n" --seconds "$secs" \
-  --warmup 3 --ramp-ms 10 --buffer-ms 40 --uri "$uri" --no-latency "$@" \
+  --warmup 3 $WORKLOAD --uri "$uri" --no-latency "$@" \
   > "$fifo" &
 bench=$!
 while read -r line; do
   case "$line" in
-    # The second snapshot is taken a second before the window ends: the
+    # The second snapshot is taken two seconds before the window ends: the
     # program may exit right after it.
     WINDOW-START*) snapshot $bench "$tmp/a"
-      (sleep $((secs - 1)); snapshot $bench "$tmp/b") &
+      (sleep $((secs - 2)); snapshot $bench "$tmp/b") &
       snap=$! ;;
   esac
 done < "$fifo"
 wait $bench
 wait $snap
 
-python3 - "$tmp/a" "$tmp/b" "$n" <<'PY'
+$py - "$tmp/a" "$tmp/b" "$n" <<'PY'
 import collections, re, sys
 def load(path):
     rows = {}

@@ -1,14 +1,20 @@
-// Contender B of tests/bench: the official @google/genai live client
+// The SDK contender of tests/bench: the official @google/genai live client
 // (pinned in package.json), N sessions in this one node process, doing the
-// same streaming as bench-geminilive: 16 kHz S16LE mono, a 440 Hz tone
-// gated on/off, sent in real time in --chunk-ms chunks with
-// sendRealtimeInput({audio}), answers decoded from base64 and counted.
+// same streaming as bench-geminilive, as an application would: 16 kHz
+// S16LE mono, a 440 Hz tone gated on/off, each --chunk-ms chunk
+// base64-encoded by the application and sent in real time with
+// sendRealtimeInput({audio}), answers decoded from base64 and counted. The
+// setup asks for session resumption, as the element does by default, so
+// both clients get the same messages from the server.
 //
 // --mode baseline does the same timers and slicing without the SDK (no
 // connection, no base64), so the SDK can be charged only for itself.
 //
 // Prints READY, WINDOW-START and WINDOW-END lines, then one JSON line, like
-// bench-geminilive.
+// bench-geminilive, with the start-up CPU (from before the first connect()
+// until every session is set up) and how many connections negotiated
+// permessage-deflate. --window-at T starts the window at CLOCK_MONOTONIC
+// time T (seconds) instead of --warmup after set-up.
 import { GoogleGenAI, Modality } from '@google/genai';
 import { readFileSync } from 'node:fs';
 
@@ -16,6 +22,7 @@ const opt = {
   sessions: 1, seconds: 10, warmup: 2, uri: null, mode: 'sdk',
   chunkMs: 40, onMs: 2000, offMs: 2000, volume: 0.5,
   model: 'gemini-3.1-flash-live-preview', setupTimeout: 120, rampMs: 0,
+  windowAt: 0,
 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -32,6 +39,7 @@ for (let i = 2; i < process.argv.length; i++) {
     case '--off-ms': opt.offMs = num(); break;
     case '--setup-timeout': opt.setupTimeout = num(); break;
     case '--ramp-ms': opt.rampMs = num(); break;
+    case '--window-at': opt.windowAt = num(); break;
     default:
       console.error(`unknown option ${a}`);
       process.exit(2);
@@ -112,7 +120,7 @@ function onMessage(s, m) {
 async function connect(ai, s) {
   s.live = await ai.live.connect({
     model: opt.model,
-    config: { responseModalities: [Modality.AUDIO] },
+    config: { responseModalities: [Modality.AUDIO], sessionResumption: {} },
     callbacks: {
       onmessage: (m) => onMessage(s, m),
       onerror: (e) => { errors++; console.error(`session ${s.idx}: error ${e?.message}`); },
@@ -132,6 +140,7 @@ function cpuS() {
 }
 
 async function main() {
+  const cpuBuild = cpuS();
   let ai = null;
   if (opt.mode === 'sdk') {
     const base = opt.uri.replace(/^ws:/, 'http:').replace(/^wss:/, 'https:');
@@ -155,9 +164,11 @@ async function main() {
     s.timer = setTimeout(tick, opt.chunkMs, s);
   }));
   clearTimeout(setupTimer);
+  const cpuReady = cpuS();
   const tReady = nowNs();
   console.log(`READY ${Number(tReady) / 1e9} sessions=${opt.sessions}`);
-  await new Promise((r) => setTimeout(r, opt.warmup * 1000));
+  const wait = opt.windowAt > 0 ? opt.windowAt * 1000 - Number(tReady) / 1e6 : opt.warmup * 1000;
+  await new Promise((r) => setTimeout(r, Math.max(0, wait)));
 
   for (const s of sessions) {
     s.outAtStart = s.outBytes;
@@ -204,6 +215,11 @@ async function main() {
     min_session_turns: minTurns,
     interrupted,
     errors,
+    startup_cpu_s: cpuReady - cpuBuild,
+    ready_cpu_total_s: cpuReady,
+    deflate_sessions: sessions.filter((s) => /permessage-deflate/.test(s.live?.conn?.ws?.extensions ?? '')).length,
+    layout: 'one process',
+    window_late_s: opt.windowAt > 0 ? Number(tStart) / 1e9 - opt.windowAt : 0,
     node: process.version,
   }));
   for (const s of sessions) {
