@@ -191,3 +191,55 @@ gst_gemini_live_hotpath_base64_decode (
   *out_len = o;
   return out;
 }
+
+/* ---- the input's media messages, without a JSON tree -------------------- */
+
+/* Appends str as the body of a JSON string (no quotes): a MIME type. */
+static void
+append_json_escaped (GString *out, const gchar *str)
+{
+  const guchar *p;
+
+  for (p = (const guchar *)str; *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\') {
+      g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    } else if (*p < 0x20) {
+      g_string_append_printf (out, "\\u%04x", *p);
+    } else {
+      g_string_append_c (out, *p);
+    }
+  }
+}
+
+gchar *
+gst_gemini_live_hotpath_build_media (
+    const gchar *field, const gchar *mime_type, const guint8 *data, gsize size)
+{
+  static const gchar suffix[] = "\"}}}";
+  gsize b64_len = (size + 2) / 3 * 4;
+  gint state = 0, save = 0;
+  GString *out;
+  gsize start, written;
+
+  /* One allocation; base64 needs no JSON escaping, so GLib's encoder
+   * writes straight into the message. */
+  out = g_string_sized_new (
+      64 + strlen (field) + strlen (mime_type) + b64_len + sizeof (suffix));
+  g_string_append (out, "{\"realtimeInput\":{\"");
+  append_json_escaped (out, field);
+  g_string_append (out, "\":{\"mimeType\":\"");
+  append_json_escaped (out, mime_type);
+  g_string_append (out, "\",\"data\":\"");
+
+  start = out->len;
+  g_string_set_size (out, start + b64_len);
+  written = g_base64_encode_step (
+      data, size, FALSE, out->str + start, &state, &save);
+  written += g_base64_encode_close (
+      FALSE, out->str + start + written, &state, &save);
+  g_assert (written == b64_len);
+
+  g_string_append_len (out, suffix, sizeof (suffix) - 1);
+  return g_string_free (out, FALSE);
+}

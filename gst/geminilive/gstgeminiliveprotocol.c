@@ -746,71 +746,16 @@ gst_gemini_live_protocol_build_setup (const GstGeminiLiveConfig *config)
   return gst_gemini_live_json_write_take (root);
 }
 
-/* Appends str as the body of a JSON string (no quotes). Only for short,
- * rare strings such as a MIME type. */
-static void
-append_json_escaped (GString *out, const gchar *str)
-{
-  const guchar *p;
-
-  for (p = (const guchar *)str; *p != '\0'; p++) {
-    if (*p == '"' || *p == '\\') {
-      g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    } else if (*p < 0x20) {
-      g_string_append_printf (out, "\\u%04x", *p);
-    } else {
-      g_string_append_c (out, *p);
-    }
-  }
-}
-
-/* The hot path (tens of calls per second per session): one allocation,
- * base64 written straight into it. Base64 needs no JSON escaping. */
-static gchar *
-build_blob (const gchar *field, const gchar *mime_prefix,
-    const gchar *mime_rest, const guint8 *data, gsize size)
-{
-  static const gchar suffix[] = "\"}}}";
-  gsize b64_len = (size + 2) / 3 * 4;
-  GString *out;
-  gsize start, written;
-
-  out = g_string_sized_new (64 + strlen (mime_prefix) + strlen (mime_rest)
-      + b64_len + sizeof (suffix));
-  g_string_append (out, "{\"realtimeInput\":{\"");
-  g_string_append (out, field);
-  g_string_append (out, "\":{\"mimeType\":\"");
-  append_json_escaped (out, mime_prefix);
-  append_json_escaped (out, mime_rest);
-  g_string_append (out, "\",\"data\":\"");
-
-  start = out->len;
-  g_string_set_size (out, start + b64_len);
-  {
-    gint state = 0, save = 0;
-
-    written = g_base64_encode_step (
-        data, size, FALSE, out->str + start, &state, &save);
-    written += g_base64_encode_close (
-        FALSE, out->str + start + written, &state, &save);
-  }
-  g_assert (written == b64_len);
-
-  g_string_append_len (out, suffix, sizeof (suffix) - 1);
-  return g_string_free (out, FALSE);
-}
-
 gchar *
 gst_gemini_live_protocol_build_audio (const guint8 *pcm, gsize size, guint rate)
 {
-  gchar rate_str[16];
+  gchar mime[32];
 
   g_return_val_if_fail (pcm != NULL || size == 0, NULL);
   g_return_val_if_fail (rate > 0, NULL);
 
-  g_snprintf (rate_str, sizeof (rate_str), "%u", rate);
-  return build_blob ("audio", "audio/pcm;rate=", rate_str, pcm, size);
+  g_snprintf (mime, sizeof (mime), "audio/pcm;rate=%u", rate);
+  return gst_gemini_live_hotpath_build_media ("audio", mime, pcm, size);
 }
 
 gchar *
@@ -820,7 +765,7 @@ gst_gemini_live_protocol_build_video (
   g_return_val_if_fail (data != NULL || size == 0, NULL);
   g_return_val_if_fail (is_set (mime_type), NULL);
 
-  return build_blob ("video", mime_type, "", data, size);
+  return gst_gemini_live_hotpath_build_media ("video", mime_type, data, size);
 }
 
 gchar *
