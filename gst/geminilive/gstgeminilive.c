@@ -2130,9 +2130,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
    * (Linux 6.12 and later; ignored elsewhere). A short slice lets that
    * thread, which mostly sleeps, preempt a busy thread when the model's
    * audio arrives, instead of waiting up to that thread's whole slice
-   * (about 1.4 ms on 2 cores): in the benchmark, 500 sessions on one
-   * 2-core machine, the receive latency's p99 is about 0.45 ms with it
-   * and 0.75 ms without. No priority or privilege is involved and the
+   * (a few milliseconds): it matters with hundreds of sessions on few
+   * cores (docs/benchmarks.md). No priority or privilege is involved and the
    * thread's share of the CPU is unchanged; real-time, batch and idle
    * threads (an application's own task pool) are left as they are, and
    * the thread's previous attributes come back when it leaves the task.
