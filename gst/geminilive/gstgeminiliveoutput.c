@@ -404,6 +404,40 @@ eos_deadline (GstGeminiLiveOutput *output, GstClockTime now)
   return output->quiet_since + output->eos_timeout;
 }
 
+/* Whether the clock waits as GstSystemClock does (its subclasses, such as
+ * audio and network clocks, mostly do): for the clock-time difference, on
+ * the monotonic clock. Such a wait is done on the task's own condition
+ * instead: GstSystemClock's wait and unschedule take one lock shared by
+ * every pipeline in the process, and its unschedule wakes the task while
+ * still holding the entry's lock. */
+static gboolean
+waits_like_system_clock (GstClock *clock)
+{
+  static GstClockClass *system_class;
+
+  if (g_once_init_enter (&system_class))
+    g_once_init_leave (&system_class,
+        GST_CLOCK_CLASS (g_type_class_ref (GST_TYPE_SYSTEM_CLOCK)));
+  return GST_CLOCK_GET_CLASS (clock)->wait == system_class->wait;
+}
+
+/* Lock held; returns with it released. Waits until the clock reaches
+ * target, or until woken, as gst_clock_id_wait() on such a clock would:
+ * a clock that moved meanwhile is looked at again by the next loop. */
+static void
+wait_on_cond_unlock (
+    GstGeminiLiveOutput *output, GstClock *clock, GstClockTime target)
+{
+  GstClockTime now = gst_clock_get_time (clock);
+  gint64 until = g_get_monotonic_time ();
+
+  /* Rounded up: waking a microsecond early costs one more wait. */
+  if (target > now)
+    until += (target - now + GST_USECOND - 1) / GST_USECOND;
+  g_cond_wait_until (&output->cond, &output->lock, until);
+  g_mutex_unlock (&output->lock);
+}
+
 static void
 output_loop (gpointer user_data)
 {
@@ -505,6 +539,11 @@ output_loop (gpointer user_data)
 
   clock = gst_element_get_clock (output->element);
   target += gst_element_get_base_time (output->element);
+  if (waits_like_system_clock (clock)) {
+    wait_on_cond_unlock (output, clock, target);
+    gst_object_unref (clock);
+    return;
+  }
   output->clock_id = gst_clock_new_single_shot_id (clock, target);
   gst_object_unref (clock);
   g_mutex_unlock (&output->lock);

@@ -725,9 +725,9 @@ stop_logged_pipeline (GstElement *pipeline, PushLog *log)
   g_cond_clear (&log->cond);
 }
 
-/* On the system clock the task waits for each buffer's time, and is
- * woken when the head of its queue changes. The answer arrives faster
- * than it plays; still
+/* On the system clock the task waits on its own condition instead of a
+ * clock entry, and is woken only when the head of its queue changes
+ * The answer arrives faster than it plays; still
  * no buffer leaves before its time, and the answer is one contiguous
  * stream that takes as long to push as it lasts. With the longest
  * latency the task's own next wake-up (for a GAP) is over 10 s away, so
