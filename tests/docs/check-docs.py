@@ -58,6 +58,7 @@ DOCS_BRIEF = 10
 SYNTAX_ONLY = [
     "tests/run.sh",
     "tests/bench/run.sh",
+    "tests/bench/ab.sh",
     "tests/bench/profile.sh",
     "tests/bench/threads.sh",
     "tests/fuzz/run.sh",
