@@ -203,6 +203,9 @@ wait_message (Fixture *f, const gchar *name)
     if (g_strcmp0 (name, "warning") == 0
         && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
       return msg;
+    if (g_strcmp0 (name, "info") == 0
+        && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_INFO)
+      return msg;
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
       GError *err;
       gchar *dbg;

@@ -1625,15 +1625,34 @@ GST_START_TEST (test_go_away_moves_to_a_resumed_connection)
 
 GST_END_TEST;
 
+/* The outage shows without -m too: a WARNING when it starts, an INFO
+ * when the conversation goes on. */
 static void
 check_reconnects_after (Fixture *f, guint expected_code)
 {
   GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
   gboolean resumed = FALSE;
 
+  msg = wait_message (f, "warning");
+  gst_message_parse_warning (msg, &err, &debug);
+  fail_unless_equals_string (
+      err->message, "The conversation was interrupted: reconnecting");
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
   msg = wait_message (f, "geminilive/reconnecting");
   fail_unless_equals_int (message_uint (msg, "close-code"), expected_code);
   fail_unless_equals_int (message_uint (msg, "attempt"), 1);
+  gst_message_unref (msg);
+  msg = wait_message (f, "info");
+  gst_message_parse_info (msg, &err, &debug);
+  fail_unless (g_str_has_prefix (err->message, "Reconnected after "),
+      "info: %s", err->message);
+  fail_unless (strstr (err->message, "the conversation goes on") != NULL);
+  g_clear_error (&err);
+  g_free (debug);
   gst_message_unref (msg);
   msg = wait_message (f, "geminilive/reconnected");
   fail_unless (gst_structure_get_boolean (
