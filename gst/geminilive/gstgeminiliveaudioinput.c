@@ -182,8 +182,6 @@ drain (GstGeminiLiveAudioInput *input, gsize chunk_bytes)
   }
 }
 
-static void drain (GstGeminiLiveAudioInput *input, gsize chunk_bytes);
-
 /* Lock held. in_frames of the input (NULL: silence, to drain the
  * resampler) converted to the API's format. */
 static GstBuffer *
@@ -252,11 +250,11 @@ gst_gemini_live_audio_input_set_caps (
     g_clear_pointer (&input->converter, gst_audio_converter_free);
     input->converter = g_steal_pointer (&converter);
     input->in_info = in;
+    GST_DEBUG_OBJECT (input->owner, "input %" GST_PTR_FORMAT ": %s", caps,
+        input->converter ? "converted" : "the API's format, untouched");
   }
   g_mutex_unlock (&input->lock);
   g_clear_pointer (&converter, gst_audio_converter_free);
-  GST_DEBUG_OBJECT (input->owner, "input %" GST_PTR_FORMAT ": %s", caps,
-      input->converter ? "converted" : "the API's format, untouched");
   return TRUE;
 }
 
